@@ -1,0 +1,67 @@
+// swift-tools-version:6.0
+//
+// Seawall: a headless Wayland compositor backend that accepts only sealed client memory.
+// The C boundary lives in the C* targets; everything above it is Swift.
+import PackageDescription
+
+let package = Package(
+    name: "Seawall",
+    platforms: [],
+    products: [
+        .executable(name: "seawall", targets: ["seawall"]),
+        .executable(name: "seawall-demo", targets: ["seawall-demo"]),
+        .library(name: "SeawallCore", targets: ["WaylandServer", "Compositor", "Render", "Scanout", "SealedMemory"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // System libraries, found through pkg-config (Debian: libwayland-dev, libpixman-1-dev, libdrm-dev, libpng-dev).
+        .systemLibrary(name: "CWaylandServer", pkgConfig: "wayland-server",
+                       providers: [.apt(["libwayland-dev"])]),
+        .systemLibrary(name: "CWaylandClient", pkgConfig: "wayland-client",
+                       providers: [.apt(["libwayland-dev"])]),
+        .systemLibrary(name: "CPixman", pkgConfig: "pixman-1", providers: [.apt(["libpixman-1-dev"])]),
+        .systemLibrary(name: "CDRM", pkgConfig: "libdrm", providers: [.apt(["libdrm-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+
+        // What Swift cannot import directly: seal constants, variadic calls, listener plumbing.
+        .target(name: "CShims", dependencies: ["CWaylandServer"]),
+        // wayland-scanner output (tools/regen-protocols); generated only.
+        .target(name: "CProtocols", dependencies: ["CWaylandServer"]),
+        .target(name: "CProtocolsServer", dependencies: ["CProtocols", "CWaylandServer"]),
+        .target(name: "CProtocolsClient", dependencies: ["CProtocols", "CWaylandClient"]),
+
+        // Sealed memfds and read-only mappings. No Wayland here.
+        .target(name: "SealedMemory", dependencies: ["CShims"]),
+        // Pure Swift compositor state: surfaces, scene, damage, frame clock.
+        .target(name: "Compositor", dependencies: []),
+        // pixman composition of the scene into an output image.
+        .target(name: "Render", dependencies: ["Compositor", "CPixman"]),
+        // Where finished frames go: PPM/PNG files (DRM comes next).
+        .target(name: "Scanout", dependencies: ["Render", "CPNG"]),
+        // The Wayland protocol objects, one file per interface.
+        .target(name: "WaylandServer", dependencies: [
+            "CWaylandServer", "CProtocolsServer", "CShims", "SealedMemory", "Compositor", "Render", "Scanout",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // Helpers for client programs: sealed pools, patterns, deliberate misbehaviour.
+        .target(name: "DemoClientKit", dependencies: ["CWaylandClient", "CProtocolsClient", "SealedMemory", "CShims"]),
+
+        .executableTarget(name: "seawall", dependencies: [
+            "WaylandServer", "Scanout",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "seawall-demo", dependencies: [
+            "DemoClientKit",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "SealedMemoryTests", dependencies: ["SealedMemory"]),
+        .testTarget(name: "RenderTests", dependencies: ["Render", "Scanout", "Compositor"]),
+        .testTarget(name: "GoldenTests", dependencies: ["WaylandServer", "Scanout", "SealedMemory"],
+                    resources: [.copy("Golden")]),
+    ]
+)

@@ -1,0 +1,1 @@
+/* Header-only target: the generated client headers are in include/. */

@@ -1,0 +1,1 @@
+/* Header-only target: the generated server headers are in include/. */

@@ -1,0 +1,52 @@
+/* CShims: the few things Swift cannot import or call directly. Every symbol is prefixed `sw_`, and each
+ * says why it exists. Nothing here holds state of its own. */
+#pragma once
+#include <stdint.h>
+#include <sys/types.h>
+
+struct wl_resource;
+struct wl_client;
+struct wl_display;
+
+/* --- File sealing. The F_*SEAL* macros are only visible with _GNU_SOURCE and fcntl(2) is variadic. --- */
+enum {
+    SW_F_SEAL_SEAL = 0x0001,
+    SW_F_SEAL_SHRINK = 0x0002,
+    SW_F_SEAL_GROW = 0x0004,
+    SW_F_SEAL_WRITE = 0x0008,
+    SW_F_SEAL_FUTURE_WRITE = 0x0010,
+};
+enum {
+    SW_MFD_CLOEXEC = 0x0001,
+    SW_MFD_ALLOW_SEALING = 0x0002,
+    SW_MFD_HUGETLB = 0x0004,
+};
+/* fcntl(fd, F_GET_SEALS): the seal bits, or -1 with errno. */
+int sw_get_seals(int fd);
+/* fcntl(fd, F_ADD_SEALS, seals): 0, or -1 with errno. */
+int sw_add_seals(int fd, int seals);
+/* memfd_create(2), declared by glibc only under _GNU_SOURCE. */
+int sw_memfd_create(const char *name, unsigned int flags);
+/* mremap(2) with MREMAP_MAYMOVE: the function is variadic in glibc. Returns MAP_FAILED with errno. */
+void *sw_mremap_maymove(void *old_address, size_t old_size, size_t new_size);
+/* fallocate(fd, FALLOC_FL_PUNCH_HOLE|FALLOC_FL_KEEP_SIZE, ...): _GNU_SOURCE only. */
+int sw_punch_hole(int fd, int64_t offset, int64_t length);
+
+/* --- libwayland-server. --- */
+/* wl_resource_post_error is printf-style variadic; Swift passes an already formatted message. */
+void sw_resource_post_error(struct wl_resource *resource, uint32_t code, const char *message);
+/* wl_client_post_implementation_error, likewise variadic. */
+void sw_client_post_implementation_error(struct wl_client *client, const char *message);
+
+/* A wl_listener needs wl_container_of to find its owner, which Swift cannot express. These allocate a
+ * listener that carries `data` and frees itself after calling `callback` once (on destruction). */
+typedef void (*sw_destroy_callback)(void *data);
+void sw_client_add_destroy_callback(struct wl_client *client, sw_destroy_callback callback, void *data);
+/* Called for every new client of `display`; the listener lives as long as the display. */
+typedef void (*sw_client_created_callback)(struct wl_client *client, void *data);
+void sw_display_add_client_created_callback(struct wl_display *display, sw_client_created_callback callback,
+                                            void *data);
+
+/* --- Process facts tests read. --- */
+/* The current disposition of `signo`: 0 = SIG_DFL, 1 = SIG_IGN, 2 = a handler installed, -1 error. */
+int sw_signal_disposition(int signo);

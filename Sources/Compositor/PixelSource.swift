@@ -1,0 +1,41 @@
+/// The two wl_shm formats Seawall composes. Every client must support them; nothing else is advertised.
+public enum PixelFormat: Sendable, Equatable {
+    /// 32-bit, premultiplied alpha in the top byte; blended with OVER.
+    case argb8888
+    /// 32-bit, top byte ignored; always opaque, copied with SRC.
+    case xrgb8888
+
+    /// Whether every pixel of this format covers what is below it.
+    public var isOpaque: Bool { self == .xrgb8888 }
+}
+
+/// Pixels a surface shows: implemented by the Wayland layer's wl_shm buffers (and by tests).
+///
+/// Pixels are lent inside `withPixels` only; the pointer must not escape, because the pool behind it may be
+/// remapped (and moved) between dispatches.
+public protocol PixelSource: AnyObject {
+    var width: Int32 { get }
+    var height: Int32 { get }
+    /// Bytes per row; at least width × 4 and a multiple of 4.
+    var stride: Int32 { get }
+    var format: PixelFormat { get }
+    /// Lends the first byte of the first row; rows are `stride` bytes apart and `height` rows are readable.
+    /// Returns nil (without calling `body`) if the pixels are not available.
+    func withPixels<R>(_ body: (UnsafeRawPointer) throws -> R) rethrows -> R?
+}
+
+/// One surface as the renderer sees it: where it is on the output, what it shows, and which part of it
+/// (in surface-local coordinates) the client declared opaque.
+public struct SceneItem {
+    public var x: Int64
+    public var y: Int64
+    public var source: any PixelSource
+    public var opaqueRegion: Region
+
+    public init(x: Int64, y: Int64, source: any PixelSource, opaqueRegion: Region = Region()) {
+        self.x = x; self.y = y; self.source = source; self.opaqueRegion = opaqueRegion
+    }
+
+    /// The output rectangle the item covers.
+    public var bounds: Rect { Rect(x: x, y: y, width: Int64(source.width), height: Int64(source.height)) }
+}
