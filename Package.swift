@@ -6,7 +6,6 @@ import PackageDescription
 
 let package = Package(
     name: "Seawall",
-    platforms: [],
     products: [
         .executable(name: "seawall", targets: ["seawall"]),
         .executable(name: "seawall-demo", targets: ["seawall-demo"]),
@@ -26,10 +25,15 @@ let package = Package(
         .systemLibrary(name: "CDRM", pkgConfig: "libdrm", providers: [.apt(["libdrm-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
 
-        // What Swift cannot import directly: seal constants, variadic calls, listener plumbing.
-        .target(name: "CShims", dependencies: ["CWaylandServer"]),
-        // wayland-scanner output (tools/regen-protocols); generated only.
-        .target(name: "CProtocols", dependencies: ["CWaylandServer"]),
+        // What Swift cannot import directly. CShims: seal constants, memfd_create, mremap (no Wayland).
+        .target(name: "CShims"),
+        // CServerShims: variadic post_error, wl_listener plumbing, interface table addresses.
+        .target(name: "CServerShims", dependencies: ["CWaylandServer", "CProtocols"]),
+        // CClientShims: the client side's equivalents (log capture, interface table addresses).
+        .target(name: "CClientShims", dependencies: ["CWaylandClient", "CProtocols"]),
+        // wayland-scanner output (tools/regen-protocols); generated only. Its interface tables refer to
+        // the core ones, which whichever libwayland (server or client) the product links provides.
+        .target(name: "CProtocols"),
         .target(name: "CProtocolsServer", dependencies: ["CProtocols", "CWaylandServer"]),
         .target(name: "CProtocolsClient", dependencies: ["CProtocols", "CWaylandClient"]),
 
@@ -43,11 +47,13 @@ let package = Package(
         .target(name: "Scanout", dependencies: ["Render", "CPNG"]),
         // The Wayland protocol objects, one file per interface.
         .target(name: "WaylandServer", dependencies: [
-            "CWaylandServer", "CProtocolsServer", "CShims", "SealedMemory", "Compositor", "Render", "Scanout",
+            "CWaylandServer", "CProtocolsServer", "CServerShims", "SealedMemory", "Compositor", "Render", "Scanout",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Helpers for client programs: sealed pools, patterns, deliberate misbehaviour.
-        .target(name: "DemoClientKit", dependencies: ["CWaylandClient", "CProtocolsClient", "SealedMemory", "CShims"]),
+        .target(name: "DemoClientKit", dependencies: [
+            "CWaylandClient", "CProtocolsClient", "CClientShims", "SealedMemory", "CShims",
+        ]),
 
         .executableTarget(name: "seawall", dependencies: [
             "WaylandServer", "Scanout",
@@ -59,9 +65,17 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Benchmark: a 1080p full-damage frame, compose + PPM (tools/bench).
+        .executableTarget(name: "seawall-bench", dependencies: ["Render", "Scanout", "Compositor"]),
+
         .testTarget(name: "SealedMemoryTests", dependencies: ["SealedMemory"]),
+        .testTarget(name: "DemoClientKitTests", dependencies: ["DemoClientKit"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Scanout", "Compositor"]),
-        .testTarget(name: "GoldenTests", dependencies: ["WaylandServer", "Scanout", "SealedMemory"],
-                    resources: [.copy("Golden")]),
+        // Goldens live in Tests/GoldenTests/Golden and are found through #filePath (re-recording writes there).
+        .testTarget(name: "GoldenTests", dependencies: [
+            "WaylandServer", "Compositor", "Render", "Scanout", "SealedMemory", "CShims",
+            .product(name: "Logging", package: "swift-log"),
+        ],
+                    exclude: ["Golden"]),
     ]
 )

@@ -11,8 +11,9 @@ public struct Rect: Equatable, Hashable, Sendable, CustomStringConvertible {
         self.width = max(0, width); self.height = max(0, height)
     }
 
-    public init(x: Int32, y: Int32, width: Int32, height: Int32) {
-        self.init(x: Int64(x), y: Int64(y), width: Int64(width), height: Int64(height))
+    /// From 32-bit wire values (widened before any arithmetic).
+    public static func wire(_ x: Int32, _ y: Int32, _ width: Int32, _ height: Int32) -> Rect {
+        Rect(x: Int64(x), y: Int64(y), width: Int64(width), height: Int64(height))
     }
 
     public var isEmpty: Bool { width <= 0 || height <= 0 }

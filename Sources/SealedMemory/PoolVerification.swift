@@ -18,6 +18,8 @@ public enum PoolRejection: Error, Equatable, CustomStringConvertible {
         switch self {
         case .notSealable(let e):
             return "pool fd is not sealed with F_SEAL_SHRINK: it does not support file seals (F_GET_SEALS: \(String(cString: strerror(e)))); create it with memfd_create(MFD_ALLOW_SEALING) and add F_SEAL_SHRINK"
+        case .missingShrinkSeal(let seals) where seals.contains(.seal):
+            return "pool fd is not sealed with F_SEAL_SHRINK (it has \(seals), so no seal can be added: create it with memfd_create(MFD_ALLOW_SEALING) and add F_SEAL_SHRINK)"
         case .missingShrinkSeal(let seals):
             return "pool fd is not sealed with F_SEAL_SHRINK (it has \(seals)); add it with fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK) before wl_shm.create_pool"
         case .fileTooSmall(let pool, let file):

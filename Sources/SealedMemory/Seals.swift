@@ -7,15 +7,15 @@ public struct Seals: OptionSet, Sendable, CustomStringConvertible {
     public init(rawValue: Int32) { self.rawValue = rawValue }
 
     /// No further seals can be added.
-    public static let seal = Seals(rawValue: Int32(SW_F_SEAL_SEAL.rawValue))
+    public static let seal = Seals(rawValue: Int32(SW_F_SEAL_SEAL))
     /// The file can never get smaller: the property Seawall relies on.
-    public static let shrink = Seals(rawValue: Int32(SW_F_SEAL_SHRINK.rawValue))
+    public static let shrink = Seals(rawValue: Int32(SW_F_SEAL_SHRINK))
     /// The file can never get larger.
-    public static let grow = Seals(rawValue: Int32(SW_F_SEAL_GROW.rawValue))
+    public static let grow = Seals(rawValue: Int32(SW_F_SEAL_GROW))
     /// The contents can never change.
-    public static let write = Seals(rawValue: Int32(SW_F_SEAL_WRITE.rawValue))
+    public static let write = Seals(rawValue: Int32(SW_F_SEAL_WRITE))
     /// No new writable mapping or write(2); existing writable mappings keep working.
-    public static let futureWrite = Seals(rawValue: Int32(SW_F_SEAL_FUTURE_WRITE.rawValue))
+    public static let futureWrite = Seals(rawValue: Int32(SW_F_SEAL_FUTURE_WRITE))
 
     public var description: String {
         var names: [String] = []
@@ -61,7 +61,7 @@ public enum Memfd {
 
     /// `memfd_create(name, MFD_CLOEXEC [| MFD_ALLOW_SEALING])` with size 0.
     public static func create(name: String, allowSealing: Bool) throws(SystemError) -> OwnedFD {
-        let flags = UInt32(SW_MFD_CLOEXEC.rawValue) | (allowSealing ? UInt32(SW_MFD_ALLOW_SEALING.rawValue) : 0)
+        let flags = UInt32(SW_MFD_CLOEXEC) | (allowSealing ? UInt32(SW_MFD_ALLOW_SEALING) : 0)
         let fd = try retryingEINTR("memfd_create") { sw_memfd_create(name, flags) }
         return OwnedFD(taking: fd)
     }

@@ -1,12 +1,8 @@
-/* CShims: the few things Swift cannot import or call directly. Every symbol is prefixed `sw_`, and each
+/* CShims: the few operating-system calls Swift cannot import or call directly (no Wayland here). Every symbol is prefixed `sw_`, and each
  * says why it exists. Nothing here holds state of its own. */
 #pragma once
 #include <stdint.h>
 #include <sys/types.h>
-
-struct wl_resource;
-struct wl_client;
-struct wl_display;
 
 /* --- File sealing. The F_*SEAL* macros are only visible with _GNU_SOURCE and fcntl(2) is variadic. --- */
 enum {
@@ -31,21 +27,6 @@ int sw_memfd_create(const char *name, unsigned int flags);
 void *sw_mremap_maymove(void *old_address, size_t old_size, size_t new_size);
 /* fallocate(fd, FALLOC_FL_PUNCH_HOLE|FALLOC_FL_KEEP_SIZE, ...): _GNU_SOURCE only. */
 int sw_punch_hole(int fd, int64_t offset, int64_t length);
-
-/* --- libwayland-server. --- */
-/* wl_resource_post_error is printf-style variadic; Swift passes an already formatted message. */
-void sw_resource_post_error(struct wl_resource *resource, uint32_t code, const char *message);
-/* wl_client_post_implementation_error, likewise variadic. */
-void sw_client_post_implementation_error(struct wl_client *client, const char *message);
-
-/* A wl_listener needs wl_container_of to find its owner, which Swift cannot express. These allocate a
- * listener that carries `data` and frees itself after calling `callback` once (on destruction). */
-typedef void (*sw_destroy_callback)(void *data);
-void sw_client_add_destroy_callback(struct wl_client *client, sw_destroy_callback callback, void *data);
-/* Called for every new client of `display`; the listener lives as long as the display. */
-typedef void (*sw_client_created_callback)(struct wl_client *client, void *data);
-void sw_display_add_client_created_callback(struct wl_display *display, sw_client_created_callback callback,
-                                            void *data);
 
 /* --- Process facts tests read. --- */
 /* The current disposition of `signo`: 0 = SIG_DFL, 1 = SIG_IGN, 2 = a handler installed, -1 error. */

@@ -1,0 +1,19 @@
+/* CClientShims: the libwayland-client calls Swift cannot make directly. Every symbol is prefixed `sw_`. */
+#pragma once
+#include <stddef.h>
+
+struct wl_interface;
+
+/* libwayland-client reports a protocol error sent by the compositor through its log handler, a printf-style
+ * callback with a va_list that Swift cannot format. This installs a handler that formats each message and
+ * keeps the last one (and echoes it to stderr unless `quiet`), so a client can show the compositor's words. */
+void sw_client_capture_log(int quiet);
+/* Copies the last captured log message (NUL-terminated, truncated to `capacity`); returns its length. */
+size_t sw_client_last_log(char *buffer, size_t capacity);
+
+/* Interface tables, by address (see CServerShims for why C hands these out). */
+const struct wl_interface *sw_client_interface_wl_compositor(void);
+const struct wl_interface *sw_client_interface_wl_shm(void);
+const struct wl_interface *sw_client_interface_wl_output(void);
+const struct wl_interface *sw_client_interface_wl_seat(void);
+const struct wl_interface *sw_client_interface_xdg_wm_base(void);

@@ -1,0 +1,87 @@
+#include "CServerShims.h"
+
+#include <stdlib.h>
+#include <wayland-server-core.h>
+#include <wayland-server-protocol.h>
+
+/* Defined by the generated xdg-shell code in CProtocols. */
+extern const struct wl_interface xdg_wm_base_interface, xdg_surface_interface, xdg_toplevel_interface,
+    xdg_positioner_interface, xdg_popup_interface;
+
+void sw_resource_post_error(struct wl_resource *resource, uint32_t code, const char *message) {
+    wl_resource_post_error(resource, code, "%s", message);
+}
+void sw_client_post_implementation_error(struct wl_client *client, const char *message) {
+    wl_client_post_implementation_error(client, "%s", message);
+}
+
+struct sw_destroy_listener {
+    struct wl_listener listener;
+    sw_destroy_callback callback;
+    void *data;
+};
+static void sw_destroy_notify(struct wl_listener *listener, void *unused) {
+    (void)unused;
+    struct sw_destroy_listener *self = wl_container_of(listener, self, listener);
+    wl_list_remove(&self->listener.link);
+    self->callback(self->data);
+    free(self);
+}
+void sw_client_add_destroy_callback(struct wl_client *client, sw_destroy_callback callback, void *data) {
+    struct sw_destroy_listener *self = calloc(1, sizeof *self);
+    if (!self) abort(); /* out of memory at connection setup: nothing sensible to continue with */
+    self->listener.notify = sw_destroy_notify;
+    self->callback = callback;
+    self->data = data;
+    wl_client_add_destroy_listener(client, &self->listener);
+}
+
+struct sw_created_listener {
+    struct wl_listener listener;
+    struct wl_listener display_destroy;
+    sw_client_created_callback callback;
+    void *data;
+};
+static void sw_created_notify(struct wl_listener *listener, void *client) {
+    struct sw_created_listener *self = wl_container_of(listener, self, listener);
+    self->callback(client, self->data);
+}
+static void sw_created_display_destroyed(struct wl_listener *listener, void *unused) {
+    (void)unused;
+    struct sw_created_listener *self = wl_container_of(listener, self, display_destroy);
+    wl_list_remove(&self->listener.link);
+    wl_list_remove(&self->display_destroy.link);
+    free(self);
+}
+void sw_display_add_client_created_callback(struct wl_display *display, sw_client_created_callback callback,
+                                            void *data) {
+    struct sw_created_listener *self = calloc(1, sizeof *self);
+    if (!self) abort();
+    self->listener.notify = sw_created_notify;
+    self->display_destroy.notify = sw_created_display_destroyed;
+    self->callback = callback;
+    self->data = data;
+    wl_display_add_client_created_listener(display, &self->listener);
+    wl_display_add_destroy_listener(display, &self->display_destroy);
+}
+
+#define SW_INTERFACE(name) const struct wl_interface *sw_interface_##name(void) { return &name##_interface; }
+SW_INTERFACE(wl_compositor)
+SW_INTERFACE(wl_surface)
+SW_INTERFACE(wl_region)
+SW_INTERFACE(wl_callback)
+SW_INTERFACE(wl_shm)
+SW_INTERFACE(wl_shm_pool)
+SW_INTERFACE(wl_buffer)
+SW_INTERFACE(wl_output)
+SW_INTERFACE(wl_seat)
+SW_INTERFACE(wl_pointer)
+SW_INTERFACE(wl_keyboard)
+SW_INTERFACE(wl_touch)
+SW_INTERFACE(wl_subcompositor)
+SW_INTERFACE(wl_subsurface)
+SW_INTERFACE(xdg_wm_base)
+SW_INTERFACE(xdg_surface)
+SW_INTERFACE(xdg_toplevel)
+SW_INTERFACE(xdg_positioner)
+SW_INTERFACE(xdg_popup)

@@ -1,0 +1,148 @@
+/// Where new toplevels go. Deterministic, so that screenshots of the same clients look the same:
+/// the n-th toplevel mapped since start (n = 0, 1, 2, …) is placed at
+/// (32 + 48 × (n mod 8), 32 + 48 × (n mod 8)) — a cascade that restarts every 8 windows —
+/// and a window that would not fit is moved left/up as far as needed, but never past (0, 0).
+public struct CascadePlacement: Sendable {
+    public var origin: Int64 = 32
+    public var step: Int64 = 48
+    public var period: Int64 = 8
+    public init() {}
+
+    public func position(index: Int64, width: Int64, height: Int64, outputWidth: Int64, outputHeight: Int64) -> (x: Int64, y: Int64) {
+        let offset = origin + step * (index % period)
+        let x = max(0, min(offset, outputWidth - width))
+        let y = max(0, min(offset, outputHeight - height))
+        return (x, y)
+    }
+}
+
+/// The output's content: mapped surfaces in stacking order, their positions, and the damage accumulated
+/// since the last repaint. Pure state; the Wayland layer calls in, the renderer reads `items()`.
+public final class Scene {
+    public final class View {
+        public let surface: Surface
+        public internal(set) var x: Int64
+        public internal(set) var y: Int64
+        /// Explicitly placed (tests, conformance); otherwise placed by the policy when first mapped.
+        public internal(set) var placed: Bool
+        public internal(set) var mapped = false
+
+        init(surface: Surface, x: Int64, y: Int64, placed: Bool) {
+            self.surface = surface; self.x = x; self.y = y; self.placed = placed
+        }
+
+        public var bounds: Rect { Rect(x: x, y: y, width: surface.width, height: surface.height) }
+    }
+
+    public let outputWidth: Int64
+    public let outputHeight: Int64
+    public var placement = CascadePlacement()
+    /// Bottom to top. Views exist from role assignment; only mapped ones are drawn.
+    public private(set) var views: [View] = []
+    public private(set) var damage = Region()
+    private var mappedSoFar: Int64 = 0
+
+    public init(outputWidth: Int64, outputHeight: Int64) {
+        self.outputWidth = outputWidth
+        self.outputHeight = outputHeight
+        damage = Region(outputRect)   // the first frame paints everything
+    }
+
+    public var outputRect: Rect { Rect(x: 0, y: 0, width: outputWidth, height: outputHeight) }
+    public var mappedViews: [View] { views.filter(\.mapped) }
+
+    public func view(for surface: Surface) -> View? { views.first { $0.surface === surface } }
+
+    /// Adds a view for a surface that just got a role that is shown (it maps on its first buffer).
+    @discardableResult
+    public func addView(for surface: Surface) -> View {
+        if let existing = view(for: surface) { return existing }
+        let view = View(surface: surface, x: 0, y: 0, placed: false)
+        views.append(view)
+        return view
+    }
+
+    /// The surface is gone or lost its role: repaint where it was and forget it.
+    public func removeView(for surface: Surface) {
+        guard let index = views.firstIndex(where: { $0.surface === surface }) else { return }
+        if views[index].mapped { addDamage(views[index].bounds) }
+        views.remove(at: index)
+    }
+
+    /// Applies a commit's effect to the scene: maps, unmaps, moves by the attach offset, and turns the
+    /// surface's damage into output damage.
+    public func apply(_ effect: Surface.CommitEffect, to surface: Surface) {
+        guard let view = view(for: surface) else { return }
+        let before = view.mapped ? view.bounds : nil
+        if effect.hasBuffer && !view.mapped {
+            view.mapped = true
+            if !view.placed {
+                let p = placement.position(index: mappedSoFar, width: surface.width, height: surface.height,
+                                           outputWidth: outputWidth, outputHeight: outputHeight)
+                view.x = p.x; view.y = p.y
+            }
+            mappedSoFar += 1
+            addDamage(view.bounds)
+            return
+        }
+        if !effect.hasBuffer {
+            if view.mapped { view.mapped = false; if let before { addDamage(before) } }
+            return
+        }
+        if effect.offsetX != 0 || effect.offsetY != 0 {
+            view.x += effect.offsetX; view.y += effect.offsetY
+        }
+        if effect.sizeChanged || effect.offsetX != 0 || effect.offsetY != 0 {
+            if let before { addDamage(before) }
+            addDamage(view.bounds)
+        } else {
+            addDamage(effect.damage.offsetBy(dx: view.x, dy: view.y))
+        }
+    }
+
+    /// Places a surface's view at (x, y) in output coordinates (tests and conformance use this).
+    public func place(_ surface: Surface, x: Int64, y: Int64) {
+        let view = view(for: surface) ?? addView(for: surface)
+        if view.mapped { addDamage(view.bounds) }
+        view.x = x; view.y = y; view.placed = true
+        if view.mapped { addDamage(view.bounds) }
+    }
+
+    /// Moves a surface's view to the top of the stack.
+    public func raise(_ surface: Surface) {
+        guard let index = views.firstIndex(where: { $0.surface === surface }) else { return }
+        let view = views.remove(at: index)
+        views.append(view)
+        if view.mapped { addDamage(view.bounds) }
+    }
+
+    public func addDamage(_ rect: Rect) {
+        damage.add(rect.intersection(outputRect))
+        damage = damage.simplified()
+    }
+
+    public func addDamage(_ region: Region) { for r in region.rects { addDamage(r) } }
+
+    /// Hands out and clears the accumulated damage.
+    public func takeDamage() -> Region {
+        defer { damage = Region() }
+        return damage
+    }
+
+    /// What the renderer draws, bottom to top.
+    public func items() -> [SceneItem] {
+        mappedViews.compactMap { view in
+            guard let buffer = view.surface.buffer else { return nil }
+            return SceneItem(x: view.x, y: view.y, source: buffer, opaqueRegion: view.surface.opaqueRegion)
+        }
+    }
+
+    /// The topmost mapped view under an output point whose input region accepts it.
+    public func view(atX x: Int64, y: Int64) -> View? {
+        for view in mappedViews.reversed() where view.bounds.contains(x: x, y: y) {
+            guard let input = view.surface.inputRegion else { return view }
+            if input.contains(x: x - view.x, y: y - view.y) { return view }
+        }
+        return nil
+    }
+}

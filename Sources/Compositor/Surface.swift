@@ -1,0 +1,124 @@
+/// A buffer a client has attached: pixels plus the release protocol. Implemented by wl_shm buffers.
+public protocol ClientBuffer: PixelSource {
+    /// Seawall starts using the buffer's contents (a commit made it current on one surface).
+    func lock()
+    /// Seawall stops using it on one surface; at zero users the client is told (wl_buffer.release).
+    func unlock()
+}
+
+/// Told when the frame its commit was part of has been shown (wl_callback.done).
+public protocol FrameCallbackSink: AnyObject {
+    func done(timeMilliseconds: UInt32)
+}
+
+/// What a surface is for. Seawall shows only surfaces with a mapped role.
+public enum SurfaceRole: Equatable, Sendable {
+    case none
+    case toplevel
+    case cursor
+}
+
+/// The double-buffered state of a wl_surface: requests change `pending`; `commit()` makes it current.
+public final class Surface {
+    /// Changes to the attached buffer, as requested since the last commit.
+    public enum BufferChange {
+        case unchanged
+        case attach(any ClientBuffer)
+        case detach
+
+        public var isAttach: Bool { if case .attach = self { return true } else { return false } }
+    }
+
+    public struct PendingState {
+        public var buffer: BufferChange = .unchanged
+        public var offsetX: Int64 = 0
+        public var offsetY: Int64 = 0
+        /// In surface coordinates (wl_surface.damage).
+        public var surfaceDamage = Region()
+        /// In buffer coordinates (wl_surface.damage_buffer). With scale 1 and no transform, the same space.
+        public var bufferDamage = Region()
+        /// nil: unchanged by this commit. `.some(nil)`: reset to the default (empty opaque / infinite input).
+        public var opaqueRegion: Region?? = nil
+        public var inputRegion: Region?? = nil
+        public var frameCallbacks: [any FrameCallbackSink] = []
+        public var bufferScale: Int32? = nil
+        public init() {}
+    }
+
+    /// What one commit changed, for the scene to turn into output damage.
+    public struct CommitEffect {
+        /// The surface's damage in surface-local coordinates, clipped to its size.
+        public var damage: Region
+        /// The buffer size changed (or the surface gained/lost its buffer): repaint old and new extents.
+        public var sizeChanged: Bool
+        /// attach's dx/dy (wl_surface.offset): how far the content moved.
+        public var offsetX: Int64
+        public var offsetY: Int64
+        public var hasBuffer: Bool
+    }
+
+    public let id: UInt64
+    public var pending = PendingState()
+    public private(set) var buffer: (any ClientBuffer)?
+    public private(set) var opaqueRegion = Region()
+    /// nil means infinite (the whole surface accepts input).
+    public private(set) var inputRegion: Region?
+    /// Committed frame callbacks waiting for the next frame to be shown.
+    public private(set) var frameCallbacks: [any FrameCallbackSink] = []
+    public private(set) var bufferScale: Int32 = 1
+    public var role: SurfaceRole = .none
+    /// Counts commits, for tests and statistics.
+    public private(set) var commitCount: UInt64 = 0
+
+    public init(id: UInt64) { self.id = id }
+
+    public var width: Int64 { buffer.map { Int64($0.width) } ?? 0 }
+    public var height: Int64 { buffer.map { Int64($0.height) } ?? 0 }
+    public var hasBuffer: Bool { buffer != nil }
+
+    /// Applies the pending state (wl_surface.commit). Buffers are locked while current and unlocked once
+    /// replaced: Seawall composes from client memory, so it needs a buffer exactly while it is current.
+    public func commit() -> CommitEffect {
+        commitCount += 1
+        let oldWidth = width, oldHeight = height
+        let hadBuffer = hasBuffer
+        switch pending.buffer {
+        case .unchanged: break
+        case .attach(let newBuffer):
+            newBuffer.lock()
+            buffer?.unlock()
+            buffer = newBuffer
+        case .detach:
+            buffer?.unlock()
+            buffer = nil
+        }
+        if let opaque = pending.opaqueRegion { opaqueRegion = opaque ?? Region() }
+        if let input = pending.inputRegion { inputRegion = input }
+        if let scale = pending.bufferScale { bufferScale = scale }
+        frameCallbacks.append(contentsOf: pending.frameCallbacks)
+
+        var damage = pending.surfaceDamage
+        damage.add(pending.bufferDamage)
+        damage = damage.intersection(Rect(x: 0, y: 0, width: width, height: height)).simplified()
+        let effect = CommitEffect(
+            damage: damage,
+            sizeChanged: hadBuffer != hasBuffer || oldWidth != width || oldHeight != height,
+            offsetX: pending.offsetX, offsetY: pending.offsetY, hasBuffer: hasBuffer)
+        pending = PendingState()
+        return effect
+    }
+
+    /// Hands out the committed frame callbacks, which the caller completes once the frame is shown.
+    public func takeFrameCallbacks() -> [any FrameCallbackSink] {
+        defer { frameCallbacks = [] }
+        return frameCallbacks
+    }
+
+    /// The surface is going away: drop the buffer (releasing it) and forget callbacks.
+    public func tearDown() {
+        pending = PendingState()
+        buffer?.unlock()
+        buffer = nil
+        frameCallbacks = []
+    }
+}

@@ -1,0 +1,125 @@
+import CServerShims
+import CWaylandServer
+
+/// An object that lives behind a wl_resource. It is retained once when bound to its resource and released
+/// once in that resource's destroy callback, right after `resourceDestroyed()` — the only place it dies.
+protocol ResourceObject: AnyObject {
+    /// The resource is being destroyed (by request, by an error, or because the client went away).
+    func resourceDestroyed()
+}
+
+/// A request table for one interface, allocated once for the process and never freed (libwayland keeps
+/// a pointer to it in every resource of that interface).
+struct Implementation<Table>: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Table>
+    init(_ table: Table) {
+        pointer = .allocate(capacity: 1)
+        pointer.initialize(to: table)
+    }
+    var raw: UnsafeRawPointer { UnsafeRawPointer(pointer) }
+}
+
+/// The interface description a resource is created with (from CShims, so the address is libwayland's own).
+struct Interface: @unchecked Sendable {
+    let pointer: UnsafePointer<wl_interface>
+    init(_ pointer: UnsafePointer<wl_interface>?) {
+        guard let pointer else { preconditionFailure("interface table missing") }
+        self.pointer = pointer
+    }
+}
+
+/// The one destroy callback every Seawall resource uses: hands the resource's object its last call and
+/// releases the retain taken in `Resource.bind`.
+private let destroyTrampoline: @convention(c) (OpaquePointer?) -> Void = { resource in
+    guard let resource, let data = wl_resource_get_user_data(resource) else { return }
+    wl_resource_set_user_data(resource, nil)
+    let object = Unmanaged<AnyObject>.fromOpaque(data).takeRetainedValue()
+    (object as? ResourceObject)?.resourceDestroyed()
+}
+
+enum Resource {
+    /// `wl_resource_create`. On allocation failure, tells the client (wl_client_post_no_memory) and returns nil.
+    static func create(client: OpaquePointer, interface: Interface, version: Int32, id: UInt32) -> OpaquePointer? {
+        guard let resource = wl_resource_create(client, interface.pointer, version, id) else {
+            wl_client_post_no_memory(client)
+            return nil
+        }
+        return resource
+    }
+
+    /// `wl_resource_set_implementation` with `object` as user data (retained until the resource is destroyed).
+    static func bind<Table>(_ resource: OpaquePointer, implementation: Implementation<Table>?, object: ResourceObject) {
+        let data = Unmanaged<AnyObject>.passRetained(object).toOpaque()
+        wl_resource_set_implementation(resource, implementation?.raw, data, destroyTrampoline)
+    }
+
+    /// Creates a resource and binds `object` to it in one step. Returns nil if the resource could not be made.
+    static func make<Table>(client: OpaquePointer, interface: Interface, version: Int32, id: UInt32,
+                            implementation: Implementation<Table>?, object: ResourceObject) -> OpaquePointer? {
+        guard let resource = create(client: client, interface: interface, version: version, id: id) else { return nil }
+        bind(resource, implementation: implementation, object: object)
+        return resource
+    }
+
+    /// The object behind `resource`, if it is a live resource of `interface` with Seawall's `implementation`
+    /// (`wl_resource_instance_of`). nil for a null argument, a foreign resource, or one being destroyed.
+    static func object<T: AnyObject, Table>(_ resource: OpaquePointer?, _ type: T.Type, interface: Interface,
+                                            implementation: Implementation<Table>) -> T? {
+        guard let resource,
+              wl_resource_instance_of(resource, interface.pointer, implementation.raw) != 0,
+              let data = wl_resource_get_user_data(resource) else { return nil }
+        return Unmanaged<AnyObject>.fromOpaque(data).takeUnretainedValue() as? T
+    }
+
+    /// Posts a protocol error on `resource` with a message a person understands; the client is disconnected.
+    static func postError(_ resource: OpaquePointer, code: UInt32, _ message: String) {
+        sw_resource_post_error(resource, code, message)
+    }
+
+    /// `wl_resource_destroy`: used by every `destroy` request.
+    static let destroyRequest: @convention(c) (OpaquePointer?, OpaquePointer?) -> Void = { _, resource in
+        if let resource { wl_resource_destroy(resource) }
+    }
+}
+
+/// The interface tables, named as in the protocol.
+enum Interfaces {
+    static let wlCompositor = Interface(sw_interface_wl_compositor())
+    static let wlSurface = Interface(sw_interface_wl_surface())
+    static let wlRegion = Interface(sw_interface_wl_region())
+    static let wlCallback = Interface(sw_interface_wl_callback())
+    static let wlShm = Interface(sw_interface_wl_shm())
+    static let wlShmPool = Interface(sw_interface_wl_shm_pool())
+    static let wlBuffer = Interface(sw_interface_wl_buffer())
+    static let wlOutput = Interface(sw_interface_wl_output())
+    static let wlSeat = Interface(sw_interface_wl_seat())
+    static let wlPointer = Interface(sw_interface_wl_pointer())
+    static let wlKeyboard = Interface(sw_interface_wl_keyboard())
+    static let wlTouch = Interface(sw_interface_wl_touch())
+    static let xdgWmBase = Interface(sw_interface_xdg_wm_base())
+    static let xdgSurface = Interface(sw_interface_xdg_surface())
+    static let xdgToplevel = Interface(sw_interface_xdg_toplevel())
+    static let xdgPositioner = Interface(sw_interface_xdg_positioner())
+    static let xdgPopup = Interface(sw_interface_xdg_popup())
+}
+
+/// A global object (`wl_global_create`) whose bind handler creates a resource for each client that binds it.
+final class Global {
+    let pointer: OpaquePointer
+    private let onBind: (OpaquePointer, UInt32, UInt32) -> Void
+
+    /// `wl_global_create(display, interface, version, data, bind)`. `onBind(client, version, id)`.
+    init?(display: OpaquePointer, interface: Interface, version: Int32,
+          onBind: @escaping (_ client: OpaquePointer, _ version: UInt32, _ id: UInt32) -> Void) {
+        self.onBind = onBind
+        let trampoline: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, UInt32, UInt32) -> Void = {
+            client, data, version, id in
+            guard let client, let data else { return }
+            Unmanaged<Global>.fromOpaque(data).takeUnretainedValue().onBind(client, version, id)
+        }
+        // The Global object is kept alive by its owner (the Server) for as long as the display lives.
+        guard let global = wl_global_create(display, interface.pointer, version, nil, trampoline) else { return nil }
+        pointer = global
+        wl_global_set_user_data(global, Unmanaged.passUnretained(self).toOpaque())
+    }
+}

@@ -1,0 +1,325 @@
+import Compositor
+import CServerShims
+import CWaylandServer
+import Glibc
+import Logging
+import Render
+import Scanout
+
+/// How Seawall decides when to repaint.
+public enum RefreshMode: Sendable, Equatable {
+    /// A virtual vblank at `hz` frames per second: damage and frame callbacks wait for the next tick.
+    case interval(hz: Int)
+    /// Repaint as soon as the event loop is idle after a commit (`--refresh 0`).
+    case onCommit
+    /// Only when `Server.repaint()` is called: tests step frames deterministically.
+    case manual
+}
+
+/// Per-client limits on what a client may ask for. Exceeding one is a protocol error for that client only.
+public struct Limits: Sendable {
+    /// Largest buffer width or height accepted by wl_shm_pool.create_buffer.
+    public var maxBufferDimension: Int32 = 16384
+    public init() {}
+}
+
+/// Everything the compositor core needs to know at start.
+public struct Configuration: Sendable {
+    public var width: Int = 1280
+    public var height: Int = 720
+    public var refresh: RefreshMode = .interval(hz: 60)
+    /// The socket name in $XDG_RUNTIME_DIR; nil picks the first free wayland-N. Ignored if `listen` is false.
+    public var socket: String?
+    /// Whether to open a listening socket at all (tests may hand in connected fds with `addClient(fd:)`).
+    public var listen = true
+    public var background: UInt32 = 0xFF20_2830
+    public var limits = Limits()
+    /// Seconds between stats log lines (0: none).
+    public var statsInterval: Int = 5
+    public init() {}
+}
+
+/// The compositor: one Wayland display, its globals, the scene, the renderer and the scanout target,
+/// tied together by the frame clock.
+public final class Server {
+    public let configuration: Configuration
+    public var limits: Limits { configuration.limits }
+    public let display: Display
+    public let scene: Scene
+    public let renderer: Renderer
+    public let scanout: ScanoutTarget
+    public let log: Logger
+    /// The socket clients connect to (nil when not listening).
+    public private(set) var socketName: String?
+
+    /// Frames presented so far (the first frame is 1).
+    public private(set) var frameCount: UInt64 = 0
+    public private(set) var clientCount = 0
+    /// Scanout failures end the run: the caller (main) sees this set and stops.
+    public private(set) var scanoutError: ScanoutError?
+
+    private var globals: [Global] = []
+    private var surfaces: [ObjectIdentifier: WlSurface] = [:]
+    private(set) var toplevelObjects: [XdgToplevel] = []
+    private var surfaceIDs: UInt64 = 0
+    private var serial: UInt32 = 0
+    private var repaintTimer: Display.Timer?
+    private var repaintScheduled = false
+    private var statsTimer: Display.Timer?
+    private var nextTickNanoseconds: UInt64 = 0
+    private var statsFrames: UInt64 = 0
+    private var statsStart: UInt64 = 0
+
+    public init(configuration: Configuration, scanout: ScanoutTarget, logger: Logger) throws(DisplayError) {
+        self.configuration = configuration
+        self.scanout = scanout
+        self.log = logger
+        display = try Display()
+        scene = Scene(outputWidth: Int64(configuration.width), outputHeight: Int64(configuration.height))
+        renderer = Renderer(width: configuration.width, height: configuration.height, background: configuration.background)
+        if configuration.listen {
+            socketName = try display.listen(socket: configuration.socket)
+        }
+        createGlobals()
+        trackClients()
+        startFrameClock()
+    }
+
+    // MARK: Globals
+
+    private func createGlobals() {
+        func global(_ interface: Interface, _ version: Int32, _ bind: @escaping (Server, OpaquePointer, UInt32, UInt32) -> Void) {
+            guard let g = Global(display: display.pointer, interface: interface, version: version, onBind: { [unowned self] client, version, id in
+                bind(self, client, version, id)
+            }) else { preconditionFailure("wl_global_create failed at start-up (out of memory)") }
+            globals.append(g)
+        }
+        global(Interfaces.wlCompositor, WlCompositor.version) { WlCompositor.bind(server: $0, client: $1, version: $2, id: $3) }
+        global(Interfaces.wlShm, 1) { WlShm.bind(server: $0, client: $1, version: $2, id: $3) }
+        global(Interfaces.wlOutput, WlOutput.version) { WlOutput.bind(server: $0, client: $1, version: $2, id: $3) }
+        global(Interfaces.wlSeat, WlSeat.version) { WlSeat.bind(server: $0, client: $1, version: $2, id: $3) }
+        global(Interfaces.xdgWmBase, XdgWmBase.version) { XdgWmBase.bind(server: $0, client: $1, version: $2, id: $3) }
+    }
+
+    private func trackClients() {
+        let counter: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?) -> Void = { client, data in
+            guard let client, let data else { return }
+            let server = Unmanaged<Server>.fromOpaque(data).takeUnretainedValue()
+            server.clientCount += 1
+            server.log.info("client connected: \(server.describe(client: client))")
+            sw_client_add_destroy_callback(client, { data in
+                guard let data else { return }
+                Unmanaged<Server>.fromOpaque(data).takeUnretainedValue().clientCount -= 1
+            }, data)
+        }
+        // The display (and with it this listener) dies in `deinit` before the server's memory does.
+        sw_display_add_client_created_callback(display.pointer, counter, Unmanaged.passUnretained(self).toOpaque())
+    }
+
+    /// Serves a client on a connected socket (tests, conformance harnesses). Seawall owns `fd`.
+    @discardableResult
+    public func addClient(fd: Int32) -> Bool { display.addClient(fd: fd) != nil }
+
+    // MARK: The frame clock
+
+    private func startFrameClock() {
+        repaintTimer = display.addTimer { [unowned self] in self.tick() }
+        switch configuration.refresh {
+        case .interval:
+            nextTickNanoseconds = Clock.nanoseconds()
+            armTimer()
+        case .onCommit, .manual:
+            break
+        }
+        statsStart = Clock.nanoseconds()
+        let intervalMs = Int32(clamping: configuration.statsInterval * 1000)
+        if intervalMs > 0 {
+            let timer = display.addTimer { [unowned self] in
+                self.logStats()
+                self.statsTimer?.arm(milliseconds: intervalMs)
+            }
+            statsTimer = timer
+            timer.arm(milliseconds: intervalMs)
+        }
+    }
+
+    /// Period of the virtual vblank in nanoseconds.
+    private var periodNanoseconds: UInt64 {
+        if case .interval(let hz) = configuration.refresh, hz > 0 { return 1_000_000_000 / UInt64(hz) }
+        return 0
+    }
+
+    /// The refresh rate wl_output reports, in mHz.
+    var refreshMillihertz: Int32 {
+        if case .interval(let hz) = configuration.refresh { return Int32(clamping: hz * 1000) }
+        return 60_000
+    }
+
+    private func armTimer() {
+        // Deadlines advance by whole periods from the start so the clock does not drift.
+        let now = Clock.nanoseconds()
+        let period = periodNanoseconds
+        while nextTickNanoseconds <= now { nextTickNanoseconds += period }
+        let waitMs = (nextTickNanoseconds - now + 999_999) / 1_000_000
+        repaintTimer?.arm(milliseconds: Int32(max(1, min(waitMs, 1000))))
+    }
+
+    private func tick() {
+        if case .interval = configuration.refresh {
+            if needsRepaint { repaint() }
+            armTimer()
+        }
+    }
+
+    /// Whether anything waits for a frame: damage on the output or frame callbacks of committed surfaces.
+    public var needsRepaint: Bool {
+        !scene.damage.isEmpty || surfaces.values.contains { !$0.state.frameCallbacks.isEmpty }
+    }
+
+    private func scheduleRepaintSoon() {
+        guard configuration.refresh == .onCommit, !repaintScheduled else { return }
+        repaintScheduled = true
+        display.whenIdle { [unowned self] in
+            self.repaintScheduled = false
+            self.repaint()
+        }
+    }
+
+    /// One frame: compose the damage, present it, then tell every committed surface its frame was shown.
+    public func repaint() {
+        let damage = scene.takeDamage()
+        frameCount += 1
+        statsFrames += 1
+        if !damage.isEmpty {
+            renderer.render(scene.items(), damage: damage)
+        }
+        if scanoutError == nil {
+            do {
+                try scanout.present(renderer.image, damage: damage, frame: frameCount)
+            } catch {
+                scanoutError = error
+                log.error("scanout to \(scanout.name) failed: \(error)")
+            }
+        }
+        let now = UInt32(truncatingIfNeeded: Clock.nanoseconds() / 1_000_000)
+        for surface in surfaces.values {
+            for callback in surface.state.takeFrameCallbacks() { callback.done(timeMilliseconds: now) }
+        }
+        display.flush()
+    }
+
+    private func logStats() {
+        let now = Clock.nanoseconds()
+        let seconds = Double(now - statsStart) / 1e9
+        let fps = seconds > 0 ? Double(statsFrames) / seconds : 0
+        let tenths = Int((fps * 10).rounded())
+        log.info("stats: frame \(frameCount), \(tenths / 10).\(tenths % 10) fps, \(clientCount) client(s), \(scene.mappedViews.count) window(s)")
+        statsFrames = 0
+        statsStart = now
+    }
+
+    /// Runs the event loop until `shouldStop()` is true (checked after each dispatch).
+    public func run(until shouldStop: () -> Bool) {
+        while !shouldStop() && scanoutError == nil {
+            display.dispatch(timeoutMilliseconds: -1)
+        }
+    }
+
+    // MARK: Called by the protocol objects
+
+    func nextSurfaceID() -> UInt64 { surfaceIDs += 1; return surfaceIDs }
+
+    func nextSerial() -> UInt32 { serial &+= 1; return serial }
+
+    func surfaceCreated(_ surface: WlSurface) { surfaces[ObjectIdentifier(surface)] = surface }
+
+    func surfaceCommitted(_ surface: WlSurface, effect: Surface.CommitEffect) {
+        scene.apply(effect, to: surface.state)
+        scheduleRepaintSoon()
+    }
+
+    func surfaceDestroyed(_ surface: WlSurface) {
+        scene.removeView(for: surface.state)
+        surface.state.tearDown()
+        surfaces[ObjectIdentifier(surface)] = nil
+        scheduleRepaintSoon()
+    }
+
+    func toplevelCreated(_ toplevel: XdgToplevel) { toplevelObjects.append(toplevel) }
+    func toplevelDestroyed(_ toplevel: XdgToplevel) { toplevelObjects.removeAll { $0 === toplevel } }
+
+    /// `wl_client_post_implementation_error`: for requests Seawall cannot honour although they are valid.
+    func postImplementationError(client: OpaquePointer, _ message: String) {
+        log.notice("implementation error for \(describe(client: client)): \(message)")
+        sw_client_post_implementation_error(client, message)
+    }
+
+    /// "pid 1234 (weston-simple-s)": who a client is, for log lines.
+    public func describe(client: OpaquePointer) -> String {
+        var pid: pid_t = 0, uid: uid_t = 0, gid: gid_t = 0
+        wl_client_get_credentials(client, &pid, &uid, &gid)
+        guard pid > 0 else { return "client" }
+        var name = ""
+        if let file = fopen("/proc/\(pid)/comm", "r") {
+            var buffer = [CChar](repeating: 0, count: 64)
+            if fgets(&buffer, 64, file) != nil { name = String(cString: buffer).trimmingCharacters(in: "\n") }
+            fclose(file)
+        }
+        return name.isEmpty ? "pid \(pid)" : "pid \(pid) (\(name))"
+    }
+
+    // MARK: Window management API (tests now, conformance later)
+
+    /// A mapped-or-not xdg_toplevel as the window manager sees it.
+    public struct Window {
+        public let title: String?
+        public let appID: String?
+        public let surface: Surface
+        public let mapped: Bool
+        public let x: Int64
+        public let y: Int64
+    }
+
+    public var windows: [Window] {
+        toplevelObjects.compactMap { toplevel in
+            guard let surface = toplevel.surface else { return nil }
+            let view = scene.view(for: surface.state)
+            return Window(title: toplevel.title, appID: toplevel.appID, surface: surface.state,
+                          mapped: view?.mapped ?? false, x: view?.x ?? 0, y: view?.y ?? 0)
+        }
+    }
+
+    /// Places a surface at output coordinates (x, y); it is damaged at its old and new place.
+    public func place(_ surface: Surface, x: Int64, y: Int64) {
+        scene.place(surface, x: x, y: y)
+        scheduleRepaintSoon()
+    }
+
+    /// Moves a surface to the top of the stack.
+    public func raise(_ surface: Surface) {
+        scene.raise(surface)
+        scheduleRepaintSoon()
+    }
+
+    /// Writes the final frame (last.ppm / last.png for files) and returns what was written.
+    public func finish() throws(ScanoutError) -> [String] {
+        try scanout.finish(renderer.image)
+    }
+}
+
+/// CLOCK_MONOTONIC, the clock frame callbacks and presentation times are on.
+enum Clock {
+    static func nanoseconds() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+    }
+}
+
+private extension String {
+    func trimmingCharacters(in set: String) -> String {
+        var s = self
+        while let last = s.last, set.contains(last) { s.removeLast() }
+        return s
+    }
+}

@@ -1,0 +1,65 @@
+import Compositor
+import CProtocolsServer
+import CWaylandServer
+
+/// The pixels of one wl_buffer carved from a pool. Outlives its wl_buffer resource while a surface still
+/// shows it (Seawall composes straight from client memory), and keeps its pool's mapping alive.
+final class ShmBuffer: ClientBuffer {
+    let memory: PoolMemory
+    let offset: Int64
+    let width: Int32
+    let height: Int32
+    let stride: Int32
+    let format: PixelFormat
+    /// The wl_buffer resource; nil once the client destroyed it.
+    fileprivate(set) var resource: OpaquePointer?
+    private var users = 0
+
+    init(memory: PoolMemory, offset: Int64, width: Int32, height: Int32, stride: Int32, format: PixelFormat) {
+        self.memory = memory
+        self.offset = offset
+        self.width = width
+        self.height = height
+        self.stride = stride
+        self.format = format
+    }
+
+    func withPixels<R>(_ body: (UnsafeRawPointer) throws -> R) rethrows -> R? {
+        try memory.withBytes { bytes in
+            // Checked at create_buffer against a pool that can only have grown since.
+            guard let base = bytes.baseAddress,
+                  offset + Int64(stride) * Int64(height) <= Int64(bytes.count) else { return nil }
+            return try body(base + Int(offset))
+        }
+    }
+
+    func lock() { users += 1 }
+
+    func unlock() {
+        precondition(users > 0, "buffer unlocked more often than locked")
+        users -= 1
+        if users == 0, let resource { wl_buffer_send_release(resource) }
+    }
+}
+
+/// wl_buffer: the client's handle on a ShmBuffer.
+final class WlBuffer: ResourceObject {
+    let buffer: ShmBuffer
+
+    static let implementation = Implementation(wl_buffer_interface(destroy: Resource.destroyRequest))
+
+    static func from(_ resource: OpaquePointer?) -> WlBuffer? {
+        Resource.object(resource, WlBuffer.self, interface: Interfaces.wlBuffer, implementation: implementation)
+    }
+
+    static func create(client: OpaquePointer, version: Int32, id: UInt32, buffer: ShmBuffer) {
+        guard let resource = Resource.create(client: client, interface: Interfaces.wlBuffer, version: version, id: id)
+        else { return }
+        buffer.resource = resource
+        Resource.bind(resource, implementation: implementation, object: WlBuffer(buffer: buffer))
+    }
+
+    private init(buffer: ShmBuffer) { self.buffer = buffer }
+
+    func resourceDestroyed() { buffer.resource = nil }
+}

@@ -1,0 +1,25 @@
+import Compositor
+import CWaylandServer
+
+/// wl_callback from wl_surface.frame: answered once with `done(time)` when the frame showing its commit
+/// has been presented, then destroyed (the protocol's rule for this one-shot object).
+final class WlCallback: ResourceObject, FrameCallbackSink {
+    private var resource: OpaquePointer?
+
+    static func create(client: OpaquePointer, id: UInt32) -> WlCallback? {
+        let callback = WlCallback()
+        guard let resource = Resource.make(client: client, interface: Interfaces.wlCallback, version: 1, id: id,
+                                           implementation: nil as Implementation<Int>?, object: callback)
+        else { return nil }
+        callback.resource = resource
+        return callback
+    }
+
+    func done(timeMilliseconds: UInt32) {
+        guard let resource else { return }
+        wl_callback_send_done(resource, timeMilliseconds)
+        wl_resource_destroy(resource)
+    }
+
+    func resourceDestroyed() { resource = nil }
+}

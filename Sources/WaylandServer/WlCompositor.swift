@@ -1,0 +1,30 @@
+import CWaylandServer
+
+/// wl_compositor: makes surfaces and regions. Advertised at version 5 (damage_buffer, offset).
+final class WlCompositor: ResourceObject {
+    static let version: Int32 = 5
+    private unowned let server: Server
+
+    static let implementation = Implementation(wl_compositor_interface(
+        create_surface: { client, resource, id in
+            guard let client, let resource, let compositor = WlCompositor.from(resource) else { return }
+            WlSurface.create(server: compositor.server, client: client, version: wl_resource_get_version(resource), id: id)
+        },
+        create_region: { client, resource, id in
+            guard let client, let resource else { return }
+            WlRegion.create(client: client, version: wl_resource_get_version(resource), id: id)
+        }))
+
+    static func from(_ resource: OpaquePointer?) -> WlCompositor? {
+        Resource.object(resource, WlCompositor.self, interface: Interfaces.wlCompositor, implementation: implementation)
+    }
+
+    static func bind(server: Server, client: OpaquePointer, version: UInt32, id: UInt32) {
+        _ = Resource.make(client: client, interface: Interfaces.wlCompositor, version: Int32(version), id: id,
+                          implementation: implementation, object: WlCompositor(server: server))
+    }
+
+    private init(server: Server) { self.server = server }
+
+    func resourceDestroyed() {}
+}

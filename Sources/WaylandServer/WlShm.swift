@@ -1,0 +1,55 @@
+import CProtocolsServer
+import CWaylandServer
+import SealedMemory
+
+/// wl_shm: Seawall's own implementation (never wl_display_init_shm). Pools must be memfds sealed with
+/// F_SEAL_SHRINK; anything else is refused with wl_shm.error.invalid_fd and a message naming what is missing.
+final class WlShm: ResourceObject {
+    private unowned let server: Server
+    private let resource: OpaquePointer
+
+    static let implementation = Implementation(wl_shm_interface(
+        create_pool: { client, resource, id, fd, size in
+            // The fd is ours from the first line on: closed on every path that does not keep it.
+            guard fd >= 0 else { return }
+            let owned = OwnedFD(taking: fd)
+            guard let client, let shm = WlShm.from(resource) else { return }
+            shm.createPool(client: client, id: id, fd: owned, size: size)
+        }))
+
+    static func from(_ resource: OpaquePointer?) -> WlShm? {
+        Resource.object(resource, WlShm.self, interface: Interfaces.wlShm, implementation: implementation)
+    }
+
+    /// Binds a client to the wl_shm global and advertises the two formats Seawall composes.
+    static func bind(server: Server, client: OpaquePointer, version: UInt32, id: UInt32) {
+        guard let resource = Resource.create(client: client, interface: Interfaces.wlShm, version: Int32(version), id: id)
+        else { return }
+        Resource.bind(resource, implementation: implementation, object: WlShm(server: server, resource: resource))
+        wl_shm_send_format(resource, WL_SHM_FORMAT_ARGB8888.rawValue)
+        wl_shm_send_format(resource, WL_SHM_FORMAT_XRGB8888.rawValue)
+    }
+
+    private init(server: Server, resource: OpaquePointer) {
+        self.server = server
+        self.resource = resource
+    }
+
+    private func createPool(client: OpaquePointer, id: UInt32, fd: consuming OwnedFD, size: Int32) {
+        guard size > 0 else {
+            Resource.postError(resource, code: WL_SHM_ERROR_INVALID_STRIDE.rawValue, "pool size \(size) is not positive")
+            return
+        }
+        let memory: PoolMemory
+        do {
+            memory = try PoolMemory(fd: fd, size: Int64(size))
+        } catch {
+            server.log.notice("refused a pool from \(server.describe(client: client)): \(error)")
+            Resource.postError(resource, code: WL_SHM_ERROR_INVALID_FD.rawValue, error.description)
+            return
+        }
+        WlShmPool.create(server: server, client: client, version: wl_resource_get_version(resource), id: id, memory: memory)
+    }
+
+    func resourceDestroyed() {}
+}

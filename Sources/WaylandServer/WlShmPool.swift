@@ -1,0 +1,103 @@
+import Compositor
+import CProtocolsServer
+import CWaylandServer
+
+/// wl_shm_pool: a verified, mapped client pool. Buffers are carved out of it with 64-bit bounds checks;
+/// it can only grow, and every growth is checked against the sealed file's size again.
+final class WlShmPool: ResourceObject {
+    private unowned let server: Server
+    private let resource: OpaquePointer
+    private let memory: PoolMemory
+
+    static let implementation = Implementation(wl_shm_pool_interface(
+        create_buffer: { client, resource, id, offset, width, height, stride, format in
+            guard let client, let pool = WlShmPool.from(resource) else { return }
+            pool.createBuffer(client: client, id: id, offset: offset, width: width, height: height,
+                              stride: stride, format: format)
+        },
+        destroy: Resource.destroyRequest,
+        resize: { _, resource, size in
+            WlShmPool.from(resource)?.resize(to: size)
+        }))
+
+    static func from(_ resource: OpaquePointer?) -> WlShmPool? {
+        Resource.object(resource, WlShmPool.self, interface: Interfaces.wlShmPool, implementation: implementation)
+    }
+
+    static func create(server: Server, client: OpaquePointer, version: Int32, id: UInt32, memory: PoolMemory) {
+        guard let resource = Resource.create(client: client, interface: Interfaces.wlShmPool, version: version, id: id)
+        else { return }
+        Resource.bind(resource, implementation: implementation,
+                      object: WlShmPool(server: server, resource: resource, memory: memory))
+    }
+
+    private init(server: Server, resource: OpaquePointer, memory: PoolMemory) {
+        self.server = server
+        self.resource = resource
+        self.memory = memory
+    }
+
+    /// Every parameter is checked in 64 bits before a buffer exists:
+    /// offset ≥ 0, width and height > 0, stride ≥ width × 4 and a multiple of 4,
+    /// offset + stride × height ≤ pool size.
+    private func createBuffer(client: OpaquePointer, id: UInt32, offset: Int32, width: Int32, height: Int32,
+                              stride: Int32, format: UInt32) {
+        let pixelFormat: PixelFormat
+        switch format {
+        case WL_SHM_FORMAT_ARGB8888.rawValue: pixelFormat = .argb8888
+        case WL_SHM_FORMAT_XRGB8888.rawValue: pixelFormat = .xrgb8888
+        default:
+            post(WL_SHM_ERROR_INVALID_FORMAT, "format \(ShmFormatName.describe(format)) is not supported; use ARGB8888 (0) or XRGB8888 (1)")
+            return
+        }
+        let limit = server.limits.maxBufferDimension
+        if offset < 0 { return post(WL_SHM_ERROR_INVALID_STRIDE, "buffer offset \(offset) is negative") }
+        if width <= 0 || height <= 0 {
+            return post(WL_SHM_ERROR_INVALID_STRIDE, "buffer size \(width)x\(height) is not positive")
+        }
+        if width > limit || height > limit {
+            return post(WL_SHM_ERROR_INVALID_STRIDE, "buffer size \(width)x\(height) exceeds the limit of \(limit) pixels per side")
+        }
+        let minStride = Int64(width) * 4
+        if Int64(stride) < minStride {
+            return post(WL_SHM_ERROR_INVALID_STRIDE, "stride \(stride) is less than width \(width) × 4 = \(minStride)")
+        }
+        if stride % 4 != 0 { return post(WL_SHM_ERROR_INVALID_STRIDE, "stride \(stride) is not a multiple of 4") }
+        let end = Int64(offset) + Int64(stride) * Int64(height)
+        if end > memory.size {
+            return post(WL_SHM_ERROR_INVALID_STRIDE,
+                        "buffer \(width)x\(height) with stride \(stride) at offset \(offset) ends at byte \(end), past the pool's \(memory.size) bytes")
+        }
+        WlBuffer.create(client: client, version: wl_resource_get_version(resource), id: id,
+                        buffer: ShmBuffer(memory: memory, offset: Int64(offset), width: width, height: height,
+                                          stride: stride, format: pixelFormat))
+    }
+
+    private func resize(to size: Int32) {
+        if Int64(size) < memory.size {
+            return post(WL_SHM_ERROR_INVALID_STRIDE, "pools can only grow: resize to \(size) bytes is smaller than the current \(memory.size)")
+        }
+        do {
+            try memory.grow(to: Int64(size))
+        } catch {
+            post(WL_SHM_ERROR_INVALID_FD, error.description)
+        }
+    }
+
+    private func post(_ code: wl_shm_error, _ message: String) {
+        Resource.postError(resource, code: code.rawValue, message)
+    }
+
+    func resourceDestroyed() {}
+}
+
+/// Names for wl_shm formats in messages: 0 and 1 are special on the wire; the rest are DRM fourccs.
+enum ShmFormatName {
+    static func describe(_ format: UInt32) -> String {
+        let chars = (0..<4).map { i -> Character in
+            let byte = UInt8((format >> (8 * UInt32(i))) & 0xff)
+            return (0x20...0x7e).contains(byte) ? Character(Unicode.Scalar(byte)) : "?"
+        }
+        return "\(format) (0x\(String(format, radix: 16)), fourcc '\(String(chars))')"
+    }
+}

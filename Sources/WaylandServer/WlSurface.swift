@@ -1,0 +1,124 @@
+import Compositor
+import CWaylandServer
+
+/// What gives a surface meaning (xdg_surface today). Told about commits and about the surface's end.
+protocol SurfaceRoleHandler: AnyObject {
+    /// Before pending state is applied. Returns false after posting a protocol error to refuse the commit.
+    func willCommit(_ surface: WlSurface) -> Bool
+    /// After the new state is current.
+    func didCommit(_ surface: WlSurface, effect: Surface.CommitEffect)
+    /// The wl_surface is gone; the role object becomes inert.
+    func surfaceDestroyed()
+}
+
+/// wl_surface: collects pending state from requests and makes it current on commit (Compositor.Surface holds
+/// the double-buffered state; this file turns requests into it and posts the protocol's errors).
+final class WlSurface: ResourceObject {
+    private unowned let server: Server
+    let resource: OpaquePointer
+    let client: OpaquePointer
+    let state: Surface
+    weak var roleHandler: SurfaceRoleHandler?
+    /// Whether a role object (of any kind) was ever given to this surface: a surface gets one role for life.
+    var roleName: String?
+
+    static let implementation = Implementation(wl_surface_interface(
+        destroy: Resource.destroyRequest,
+        attach: { _, resource, buffer, x, y in WlSurface.from(resource)?.attach(buffer, x: x, y: y) },
+        damage: { _, resource, x, y, width, height in
+            WlSurface.from(resource)?.state.pending.surfaceDamage.add(Rect.wire(x, y, width, height))
+        },
+        frame: { client, resource, id in
+            guard let client, let surface = WlSurface.from(resource),
+                  let callback = WlCallback.create(client: client, id: id) else { return }
+            surface.state.pending.frameCallbacks.append(callback)
+        },
+        set_opaque_region: { _, resource, region in
+            WlSurface.from(resource)?.state.pending.opaqueRegion = .some(WlRegion.from(region)?.region)
+        },
+        set_input_region: { _, resource, region in
+            WlSurface.from(resource)?.state.pending.inputRegion = .some(WlRegion.from(region)?.region)
+        },
+        commit: { _, resource in WlSurface.from(resource)?.commit() },
+        set_buffer_transform: { _, resource, transform in WlSurface.from(resource)?.setBufferTransform(transform) },
+        set_buffer_scale: { _, resource, scale in WlSurface.from(resource)?.setBufferScale(scale) },
+        damage_buffer: { _, resource, x, y, width, height in
+            WlSurface.from(resource)?.state.pending.bufferDamage.add(Rect.wire(x, y, width, height))
+        },
+        offset: { _, resource, x, y in
+            guard let surface = WlSurface.from(resource) else { return }
+            surface.state.pending.offsetX = Int64(x)
+            surface.state.pending.offsetY = Int64(y)
+        }))
+
+    static func from(_ resource: OpaquePointer?) -> WlSurface? {
+        Resource.object(resource, WlSurface.self, interface: Interfaces.wlSurface, implementation: implementation)
+    }
+
+    static func create(server: Server, client: OpaquePointer, version: Int32, id: UInt32) {
+        guard let resource = Resource.create(client: client, interface: Interfaces.wlSurface, version: version, id: id)
+        else { return }
+        let surface = WlSurface(server: server, resource: resource, client: client)
+        Resource.bind(resource, implementation: implementation, object: surface)
+        server.surfaceCreated(surface)
+    }
+
+    private init(server: Server, resource: OpaquePointer, client: OpaquePointer) {
+        self.server = server
+        self.resource = resource
+        self.client = client
+        self.state = Surface(id: server.nextSurfaceID())
+    }
+
+    var version: Int32 { wl_resource_get_version(resource) }
+
+    private func attach(_ bufferResource: OpaquePointer?, x: Int32, y: Int32) {
+        if version >= 5 && (x != 0 || y != 0) {
+            return post(WL_SURFACE_ERROR_INVALID_OFFSET,
+                        "attach with a non-zero offset (\(x), \(y)) on wl_surface version \(version); use wl_surface.offset")
+        }
+        if let bufferResource {
+            guard let buffer = WlBuffer.from(bufferResource) else {
+                return postImplementationError("wl_surface.attach: the buffer is not a wl_shm buffer Seawall knows")
+            }
+            state.pending.buffer = .attach(buffer.buffer)
+        } else {
+            state.pending.buffer = .detach
+        }
+        state.pending.offsetX = Int64(x)
+        state.pending.offsetY = Int64(y)
+    }
+
+    private func setBufferTransform(_ transform: Int32) {
+        guard (0...7).contains(transform) else {
+            return post(WL_SURFACE_ERROR_INVALID_TRANSFORM, "buffer transform \(transform) is not a wl_output.transform value")
+        }
+        // Seawall composes buffers untransformed; the value is accepted and has no effect yet.
+    }
+
+    private func setBufferScale(_ scale: Int32) {
+        guard scale >= 1 else { return post(WL_SURFACE_ERROR_INVALID_SCALE, "buffer scale \(scale) is not positive") }
+        state.pending.bufferScale = scale
+    }
+
+    private func commit() {
+        if let role = roleHandler, !role.willCommit(self) { return }
+        let effect = state.commit()
+        roleHandler?.didCommit(self, effect: effect)
+        server.surfaceCommitted(self, effect: effect)
+    }
+
+    func post(_ code: wl_surface_error, _ message: String) {
+        Resource.postError(resource, code: code.rawValue, message)
+    }
+
+    private func postImplementationError(_ message: String) {
+        server.postImplementationError(client: client, message)
+    }
+
+    func resourceDestroyed() {
+        roleHandler?.surfaceDestroyed()
+        roleHandler = nil
+        server.surfaceDestroyed(self)
+    }
+}

@@ -1,0 +1,153 @@
+import CProtocolsServer
+import CWaylandServer
+import Compositor
+
+/// xdg_surface: the configure → ack_configure → commit handshake shared by toplevels (and, later, popups).
+///
+/// A surface may not show a buffer before it has acked a configure; the first commit after getting its
+/// role (without a buffer) makes Seawall send one. Unmapping (committing no buffer) starts the cycle again.
+final class XdgSurface: ResourceObject, SurfaceRoleHandler {
+    private unowned let server: Server
+    private weak var base: XdgWmBase?
+    let resource: OpaquePointer
+    private(set) weak var surface: WlSurface?
+    /// The role object (xdg_toplevel), while it lives.
+    private(set) var toplevel: XdgToplevel?
+    /// Whether the role object was ever created (an xdg_surface gets one for life).
+    private var constructed = false
+    /// Serials sent and not yet acked, oldest first.
+    private var pendingSerials: [UInt32] = []
+    /// A configure has been acked since the last (re)start of the cycle.
+    private var configured = false
+    /// The initial configure has been sent for this cycle.
+    private var initialConfigureSent = false
+    private(set) var windowGeometry: Rect?
+
+    static let implementation = Implementation(xdg_surface_interface(
+        destroy: { _, resource in
+            guard let resource else { return }
+            if let xdg = XdgSurface.from(resource), xdg.toplevel != nil {
+                return Resource.postError(resource, code: XDG_SURFACE_ERROR_DEFUNCT_ROLE_OBJECT.rawValue,
+                                          "xdg_surface destroyed before its xdg_toplevel")
+            }
+            wl_resource_destroy(resource)
+        },
+        get_toplevel: { client, resource, id in
+            guard let client, let xdg = XdgSurface.from(resource) else { return }
+            xdg.getToplevel(client: client, id: id)
+        },
+        get_popup: { client, resource, _, _, _ in
+            guard let client, let xdg = XdgSurface.from(resource) else { return }
+            xdg.server.postImplementationError(client: client, "xdg_popup is not supported by Seawall yet")
+        },
+        set_window_geometry: { _, resource, x, y, width, height in
+            guard let xdg = XdgSurface.from(resource) else { return }
+            guard width > 0, height > 0 else {
+                return xdg.post(XDG_SURFACE_ERROR_INVALID_SIZE, "window geometry \(width)x\(height) is not positive")
+            }
+            xdg.windowGeometry = Rect.wire(x, y, width, height)
+        },
+        ack_configure: { _, resource, serial in XdgSurface.from(resource)?.ackConfigure(serial) }))
+
+    static func from(_ resource: OpaquePointer?) -> XdgSurface? {
+        Resource.object(resource, XdgSurface.self, interface: Interfaces.xdgSurface, implementation: implementation)
+    }
+
+    static func create(server: Server, base: XdgWmBase, client: OpaquePointer, version: Int32, id: UInt32,
+                       surface: WlSurface) {
+        guard let resource = Resource.create(client: client, interface: Interfaces.xdgSurface, version: version, id: id)
+        else { return }
+        let xdg = XdgSurface(server: server, base: base, resource: resource, surface: surface)
+        Resource.bind(resource, implementation: implementation, object: xdg)
+        surface.roleHandler = xdg
+        surface.roleName = "xdg_surface"
+        base.liveSurfaces += 1
+    }
+
+    private init(server: Server, base: XdgWmBase, resource: OpaquePointer, surface: WlSurface) {
+        self.server = server
+        self.base = base
+        self.resource = resource
+        self.surface = surface
+    }
+
+    private func post(_ code: xdg_surface_error, _ message: String) {
+        Resource.postError(resource, code: code.rawValue, message)
+    }
+
+    private func getToplevel(client: OpaquePointer, id: UInt32) {
+        guard !constructed else {
+            return post(XDG_SURFACE_ERROR_ALREADY_CONSTRUCTED, "this xdg_surface already has a role object")
+        }
+        guard let surface else {
+            return server.postImplementationError(client: client, "xdg_surface.get_toplevel: its wl_surface is gone")
+        }
+        constructed = true
+        toplevel = XdgToplevel.create(server: server, xdgSurface: self, client: client,
+                                      version: wl_resource_get_version(resource), id: id, surface: surface)
+        server.scene.addView(for: surface.state)
+    }
+
+    private func ackConfigure(_ serial: UInt32) {
+        guard let index = pendingSerials.firstIndex(of: serial) else {
+            return post(XDG_SURFACE_ERROR_INVALID_SERIAL, "ack_configure with serial \(serial), which Seawall never sent or was already acked")
+        }
+        pendingSerials.removeFirst(index + 1)
+        configured = true
+    }
+
+    /// Sends xdg_surface.configure after the role's own configure event; returns the serial.
+    @discardableResult
+    func sendConfigure() -> UInt32 {
+        let serial = server.nextSerial()
+        pendingSerials.append(serial)
+        if pendingSerials.count > 64 { pendingSerials.removeFirst() }   // clients that never ack: bounded
+        xdg_surface_send_configure(resource, serial)
+        return serial
+    }
+
+    /// The role object went away: the surface unmaps. An xdg_surface gets one role object for life, so it
+    /// stays unmapped until it is destroyed.
+    func toplevelDestroyed() {
+        toplevel = nil
+        if let surface { server.scene.removeView(for: surface.state) }
+    }
+
+    // MARK: SurfaceRoleHandler
+
+    func willCommit(_ surface: WlSurface) -> Bool {
+        guard constructed else {
+            post(XDG_SURFACE_ERROR_NOT_CONSTRUCTED, "commit on an xdg_surface with no role object (get_toplevel first)")
+            return false
+        }
+        if surface.state.pending.buffer.isAttach && !configured {
+            post(XDG_SURFACE_ERROR_UNCONFIGURED_BUFFER, "buffer attached before the first configure was acked")
+            return false
+        }
+        return true
+    }
+
+    func didCommit(_ surface: WlSurface, effect: Surface.CommitEffect) {
+        guard let toplevel else { return }
+        if !effect.hasBuffer {
+            // Unmapped (or never mapped): the next commit without a buffer gets a fresh initial configure.
+            if configured {
+                configured = false
+                pendingSerials.removeAll()
+                toplevel.sendConfigure()
+            } else if !initialConfigureSent {
+                initialConfigureSent = true
+                toplevel.sendConfigure()
+            }
+        }
+    }
+
+    func surfaceDestroyed() {
+        surface = nil
+    }
+
+    func resourceDestroyed() {
+        base?.liveSurfaces -= 1
+        if let surface, surface.roleHandler === self { surface.roleHandler = nil }
+    }
+}

@@ -1,0 +1,101 @@
+import CProtocolsServer
+import CWaylandServer
+import Compositor
+
+/// xdg_toplevel: a desktop window. Seawall lets clients choose their size (configure 0×0, no states),
+/// tells them the output's size as their bounds, and places them by the documented cascade policy.
+final class XdgToplevel: ResourceObject {
+    private unowned let server: Server
+    private weak var xdgSurface: XdgSurface?
+    let resource: OpaquePointer
+    private(set) weak var surface: WlSurface?
+    private(set) var title: String?
+    private(set) var appID: String?
+
+    static let implementation = Implementation(xdg_toplevel_interface(
+        destroy: Resource.destroyRequest,
+        set_parent: { _, _, _ in },
+        set_title: { _, resource, title in
+            guard let toplevel = XdgToplevel.from(resource), let title else { return }
+            toplevel.title = String(cString: title)
+        },
+        set_app_id: { _, resource, appID in
+            guard let toplevel = XdgToplevel.from(resource), let appID else { return }
+            toplevel.appID = String(cString: appID)
+        },
+        show_window_menu: { _, _, _, _, _, _ in },
+        move: { _, _, _, _ in },
+        resize: { _, resource, _, _, edges in
+            guard let toplevel = XdgToplevel.from(resource) else { return }
+            // Seawall has no pointer, so there is never a grab to honour; the edge value is still checked.
+            let valid = [0, 1, 2, 4, 5, 6, 8, 9, 10] as [UInt32]
+            if !valid.contains(edges) {
+                toplevel.post(XDG_TOPLEVEL_ERROR_INVALID_RESIZE_EDGE, "resize edge \(edges) is not an xdg_toplevel.resize_edge value")
+            }
+        },
+        set_max_size: { _, resource, width, height in XdgToplevel.from(resource)?.checkSize("max", width, height) },
+        set_min_size: { _, resource, width, height in XdgToplevel.from(resource)?.checkSize("min", width, height) },
+        set_maximized: { _, _ in },
+        unset_maximized: { _, _ in },
+        set_fullscreen: { _, _, _ in },
+        unset_fullscreen: { _, _ in },
+        set_minimized: { _, _ in }))
+
+    static func from(_ resource: OpaquePointer?) -> XdgToplevel? {
+        Resource.object(resource, XdgToplevel.self, interface: Interfaces.xdgToplevel, implementation: implementation)
+    }
+
+    static func create(server: Server, xdgSurface: XdgSurface, client: OpaquePointer, version: Int32, id: UInt32,
+                       surface: WlSurface) -> XdgToplevel? {
+        guard let resource = Resource.create(client: client, interface: Interfaces.xdgToplevel, version: version, id: id)
+        else { return nil }
+        let toplevel = XdgToplevel(server: server, xdgSurface: xdgSurface, resource: resource, surface: surface)
+        Resource.bind(resource, implementation: implementation, object: toplevel)
+        surface.roleName = "xdg_toplevel"
+        server.toplevelCreated(toplevel)
+        return toplevel
+    }
+
+    private init(server: Server, xdgSurface: XdgSurface, resource: OpaquePointer, surface: WlSurface) {
+        self.server = server
+        self.xdgSurface = xdgSurface
+        self.resource = resource
+        self.surface = surface
+    }
+
+    private func post(_ code: xdg_toplevel_error, _ message: String) {
+        Resource.postError(resource, code: code.rawValue, message)
+    }
+
+    private func checkSize(_ which: String, _ width: Int32, _ height: Int32) {
+        if width < 0 || height < 0 {
+            post(XDG_TOPLEVEL_ERROR_INVALID_SIZE, "\(which) size \(width)x\(height) is negative")
+        }
+    }
+
+    /// xdg_toplevel.configure (0×0: the client picks its size; no states), configure_bounds and
+    /// wm_capabilities where the version has them, then xdg_surface.configure with a new serial.
+    func sendConfigure() {
+        var states = wl_array()
+        wl_array_init(&states)
+        xdg_toplevel_send_configure(resource, 0, 0, &states)
+        wl_array_release(&states)
+        let version = wl_resource_get_version(resource)
+        if version >= 4 {
+            xdg_toplevel_send_configure_bounds(resource, Int32(clamping: server.configuration.width),
+                                               Int32(clamping: server.configuration.height))
+        }
+        if version >= 5 {
+            var capabilities = wl_array()
+            wl_array_init(&capabilities)
+            xdg_toplevel_send_wm_capabilities(resource, &capabilities)
+            wl_array_release(&capabilities)
+        }
+        xdgSurface?.sendConfigure()
+    }
+
+    func resourceDestroyed() {
+        xdgSurface?.toplevelDestroyed()
+        server.toplevelDestroyed(self)
+    }
+}

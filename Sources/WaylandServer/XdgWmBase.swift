@@ -1,0 +1,66 @@
+import CProtocolsServer
+import CWaylandServer
+
+/// xdg_wm_base: the desktop shell global. Makes xdg_surfaces and positioners; answers nothing else.
+/// Advertised at version 5.
+final class XdgWmBase: ResourceObject {
+    static let version: Int32 = 5
+    private unowned let server: Server
+    let resource: OpaquePointer
+    /// The xdg_surfaces made through this object that are still alive (destroying the base first is an error).
+    var liveSurfaces = 0
+
+    static let implementation = Implementation(xdg_wm_base_interface(
+        destroy: { _, resource in
+            guard let resource else { return }
+            if let base = XdgWmBase.from(resource), base.liveSurfaces > 0 {
+                return Resource.postError(resource, code: XDG_WM_BASE_ERROR_DEFUNCT_SURFACES.rawValue,
+                                          "xdg_wm_base destroyed while \(base.liveSurfaces) xdg_surface(s) made from it still exist")
+            }
+            wl_resource_destroy(resource)
+        },
+        create_positioner: { client, resource, id in
+            guard let client, let resource else { return }
+            XdgPositioner.create(client: client, version: wl_resource_get_version(resource), id: id)
+        },
+        get_xdg_surface: { client, resource, id, surface in
+            guard let client, let base = XdgWmBase.from(resource) else { return }
+            base.getXdgSurface(client: client, id: id, surfaceResource: surface)
+        },
+        pong: { _, _, _ in
+            // Seawall never pings yet, so there is nothing to match a pong against.
+        }))
+
+    static func from(_ resource: OpaquePointer?) -> XdgWmBase? {
+        Resource.object(resource, XdgWmBase.self, interface: Interfaces.xdgWmBase, implementation: implementation)
+    }
+
+    static func bind(server: Server, client: OpaquePointer, version: UInt32, id: UInt32) {
+        guard let resource = Resource.create(client: client, interface: Interfaces.xdgWmBase, version: Int32(version), id: id)
+        else { return }
+        Resource.bind(resource, implementation: implementation, object: XdgWmBase(server: server, resource: resource))
+    }
+
+    private init(server: Server, resource: OpaquePointer) {
+        self.server = server
+        self.resource = resource
+    }
+
+    private func getXdgSurface(client: OpaquePointer, id: UInt32, surfaceResource: OpaquePointer?) {
+        guard let surface = WlSurface.from(surfaceResource) else {
+            return server.postImplementationError(client: client, "xdg_wm_base.get_xdg_surface: not a wl_surface Seawall made")
+        }
+        if let role = surface.roleName {
+            return Resource.postError(resource, code: XDG_WM_BASE_ERROR_ROLE.rawValue,
+                                      "wl_surface@\(wl_resource_get_id(surface.resource)) already has the role \(role)")
+        }
+        if surface.state.hasBuffer || surface.state.pending.buffer.isAttach {
+            return Resource.postError(resource, code: XDG_WM_BASE_ERROR_INVALID_SURFACE_STATE.rawValue,
+                                      "wl_surface@\(wl_resource_get_id(surface.resource)) already has a buffer; an xdg_surface must be created before the first attach")
+        }
+        XdgSurface.create(server: server, base: self, client: client, version: wl_resource_get_version(resource),
+                          id: id, surface: surface)
+    }
+
+    func resourceDestroyed() {}
+}

@@ -1,0 +1,145 @@
+// seawall: the compositor executable.
+//
+// This file is meant to be read top to bottom. It parses the command line, builds the pieces —
+// a scanout target (where finished frames go), the Wayland server (display, globals, scene, renderer,
+// frame clock) — then runs the event loop until SIGINT or SIGTERM, and finally writes the last frame.
+// Everything that touches client memory lives in WaylandServer and SealedMemory; nothing here does.
+import ArgumentParser
+import Glibc
+import Logging
+import Scanout
+import WaylandServer
+
+@main
+struct SeawallCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "seawall",
+        abstract: "A headless Wayland compositor that only accepts sealed client memory.",
+        discussion: """
+            Clients connect on a socket in $XDG_RUNTIME_DIR (printed at start; set WAYLAND_DISPLAY to it).
+            Every wl_shm pool must be a memfd sealed with F_SEAL_SHRINK; other pools are refused with
+            wl_shm.error.invalid_fd and a message saying what is missing. Seawall composes the windows
+            (new ones cascade from the top-left corner) and writes frames to --output-dir.
+            On SIGINT or SIGTERM it writes DIR/last.ppm and DIR/last.png and exits 0.
+
+            Example:
+              seawall --size 800x600 --output-dir /tmp/frames --dump-every 60 &
+              WAYLAND_DISPLAY=wayland-1 seawall-demo gradient --frames 120
+            """)
+
+    @Option(name: .long, help: ArgumentHelp("Socket name in $XDG_RUNTIME_DIR (default: the first free wayland-N).", valueName: "NAME"))
+    var socket: String?
+
+    @Option(name: .long, help: ArgumentHelp("Output size in pixels.", valueName: "WxH"))
+    var size: OutputSize = OutputSize(width: 1280, height: 720)
+
+    @Option(name: .long, help: ArgumentHelp("Virtual refresh rate in Hz; 0 repaints as soon as a client commits.", valueName: "HZ"))
+    var refresh: Int = 60
+
+    @Option(name: .long, help: ArgumentHelp("Where frames go: ppm (files in --output-dir) or null (nowhere).", valueName: "NAME"))
+    var backend: Backend = .ppm
+
+    @Option(name: .customLong("output-dir"), help: ArgumentHelp("Directory for frames, last.ppm and last.png (created if missing).", valueName: "DIR"))
+    var outputDirectory: String = "seawall-output"
+
+    @Option(name: .customLong("dump-every"), help: ArgumentHelp("Also write every Nth frame as frame-NNNNNN.ppm (0: never).", valueName: "N"))
+    var dumpEvery: Int = 0
+
+    @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning or error.", valueName: "LEVEL"))
+    var logLevel: Logger.Level = .info
+
+    func validate() throws {
+        guard (0...1000).contains(refresh) else {
+            throw ValidationError("--refresh must be between 0 and 1000 Hz, not \(refresh)")
+        }
+        guard dumpEvery >= 0 else { throw ValidationError("--dump-every must be 0 or more, not \(dumpEvery)") }
+        if let socket, socket.isEmpty || socket.contains("/") {
+            throw ValidationError("--socket takes a name inside $XDG_RUNTIME_DIR, like wayland-5, not a path")
+        }
+    }
+
+    func run() throws {
+        // 1. Logging: one line per event on stderr; stdout is kept for what a script needs (socket, paths).
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = logLevel
+            return handler
+        }
+        let log = Logger(label: "seawall")
+
+        // 2. Where finished frames go. The DRM backend will be another ScanoutTarget.
+        let scanout: ScanoutTarget
+        do {
+            switch backend {
+            case .ppm: scanout = try FileScanout(outputDirectory: outputDirectory, dumpEvery: dumpEvery)
+            case .null: scanout = NullScanout()
+            }
+        } catch {
+            fail("cannot use --output-dir \(outputDirectory): \(error)")
+        }
+
+        // 3. The compositor: display + socket, globals, scene, renderer, frame clock.
+        var configuration = Configuration()
+        configuration.width = size.width
+        configuration.height = size.height
+        configuration.refresh = refresh == 0 ? .onCommit : .interval(hz: refresh)
+        configuration.socket = socket
+        let server: Server
+        do {
+            server = try Server(configuration: configuration, scanout: scanout, logger: log)
+        } catch {
+            fail(error.description)
+        }
+
+        // 4. Tell people (and scripts) where to connect. stdout is flushed so a parent can read it at once.
+        let socketName = server.socketName ?? "?"
+        let runtimeDirectory = (try? Display.runtimeDirectory()) ?? "$XDG_RUNTIME_DIR"
+        print("seawall: listening on \(socketName) in \(runtimeDirectory) — run clients with WAYLAND_DISPLAY=\(socketName)")
+        print("seawall: \(size.width)x\(size.height), \(refresh == 0 ? "repaint on commit" : "\(refresh) Hz"), frames to \(backend == .ppm ? outputDirectory : "nowhere")")
+        fflush(stdout)
+
+        // 5. SIGINT and SIGTERM arrive through a signalfd in the event loop: no signal handler is installed
+        //    (and in particular none for SIGBUS — sealed pools cannot shrink under us).
+        var stopping = false
+        server.display.onSignal(SIGINT) { stopping = true }
+        server.display.onSignal(SIGTERM) { stopping = true }
+
+        // 6. Run until told to stop.
+        server.run { stopping }
+        if let error = server.scanoutError { fail("stopped: scanout failed: \(error)") }
+
+        // 7. The last frame, for people.
+        do {
+            for path in try server.finish() { print("seawall: wrote \(path)") }
+        } catch {
+            fail("could not write the last frame: \(error)")
+        }
+        log.info("stopped after \(server.frameCount) frames")
+    }
+}
+
+/// Prints `seawall: error: …` to stderr and exits 1.
+func fail(_ message: String) -> Never {
+    fputs("seawall: error: \(message)\n", stderr)
+    exit(1)
+}
+
+/// `--size WxH`.
+struct OutputSize: ExpressibleByArgument {
+    let width: Int
+    let height: Int
+    init(width: Int, height: Int) { self.width = width; self.height = height }
+    init?(argument: String) {
+        let parts = argument.lowercased().split(separator: "x", omittingEmptySubsequences: false)
+        guard parts.count == 2, let w = Int(parts[0]), let h = Int(parts[1]),
+              (1...16384).contains(w), (1...16384).contains(h) else { return nil }
+        width = w; height = h
+    }
+    var defaultValueDescription: String { "\(width)x\(height)" }
+}
+
+enum Backend: String, ExpressibleByArgument, CaseIterable {
+    case ppm, null
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

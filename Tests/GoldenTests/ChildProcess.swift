@@ -1,0 +1,139 @@
+import Glibc
+
+/// A real client program run by a test: spawned with posix_spawn, its stdout and stderr collected through
+/// non-blocking pipes, optionally handed one end of a socketpair as WAYLAND_SOCKET (fd 3).
+final class ChildProcess {
+    let pid: pid_t
+    let name: String
+    private var outFD: Int32
+    private var errFD: Int32
+    private(set) var stdout = ""
+    private(set) var stderr = ""
+    private(set) var exitStatus: Int32?
+    /// Set when the child was ended by a signal.
+    private(set) var exitSignal: Int32?
+
+    struct SpawnError: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// Starts `executable` with `arguments`. With `waylandSocket`, the child gets that fd as fd 3 and
+    /// WAYLAND_SOCKET=3 (libwayland-client then uses it instead of connecting), and WAYLAND_DISPLAY is removed.
+    init(executable: String, arguments: [String], waylandSocket: Int32? = nil, environment: [String: String] = [:]) throws {
+        name = executable.split(separator: "/").last.map(String.init) ?? executable
+        guard access(executable, X_OK) == 0 else {
+            throw SpawnError(description: "\(executable) is not an executable file (build it first: swift build)")
+        }
+        var outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
+        guard pipe2(&outPipe, O_CLOEXEC) == 0, pipe2(&errPipe, O_CLOEXEC) == 0 else {
+            throw SpawnError(description: "pipe2: \(String(cString: strerror(errno)))")
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+        if let waylandSocket { posix_spawn_file_actions_adddup2(&actions, waylandSocket, 3) }
+
+        var env: [String: String] = [:]
+        var cursor = environ
+        while let entry = cursor.pointee {
+            let text = String(cString: entry)
+            if let eq = text.firstIndex(of: "=") { env[String(text[..<eq])] = String(text[text.index(after: eq)...]) }
+            cursor += 1
+        }
+        if waylandSocket != nil {
+            env["WAYLAND_SOCKET"] = "3"
+            env["WAYLAND_DISPLAY"] = nil
+        }
+        for (key, value) in environment { env[key] = value }
+
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for p in argv { free(p) }; for p in envp { free(p) } }
+        var child: pid_t = 0
+        let rc = posix_spawn(&child, executable, &actions, nil, argv, envp)
+        close(outPipe[1]); close(errPipe[1])
+        guard rc == 0 else {
+            close(outPipe[0]); close(errPipe[0])
+            throw SpawnError(description: "posix_spawn \(executable): \(String(cString: strerror(rc)))")
+        }
+        pid = child
+        outFD = outPipe[0]; errFD = errPipe[0]
+        _ = fcntl(outFD, F_SETFL, fcntl(outFD, F_GETFL) | O_NONBLOCK)
+        _ = fcntl(errFD, F_SETFL, fcntl(errFD, F_GETFL) | O_NONBLOCK)
+    }
+
+    /// Reads whatever output is available and notices an exit. Returns true while the child runs.
+    @discardableResult
+    func poll() -> Bool {
+        drain(&outFD, into: &stdout)
+        drain(&errFD, into: &stderr)
+        if exitStatus == nil && exitSignal == nil {
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid { record(status) }
+        }
+        return exitStatus == nil && exitSignal == nil
+    }
+
+    var isRunning: Bool { poll() }
+
+    /// Waits (up to `seconds`) for the child to exit by itself.
+    func wait(seconds: Double) -> Bool {
+        let deadline = monotonicSeconds() + seconds
+        while poll() {
+            if monotonicSeconds() > deadline { return false }
+            usleep(5_000)
+        }
+        return true
+    }
+
+    /// SIGTERM, then SIGKILL if it does not exit within a second.
+    func terminate() {
+        guard poll() else { return }
+        kill(pid, SIGTERM)
+        if !wait(seconds: 2) {
+            kill(pid, SIGKILL)
+            _ = wait(seconds: 2)
+        }
+    }
+
+    private func record(_ status: Int32) {
+        // WIFEXITED / WEXITSTATUS / WTERMSIG are macros Swift does not import.
+        if status & 0x7f == 0 { exitStatus = (status >> 8) & 0xff } else { exitSignal = status & 0x7f }
+        drain(&outFD, into: &stdout)
+        drain(&errFD, into: &stderr)
+    }
+
+    private func drain(_ fd: inout Int32, into text: inout String) {
+        guard fd >= 0 else { return }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = read(fd, &buffer, buffer.count)
+            if n > 0 { text += String(decoding: buffer[0..<n], as: UTF8.self); continue }
+            if n == 0 { close(fd); fd = -1 }
+            return
+        }
+    }
+
+    /// What the child said, for failure messages.
+    var transcript: String {
+        "\(name) [pid \(pid), status \(exitStatus.map(String.init) ?? "-"), signal \(exitSignal.map(String.init) ?? "-")]\n--- stdout\n\(stdout)--- stderr\n\(stderr)"
+    }
+
+    deinit {
+        if exitStatus == nil && exitSignal == nil {
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+        }
+        if outFD >= 0 { close(outFD) }
+        if errFD >= 0 { close(errFD) }
+    }
+}
+
+func monotonicSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}

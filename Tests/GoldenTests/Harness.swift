@@ -1,0 +1,161 @@
+import Compositor
+import Glibc
+import Logging
+import Render
+import Scanout
+import Testing
+import WaylandServer
+
+/// An in-process Seawall in manual frame mode, fed by real client processes over socketpairs.
+/// `run(until:)` dispatches client requests and repaints whenever something waits for a frame, so clients
+/// are paced by their frame callbacks exactly as with a real frame clock, only as fast as they can go.
+final class Harness {
+    let server: Server
+    private(set) var children: [ChildProcess] = []
+    /// Called after every repaint (tests use it to catch a particular frame).
+    var afterRepaint: ((Harness) -> Void)?
+
+    init(width: Int = 640, height: Int = 480, listenOn socket: String? = nil) throws {
+        var configuration = Configuration()
+        configuration.width = width
+        configuration.height = height
+        configuration.refresh = .manual
+        configuration.listen = socket != nil
+        configuration.socket = socket
+        configuration.statsInterval = 0
+        var log = Logger(label: "seawall-test")
+        log.logLevel = .warning
+        server = try Server(configuration: configuration, scanout: NullScanout(), logger: log)
+    }
+
+    /// Where the test executables find the project's binaries: next to the test bundle (.build/debug).
+    static var binaryDirectory: String {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard n > 0 else { return ".build/debug" }
+        let path = String(cString: buffer)
+        var dir = path[..<(path.lastIndex(of: "/") ?? path.endIndex)]
+        // The test runner may live inside an .xctest directory.
+        if dir.hasSuffix(".xctest") { dir = dir[..<(dir.lastIndex(of: "/") ?? dir.endIndex)] }
+        return String(dir)
+    }
+
+    /// Starts `seawall-demo ARGUMENTS` connected to this server through a socketpair.
+    func demo(_ arguments: [String]) throws -> ChildProcess {
+        try spawn(Harness.binaryDirectory + "/seawall-demo", arguments)
+    }
+
+    /// Starts any client program connected through a socketpair (WAYLAND_SOCKET).
+    func spawn(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> ChildProcess {
+        var pair: [Int32] = [0, 0]
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else {
+            throw ChildProcess.SpawnError(description: "socketpair: \(String(cString: strerror(errno)))")
+        }
+        guard server.addClient(fd: pair[0]) else {
+            close(pair[1])
+            throw ChildProcess.SpawnError(description: "wl_client_create failed")
+        }
+        defer { close(pair[1]) }
+        let child = try ChildProcess(executable: executable, arguments: arguments, waylandSocket: pair[1],
+                                     environment: environment)
+        children.append(child)
+        return child
+    }
+
+    /// Starts a client that connects by itself (through WAYLAND_DISPLAY and XDG_RUNTIME_DIR in `environment`).
+    func launch(_ executable: String, _ arguments: [String], environment: [String: String]) throws -> ChildProcess {
+        let child = try ChildProcess(executable: executable, arguments: arguments, environment: environment)
+        children.append(child)
+        return child
+    }
+
+    struct Timeout: Error, CustomStringConvertible { let description: String }
+
+    /// Serves clients and repaints until `done()` holds; fails after `seconds` with every child's output.
+    func run(seconds: Double = 30, until done: () -> Bool) throws {
+        let deadline = monotonicSeconds() + seconds
+        while true {
+            for child in children { child.poll() }
+            if done() { return }
+            if monotonicSeconds() > deadline {
+                throw Timeout(description: "timed out after \(seconds) s\n" + children.map(\.transcript).joined(separator: "\n"))
+            }
+            server.display.dispatch(timeoutMilliseconds: 5)
+            if server.needsRepaint {
+                server.repaint()
+                afterRepaint?(self)
+            }
+        }
+    }
+
+    /// Repaints now (after placing windows, say) and dispatches what that sends.
+    func repaint() {
+        server.repaint()
+        server.display.dispatch(timeoutMilliseconds: 0)
+    }
+
+    func window(appID: String) -> Server.Window? { server.windows.first { $0.appID == appID } }
+
+    /// The output as an RGB image, as the PPM scanout would write it.
+    func capture() -> RGBImage { RGBImage(server.renderer.image) }
+
+    deinit {
+        for child in children { child.terminate() }
+    }
+}
+
+/// Compares `image` with Tests/GoldenTests/Golden/NAME.ppm.
+///
+/// Exact unless `tolerance` (per channel) is given. On a mismatch the actual image and a diff image are
+/// written (PPM and PNG) to .build/golden-failures/ and the failure names them. With RECORD_GOLDENS=1
+/// the golden is rewritten instead — and the test fails anyway, so a re-recording is never silent.
+func expectGolden(_ image: RGBImage, _ name: String, tolerance: Int = 0,
+                  filePath: String = #filePath, sourceLocation: SourceLocation = #_sourceLocation) {
+    let testsDirectory = String(filePath[..<(filePath.lastIndex(of: "/") ?? filePath.endIndex)])
+    let goldenPath = testsDirectory + "/Golden/\(name).ppm"
+    let packageRoot = testsDirectory.components(droppingLast: 2)
+    let failures = packageRoot + "/.build/golden-failures"
+
+    if let record = getenv("RECORD_GOLDENS"), String(cString: record) == "1" {
+        do {
+            try image.writePPM(to: goldenPath)
+            Issue.record("re-recorded golden \(goldenPath) (RECORD_GOLDENS=1 always fails the run; commit the image with a reason)",
+                         sourceLocation: sourceLocation)
+        } catch {
+            Issue.record("could not record \(goldenPath): \(error)", sourceLocation: sourceLocation)
+        }
+        return
+    }
+
+    mkdir(packageRoot + "/.build", 0o755)
+    mkdir(failures, 0o755)
+    let actualBase = failures + "/\(name).actual"
+    let expected: RGBImage
+    do {
+        expected = try RGBImage(contentsOfPPM: goldenPath)
+    } catch {
+        try? image.writePPM(to: actualBase + ".ppm")
+        try? image.writePNG(to: actualBase + ".png")
+        Issue.record("no golden image \(goldenPath) (\(error)); the actual frame is in \(actualBase).png — record with RECORD_GOLDENS=1",
+                     sourceLocation: sourceLocation)
+        return
+    }
+    let comparison = image.compare(to: expected, tolerance: tolerance)
+    if comparison.matches { return }
+    let diffBase = failures + "/\(name).diff"
+    try? image.writePPM(to: actualBase + ".ppm")
+    try? image.writePNG(to: actualBase + ".png")
+    try? comparison.diff.writePPM(to: diffBase + ".ppm")
+    try? comparison.diff.writePNG(to: diffBase + ".png")
+    Issue.record("frame differs from golden \(name): \(comparison.summary); actual: \(actualBase).png, diff: \(diffBase).png",
+                 sourceLocation: sourceLocation)
+}
+
+extension String {
+    /// The path without its last `count` components.
+    func components(droppingLast count: Int) -> String {
+        var path = Substring(self)
+        for _ in 0..<count { path = path[..<(path.lastIndex(of: "/") ?? path.startIndex)] }
+        return String(path)
+    }
+}

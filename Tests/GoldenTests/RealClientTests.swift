@@ -1,0 +1,57 @@
+import Compositor
+import Glibc
+import Scanout
+import Testing
+import WaylandServer
+
+/// Debian's weston-simple-shm (package weston, installed by tools/test) against Seawall, connecting the way
+/// any client does: through a listening socket in a private XDG_RUNTIME_DIR.
+@Suite(.serialized)
+struct RealClientTests {
+    static let simpleShm = "/usr/bin/weston-simple-shm"
+
+    @Test("weston-simple-shm: its frames reach the output and frame callbacks keep flowing")
+    func westonSimpleShm() throws {
+        try #require(access(Self.simpleShm, X_OK) == 0,
+                     "\(Self.simpleShm) is missing: install Debian's weston package (tools/test does this as root)")
+        var template = Array("/tmp/seawall-test.XXXXXX".utf8CString)
+        let runtime = try #require(template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress) }.map { String(cString: $0) })
+        defer { rmdir(runtime) }
+        setenv("XDG_RUNTIME_DIR", runtime, 1)
+        let socket = "wayland-test-\(getpid())"
+
+        let harness = try Harness(width: 640, height: 480, listenOn: socket)
+        #expect(harness.server.socketName == socket)
+        let client = try harness.launch(Self.simpleShm, [],
+                                        environment: ["WAYLAND_DISPLAY": socket, "XDG_RUNTIME_DIR": runtime])
+
+        // weston-simple-shm draws a new frame on every frame callback: wait for 60 of its commits.
+        var frames: [RGBImage] = []
+        harness.afterRepaint = { h in
+            if let w = h.server.windows.first, w.mapped, frames.count < 100 { frames.append(h.capture()) }
+        }
+        try harness.run(seconds: 30) {
+            (harness.server.windows.first?.surface.commitCount ?? 0) >= 60 || !client.isRunning
+        }
+        #expect(client.isRunning, "weston-simple-shm exited early\n\(client.transcript)")
+
+        let window = try #require(harness.server.windows.first)
+        #expect(window.mapped)
+        #expect(window.surface.width == 250 && window.surface.height == 250, "simple-shm's window is 250x250")
+        #expect(window.surface.commitCount >= 60, "frame callbacks kept the client drawing")
+
+        // Its pixels are on the output (not the background) and they change from frame to frame.
+        let last = harness.capture()
+        let background = harness.server.renderer.background
+        let bg = (r: UInt8((background >> 16) & 0xff), g: UInt8((background >> 8) & 0xff), b: UInt8(background & 0xff))
+        let centre = last.pixel(x: Int(window.x) + 125, y: Int(window.y) + 125)
+        #expect(centre != bg, "the window's centre shows the client's pixels, not the background")
+        let distinct = Set(frames.map(\.bytes.hashValue)).count
+        #expect(distinct >= 10, "the animation reaches the output: \(distinct) distinct frames of \(frames.count)")
+
+        client.terminate()
+        #expect(client.exitSignal == SIGTERM || client.exitStatus == 0, "\(client.transcript)")
+        unlink(runtime + "/" + socket)
+        unlink(runtime + "/" + socket + ".lock")
+    }
+}
