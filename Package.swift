@@ -69,6 +69,7 @@ let package = Package(
         .executableTarget(name: "seawall-bench", dependencies: ["Render", "Scanout", "Compositor"]),
 
         .testTarget(name: "SealedMemoryTests", dependencies: ["SealedMemory"]),
+        .testTarget(name: "CompositorTests", dependencies: ["Compositor"]),
         .testTarget(name: "DemoClientKitTests", dependencies: ["DemoClientKit"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Scanout", "Compositor"]),
         // Goldens live in Tests/GoldenTests/Golden and are found through #filePath (re-recording writes there).

@@ -26,12 +26,17 @@ public final class Scene {
         /// Explicitly placed (tests, conformance); otherwise placed by the policy when first mapped.
         public internal(set) var placed: Bool
         public internal(set) var mapped = false
+        /// The size the view had when the scene last looked at it: a commit changes the surface's size
+        /// before the scene hears of it, and the damage must cover where the window *was*.
+        var width: Int64 = 0
+        var height: Int64 = 0
 
         init(surface: Surface, x: Int64, y: Int64, placed: Bool) {
             self.surface = surface; self.x = x; self.y = y; self.placed = placed
         }
 
-        public var bounds: Rect { Rect(x: x, y: y, width: surface.width, height: surface.height) }
+        /// Where the view is on the output, at the size the scene last saw.
+        public var bounds: Rect { Rect(x: x, y: y, width: width, height: height) }
     }
 
     public let outputWidth: Int64
@@ -74,6 +79,8 @@ public final class Scene {
     public func apply(_ effect: Surface.CommitEffect, to surface: Surface) {
         guard let view = view(for: surface) else { return }
         let before = view.mapped ? view.bounds : nil
+        view.width = surface.width
+        view.height = surface.height
         if effect.hasBuffer && !view.mapped {
             view.mapped = true
             if !view.placed {

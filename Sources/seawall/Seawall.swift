@@ -96,7 +96,7 @@ struct SeawallCommand: ParsableCommand {
         let runtimeDirectory = (try? Display.runtimeDirectory()) ?? "$XDG_RUNTIME_DIR"
         print("seawall: listening on \(socketName) in \(runtimeDirectory) — run clients with WAYLAND_DISPLAY=\(socketName)")
         print("seawall: \(size.width)x\(size.height), \(refresh == 0 ? "repaint on commit" : "\(refresh) Hz"), frames to \(backend == .ppm ? outputDirectory : "nowhere")")
-        fflush(stdout)
+        fflush(nil)   // all C streams; stdout is a pipe when a script starts us
 
         // 5. SIGINT and SIGTERM arrive through a signalfd in the event loop: no signal handler is installed
         //    (and in particular none for SIGBUS — sealed pools cannot shrink under us).
@@ -120,7 +120,8 @@ struct SeawallCommand: ParsableCommand {
 
 /// Prints `seawall: error: …` to stderr and exits 1.
 func fail(_ message: String) -> Never {
-    fputs("seawall: error: \(message)\n", stderr)
+    let line = "seawall: error: \(message)\n"
+    _ = line.withCString { write(STDERR_FILENO, $0, strlen($0)) }
     exit(1)
 }
 

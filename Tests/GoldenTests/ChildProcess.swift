@@ -25,9 +25,11 @@ final class ChildProcess {
             throw SpawnError(description: "\(executable) is not an executable file (build it first: swift build)")
         }
         var outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
-        guard pipe2(&outPipe, O_CLOEXEC) == 0, pipe2(&errPipe, O_CLOEXEC) == 0 else {
-            throw SpawnError(description: "pipe2: \(String(cString: strerror(errno)))")
+        guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else {
+            throw SpawnError(description: "pipe: \(String(cString: strerror(errno)))")
         }
+        // Only the duplicates on 1 and 2 may reach the child.
+        for fd in outPipe + errPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

@@ -70,10 +70,10 @@ struct GoldenTests {
         let bad = try harness.demo(["solid", "--unsealed", "--frames", "3"])
         try harness.run { !bad.isRunning && Self.shown(good, 3) }
 
-        #expect(bad.exitStatus == 3, "seawall-demo --unsealed exits 3 when refused\n\(bad.transcript)")
-        #expect(bad.stderr.contains("the compositor refused this client"), "\(bad.transcript)")
-        #expect(bad.stderr.contains("pool fd is not sealed with F_SEAL_SHRINK"), "\(bad.transcript)")
-        #expect(bad.stderr.contains("wl_shm"), "the error names the interface\n\(bad.transcript)")
+        #expect(bad.exitStatus == 3, Comment(rawValue: "seawall-demo --unsealed exits 3 when refused\n" + bad.transcript))
+        #expect(bad.stderr.contains("the compositor refused this client"), Comment(rawValue: bad.transcript))
+        #expect(bad.stderr.contains("pool fd is not sealed with F_SEAL_SHRINK"), Comment(rawValue: bad.transcript))
+        #expect(bad.stderr.contains("wl_shm"), Comment(rawValue: "the error names the interface\n" + bad.transcript))
         #expect(harness.window(appID: "seawall-demo.solid")?.mapped != true)
         // The same picture as the single opaque client: the refused one left no trace.
         expectGolden(harness.capture(), "opaque-gradient")
@@ -85,7 +85,7 @@ struct GoldenTests {
         let client = try harness.demo(["checkerboard", "--size", "100x100", "--grow-to", "150x150", "--grow-after", "1",
                                        "--frames", "3"])
         try harness.run { !client.isRunning }
-        #expect(client.exitStatus == 0, "\(client.transcript)")
+        #expect(client.exitStatus == 0, Comment(rawValue: client.transcript))
         #expect(sw_signal_disposition(SIGBUS) == 0, "SIGBUS must stay SIG_DFL")
     }
 }

@@ -15,7 +15,11 @@ struct RealClientTests {
         try #require(access(Self.simpleShm, X_OK) == 0,
                      "\(Self.simpleShm) is missing: install Debian's weston package (tools/test does this as root)")
         var template = Array("/tmp/seawall-test.XXXXXX".utf8CString)
-        let runtime = try #require(template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress) }.map { String(cString: $0) })
+        let made = template.withUnsafeMutableBufferPointer { buffer -> String? in
+            guard let base = buffer.baseAddress, mkdtemp(base) != nil else { return nil }
+            return String(cString: base)
+        }
+        let runtime = try #require(made, "mkdtemp failed")
         defer { rmdir(runtime) }
         setenv("XDG_RUNTIME_DIR", runtime, 1)
         let socket = "wayland-test-\(getpid())"
@@ -33,7 +37,7 @@ struct RealClientTests {
         try harness.run(seconds: 30) {
             (harness.server.windows.first?.surface.commitCount ?? 0) >= 60 || !client.isRunning
         }
-        #expect(client.isRunning, "weston-simple-shm exited early\n\(client.transcript)")
+        #expect(client.isRunning, Comment(rawValue: "weston-simple-shm exited early\n" + client.transcript))
 
         let window = try #require(harness.server.windows.first)
         #expect(window.mapped)
@@ -50,7 +54,7 @@ struct RealClientTests {
         #expect(distinct >= 10, "the animation reaches the output: \(distinct) distinct frames of \(frames.count)")
 
         client.terminate()
-        #expect(client.exitSignal == SIGTERM || client.exitStatus == 0, "\(client.transcript)")
+        #expect(client.exitSignal == SIGTERM || client.exitStatus == 0, Comment(rawValue: client.transcript))
         unlink(runtime + "/" + socket)
         unlink(runtime + "/" + socket + ".lock")
     }
