@@ -56,7 +56,7 @@ let package = Package(
         ]),
 
         .executableTarget(name: "seawall", dependencies: [
-            "WaylandServer", "Scanout",
+            "WaylandServer", "Scanout", "CShims",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

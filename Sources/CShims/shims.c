@@ -36,3 +36,10 @@ int sw_signal_disposition(int signo) {
     if (current.sa_handler == SIG_IGN) return 1;
     return 2;
 }
+
+int sw_signal_set_default(int signo) {
+    struct sigaction action = {0};
+    action.sa_handler = SIG_DFL;
+    sigemptyset(&action.sa_mask);
+    return sigaction(signo, &action, NULL);
+}

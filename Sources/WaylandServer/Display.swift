@@ -116,6 +116,10 @@ public final class Display {
         wl_display_flush_clients(pointer)
     }
 
+    /// Disconnects every client now (`wl_display_destroy_clients`): their resources are destroyed, and with
+    /// them every protocol object.
+    public func destroyClients() { wl_display_destroy_clients(pointer) }
+
     /// Sends queued events to every client now.
     public func flush() { wl_display_flush_clients(pointer) }
 

@@ -85,6 +85,13 @@ public final class Server {
         startFrameClock()
     }
 
+    /// Protocol objects refer to the server `unowned(unsafe)`: the server outlives every one of them, because
+    /// it disconnects all clients here, while its own state is still intact, and each resource's destroy
+    /// callback (which may call back into the server) runs during that call.
+    deinit {
+        display.destroyClients()
+    }
+
     // MARK: Globals
 
     private func createGlobals() {

@@ -3,7 +3,7 @@ import CWaylandServer
 /// wl_compositor: makes surfaces and regions. Advertised at version 5 (damage_buffer, offset).
 final class WlCompositor: ResourceObject {
     static let version: Int32 = 5
-    private unowned let server: Server
+    private unowned(unsafe) let server: Server   // see Server.deinit
 
     static let implementation = Implementation(wl_compositor_interface(
         create_surface: { client, resource, id in

@@ -5,7 +5,7 @@ import SealedMemory
 /// wl_shm: Seawall's own implementation (never wl_display_init_shm). Pools must be memfds sealed with
 /// F_SEAL_SHRINK; anything else is refused with wl_shm.error.invalid_fd and a message naming what is missing.
 final class WlShm: ResourceObject {
-    private unowned let server: Server
+    private unowned(unsafe) let server: Server   // see Server.deinit
     private let resource: OpaquePointer
 
     static let implementation = Implementation(wl_shm_interface(

@@ -5,7 +5,7 @@ import CWaylandServer
 /// wl_shm_pool: a verified, mapped client pool. Buffers are carved out of it with 64-bit bounds checks;
 /// it can only grow, and every growth is checked against the sealed file's size again.
 final class WlShmPool: ResourceObject {
-    private unowned let server: Server
+    private unowned(unsafe) let server: Server   // see Server.deinit
     private let resource: OpaquePointer
     private let memory: PoolMemory
 

@@ -14,7 +14,7 @@ protocol SurfaceRoleHandler: AnyObject {
 /// wl_surface: collects pending state from requests and makes it current on commit (Compositor.Surface holds
 /// the double-buffered state; this file turns requests into it and posts the protocol's errors).
 final class WlSurface: ResourceObject {
-    private unowned let server: Server
+    private unowned(unsafe) let server: Server   // see Server.deinit
     let resource: OpaquePointer
     let client: OpaquePointer
     let state: Surface

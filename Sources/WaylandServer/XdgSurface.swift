@@ -7,7 +7,7 @@ import Compositor
 /// A surface may not show a buffer before it has acked a configure; the first commit after getting its
 /// role (without a buffer) makes Seawall send one. Unmapping (committing no buffer) starts the cycle again.
 final class XdgSurface: ResourceObject, SurfaceRoleHandler {
-    private unowned let server: Server
+    private unowned(unsafe) let server: Server   // see Server.deinit
     private weak var base: XdgWmBase?
     let resource: OpaquePointer
     private(set) weak var surface: WlSurface?

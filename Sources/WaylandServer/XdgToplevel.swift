@@ -5,7 +5,7 @@ import Compositor
 /// xdg_toplevel: a desktop window. Seawall lets clients choose their size (configure 0×0, no states),
 /// tells them the output's size as their bounds, and places them by the documented cascade policy.
 final class XdgToplevel: ResourceObject {
-    private unowned let server: Server
+    private unowned(unsafe) let server: Server   // see Server.deinit
     private weak var xdgSurface: XdgSurface?
     let resource: OpaquePointer
     private(set) weak var surface: WlSurface?

@@ -5,7 +5,7 @@ import CWaylandServer
 /// Advertised at version 5.
 final class XdgWmBase: ResourceObject {
     static let version: Int32 = 5
-    private unowned let server: Server
+    private unowned(unsafe) let server: Server   // see Server.deinit
     let resource: OpaquePointer
     /// The xdg_surfaces made through this object that are still alive (destroying the base first is an error).
     var liveSurfaces = 0

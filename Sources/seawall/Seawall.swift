@@ -5,6 +5,7 @@
 // frame clock) — then runs the event loop until SIGINT or SIGTERM, and finally writes the last frame.
 // Everything that touches client memory lives in WaylandServer and SealedMemory; nothing here does.
 import ArgumentParser
+import CShims
 import Glibc
 import Logging
 import Scanout
@@ -59,6 +60,14 @@ struct SeawallCommand: ParsableCommand {
     }
 
     func run() throws {
+        // 0. SIGBUS goes back to its default action. Nothing in Seawall wants a SIGBUS handler: client pools are
+        //    sealed against shrinking, so reading a mapped pool cannot fault. The Swift runtime installs a
+        //    crash-backtrace handler for SIGBUS (and others) at start-up; removing it for SIGBUS means a
+        //    fault would end the process plainly instead of being caught — there is nothing to recover.
+        //    SIGINT and SIGTERM are reset too: a shell may have started us with them ignored, and ignored
+        //    signals never reach the signalfd that step 5 listens on.
+        for signal in [SIGBUS, SIGINT, SIGTERM] { _ = sw_signal_set_default(signal) }
+
         // 1. Logging: one line per event on stderr; stdout is kept for what a script needs (socket, paths).
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

@@ -17,9 +17,10 @@ final class ChildProcess {
         let description: String
     }
 
-    /// Starts `executable` with `arguments`. With `waylandSocket`, the child gets that fd as fd 3 and
+    /// Starts `executable` with `arguments` and the test's environment changed by `environment` (a nil
+    /// value removes a variable). With `waylandSocket`, the child gets that fd as fd 3 and
     /// WAYLAND_SOCKET=3 (libwayland-client then uses it instead of connecting), and WAYLAND_DISPLAY is removed.
-    init(executable: String, arguments: [String], waylandSocket: Int32? = nil, environment: [String: String] = [:]) throws {
+    init(executable: String, arguments: [String], waylandSocket: Int32? = nil, environment: [String: String?] = [:]) throws {
         name = executable.split(separator: "/").last.map(String.init) ?? executable
         guard access(executable, X_OK) == 0 else {
             throw SpawnError(description: "\(executable) is not an executable file (build it first: swift build)")
@@ -48,13 +49,24 @@ final class ChildProcess {
             env["WAYLAND_SOCKET"] = "3"
             env["WAYLAND_DISPLAY"] = nil
         }
-        for (key, value) in environment { env[key] = value }
+        for (key, value) in environment { env[key] = value }   // nil removes the variable
 
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { for p in argv { free(p) }; for p in envp { free(p) } }
+        // The child starts with no blocked signals and default dispositions, whatever the test runner's
+        // threads had (a blocked SIGTERM would be inherited and make `terminate()` useless).
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t(), allSignals = sigset_t()
+        sigemptyset(&noSignals)
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var child: pid_t = 0
-        let rc = posix_spawn(&child, executable, &actions, nil, argv, envp)
+        let rc = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
         close(outPipe[1]); close(errPipe[1])
         guard rc == 0 else {
             close(outPipe[0]); close(errPipe[0])

@@ -1,4 +1,3 @@
-import CShims
 import Compositor
 import Glibc
 import Scanout
@@ -77,15 +76,5 @@ struct GoldenTests {
         #expect(harness.window(appID: "seawall-demo.solid")?.mapped != true)
         // The same picture as the single opaque client: the refused one left no trace.
         expectGolden(harness.capture(), "opaque-gradient")
-    }
-
-    @Test("no SIGBUS handler anywhere in the process, after serving clients")
-    func sigbusDispositionIsDefault() throws {
-        let harness = try Harness(width: 320, height: 240)
-        let client = try harness.demo(["checkerboard", "--size", "100x100", "--grow-to", "150x150", "--grow-after", "1",
-                                       "--frames", "3"])
-        try harness.run { !client.isRunning }
-        #expect(client.exitStatus == 0, Comment(rawValue: client.transcript))
-        #expect(sw_signal_disposition(SIGBUS) == 0, "SIGBUS must stay SIG_DFL")
     }
 }

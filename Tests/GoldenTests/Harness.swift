@@ -46,7 +46,7 @@ final class Harness {
     }
 
     /// Starts any client program connected through a socketpair (WAYLAND_SOCKET).
-    func spawn(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> ChildProcess {
+    func spawn(_ executable: String, _ arguments: [String], environment: [String: String?] = [:]) throws -> ChildProcess {
         var pair: [Int32] = [0, 0]
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else {
             throw ChildProcess.SpawnError(description: "socketpair: \(String(cString: strerror(errno)))")
@@ -63,7 +63,7 @@ final class Harness {
     }
 
     /// Starts a client that connects by itself (through WAYLAND_DISPLAY and XDG_RUNTIME_DIR in `environment`).
-    func launch(_ executable: String, _ arguments: [String], environment: [String: String]) throws -> ChildProcess {
+    func launch(_ executable: String, _ arguments: [String], environment: [String: String?]) throws -> ChildProcess {
         let child = try ChildProcess(executable: executable, arguments: arguments, environment: environment)
         children.append(child)
         return child

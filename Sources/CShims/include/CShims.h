@@ -31,3 +31,5 @@ int sw_punch_hole(int fd, int64_t offset, int64_t length);
 /* --- Process facts tests read. --- */
 /* The current disposition of `signo`: 0 = SIG_DFL, 1 = SIG_IGN, 2 = a handler installed, -1 error. */
 int sw_signal_disposition(int signo);
+/* signal(signo, SIG_DFL): SIG_DFL is a cast macro Swift does not import. 0, or -1 with errno. */
+int sw_signal_set_default(int signo);

@@ -1,0 +1,105 @@
+import CClientShims
+import CProtocolsClient
+import CWaylandClient
+import Glibc
+
+/// The globals a demo window needs, found through wl_registry.
+final class Globals {
+    var compositor: OpaquePointer?
+    var shm: OpaquePointer?
+    var wmBase: OpaquePointer?
+    private var registry: OpaquePointer?
+
+    /// `wl_display_get_registry` + one roundtrip; binds wl_compositor (v4), wl_shm (v1), xdg_wm_base (≤ v5).
+    func discover(on display: OpaquePointer) throws(DemoFailure) {
+        guard let registry = wl_display_get_registry(display) else {
+            throw DemoFailure(description: "wl_display.get_registry failed", exitStatus: 1)
+        }
+        self.registry = registry
+        wl_registry_add_listener(registry, Listeners.registry, Unmanaged.passUnretained(self).toOpaque())
+        guard wl_display_roundtrip(display) >= 0 else {
+            throw DemoFailure(description: "the compositor closed the connection during start-up", exitStatus: 1)
+        }
+        var missing: [String] = []
+        if compositor == nil { missing.append("wl_compositor (version 4 or later)") }
+        if shm == nil { missing.append("wl_shm") }
+        if wmBase == nil { missing.append("xdg_wm_base") }
+        if !missing.isEmpty {
+            throw DemoFailure(description: "the compositor does not offer \(missing.joined(separator: ", "))", exitStatus: 1)
+        }
+        if let wmBase { xdg_wm_base_add_listener(wmBase, Listeners.wmBase, nil) }
+    }
+
+    fileprivate func announce(registry: OpaquePointer, name: UInt32, interface: String, version: UInt32) {
+        func bind(_ table: UnsafePointer<wl_interface>?, _ wanted: UInt32) -> OpaquePointer? {
+            wl_registry_bind(registry, name, table, min(version, wanted)).map(OpaquePointer.init)
+        }
+        switch interface {
+        case "wl_compositor" where version >= 4: compositor = bind(sw_client_interface_wl_compositor(), 4)
+        case "wl_shm": shm = bind(sw_client_interface_wl_shm(), 1)
+        case "xdg_wm_base": wmBase = bind(sw_client_interface_xdg_wm_base(), 5)
+        default: break
+        }
+    }
+
+    func destroy() {
+        if let wmBase { xdg_wm_base_destroy(wmBase) }
+        if let shm { wl_shm_destroy(shm) }
+        if let compositor { wl_compositor_destroy(compositor) }
+        if let registry { wl_registry_destroy(registry) }
+        wmBase = nil; shm = nil; compositor = nil; registry = nil
+    }
+}
+
+/// libwayland keeps a pointer to each listener table for the proxy's life, so they are allocated once
+/// and never freed. The `data` of every listener is an unretained pointer to the Swift object it serves.
+enum Listeners {
+    private static func table<T>(_ value: T) -> UnsafeMutablePointer<T> {
+        let pointer = UnsafeMutablePointer<T>.allocate(capacity: 1)
+        pointer.initialize(to: value)
+        return pointer
+    }
+
+    nonisolated(unsafe) static let registry = table(wl_registry_listener(
+        global: { data, registry, name, interface, version in
+            guard let data, let registry, let interface else { return }
+            Unmanaged<Globals>.fromOpaque(data).takeUnretainedValue()
+                .announce(registry: registry, name: name, interface: String(cString: interface), version: version)
+        },
+        global_remove: { _, _, _ in }))
+
+    nonisolated(unsafe) static let wmBase = table(xdg_wm_base_listener(
+        ping: { _, wmBase, serial in
+            if let wmBase { xdg_wm_base_pong(wmBase, serial) }
+        }))
+
+    nonisolated(unsafe) static let xdgSurface = table(xdg_surface_listener(
+        configure: { data, _, serial in
+            guard let data else { return }
+            Unmanaged<DemoClient>.fromOpaque(data).takeUnretainedValue().xdgSurfaceConfigured(serial: serial)
+        }))
+
+    nonisolated(unsafe) static let toplevel = table(xdg_toplevel_listener(
+        configure: { _, _, _, _, _ in
+            // Sizes suggested by the compositor are ignored: a demo keeps the size it was asked for.
+        },
+        close: { data, _ in
+            guard let data else { return }
+            Unmanaged<DemoClient>.fromOpaque(data).takeUnretainedValue().toplevelClosed()
+        },
+        configure_bounds: { _, _, _, _ in },
+        wm_capabilities: { _, _, _ in }))
+
+    nonisolated(unsafe) static let frame = table(wl_callback_listener(
+        done: { data, callback, _ in
+            if let callback { wl_callback_destroy(callback) }
+            guard let data else { return }
+            Unmanaged<DemoClient>.fromOpaque(data).takeUnretainedValue().frameShown()
+        }))
+
+    nonisolated(unsafe) static let buffer = table(wl_buffer_listener(
+        release: { data, _ in
+            guard let data else { return }
+            Unmanaged<BufferSlot>.fromOpaque(data).takeUnretainedValue().released()
+        }))
+}

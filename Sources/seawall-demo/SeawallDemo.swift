@@ -1,0 +1,108 @@
+// seawall-demo: a Wayland client that draws a deterministic pattern into sealed shared memory.
+import ArgumentParser
+import DemoClientKit
+import Glibc
+
+@main
+struct SeawallDemo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "seawall-demo",
+        abstract: "Draw a deterministic pattern in a Wayland window backed by a sealed memfd.",
+        discussion: """
+            PATTERN is one of: solid, gradient, checkerboard (opaque, XRGB8888) or box (a half-transparent
+            box moving inside a transparent window with a grey frame, ARGB8888).
+
+            The client connects to $WAYLAND_DISPLAY (or --socket), opens one xdg_toplevel with the app_id
+            seawall-demo.PATTERN, and draws frame after frame, paced by the compositor's frame callbacks,
+            double-buffered in one memfd sealed with F_SEAL_SHRINK. Frame k always looks the same, so
+            compositor output can be compared with golden images.
+
+            Exit status: 0 done; 1 runtime or protocol failure; 2 bad arguments; 3 the compositor refused
+            the client's memory (as Seawall does with --unsealed).
+            """)
+
+    @Argument(help: ArgumentHelp("solid, gradient, checkerboard or box.", valueName: "PATTERN"))
+    var pattern: Pattern
+
+    @Option(name: .long, help: ArgumentHelp("Window size in pixels.", valueName: "WxH"))
+    var size: DemoSize = DemoSize(width: 320, height: 240)
+
+    @Option(name: .long, help: ArgumentHelp("Stop after N frames were shown (0: run until killed).", valueName: "N"))
+    var frames: Int = 0
+
+    @Flag(name: .long, help: "After --frames N, keep the last frame up until the compositor goes away or the client is killed.")
+    var hold = false
+
+    @Option(name: .customLong("grow-to"), help: ArgumentHelp("Grow the window (and its pool) to this size ...", valueName: "WxH"))
+    var growTo: DemoSize?
+
+    @Option(name: .customLong("grow-after"), help: ArgumentHelp("... after N frames were shown.", valueName: "N"))
+    var growAfter: Int = 1
+
+    @Flag(name: .long, help: "Do not seal the memfd (Seawall refuses such a pool; the client prints why and exits 3).")
+    var unsealed = false
+
+    @Option(name: .long, help: ArgumentHelp("Colour as RRGGBB hex (solid, checkerboard, box).", valueName: "RRGGBB"))
+    var color: HexColor?
+
+    @Option(name: .long, help: ArgumentHelp("Window title.", valueName: "TEXT"))
+    var title: String?
+
+    @Option(name: .long, help: ArgumentHelp("Compositor socket name (default: $WAYLAND_DISPLAY).", valueName: "NAME"))
+    var socket: String?
+
+    func validate() throws {
+        guard frames >= 0 else { throw ValidationError("--frames must be 0 or more") }
+        guard growAfter >= 1 else { throw ValidationError("--grow-after must be 1 or more") }
+        if hold && frames == 0 { throw ValidationError("--hold needs --frames N") }
+        if let growTo, growTo.width < size.width || growTo.height < size.height {
+            throw ValidationError("--grow-to \(growTo.width)x\(growTo.height) must be at least --size \(size.width)x\(size.height): pools only grow")
+        }
+    }
+
+    func run() throws {
+        var options = DemoOptions(pattern: pattern)
+        options.width = size.width
+        options.height = size.height
+        options.frames = frames
+        options.hold = hold
+        options.growTo = growTo.map { ($0.width, $0.height) }
+        options.growAfter = growAfter
+        options.sealed = !unsealed
+        options.color = color?.value
+        options.title = title
+        options.socket = socket
+        do {
+            let client = try DemoClient(options: options)
+            try client.run()
+        } catch {
+            let line = "seawall-demo: \(error.description)\n"
+            _ = line.withCString { write(STDERR_FILENO, $0, strlen($0)) }
+            throw ExitCode(error.exitStatus)
+        }
+    }
+}
+
+extension Pattern: ExpressibleByArgument {}
+
+struct DemoSize: ExpressibleByArgument {
+    let width: Int
+    let height: Int
+    init(width: Int, height: Int) { self.width = width; self.height = height }
+    init?(argument: String) {
+        let parts = argument.lowercased().split(separator: "x", omittingEmptySubsequences: false)
+        guard parts.count == 2, let w = Int(parts[0]), let h = Int(parts[1]),
+              (1...8192).contains(w), (1...8192).contains(h) else { return nil }
+        width = w; height = h
+    }
+    var defaultValueDescription: String { "\(width)x\(height)" }
+}
+
+struct HexColor: ExpressibleByArgument {
+    let value: UInt32
+    init?(argument: String) {
+        let digits = argument.hasPrefix("#") ? String(argument.dropFirst()) : argument
+        guard digits.count == 6, let v = UInt32(digits, radix: 16) else { return nil }
+        value = v
+    }
+}

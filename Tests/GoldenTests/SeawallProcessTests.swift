@@ -1,0 +1,152 @@
+import Glibc
+import Scanout
+import Testing
+
+/// The `seawall` executable as a person runs it: a real process, a listening socket in a private
+/// XDG_RUNTIME_DIR, real clients, signals, files, and its messages for things that go wrong.
+@Suite(.serialized)
+struct SeawallProcessTests {
+    static let seawall = Harness.binaryDirectory + "/seawall"
+    static let demo = Harness.binaryDirectory + "/seawall-demo"
+
+    /// A fresh private runtime directory (mode 0700, like /run/user/UID).
+    static func runtimeDirectory() throws -> String {
+        var template = Array("/tmp/seawall-test.XXXXXX".utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { buffer -> String? in
+            guard let base = buffer.baseAddress, mkdtemp(base) != nil else { return nil }
+            return String(cString: base)
+        }
+        return try #require(made, "mkdtemp failed")
+    }
+
+    /// Starts seawall on `socket` and waits until it says it listens (after the socket exists).
+    static func start(_ runtime: String, socket: String, _ arguments: [String] = []) throws -> ChildProcess {
+        let child = try ChildProcess(executable: seawall, arguments: ["--socket", socket] + arguments,
+                                     environment: ["XDG_RUNTIME_DIR": runtime])
+        let deadline = monotonicSeconds() + 20
+        while !child.stdout.contains("seawall: listening on \(socket) ") {
+            guard child.poll(), monotonicSeconds() < deadline else {
+                throw ChildProcess.SpawnError(description: "seawall did not start\n" + child.transcript)
+            }
+            usleep(10_000)
+        }
+        return child
+    }
+
+    static func demo(_ runtime: String, socket: String, _ arguments: [String]) throws -> ChildProcess {
+        try ChildProcess(executable: demo, arguments: arguments,
+                         environment: ["XDG_RUNTIME_DIR": runtime, "WAYLAND_DISPLAY": socket])
+    }
+
+    /// The signal masks of a process from /proc/PID/status (SigCgt: caught, SigIgn: ignored).
+    static func signalMask(_ pid: pid_t, _ field: String) -> UInt64? {
+        guard let file = fopen("/proc/\(pid)/status", "r") else { return nil }
+        defer { fclose(file) }
+        var line = [CChar](repeating: 0, count: 512)
+        while fgets(&line, 512, file) != nil {
+            let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            if text.hasPrefix(field + ":") {
+                let hex = text.dropFirst(field.count + 1).filter { !$0.isWhitespace }
+                return UInt64(hex, radix: 16)
+            }
+        }
+        return nil
+    }
+
+    @Test("no SIGBUS handler in the seawall process, after serving clients that grow their pools")
+    func sigbusDisposition() throws {
+        let runtime = try Self.runtimeDirectory()
+        let server = try Self.start(runtime, socket: "s", ["--backend", "null", "--refresh", "0"])
+        let client = try Self.demo(runtime, socket: "s", ["checkerboard", "--size", "64x64", "--grow-to", "128x96",
+                                                          "--grow-after", "2", "--frames", "5"])
+        #expect(client.wait(seconds: 30), "the client finished")
+        #expect(client.exitStatus == 0, Comment(rawValue: client.transcript))
+        #expect(server.isRunning)
+        let bus = UInt64(1) << UInt64(SIGBUS - 1)
+        let caught = try #require(Self.signalMask(server.pid, "SigCgt"))
+        let ignored = try #require(Self.signalMask(server.pid, "SigIgn"))
+        #expect(caught & bus == 0, "SIGBUS has a handler in seawall (SigCgt \(String(caught, radix: 16)))")
+        #expect(ignored & bus == 0, "SIGBUS is ignored in seawall")
+        server.terminate()
+        #expect(server.exitStatus == 0, Comment(rawValue: server.transcript))
+    }
+
+    @Test("SIGTERM writes last.ppm and last.png of the frame on screen, and exits 0")
+    func sigtermWritesLastFrame() throws {
+        let runtime = try Self.runtimeDirectory()
+        let output = runtime + "/frames"
+        let server = try Self.start(runtime, socket: "s", ["--size", "640x480", "--output-dir", output,
+                                                           "--dump-every", "1"])
+        #expect(server.stdout.contains("listening on s"), Comment(rawValue: server.transcript))
+        let client = try Self.demo(runtime, socket: "s", ["gradient", "--size", "320x240", "--frames", "3", "--hold"])
+        let deadline = monotonicSeconds() + 30
+        while !client.stdout.contains("3 frames shown") && client.poll() && monotonicSeconds() < deadline { usleep(10_000) }
+        #expect(client.stdout.contains("3 frames shown"), Comment(rawValue: client.transcript))
+
+        kill(server.pid, SIGTERM)
+        #expect(server.wait(seconds: 20))
+        #expect(server.exitStatus == 0, Comment(rawValue: server.transcript))
+        #expect(server.stdout.contains("wrote \(output)/last.ppm") && server.stdout.contains("wrote \(output)/last.png"),
+                Comment(rawValue: server.transcript))
+        // The client held its third frame, so that is what is on screen: the same as the in-process golden.
+        expectGolden(try RGBImage(contentsOfPPM: output + "/last.ppm"), "opaque-gradient")
+        var signature = [UInt8](repeating: 0, count: 8)
+        if let file = fopen(output + "/last.png", "r") { _ = fread(&signature, 1, 8, file); fclose(file) }
+        #expect(signature == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], "last.png is a PNG")
+        var st = stat()
+        #expect(stat(output + "/frame-000001.ppm", &st) == 0, "--dump-every 1 wrote the first frame")
+        // The held client sees the compositor go away and exits cleanly.
+        #expect(client.wait(seconds: 10) && client.exitStatus == 0, Comment(rawValue: client.transcript))
+    }
+
+    @Test("a client with an unsealed memfd is refused by seawall with the reason")
+    func unsealedRefused() throws {
+        let runtime = try Self.runtimeDirectory()
+        let server = try Self.start(runtime, socket: "s", ["--backend", "null"])
+        let client = try Self.demo(runtime, socket: "s", ["solid", "--unsealed"])
+        #expect(client.wait(seconds: 20))
+        #expect(client.exitStatus == 3, Comment(rawValue: client.transcript))
+        #expect(client.stderr.contains("seawall-demo: the compositor refused this client: wl_shm@"),
+                Comment(rawValue: client.transcript))
+        #expect(client.stderr.contains("pool fd is not sealed with F_SEAL_SHRINK"), Comment(rawValue: client.transcript))
+        #expect(server.isRunning, "seawall keeps running")
+        server.terminate()
+        #expect(server.stderr.contains("refused a pool"), "seawall logs the refusal")
+    }
+
+    @Test("a socket that is in use is reported, with exit status 1")
+    func socketInUse() throws {
+        let runtime = try Self.runtimeDirectory()
+        let first = try Self.start(runtime, socket: "busy", ["--backend", "null"])
+        let second = try ChildProcess(executable: Self.seawall, arguments: ["--socket", "busy", "--backend", "null"],
+                                      environment: ["XDG_RUNTIME_DIR": runtime])
+        #expect(second.wait(seconds: 20))
+        #expect(second.exitStatus == 1, Comment(rawValue: second.transcript))
+        #expect(second.stderr.contains("seawall: error:") && second.stderr.contains("busy") && second.stderr.contains("in use"),
+                Comment(rawValue: second.transcript))
+        #expect(first.isRunning)
+        first.terminate()
+    }
+
+    @Test("no XDG_RUNTIME_DIR is reported, with exit status 1")
+    func missingRuntimeDirectory() throws {
+        let child = try ChildProcess(executable: Self.seawall, arguments: ["--backend", "null"],
+                                     environment: ["XDG_RUNTIME_DIR": nil])
+        #expect(child.wait(seconds: 20))
+        #expect(child.exitStatus == 1, Comment(rawValue: child.transcript))
+        #expect(child.stderr.contains("XDG_RUNTIME_DIR"), Comment(rawValue: child.transcript))
+    }
+
+    @Test("bad flags are explained, with exit status 64", arguments: [
+        (["--size", "0x480"], "--size"),
+        (["--refresh", "-1"], "--refresh"),
+        (["--backend", "vulkan"], "--backend"),
+        (["--socket", "a/b"], "--socket"),
+    ])
+    func badFlags(arguments: [String], flag: String) throws {
+        let child = try ChildProcess(executable: Self.seawall, arguments: arguments)
+        #expect(child.wait(seconds: 20))
+        #expect(child.exitStatus == 64, Comment(rawValue: child.transcript))
+        #expect(child.stderr.contains(flag), Comment(rawValue: child.transcript))
+    }
+}
