@@ -85,3 +85,21 @@ SW_INTERFACE(xdg_surface)
 SW_INTERFACE(xdg_toplevel)
 SW_INTERFACE(xdg_positioner)
 SW_INTERFACE(xdg_popup)
+
+#include <stdio.h>
+#include <string.h>
+
+static sw_log_callback sw_server_log_callback;
+
+static void sw_server_log_handler(const char *format, va_list args) {
+    char message[1024];
+    vsnprintf(message, sizeof message, format, args);
+    size_t length = strlen(message);
+    while (length > 0 && message[length - 1] == '\n') message[--length] = '\0';
+    if (sw_server_log_callback) sw_server_log_callback(message);
+}
+
+void sw_server_set_log_callback(sw_log_callback callback) {
+    sw_server_log_callback = callback;
+    wl_log_set_handler_server(sw_server_log_handler);
+}

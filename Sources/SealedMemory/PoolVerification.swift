@@ -14,14 +14,16 @@ public enum PoolRejection: Error, Equatable, CustomStringConvertible {
     /// fstat on the fd failed.
     case statFailed(errno: Int32)
 
+    /// libwayland truncates protocol error messages to 127 bytes, so each of these fits in that, with the
+    /// essential words first.
     public var description: String {
         switch self {
         case .notSealable(let e):
-            return "pool fd is not sealed with F_SEAL_SHRINK: it does not support file seals (F_GET_SEALS: \(String(cString: strerror(e)))); create it with memfd_create(MFD_ALLOW_SEALING) and add F_SEAL_SHRINK"
+            return "pool fd is not sealed with F_SEAL_SHRINK: it cannot carry seals (\(String(cString: strerror(e)))); use a memfd"
         case .missingShrinkSeal(let seals) where seals.contains(.seal):
-            return "pool fd is not sealed with F_SEAL_SHRINK (it has \(seals), so no seal can be added: create it with memfd_create(MFD_ALLOW_SEALING) and add F_SEAL_SHRINK)"
+            return "pool fd is not sealed with F_SEAL_SHRINK (it has F_SEAL_SEAL: memfd made without MFD_ALLOW_SEALING?)"
         case .missingShrinkSeal(let seals):
-            return "pool fd is not sealed with F_SEAL_SHRINK (it has \(seals)); add it with fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK) before wl_shm.create_pool"
+            return "pool fd is not sealed with F_SEAL_SHRINK (it has \(seals)); add it with F_ADD_SEALS first"
         case .fileTooSmall(let pool, let file):
             return "pool size \(pool) exceeds file size \(file)"
         case .invalidSize(let size):

@@ -44,6 +44,11 @@ public final class Display {
         }
         pointer = display
         self.loop = loop
+        // libwayland's own messages (a client's broken connection, say) go to the log, not raw to stderr.
+        sw_server_set_log_callback { message in
+            guard let message else { return }
+            protocolLog.notice("libwayland: \(String(cString: message))")
+        }
     }
 
     /// Checks XDG_RUNTIME_DIR the way libwayland will use it, so the person gets a reason rather than -1.

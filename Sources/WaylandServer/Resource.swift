@@ -1,5 +1,6 @@
 import CServerShims
 import CWaylandServer
+import Logging
 
 /// An object that lives behind a wl_resource. It is retained once when bound to its resource and released
 /// once in that resource's destroy callback, right after `resourceDestroyed()` — the only place it dies.
@@ -37,6 +38,9 @@ private let destroyTrampoline: @convention(c) (OpaquePointer?) -> Void = { resou
     (object as? ResourceObject)?.resourceDestroyed()
 }
 
+/// Protocol errors Seawall posts, and what libwayland itself reports (e.g. "error in client communication").
+let protocolLog = Logger(label: "seawall.protocol")
+
 enum Resource {
     /// `wl_resource_create`. On allocation failure, tells the client (wl_client_post_no_memory) and returns nil.
     static func create(client: OpaquePointer, interface: Interface, version: Int32, id: UInt32) -> OpaquePointer? {
@@ -73,6 +77,8 @@ enum Resource {
 
     /// Posts a protocol error on `resource` with a message a person understands; the client is disconnected.
     static func postError(_ resource: OpaquePointer, code: UInt32, _ message: String) {
+        let interface = wl_resource_get_class(resource).map { String(cString: $0) } ?? "?"
+        protocolLog.notice("protocol error for client: \(interface)@\(wl_resource_get_id(resource)) error \(code): \(message)")
         sw_resource_post_error(resource, code, message)
     }
 

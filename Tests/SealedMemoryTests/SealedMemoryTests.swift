@@ -94,3 +94,15 @@ struct SealedMemoryTests {
         #expect(fcntl(raw, F_GETFD) == -1 && errno == EBADF)
     }
 }
+
+/// libwayland-server formats protocol error messages into 128 bytes; a longer message loses its end.
+struct RejectionMessageTests {
+    @Test(arguments: [
+        PoolRejection.notSealable(errno: EINVAL), .missingShrinkSeal(.seal), .missingShrinkSeal([]),
+        .missingShrinkSeal([.grow, .write, .futureWrite]), .fileTooSmall(poolSize: Int64(Int32.max), fileSize: Int64.max),
+        .invalidSize(Int64(Int32.min)), .statFailed(errno: EOVERFLOW),
+    ])
+    func fitsInALibwaylandErrorMessage(rejection: PoolRejection) {
+        #expect(rejection.description.utf8.count <= 127, "\(rejection.description.utf8.count) bytes: \(rejection)")
+    }
+}

@@ -45,3 +45,8 @@ const struct wl_interface *sw_interface_xdg_toplevel(void);
 const struct wl_interface *sw_interface_xdg_positioner(void);
 const struct wl_interface *sw_interface_xdg_popup(void);
 
+
+/* libwayland-server logs through a printf-style handler with a va_list (wl_log_set_handler_server). This
+ * installs one that formats each message (without its trailing newline) and hands it to `callback`. */
+typedef void (*sw_log_callback)(const char *message);
+void sw_server_set_log_callback(sw_log_callback callback);
