@@ -43,8 +43,10 @@ let package = Package(
         .target(name: "Compositor", dependencies: []),
         // pixman composition of the scene into an output image.
         .target(name: "Render", dependencies: ["Compositor", "CPixman"]),
+        // XRGB→RGB with SSSE3, picked at run time (SwiftPM builds Swift for baseline x86-64).
+        .target(name: "CPixelConvert"),
         // Where finished frames go: PPM/PNG files (DRM comes next).
-        .target(name: "Scanout", dependencies: ["Render", "CPNG"]),
+        .target(name: "Scanout", dependencies: ["Render", "CPNG", "CPixelConvert"]),
         // The Wayland protocol objects, one file per interface.
         .target(name: "WaylandServer", dependencies: [
             "CWaylandServer", "CProtocolsServer", "CServerShims", "SealedMemory", "Compositor", "Render", "Scanout",

@@ -1,18 +1,33 @@
+import CPixelConvert
 import Render
 
 /// XRGB8888 rows → packed 8-bit RGB (R, G, B per pixel, rows `width * 3` bytes apart, no padding).
 ///
-/// A tuned SWAR loop: eight pixels per step, each group of four read as two 64-bit words and written as one
-/// 64-bit plus one 32-bit word, with the channel order fixed by a byte swap (`bswap`) instead of per-byte
-/// moves. That is ~2.2× a naive byte loop at 1080p (see tools/bench). Why not more: the 10× figure needs SSSE3 `pshufb`,
-/// and a SwiftPM build targets baseline x86-64 (SSE2), where LLVM lowers the same byte shuffle written with
-/// `SIMD16<UInt8>` to ~13 shuffles per 4 pixels — measured slower than this loop.
+/// Blocks of 16 pixels go through SSSE3 `pshufb` (CPixelConvert's `sw_xrgb_to_rgb_row`, chosen at run time:
+/// SwiftPM compiles Swift for baseline x86-64, where LLVM lowers a `SIMD16<UInt8>` shuffle to ~13 SSE2
+/// shuffles per 4 pixels). The rest of each row — or all of it on a CPU without SSSE3 — goes through a
+/// tuned SWAR loop: eight pixels per step, each group of four read as two 64-bit words and written as one
+/// 64-bit plus one 32-bit word, the channel order fixed by a byte swap. tools/bench measures both.
 ///
 /// `buffer` must hold at least `width * height * 3` bytes.
 public func convertXRGBToRGB(_ image: OutputImage, into buffer: UnsafeMutableRawBufferPointer) {
     let width = image.width, height = image.height, stride = image.stride
     precondition(buffer.count >= width * height * 3,
                  "convertXRGBToRGB: buffer of \(buffer.count) bytes, need \(width * height * 3)")
+    guard let output = buffer.baseAddress else { return }
+    image.withPixels { pixels in
+        for y in 0..<height {
+            let source = pixels + y &* stride, destination = output + y &* width &* 3
+            let done = sw_xrgb_to_rgb_row(source, destination, width)
+            convertRow(source + done &* 4, into: destination + done &* 3, width: width - done)
+        }
+    }
+}
+
+/// The same conversion without the SSSE3 blocks: the portable path, measured by tools/bench.
+public func convertXRGBToRGBPortable(_ image: OutputImage, into buffer: UnsafeMutableRawBufferPointer) {
+    let width = image.width, height = image.height, stride = image.stride
+    precondition(buffer.count >= width * height * 3, "convertXRGBToRGBPortable: buffer too small")
     guard let output = buffer.baseAddress else { return }
     image.withPixels { pixels in
         for y in 0..<height {

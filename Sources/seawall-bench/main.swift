@@ -74,7 +74,8 @@ measure("compose 1080p full damage") { renderer.render(items, damage: full) }
 
 let rgb = UnsafeMutableRawBufferPointer.allocate(byteCount: width * height * 3, alignment: 64)
 defer { rgb.deallocate() }
-measure("XRGB->RGB convert (SWAR)") { convertXRGBToRGB(renderer.image, into: rgb) }
+measure("XRGB->RGB convert (SSSE3 + SWAR tail)") { convertXRGBToRGB(renderer.image, into: rgb) }
+measure("XRGB->RGB convert (portable SWAR)") { convertXRGBToRGBPortable(renderer.image, into: rgb) }
 measure("XRGB->RGB convert (naive byte loop)") { convertXRGBToRGBNaive(renderer.image, into: rgb) }
 
 var template = Array("/tmp/seawall-bench-XXXXXX".utf8CString)

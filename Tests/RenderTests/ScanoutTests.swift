@@ -20,7 +20,7 @@ import Testing
         return image
     }
 
-    @Test(arguments: [1, 2, 3, 4, 5, 17, 1921])
+    @Test(arguments: [1, 2, 3, 4, 5, 15, 16, 17, 31, 32, 33, 48, 1920, 1921])
     func conversionEqualsNaiveLoop(width: Int) {
         let image = randomImage(width: width, height: 3, seed: UInt64(width))
         let count = width * 3 * 3
@@ -30,6 +30,9 @@ import Testing
         naive.withUnsafeMutableBytes { convertXRGBToRGBNaive(image, into: $0) }
         #expect(Array(fast[..<count]) == naive)
         #expect(fast[count...].allSatisfy { $0 == 0xEE })
+        var portable = [UInt8](repeating: 0, count: count)
+        portable.withUnsafeMutableBytes { convertXRGBToRGBPortable(image, into: $0) }
+        #expect(portable == naive)
         let p = image.pixel(x: width - 1, y: 2)
         let i = (2 * width + width - 1) * 3
         #expect(naive[i] == UInt8((p >> 16) & 0xFF) && naive[i + 1] == UInt8((p >> 8) & 0xFF) && naive[i + 2] == UInt8(p & 0xFF))
