@@ -58,12 +58,12 @@ let package = Package(
         ]),
 
         .executableTarget(name: "seawall", dependencies: [
-            "WaylandServer", "Scanout", "CShims",
+            "WaylandServer", "Compositor", "Scanout", "CShims",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "seawall-demo", dependencies: [
-            "DemoClientKit",
+            "DemoClientKit", "Compositor",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

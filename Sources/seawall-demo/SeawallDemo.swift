@@ -1,5 +1,6 @@
 // seawall-demo: a Wayland client that draws a deterministic pattern into sealed shared memory.
 import ArgumentParser
+import Compositor
 import DemoClientKit
 import Glibc
 
@@ -9,15 +10,15 @@ struct SeawallDemo: ParsableCommand {
         commandName: "seawall-demo",
         abstract: "Draw a deterministic pattern in a Wayland window backed by a sealed memfd.",
         discussion: """
-            PATTERN is one of: solid, gradient, checkerboard (opaque, XRGB8888) or box (a half-transparent
+            PATTERN is one of: solid, gradient, checkerboard (opaque, XRGB8888) or box (a half-transparent \
             box moving inside a transparent window with a grey frame, ARGB8888).
 
-            The client connects to $WAYLAND_DISPLAY (or --socket), opens one xdg_toplevel with the app_id
-            seawall-demo.PATTERN, and draws frame after frame, paced by the compositor's frame callbacks,
-            double-buffered in one memfd sealed with F_SEAL_SHRINK. Frame k always looks the same, so
+            The client connects to $WAYLAND_DISPLAY (or --socket), opens one xdg_toplevel with the app_id \
+            seawall-demo.PATTERN, and draws frame after frame, paced by the compositor's frame callbacks, \
+            double-buffered in one memfd sealed with F_SEAL_SHRINK. Frame k always looks the same, so \
             compositor output can be compared with golden images.
 
-            Exit status: 0 done; 1 runtime or protocol failure; 2 bad arguments; 3 the compositor refused
+            Exit status: 0 done; 1 runtime or protocol failure; 64 bad arguments; 3 the compositor refused \
             the client's memory (as Seawall does with --unsealed).
             """)
 
@@ -25,7 +26,7 @@ struct SeawallDemo: ParsableCommand {
     var pattern: Pattern
 
     @Option(name: .long, help: ArgumentHelp("Window size in pixels.", valueName: "WxH"))
-    var size: DemoSize = DemoSize(width: 320, height: 240)
+    var size = PixelSize(width: 320, height: 240)
 
     @Option(name: .long, help: ArgumentHelp("Stop after N frames were shown (0: run until killed).", valueName: "N"))
     var frames: Int = 0
@@ -34,7 +35,7 @@ struct SeawallDemo: ParsableCommand {
     var hold = false
 
     @Option(name: .customLong("grow-to"), help: ArgumentHelp("Grow the window (and its pool) to this size ...", valueName: "WxH"))
-    var growTo: DemoSize?
+    var growTo: PixelSize?
 
     @Option(name: .customLong("grow-after"), help: ArgumentHelp("... after N frames were shown.", valueName: "N"))
     var growAfter: Int = 1
@@ -85,17 +86,9 @@ struct SeawallDemo: ParsableCommand {
 
 extension Pattern: ExpressibleByArgument {}
 
-struct DemoSize: ExpressibleByArgument {
-    let width: Int
-    let height: Int
-    init(width: Int, height: Int) { self.width = width; self.height = height }
-    init?(argument: String) {
-        let parts = argument.lowercased().split(separator: "x", omittingEmptySubsequences: false)
-        guard parts.count == 2, let w = Int(parts[0]), let h = Int(parts[1]),
-              (1...8192).contains(w), (1...8192).contains(h) else { return nil }
-        width = w; height = h
-    }
-    var defaultValueDescription: String { "\(width)x\(height)" }
+extension PixelSize: ExpressibleByArgument {
+    public init?(argument: String) { self.init(parsing: argument, maxSide: 8192) }
+    public var defaultValueDescription: String { description }
 }
 
 struct HexColor: ExpressibleByArgument {

@@ -6,6 +6,7 @@
 // Everything that touches client memory lives in WaylandServer and SealedMemory; nothing here does.
 import ArgumentParser
 import CShims
+import Compositor
 import Glibc
 import Logging
 import Scanout
@@ -17,10 +18,10 @@ struct SeawallCommand: ParsableCommand {
         commandName: "seawall",
         abstract: "A headless Wayland compositor that only accepts sealed client memory.",
         discussion: """
-            Clients connect on a socket in $XDG_RUNTIME_DIR (printed at start; set WAYLAND_DISPLAY to it).
-            Every wl_shm pool must be a memfd sealed with F_SEAL_SHRINK; other pools are refused with
-            wl_shm.error.invalid_fd and a message saying what is missing. Seawall composes the windows
-            (new ones cascade from the top-left corner) and writes frames to --output-dir.
+            Clients connect on a socket in $XDG_RUNTIME_DIR (printed at start; set WAYLAND_DISPLAY to it). \
+            Every wl_shm pool must be a memfd sealed with F_SEAL_SHRINK; other pools are refused with \
+            wl_shm.error.invalid_fd and a message saying what is missing. Seawall composes the windows \
+            (new ones cascade from the top-left corner) and writes frames to --output-dir. \
             On SIGINT or SIGTERM it writes DIR/last.ppm and DIR/last.png and exits 0.
 
             Example:
@@ -32,7 +33,7 @@ struct SeawallCommand: ParsableCommand {
     var socket: String?
 
     @Option(name: .long, help: ArgumentHelp("Output size in pixels.", valueName: "WxH"))
-    var size: OutputSize = OutputSize(width: 1280, height: 720)
+    var size = PixelSize(width: 1280, height: 720)
 
     @Option(name: .long, help: ArgumentHelp("Virtual refresh rate in Hz; 0 repaints as soon as a client commits.", valueName: "HZ"))
     var refresh: Int = 60
@@ -134,18 +135,9 @@ func fail(_ message: String) -> Never {
     exit(1)
 }
 
-/// `--size WxH`.
-struct OutputSize: ExpressibleByArgument {
-    let width: Int
-    let height: Int
-    init(width: Int, height: Int) { self.width = width; self.height = height }
-    init?(argument: String) {
-        let parts = argument.lowercased().split(separator: "x", omittingEmptySubsequences: false)
-        guard parts.count == 2, let w = Int(parts[0]), let h = Int(parts[1]),
-              (1...16384).contains(w), (1...16384).contains(h) else { return nil }
-        width = w; height = h
-    }
-    var defaultValueDescription: String { "\(width)x\(height)" }
+extension PixelSize: ExpressibleByArgument {
+    public init?(argument: String) { self.init(parsing: argument) }
+    public var defaultValueDescription: String { description }
 }
 
 enum Backend: String, ExpressibleByArgument, CaseIterable {
