@@ -14,6 +14,10 @@ final class Harness {
     private(set) var children: [ChildProcess] = []
     /// Called after every repaint (tests use it to catch a particular frame).
     var afterRepaint: ((Harness) -> Void)?
+    /// The shortest time between repaints, in seconds: 0 repaints as soon as anything waits, which is as
+    /// fast as clients can go; clients that animate by the frame callback's timestamp need real time to pass.
+    var frameInterval: Double = 0
+    private var lastRepaint: Double = 0
 
     init(width: Int = 640, height: Int = 480, listenOn socket: String? = nil) throws {
         var configuration = Configuration()
@@ -81,7 +85,8 @@ final class Harness {
                 throw Timeout(description: "timed out after \(seconds) s\n" + children.map(\.transcript).joined(separator: "\n"))
             }
             server.display.dispatch(timeoutMilliseconds: 5)
-            if server.needsRepaint {
+            if server.needsRepaint && monotonicSeconds() - lastRepaint >= frameInterval {
+                lastRepaint = monotonicSeconds()
                 server.repaint()
                 afterRepaint?(self)
             }

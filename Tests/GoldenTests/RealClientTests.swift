@@ -29,7 +29,9 @@ struct RealClientTests {
         let client = try harness.launch(Self.simpleShm, [],
                                         environment: ["WAYLAND_DISPLAY": socket, "XDG_RUNTIME_DIR": runtime])
 
-        // weston-simple-shm draws a new frame on every frame callback: wait for 60 of its commits.
+        // weston-simple-shm draws a new frame on every frame callback, animated by the callback's timestamp:
+        // at a 100 Hz pace, wait for 60 of its commits.
+        harness.frameInterval = 0.01
         var frames: [RGBImage] = []
         harness.afterRepaint = { h in
             if let w = h.server.windows.first, w.mapped, frames.count < 100 { frames.append(h.capture()) }
