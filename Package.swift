@@ -70,14 +70,19 @@ let package = Package(
         // Benchmark: a 1080p full-damage frame, compose + PPM (tools/bench).
         .executableTarget(name: "seawall-bench", dependencies: ["Render", "Scanout", "Compositor"]),
 
+        // What the end-to-end tests share: client processes, an in-process server, golden comparison.
+        .target(name: "SeawallTestSupport", dependencies: [
+            "WaylandServer", "Compositor", "Render", "Scanout",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
         .testTarget(name: "SealedMemoryTests", dependencies: ["SealedMemory"]),
         .testTarget(name: "CompositorTests", dependencies: ["Compositor"]),
         .testTarget(name: "DemoClientKitTests", dependencies: ["DemoClientKit"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Scanout", "Compositor"]),
         // Goldens live in Tests/GoldenTests/Golden and are found through #filePath (re-recording writes there).
         .testTarget(name: "GoldenTests", dependencies: [
-            "WaylandServer", "Compositor", "Render", "Scanout", "SealedMemory", "CShims",
-            .product(name: "Logging", package: "swift-log"),
+            "SeawallTestSupport", "WaylandServer", "Compositor", "Render", "Scanout", "SealedMemory", "CShims",
         ],
                     exclude: ["Golden"]),
     ]

@@ -2,6 +2,7 @@ import Compositor
 import Glibc
 import Scanout
 import Testing
+import SeawallTestSupport
 import WaylandServer
 
 /// End to end: real seawall-demo processes draw into sealed memfds, Seawall composes them, and the output

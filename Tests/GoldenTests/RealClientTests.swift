@@ -2,6 +2,7 @@ import Compositor
 import Glibc
 import Scanout
 import Testing
+import SeawallTestSupport
 import WaylandServer
 
 /// Debian's weston-simple-shm (package weston, installed by tools/test) against Seawall, connecting the way

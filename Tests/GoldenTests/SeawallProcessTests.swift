@@ -1,5 +1,6 @@
 import Glibc
 import Scanout
+import SeawallTestSupport
 import Testing
 
 /// The `seawall` executable as a person runs it: a real process, a listening socket in a private

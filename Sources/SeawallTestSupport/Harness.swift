@@ -9,17 +9,17 @@ import WaylandServer
 /// An in-process Seawall in manual frame mode, fed by real client processes over socketpairs.
 /// `run(until:)` dispatches client requests and repaints whenever something waits for a frame, so clients
 /// are paced by their frame callbacks exactly as with a real frame clock, only as fast as they can go.
-final class Harness {
-    let server: Server
-    private(set) var children: [ChildProcess] = []
+public final class Harness {
+    public let server: Server
+    public private(set) var children: [ChildProcess] = []
     /// Called after every repaint (tests use it to catch a particular frame).
-    var afterRepaint: ((Harness) -> Void)?
+    public var afterRepaint: ((Harness) -> Void)?
     /// The shortest time between repaints, in seconds: 0 repaints as soon as anything waits, which is as
     /// fast as clients can go; clients that animate by the frame callback's timestamp need real time to pass.
-    var frameInterval: Double = 0
+    public var frameInterval: Double = 0
     private var lastRepaint: Double = 0
 
-    init(width: Int = 640, height: Int = 480, listenOn socket: String? = nil) throws {
+    public init(width: Int = 640, height: Int = 480, listenOn socket: String? = nil) throws {
         var configuration = Configuration()
         configuration.width = width
         configuration.height = height
@@ -33,7 +33,7 @@ final class Harness {
     }
 
     /// Where the test executables find the project's binaries: next to the test bundle (.build/debug).
-    static var binaryDirectory: String {
+    public static var binaryDirectory: String {
         var buffer = [CChar](repeating: 0, count: 4096)
         let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
         guard n > 0 else { return ".build/debug" }
@@ -45,12 +45,12 @@ final class Harness {
     }
 
     /// Starts `seawall-demo ARGUMENTS` connected to this server through a socketpair.
-    func demo(_ arguments: [String]) throws -> ChildProcess {
+    public func demo(_ arguments: [String]) throws -> ChildProcess {
         try spawn(Harness.binaryDirectory + "/seawall-demo", arguments)
     }
 
     /// Starts any client program connected through a socketpair (WAYLAND_SOCKET).
-    func spawn(_ executable: String, _ arguments: [String], environment: [String: String?] = [:]) throws -> ChildProcess {
+    public func spawn(_ executable: String, _ arguments: [String], environment: [String: String?] = [:]) throws -> ChildProcess {
         var pair: [Int32] = [0, 0]
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else {
             throw ChildProcess.SpawnError(description: "socketpair: \(String(cString: strerror(errno)))")
@@ -67,16 +67,16 @@ final class Harness {
     }
 
     /// Starts a client that connects by itself (through WAYLAND_DISPLAY and XDG_RUNTIME_DIR in `environment`).
-    func launch(_ executable: String, _ arguments: [String], environment: [String: String?]) throws -> ChildProcess {
+    public func launch(_ executable: String, _ arguments: [String], environment: [String: String?]) throws -> ChildProcess {
         let child = try ChildProcess(executable: executable, arguments: arguments, environment: environment)
         children.append(child)
         return child
     }
 
-    struct Timeout: Error, CustomStringConvertible { let description: String }
+    public struct Timeout: Error, CustomStringConvertible { public let description: String }
 
     /// Serves clients and repaints until `done()` holds; fails after `seconds` with every child's output.
-    func run(seconds: Double = 30, until done: () -> Bool) throws {
+    public func run(seconds: Double = 30, until done: () -> Bool) throws {
         let deadline = monotonicSeconds() + seconds
         while true {
             for child in children { child.poll() }
@@ -94,31 +94,31 @@ final class Harness {
     }
 
     /// Repaints now (after placing windows, say) and dispatches what that sends.
-    func repaint() {
+    public func repaint() {
         server.repaint()
         server.display.dispatch(timeoutMilliseconds: 0)
     }
 
-    func window(appID: String) -> Server.Window? { server.windows.first { $0.appID == appID } }
+    public func window(appID: String) -> Server.Window? { server.windows.first { $0.appID == appID } }
 
     /// The output as an RGB image, as the PPM scanout would write it.
-    func capture() -> RGBImage { RGBImage(server.renderer.image) }
+    public func capture() -> RGBImage { RGBImage(server.renderer.image) }
 
     deinit {
         for child in children { child.terminate() }
     }
 }
 
-/// Compares `image` with Tests/GoldenTests/Golden/NAME.ppm.
+/// Compares `image` with Tests/GoldenTests/Golden/NAME.ppm (every test target shares those goldens).
 ///
 /// Exact unless `tolerance` (per channel) is given. On a mismatch the actual image and a diff image are
 /// written (PPM and PNG) to .build/golden-failures/ and the failure names them. With RECORD_GOLDENS=1
 /// the golden is rewritten instead — and the test fails anyway, so a re-recording is never silent.
-func expectGolden(_ image: RGBImage, _ name: String, tolerance: Int = 0,
-                  filePath: String = #filePath, sourceLocation: SourceLocation = #_sourceLocation) {
-    let testsDirectory = String(filePath[..<(filePath.lastIndex(of: "/") ?? filePath.endIndex)])
-    let goldenPath = testsDirectory + "/Golden/\(name).ppm"
-    let packageRoot = testsDirectory.components(droppingLast: 2)
+public func expectGolden(_ image: RGBImage, _ name: String, tolerance: Int = 0,
+                         sourceLocation: SourceLocation = #_sourceLocation) {
+    // This file is Sources/SeawallTestSupport/Harness.swift: the package root is three levels up.
+    let packageRoot = String(#filePath).components(droppingLast: 3)
+    let goldenPath = packageRoot + "/Tests/GoldenTests/Golden/\(name).ppm"
     let failures = packageRoot + "/.build/golden-failures"
 
     if let record = getenv("RECORD_GOLDENS"), String(cString: record) == "1" {

@@ -2,25 +2,26 @@ import Glibc
 
 /// A real client program run by a test: spawned with posix_spawn, its stdout and stderr collected through
 /// non-blocking pipes, optionally handed one end of a socketpair as WAYLAND_SOCKET (fd 3).
-final class ChildProcess {
-    let pid: pid_t
-    let name: String
+public final class ChildProcess {
+    public let pid: pid_t
+    public let name: String
     private var outFD: Int32
     private var errFD: Int32
-    private(set) var stdout = ""
-    private(set) var stderr = ""
-    private(set) var exitStatus: Int32?
+    public private(set) var stdout = ""
+    public private(set) var stderr = ""
+    public private(set) var exitStatus: Int32?
     /// Set when the child was ended by a signal.
-    private(set) var exitSignal: Int32?
+    public private(set) var exitSignal: Int32?
 
-    struct SpawnError: Error, CustomStringConvertible {
-        let description: String
+    public struct SpawnError: Error, CustomStringConvertible {
+        public let description: String
+        public init(description: String) { self.description = description }
     }
 
     /// Starts `executable` with `arguments` and the test's environment changed by `environment` (a nil
     /// value removes a variable). With `waylandSocket`, the child gets that fd as fd 3 and
     /// WAYLAND_SOCKET=3 (libwayland-client then uses it instead of connecting), and WAYLAND_DISPLAY is removed.
-    init(executable: String, arguments: [String], waylandSocket: Int32? = nil, environment: [String: String?] = [:]) throws {
+    public init(executable: String, arguments: [String], waylandSocket: Int32? = nil, environment: [String: String?] = [:]) throws {
         name = executable.split(separator: "/").last.map(String.init) ?? executable
         guard access(executable, X_OK) == 0 else {
             throw SpawnError(description: "\(executable) is not an executable file (build it first: swift build)")
@@ -80,7 +81,7 @@ final class ChildProcess {
 
     /// Reads whatever output is available and notices an exit. Returns true while the child runs.
     @discardableResult
-    func poll() -> Bool {
+    public func poll() -> Bool {
         drain(&outFD, into: &stdout)
         drain(&errFD, into: &stderr)
         if exitStatus == nil && exitSignal == nil {
@@ -90,10 +91,10 @@ final class ChildProcess {
         return exitStatus == nil && exitSignal == nil
     }
 
-    var isRunning: Bool { poll() }
+    public var isRunning: Bool { poll() }
 
     /// Waits (up to `seconds`) for the child to exit by itself.
-    func wait(seconds: Double) -> Bool {
+    public func wait(seconds: Double) -> Bool {
         let deadline = monotonicSeconds() + seconds
         while poll() {
             if monotonicSeconds() > deadline { return false }
@@ -103,7 +104,7 @@ final class ChildProcess {
     }
 
     /// SIGTERM, then SIGKILL if it does not exit within a second.
-    func terminate() {
+    public func terminate() {
         guard poll() else { return }
         kill(pid, SIGTERM)
         if !wait(seconds: 2) {
@@ -131,7 +132,7 @@ final class ChildProcess {
     }
 
     /// What the child said, for failure messages.
-    var transcript: String {
+    public var transcript: String {
         "\(name) [pid \(pid), status \(exitStatus.map(String.init) ?? "-"), signal \(exitSignal.map(String.init) ?? "-")]\n--- stdout\n\(stdout)--- stderr\n\(stderr)"
     }
 
@@ -146,7 +147,7 @@ final class ChildProcess {
     }
 }
 
-func monotonicSeconds() -> Double {
+public func monotonicSeconds() -> Double {
     var ts = timespec()
     clock_gettime(CLOCK_MONOTONIC, &ts)
     return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
