@@ -19,7 +19,9 @@ public final class Harness {
     public var frameInterval: Double = 0
     private var lastRepaint: Double = 0
 
-    public init(width: Int = 640, height: Int = 480, listenOn socket: String? = nil) throws {
+    /// `configure` may change anything else (policy, limits) before the server starts.
+    public init(width: Int = 640, height: Int = 480, listenOn socket: String? = nil,
+                configure: (inout Configuration) -> Void = { _ in }) throws {
         var configuration = Configuration()
         configuration.width = width
         configuration.height = height
@@ -27,6 +29,7 @@ public final class Harness {
         configuration.listen = socket != nil
         configuration.socket = socket
         configuration.statsInterval = 0
+        configure(&configuration)
         var log = Logger(label: "seawall-test")
         log.logLevel = .warning
         server = try Server(configuration: configuration, scanout: NullScanout(), logger: log)

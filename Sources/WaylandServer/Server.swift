@@ -16,10 +16,32 @@ public enum RefreshMode: Sendable, Equatable {
     case manual
 }
 
-/// Per-client limits on what a client may ask for. Exceeding one is a protocol error for that client only.
+/// What Seawall does with a wl_shm pool fd that lacks F_SEAL_SHRINK.
+public enum ShmPolicy: String, Sendable, CaseIterable {
+    /// Refuse it (wl_shm.error.invalid_fd). The default.
+    case require
+    /// If it is a memfd that still accepts seals, add F_SEAL_SHRINK on the client's behalf, then verify as
+    /// usual (Mesa's software EGL/Vulkan clients make such memfds and never seal them).
+    case autoseal
+    /// Never map it: copy the damaged rows of each committed buffer out with pread into memory Seawall owns.
+    /// A short read (the client truncated the file) is that client's protocol error. Sealed pools are still
+    /// mapped.
+    case copy
+}
+
+/// Per-client limits on what a client may hold. Exceeding one is a protocol error for that client only.
+/// The defaults fit real clients with room to spare (foot maps a 512 MiB sparse pool; toolkits keep a few
+/// dozen pools and surfaces).
 public struct Limits: Sendable {
     /// Largest buffer width or height accepted by wl_shm_pool.create_buffer.
     public var maxBufferDimension: Int32 = 16384
+    /// Live pools per client (each keeps one fd open in Seawall), counting pools whose wl_shm_pool was
+    /// destroyed but whose buffers still live.
+    public var maxPoolsPerClient: Int = 128
+    /// Bytes of pool address space per client (mapped, not touched: pages Seawall does not read cost nothing).
+    public var maxPoolBytesPerClient: Int64 = 4 << 30
+    /// Live wl_surfaces per client.
+    public var maxSurfacesPerClient: Int = 1024
     public init() {}
 }
 
@@ -34,6 +56,7 @@ public struct Configuration: Sendable {
     public var listen = true
     public var background: UInt32 = 0xFF20_2830
     public var limits = Limits()
+    public var shmPolicy: ShmPolicy = .require
     /// Seconds between stats log lines (0: none).
     public var statsInterval: Int = 5
     public init() {}
