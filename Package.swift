@@ -9,6 +9,8 @@ let package = Package(
     products: [
         .executable(name: "seawall", targets: ["seawall"]),
         .executable(name: "seawall-demo", targets: ["seawall-demo"]),
+        .executable(name: "seawall-attack", targets: ["seawall-attack"]),
+        .executable(name: "seawall-fuzz", targets: ["seawall-fuzz"]),
         .library(name: "SeawallCore", targets: ["WaylandServer", "Compositor", "Render", "Scanout", "SealedMemory"]),
     ],
     dependencies: [
@@ -67,6 +69,16 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Hostile clients: one attack per connection (AttackTests), and a protocol fuzzer (tools/fuzz).
+        .executableTarget(name: "seawall-attack", dependencies: [
+            "CWaylandClient", "CProtocolsClient", "CClientShims", "SealedMemory", "CShims",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "seawall-fuzz", dependencies: [
+            "CWaylandClient", "CProtocolsClient", "CClientShims", "SealedMemory", "CShims",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
         // Benchmark: a 1080p full-damage frame, compose + PPM (tools/bench).
         .executableTarget(name: "seawall-bench", dependencies: ["Render", "Scanout", "Compositor"]),
 
@@ -79,6 +91,10 @@ let package = Package(
         .testTarget(name: "SealedMemoryTests", dependencies: ["SealedMemory"]),
         .testTarget(name: "CompositorTests", dependencies: ["Compositor"]),
         .testTarget(name: "DemoClientKitTests", dependencies: ["DemoClientKit"]),
+        .testTarget(name: "AttackTests", dependencies: [
+            "SeawallTestSupport", "WaylandServer", "Compositor", "Scanout", "SealedMemory", "CShims",
+        ]),
+        .testTarget(name: "FuzzTests", dependencies: ["SeawallTestSupport"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Scanout", "Compositor"]),
         // Goldens live in Tests/GoldenTests/Golden and are found through #filePath (re-recording writes there).
         .testTarget(name: "GoldenTests", dependencies: [
