@@ -15,7 +15,7 @@ public struct DemoOptions: Sendable {
     /// Grow to this size after `growAfter` frames were shown.
     public var growTo: (width: Int, height: Int)?
     public var growAfter: Int = 0
-    public var sealed = true
+    public var memfd: MemfdKind = .sealed
     public var color: UInt32?
     public var title: String?
     /// Socket name; nil uses WAYLAND_SOCKET / WAYLAND_DISPLAY like any client.
@@ -183,7 +183,7 @@ public final class DemoClient {
                 try memory.grow(to: needed)
                 wl_shm_pool_resize(pool, Int32(needed))
             } else {
-                let memory = try ClientPoolMemory(size: needed, sealed: options.sealed)
+                let memory = try ClientPoolMemory(size: needed, kind: options.memfd)
                 self.memory = memory
                 pool = wl_shm_create_pool(globals.shm, memory.fd.rawValue, Int32(needed))
             }

@@ -1,5 +1,15 @@
 import SealedMemory
 
+/// How a demo client makes its memfd.
+public enum MemfdKind: String, CaseIterable, Sendable {
+    /// MFD_ALLOW_SEALING + F_SEAL_SHRINK: what Seawall requires.
+    case sealed
+    /// MFD_ALLOW_SEALING but never sealed, like Mesa's software EGL/Vulkan clients (`--shm-policy autoseal`).
+    case sealable
+    /// No MFD_ALLOW_SEALING, so nobody can ever seal it, like GTK3's (`--shm-policy copy`).
+    case unsealable
+}
+
 /// The client side of a wl_shm pool: a memfd (sealed against shrinking unless asked not to be) and a
 /// writable mapping of it. It can only grow, the way a window resize grows it: ftruncate the same file
 /// larger, then remap. No Wayland here, so it is tested on its own.
@@ -8,14 +18,17 @@ public final class ClientPoolMemory {
     private var mapping: WritableMapping
     public private(set) var size: Int
 
-    /// `memfd_create` + `ftruncate` (+ `F_ADD_SEALS F_SEAL_SHRINK` when `sealed`), then `mmap` read-write.
-    /// Unsealed pools are made without MFD_ALLOW_SEALING, like GTK3's, so nobody can seal them later.
-    public init(size: Int, sealed: Bool) throws(SystemError) {
+    /// `memfd_create` + `ftruncate` (+ `F_ADD_SEALS F_SEAL_SHRINK` for `.sealed`), then `mmap` read-write.
+    public init(size: Int, kind: MemfdKind = .sealed) throws(SystemError) {
         let fd: OwnedFD
-        if sealed {
+        switch kind {
+        case .sealed:
             fd = try Memfd.createSealed(name: "seawall-demo", size: Int64(size), seals: [.shrink])
-        } else {
-            fd = try Memfd.create(name: "seawall-demo-unsealed", allowSealing: false)
+        case .sealable:
+            fd = try Memfd.create(name: "seawall-demo-sealable", allowSealing: true)
+            try fd.truncate(to: Int64(size))
+        case .unsealable:
+            fd = try Memfd.create(name: "seawall-demo-unsealable", allowSealing: false)
             try fd.truncate(to: Int64(size))
         }
         mapping = try WritableMapping(fd: fd, count: size)

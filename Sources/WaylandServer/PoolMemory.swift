@@ -1,43 +1,96 @@
+import Glibc
 import SealedMemory
 
-/// A client's verified pool memory: the fd Seawall keeps and its read-only mapping. Shared (by reference)
-/// by the wl_shm_pool and every wl_buffer made from it, so it stays mapped while any of them lives —
-/// clients often destroy the pool right after create_buffer.
-final class PoolMemory {
-    private let fd: OwnedFD
-    private var mapping: ReadOnlyMapping
+/// What one client holds, counted against `Limits`. Shared by that client's pools and surfaces, which give
+/// their share back when they die (possibly after the client itself is gone).
+final class ClientAccount {
+    var pools = 0
+    var poolBytes: Int64 = 0
+    var surfaces = 0
+}
 
-    /// The pool size the client declared (and Seawall verified against the sealed file).
-    var size: Int64 { Int64(mapping.count) }
+/// A client's pool as Seawall holds it: the fd it keeps (to re-check the file's size on every resize) and
+/// the size the client declared. Two kinds: `MappedPool` (sealed: mapped read-only once) and `CopiedPool`
+/// (the copy policy's unsealed files: never mapped, read with pread). Shared by the wl_shm_pool and every
+/// wl_buffer made from it, so it outlives a pool destroyed right after create_buffer.
+class PoolMemory {
+    let fd: OwnedFD
+    private(set) var size: Int64
+    private let account: ClientAccount
 
-    /// Verifies `fd` under the `require` policy (F_SEAL_SHRINK, then st_size ≥ size) and maps it
-    /// PROT_READ, MAP_SHARED. The mapping's pages are touched only where buffers are read.
-    init(fd: consuming OwnedFD, size: Int64) throws(PoolError) {
-        do { try verifySealedPool(fd, size: size) } catch { throw .rejected(error) }
-        do { mapping = try ReadOnlyMapping(fd: fd, count: Int(size)) } catch { throw .system(error) }
+    init(fd: consuming OwnedFD, size: Int64, account: ClientAccount) {
         self.fd = fd
+        self.size = size
+        self.account = account
+        account.pools += 1
+        account.poolBytes += size
     }
 
-    /// wl_shm_pool.resize: re-fstat the kept fd, require st_size ≥ newSize, then remap (which may move it).
+    deinit {
+        account.pools -= 1
+        account.poolBytes -= size
+    }
+
+    /// wl_shm_pool.resize: re-fstat the kept fd and require st_size ≥ newSize, then let the kind follow.
     func grow(to newSize: Int64) throws(PoolError) {
         do { try verifyFileSize(fd, atLeast: newSize) } catch { throw .rejected(error) }
+        try resized(to: newSize)
+        account.poolBytes += newSize - size
+        size = newSize
+    }
+
+    /// The kind's part of a resize (remapping, for a mapped pool).
+    func resized(to newSize: Int64) throws(PoolError) {}
+}
+
+/// A pool sealed with F_SEAL_SHRINK, mapped PROT_READ / MAP_SHARED once. Its pages are touched only where
+/// buffers are read, so a large sparse pool costs address space, not memory.
+final class MappedPool: PoolMemory {
+    private var mapping: ReadOnlyMapping
+
+    /// Maps a pool already verified by `verifySealedPool`.
+    init(verified fd: consuming OwnedFD, size: Int64, account: ClientAccount) throws(PoolError) {
+        do { mapping = try ReadOnlyMapping(fd: fd, count: Int(size)) } catch { throw .system(error) }
+        super.init(fd: fd, size: size, account: account)
+    }
+
+    override func resized(to newSize: Int64) throws(PoolError) {
         do { try mapping.grow(to: Int(newSize)) } catch { throw .system(error) }
     }
 
-    /// Lends the mapped bytes.
+    /// Lends the mapped bytes (the mapping may move on the next resize, so never keep the pointer).
     func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         try mapping.withBytes { (bytes: UnsafeRawBufferPointer) throws -> R in try body(bytes) }
+    }
+}
+
+/// A pool under the copy policy whose file cannot carry F_SEAL_SHRINK. It is never mapped: a client could
+/// shrink the file at any moment, and a mapping of it could then raise SIGBUS. Reads go through pread, which
+/// reports a truncated file as a short read instead.
+final class CopiedPool: PoolMemory {
+    /// `pread` of exactly `count` bytes at `offset` into `destination`. False on a short read or an error.
+    func read(into destination: UnsafeMutableRawPointer, count: Int, offset: Int64) -> Bool {
+        var done = 0
+        while done < count {
+            let n = pread(fd.rawValue, destination + done, count - done, off_t(offset) + off_t(done))
+            if n > 0 { done += n; continue }
+            if n < 0 && errno == EINTR { continue }
+            return false
+        }
+        return true
     }
 }
 
 enum PoolError: Error, CustomStringConvertible {
     case rejected(PoolRejection)
     case system(SystemError)
+    case unreadable(String)
 
     var description: String {
         switch self {
         case .rejected(let r): return r.description
         case .system(let e): return "cannot map the pool: \(e)"
+        case .unreadable(let why): return why
         }
     }
 }

@@ -82,6 +82,9 @@ public final class Server {
     public private(set) var scanoutError: ScanoutError?
 
     private var globals: [Global] = []
+    /// Per-client usage, by wl_client pointer; an entry lives from connection to disconnection (pools and
+    /// surfaces that outlive it keep their account object).
+    private var accounts: [OpaquePointer: ClientAccount] = [:]
     private var surfaces: [ObjectIdentifier: WlSurface] = [:]
     private(set) var toplevelObjects: [XdgToplevel] = []
     private var surfaceIDs: UInt64 = 0
@@ -136,11 +139,15 @@ public final class Server {
             guard let client, let data else { return }
             let server = Unmanaged<Server>.fromOpaque(data).takeUnretainedValue()
             server.clientCount += 1
+            server.accounts[client] = ClientAccount()
             server.log.info("client connected: \(server.describe(client: client))")
+            let entry = ClientEntry(server: server, client: client)
             sw_client_add_destroy_callback(client, { data in
                 guard let data else { return }
-                Unmanaged<Server>.fromOpaque(data).takeUnretainedValue().clientCount -= 1
-            }, data)
+                let entry = Unmanaged<ClientEntry>.fromOpaque(data).takeRetainedValue()
+                entry.server.clientCount -= 1
+                entry.server.accounts[entry.client] = nil
+            }, Unmanaged.passRetained(entry).toOpaque())
         }
         // The display (and with it this listener) dies in `deinit` before the server's memory does.
         sw_display_add_client_created_callback(display.pointer, counter, Unmanaged.passUnretained(self).toOpaque())
@@ -257,6 +264,14 @@ public final class Server {
 
     // MARK: Called by the protocol objects
 
+    /// What `client` holds, for the limits.
+    func account(for client: OpaquePointer) -> ClientAccount {
+        if let account = accounts[client] { return account }
+        let account = ClientAccount()
+        accounts[client] = account
+        return account
+    }
+
     func nextSurfaceID() -> UInt64 { surfaceIDs += 1; return surfaceIDs }
 
     func nextSerial() -> UInt32 { serial &+= 1; return serial }
@@ -335,6 +350,13 @@ public final class Server {
     public func finish() throws(ScanoutError) -> [String] {
         try scanout.finish(renderer.image)
     }
+}
+
+/// A connected client, as the destroy callback needs to find it.
+private final class ClientEntry {
+    unowned(unsafe) let server: Server   // see Server.deinit
+    let client: OpaquePointer
+    init(server: Server, client: OpaquePointer) { self.server = server; self.client = client }
 }
 
 /// CLOCK_MONOTONIC, the clock frame callbacks and presentation times are on.

@@ -24,8 +24,11 @@ final class ShmBuffer: ClientBuffer {
         self.format = format
     }
 
+    /// The buffer's bytes in its pool's mapping. nil for a pool under the copy policy, which is never mapped:
+    /// its surfaces show a `SurfaceCopy` instead.
     func withPixels<R>(_ body: (UnsafeRawPointer) throws -> R) rethrows -> R? {
-        try memory.withBytes { bytes in
+        guard let memory = memory as? MappedPool else { return nil }
+        return try memory.withBytes { bytes in
             // Checked at create_buffer against a pool that can only have grown since.
             guard let base = bytes.baseAddress,
                   offset + Int64(stride) * Int64(height) <= Int64(bytes.count) else { return nil }
@@ -38,8 +41,16 @@ final class ShmBuffer: ClientBuffer {
     func unlock() {
         precondition(users > 0, "buffer unlocked more often than locked")
         users -= 1
-        if users == 0, let resource { wl_buffer_send_release(resource) }
+        if users == 0 { release() }
     }
+
+    /// `wl_buffer.release`: Seawall no longer reads this buffer (if the client still has it).
+    func release() {
+        if let resource { wl_buffer_send_release(resource) }
+    }
+
+    /// The byte range of row `row`, columns `x ..< x + count`, within the pool.
+    func poolOffset(row: Int64, x: Int64) -> Int64 { offset + row * Int64(stride) + x * 4 }
 }
 
 /// wl_buffer: the client's handle on a ShmBuffer.

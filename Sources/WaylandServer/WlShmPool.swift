@@ -77,6 +77,14 @@ final class WlShmPool: ResourceObject {
         if Int64(size) < memory.size {
             return post(WL_SHM_ERROR_INVALID_STRIDE, "pools can only grow: resize to \(size) bytes is smaller than the current \(memory.size)")
         }
+        let limit = server.limits.maxPoolBytesPerClient
+        if let client = wl_resource_get_client(resource) {
+            let total = server.account(for: client).poolBytes + Int64(size) - memory.size
+            if total > limit {
+                return server.postImplementationError(client: client,
+                    "pools would total \(total) bytes, over the limit (--max-pool-bytes) of \(limit)")
+            }
+        }
         do {
             try memory.grow(to: Int64(size))
         } catch {

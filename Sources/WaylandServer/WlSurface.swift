@@ -1,4 +1,5 @@
 import Compositor
+import CProtocolsServer
 import CWaylandServer
 
 /// What gives a surface meaning (xdg_surface today). Told about commits and about the surface's end.
@@ -19,6 +20,8 @@ final class WlSurface: ResourceObject {
     let client: OpaquePointer
     let state: Surface
     weak var roleHandler: SurfaceRoleHandler?
+    /// Under the copy policy, the pixels this surface shows (see SurfaceCopy).
+    private var copy: SurfaceCopy?
     /// Whether a role object (of any kind) was ever given to this surface: a surface gets one role for life.
     var roleName: String?
 
@@ -56,15 +59,24 @@ final class WlSurface: ResourceObject {
     }
 
     static func create(server: Server, client: OpaquePointer, version: Int32, id: UInt32) {
+        let account = server.account(for: client)
+        if account.surfaces >= server.limits.maxSurfacesPerClient {
+            return server.postImplementationError(client: client,
+                "too many surfaces: this client already has \(account.surfaces), the limit (--max-surfaces) is \(server.limits.maxSurfacesPerClient)")
+        }
         guard let resource = Resource.create(client: client, interface: Interfaces.wlSurface, version: version, id: id)
         else { return }
-        let surface = WlSurface(server: server, resource: resource, client: client)
+        let surface = WlSurface(server: server, resource: resource, client: client, account: account)
         Resource.bind(resource, implementation: implementation, object: surface)
         server.surfaceCreated(surface)
     }
 
-    private init(server: Server, resource: OpaquePointer, client: OpaquePointer) {
+    private let account: ClientAccount
+
+    private init(server: Server, resource: OpaquePointer, client: OpaquePointer, account: ClientAccount) {
         self.server = server
+        self.account = account
+        account.surfaces += 1
         self.resource = resource
         self.client = client
         self.state = Surface(id: server.nextSurfaceID())
@@ -103,9 +115,44 @@ final class WlSurface: ResourceObject {
 
     private func commit() {
         if let role = roleHandler, !role.willCommit(self) { return }
+        guard copyCommittedPixels() else { return }
         let effect = state.commit()
         roleHandler?.didCommit(self, effect: effect)
         server.surfaceCommitted(self, effect: effect)
+    }
+
+    /// The copy policy's part of a commit: a buffer from a pool that is never mapped is shown through this
+    /// surface's `SurfaceCopy`, refreshed now for the damaged rows. Returns false after posting the error
+    /// for a short read (wl_shm.error.invalid_fd on the wl_buffer).
+    private func copyCommittedPixels() -> Bool {
+        var damage = state.pending.surfaceDamage
+        damage.add(state.pending.bufferDamage)
+        let buffer: ShmBuffer
+        var fresh = false
+        switch state.pending.buffer {
+        case .attach(let attached):
+            guard let shm = attached as? ShmBuffer, shm.memory is CopiedPool else { copy = nil; return true }
+            buffer = shm
+            if copy?.fits(shm) != true {
+                copy = SurfaceCopy(of: shm)
+                fresh = true
+            }
+        case .unchanged:
+            guard let copy, state.buffer === copy, !damage.isEmpty else { return true }
+            buffer = copy.source
+        case .detach:
+            copy = nil
+            return true
+        }
+        guard let copy else { return true }
+        if fresh { damage = Region(Rect(x: 0, y: 0, width: Int64(buffer.width), height: Int64(buffer.height))) }
+        if let failure = copy.refresh(from: buffer, damage: damage) {
+            Resource.postError(buffer.resource ?? resource, code: WL_SHM_ERROR_INVALID_FD.rawValue, failure)
+            return false
+        }
+        state.pending.buffer = .attach(copy)
+        buffer.release()   // copied: the client may reuse it at once
+        return true
     }
 
     func post(_ code: wl_surface_error, _ message: String) {
@@ -117,6 +164,7 @@ final class WlSurface: ResourceObject {
     }
 
     func resourceDestroyed() {
+        account.surfaces -= 1
         roleHandler?.surfaceDestroyed()
         roleHandler = nil
         server.surfaceDestroyed(self)

@@ -40,8 +40,11 @@ struct SeawallDemo: ParsableCommand {
     @Option(name: .customLong("grow-after"), help: ArgumentHelp("... after N frames were shown.", valueName: "N"))
     var growAfter: Int = 1
 
-    @Flag(name: .long, help: "Do not seal the memfd (Seawall refuses such a pool; the client prints why and exits 3).")
+    @Flag(name: .long, help: "Same as --memfd unsealable: Seawall (by default) refuses the pool; the client prints why and exits 3.")
     var unsealed = false
+
+    @Option(name: .long, help: ArgumentHelp("sealed (F_SEAL_SHRINK), sealable (allows sealing, never sealed, like Mesa) or unsealable (no MFD_ALLOW_SEALING, like GTK3).", valueName: "KIND"))
+    var memfd: MemfdKind = .sealed
 
     @Option(name: .long, help: ArgumentHelp("Colour as RRGGBB hex (solid, checkerboard, box).", valueName: "RRGGBB"))
     var color: HexColor?
@@ -69,7 +72,7 @@ struct SeawallDemo: ParsableCommand {
         options.hold = hold
         options.growTo = growTo.map { ($0.width, $0.height) }
         options.growAfter = growAfter
-        options.sealed = !unsealed
+        options.memfd = unsealed ? .unsealable : memfd
         options.color = color?.value
         options.title = title
         options.socket = socket
@@ -85,6 +88,7 @@ struct SeawallDemo: ParsableCommand {
 }
 
 extension Pattern: ExpressibleByArgument {}
+extension MemfdKind: ExpressibleByArgument {}
 
 extension PixelSize: ExpressibleByArgument {
     public init?(argument: String) { self.init(parsing: argument, maxSide: 8192) }

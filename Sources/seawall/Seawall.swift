@@ -47,6 +47,23 @@ struct SeawallCommand: ParsableCommand {
     @Option(name: .customLong("dump-every"), help: ArgumentHelp("Also write every Nth frame as frame-NNNNNN.ppm (0: never).", valueName: "N"))
     var dumpEvery: Int = 0
 
+    @Option(name: .customLong("shm-policy"), help: ArgumentHelp(
+        "What to do with pools lacking F_SEAL_SHRINK: require (refuse them), autoseal (seal memfds that allow it), copy (never map them; copy damaged rows with pread).",
+        valueName: "POLICY"))
+    var shmPolicy: ShmPolicy = .require
+
+    @Option(name: .customLong("max-pools"), help: ArgumentHelp("Live wl_shm pools per client.", valueName: "N"))
+    var maxPools: Int = Limits().maxPoolsPerClient
+
+    @Option(name: .customLong("max-pool-mib"), help: ArgumentHelp("Pool address space per client, in MiB (pages Seawall does not read cost nothing).", valueName: "MIB"))
+    var maxPoolMiB: Int64 = Limits().maxPoolBytesPerClient >> 20
+
+    @Option(name: .customLong("max-buffer-size"), help: ArgumentHelp("Largest buffer width or height, in pixels.", valueName: "PIXELS"))
+    var maxBufferSize: Int32 = Limits().maxBufferDimension
+
+    @Option(name: .customLong("max-surfaces"), help: ArgumentHelp("Live wl_surfaces per client.", valueName: "N"))
+    var maxSurfaces: Int = Limits().maxSurfacesPerClient
+
     @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning or error.", valueName: "LEVEL"))
     var logLevel: Logger.Level = .info
 
@@ -55,6 +72,9 @@ struct SeawallCommand: ParsableCommand {
             throw ValidationError("--refresh must be between 0 and 1000 Hz, not \(refresh)")
         }
         guard dumpEvery >= 0 else { throw ValidationError("--dump-every must be 0 or more, not \(dumpEvery)") }
+        guard maxPools >= 1, maxPoolMiB >= 1, maxBufferSize >= 1, maxSurfaces >= 1 else {
+            throw ValidationError("--max-pools, --max-pool-mib, --max-buffer-size and --max-surfaces must be at least 1")
+        }
         if let socket, socket.isEmpty || socket.contains("/") {
             throw ValidationError("--socket takes a name inside $XDG_RUNTIME_DIR, like wayland-5, not a path")
         }
@@ -68,6 +88,12 @@ struct SeawallCommand: ParsableCommand {
         //    SIGINT and SIGTERM are reset too: a shell may have started us with them ignored, and ignored
         //    signals never reach the signalfd that step 5 listens on.
         for signal in [SIGBUS, SIGINT, SIGTERM] { _ = sw_signal_set_default(signal) }
+        //    Every pool keeps one fd open (to re-check its size on resize), so take all the fds we may have.
+        var files = rlimit()
+        if getrlimit(RLIMIT_NOFILE_VALUE, &files) == 0 && files.rlim_cur < files.rlim_max {
+            files.rlim_cur = files.rlim_max
+            _ = setrlimit(RLIMIT_NOFILE_VALUE, &files)
+        }
 
         // 1. Logging: one line per event on stderr; stdout is kept for what a script needs (socket, paths).
         LoggingSystem.bootstrap { label in
@@ -94,6 +120,11 @@ struct SeawallCommand: ParsableCommand {
         configuration.height = size.height
         configuration.refresh = refresh == 0 ? .onCommit : .interval(hz: refresh)
         configuration.socket = socket
+        configuration.shmPolicy = shmPolicy
+        configuration.limits.maxPoolsPerClient = maxPools
+        configuration.limits.maxPoolBytesPerClient = maxPoolMiB << 20
+        configuration.limits.maxBufferDimension = maxBufferSize
+        configuration.limits.maxSurfacesPerClient = maxSurfaces
         let server: Server
         do {
             server = try Server(configuration: configuration, scanout: scanout, logger: log)
@@ -139,6 +170,11 @@ extension PixelSize: ExpressibleByArgument {
     public init?(argument: String) { self.init(parsing: argument) }
     public var defaultValueDescription: String { description }
 }
+
+/// RLIMIT_NOFILE is imported as an enum case on glibc; the calls want its raw value.
+let RLIMIT_NOFILE_VALUE = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+
+extension ShmPolicy: ExpressibleByArgument {}
 
 enum Backend: String, ExpressibleByArgument, CaseIterable {
     case ppm, null

@@ -62,21 +62,28 @@ struct PatternTests {
 
 struct ClientPoolMemoryTests {
     @Test func sealedPoolCarriesShrinkSeal() throws {
-        let pool = try ClientPoolMemory(size: 4096, sealed: true)
+        let pool = try ClientPoolMemory(size: 4096, kind: .sealed)
         #expect(try pool.fd.seals().contains(.shrink))
         #expect(try pool.fd.fileSize() == 4096)
         try verifySealedPool(pool.fd, size: 4096)
     }
 
     @Test func unsealedPoolCannotEverBeSealed() throws {
-        let pool = try ClientPoolMemory(size: 4096, sealed: false)
+        let pool = try ClientPoolMemory(size: 4096, kind: .unsealable)
         #expect(try !pool.fd.seals().contains(.shrink))
         #expect(throws: SystemError.self) { try pool.fd.addSeals(.shrink) }
         #expect(throws: PoolRejection.self) { try verifySealedPool(pool.fd, size: 4096) }
     }
 
+    @Test func sealablePoolHasNoSealButAcceptsOne() throws {
+        let pool = try ClientPoolMemory(size: 4096, kind: .sealable)
+        #expect(try pool.fd.seals() == [])
+        try pool.fd.addSeals(.shrink)
+        try verifySealedPool(pool.fd, size: 4096)
+    }
+
     @Test func growingKeepsTheSameFileTheSealAndTheContents() throws {
-        let pool = try ClientPoolMemory(size: 4096, sealed: true)
+        let pool = try ClientPoolMemory(size: 4096, kind: .sealed)
         let fd = pool.fd.rawValue
         pool.withMutableBytes { $0[100] = 42 }
         try pool.grow(to: 3 * 4096 + 17)
