@@ -49,7 +49,7 @@ final class WlShm: ResourceObject {
         }
         if account.poolBytes + Int64(size) > limits.maxPoolBytesPerClient {
             return server.postImplementationError(client: client,
-                "pools would total \(account.poolBytes + Int64(size)) bytes, over the limit (--max-pool-bytes) of \(limits.maxPoolBytesPerClient)")
+                "pools would total \(account.poolBytes + Int64(size)) bytes, over the limit (--max-pool-mib) of \(limits.maxPoolBytesPerClient)")
         }
         let memory: PoolMemory
         do {

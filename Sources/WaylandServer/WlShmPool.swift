@@ -82,7 +82,7 @@ final class WlShmPool: ResourceObject {
             let total = server.account(for: client).poolBytes + Int64(size) - memory.size
             if total > limit {
                 return server.postImplementationError(client: client,
-                    "pools would total \(total) bytes, over the limit (--max-pool-bytes) of \(limit)")
+                    "pools would total \(total) bytes, over the limit (--max-pool-mib) of \(limit)")
             }
         }
         do {

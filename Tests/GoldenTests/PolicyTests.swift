@@ -83,7 +83,7 @@ struct PolicyTests {
         let fits = try harness.demo(Self.gradient)
         try harness.run { !big.isRunning && Self.shown(fits, 3) }
         #expect(big.exitStatus == 1, Comment(rawValue: big.transcript))
-        #expect(big.stderr.contains("--max-pool-bytes"), Comment(rawValue: big.transcript))
+        #expect(big.stderr.contains("--max-pool-mib"), Comment(rawValue: big.transcript))
         expectGolden(harness.capture(), "opaque-gradient")
     }
 
