@@ -11,6 +11,22 @@ public protocol ScanoutTarget: AnyObject {
     func finish(_ image: OutputImage) throws(ScanoutError) -> [String]
 }
 
+/// A target that shows frames on a display and learns later when each is on screen (DRM page flips).
+///
+/// The server then paces itself by the display: after `present`, it does not repaint until the frame
+/// completes, and the frame callbacks of the commits in that frame fire with its presentation time.
+public protocol PacedScanoutTarget: ScanoutTarget {
+    /// The file descriptor to poll for completion events (the DRM card fd).
+    var eventFileDescriptor: Int32 { get }
+    /// Whether a presented frame has not completed yet (the server must not present another).
+    var isBusy: Bool { get }
+    /// The display's refresh rate in mHz (wl_output's mode), or nil if unknown.
+    var refreshMillihertz: Int32? { get }
+    /// Reads the pending events (`drmHandleEvent`) and calls `completed(frame, nanoseconds)` for each frame
+    /// now on screen, with its presentation time on CLOCK_MONOTONIC.
+    func dispatchEvents(_ completed: (_ frame: UInt64, _ nanoseconds: UInt64) -> Void) throws(ScanoutError)
+}
+
 /// Discards frames. For benchmarks and for tests that only look at protocol behaviour.
 public final class NullScanout: ScanoutTarget {
     public let name = "null"

@@ -21,6 +21,7 @@ public final class Harness {
 
     /// `configure` may change anything else (policy, limits) before the server starts.
     public init(width: Int = 640, height: Int = 480, listenOn socket: String? = nil,
+                scanout: ScanoutTarget = NullScanout(),
                 configure: (inout Configuration) -> Void = { _ in }) throws {
         var configuration = Configuration()
         configuration.width = width
@@ -32,7 +33,7 @@ public final class Harness {
         configure(&configuration)
         var log = Logger(label: "seawall-test")
         log.logLevel = .warning
-        server = try Server(configuration: configuration, scanout: NullScanout(), logger: log)
+        server = try Server(configuration: configuration, scanout: scanout, logger: log)
     }
 
     /// Where the test executables find the project's binaries: next to the test bundle (.build/debug).
@@ -88,7 +89,9 @@ public final class Harness {
                 throw Timeout(description: "timed out after \(seconds) s\n" + children.map(\.transcript).joined(separator: "\n"))
             }
             server.display.dispatch(timeoutMilliseconds: 5)
-            if server.needsRepaint && monotonicSeconds() - lastRepaint >= frameInterval {
+            // In .display mode the server paces itself by its scanout target; otherwise the harness steps.
+            if server.configuration.refresh == .manual && server.needsRepaint
+                && monotonicSeconds() - lastRepaint >= frameInterval {
                 lastRepaint = monotonicSeconds()
                 server.repaint()
                 afterRepaint?(self)

@@ -170,6 +170,21 @@ public final class Display {
         }
     }
 
+    /// Runs `action` whenever `fd` is readable (`wl_event_loop_add_fd`, WL_EVENT_READABLE). The fd stays the
+    /// caller's.
+    public func onReadable(_ fd: Int32, _ action: @escaping () -> Void) {
+        let handler = EventHandler(action)
+        handlers.append(handler)
+        let callback: @convention(c) (Int32, UInt32, UnsafeMutableRawPointer?) -> Int32 = { _, _, data in
+            if let data { Unmanaged<EventHandler>.fromOpaque(data).takeUnretainedValue().action() }
+            return 0
+        }
+        if let source = wl_event_loop_add_fd(loop, fd, UInt32(WL_EVENT_READABLE), callback,
+                                             Unmanaged.passUnretained(handler).toOpaque()) {
+            sources.append(source)
+        }
+    }
+
     /// Runs `action` once when the loop is next idle (`wl_event_loop_add_idle`).
     public func whenIdle(_ action: @escaping () -> Void) {
         // Idle sources free themselves after running; the handler box is released by the trampoline.

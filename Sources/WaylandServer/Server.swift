@@ -14,6 +14,9 @@ public enum RefreshMode: Sendable, Equatable {
     case onCommit
     /// Only when `Server.repaint()` is called: tests step frames deterministically.
     case manual
+    /// Paced by the display (a `PacedScanoutTarget`, e.g. DRM page flips): repaint when something waits and
+    /// the previous frame is on screen; frame callbacks fire when their frame is.
+    case display
 }
 
 /// What Seawall does with a wl_shm pool fd that lacks F_SEAL_SHRINK.
@@ -77,6 +80,10 @@ public final class Server {
 
     /// Frames presented so far (the first frame is 1).
     public private(set) var frameCount: UInt64 = 0
+    /// The last frame known to be on screen (for a paced target, the last completed flip).
+    public private(set) var presentedFrames: UInt64 = 0
+    /// Frame callbacks waiting for their frame to reach the screen, by frame number.
+    private var awaitingPresentation: [UInt64: [any FrameCallbackSink]] = [:]
     public private(set) var clientCount = 0
     /// Scanout failures end the run: the caller (main) sees this set and stops.
     public private(set) var scanoutError: ScanoutError?
@@ -115,8 +122,12 @@ public final class Server {
     /// it disconnects all clients here, while its own state is still intact, and each resource's destroy
     /// callback (which may call back into the server) runs during that call.
     deinit {
+        shuttingDown = true
         display.destroyClients()
     }
+
+    /// Set while the server is being torn down: resources dying then must not schedule new work.
+    private var shuttingDown = false
 
     // MARK: Globals
 
@@ -165,6 +176,11 @@ public final class Server {
         case .interval:
             nextTickNanoseconds = Clock.nanoseconds()
             armTimer()
+        case .display:
+            guard let paced = scanout as? PacedScanoutTarget else {
+                preconditionFailure("RefreshMode.display needs a PacedScanoutTarget, not \(scanout.name)")
+            }
+            display.onReadable(paced.eventFileDescriptor) { [unowned self] in self.scanoutEvents(paced) }
         case .onCommit, .manual:
             break
         }
@@ -188,8 +204,31 @@ public final class Server {
 
     /// The refresh rate wl_output reports, in mHz.
     var refreshMillihertz: Int32 {
+        if let rate = (scanout as? PacedScanoutTarget)?.refreshMillihertz { return rate }
         if case .interval(let hz) = configuration.refresh { return Int32(clamping: hz * 1000) }
         return 60_000
+    }
+
+    /// The display reported progress: fire the frame callbacks of every completed frame with its
+    /// presentation time, then start the next frame if something waits.
+    private func scanoutEvents(_ paced: PacedScanoutTarget) {
+        do {
+            try paced.dispatchEvents { frame, nanoseconds in
+                let time = UInt32(truncatingIfNeeded: nanoseconds / 1_000_000)
+                for done in awaitingPresentation.keys.filter({ $0 <= frame }).sorted() {
+                    for callback in awaitingPresentation.removeValue(forKey: done) ?? [] {
+                        callback.done(timeMilliseconds: time)
+                    }
+                }
+                presentedFrames = max(presentedFrames, frame)
+            }
+        } catch {
+            scanoutError = error
+            log.error("scanout to \(scanout.name) failed: \(error)")
+            return
+        }
+        if needsRepaint && !paced.isBusy { repaint() }
+        display.flush()
     }
 
     private func armTimer() {
@@ -214,10 +253,17 @@ public final class Server {
     }
 
     private func scheduleRepaintSoon() {
-        guard configuration.refresh == .onCommit, !repaintScheduled else { return }
+        if shuttingDown { return }
+        switch configuration.refresh {
+        case .onCommit: break
+        case .display: if (scanout as? PacedScanoutTarget)?.isBusy == true { return }
+        case .interval, .manual: return
+        }
+        guard !repaintScheduled else { return }
         repaintScheduled = true
         display.whenIdle { [unowned self] in
             self.repaintScheduled = false
+            if (self.scanout as? PacedScanoutTarget)?.isBusy == true { return }
             self.repaint()
         }
     }
@@ -238,9 +284,14 @@ public final class Server {
                 log.error("scanout to \(scanout.name) failed: \(error)")
             }
         }
-        let now = UInt32(truncatingIfNeeded: Clock.nanoseconds() / 1_000_000)
-        for surface in surfaces.values {
-            for callback in surface.state.takeFrameCallbacks() { callback.done(timeMilliseconds: now) }
+        let callbacks = surfaces.values.flatMap { $0.state.takeFrameCallbacks() }
+        if scanout is PacedScanoutTarget {
+            // Answered when this frame is on screen (scanoutEvents).
+            if !callbacks.isEmpty { awaitingPresentation[frameCount, default: []] += callbacks }
+        } else {
+            let now = UInt32(truncatingIfNeeded: Clock.nanoseconds() / 1_000_000)
+            for callback in callbacks { callback.done(timeMilliseconds: now) }
+            presentedFrames = frameCount
         }
         display.flush()
     }
