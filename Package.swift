@@ -49,6 +49,9 @@ let package = Package(
         .target(name: "CPixelConvert"),
         // Where finished frames go: PPM/PNG files (DRM comes next).
         .target(name: "Scanout", dependencies: ["Render", "CPNG", "CPixelConvert"]),
+        // Scanout to a KMS display through DRM dumb buffers (libdrm); CDRMShims holds what Swift cannot call.
+        .target(name: "CDRMShims", dependencies: ["CDRM"]),
+        .target(name: "DRMScanout", dependencies: ["Scanout", "Render", "Compositor", "CDRM", "CDRMShims"]),
         // The Wayland protocol objects, one file per interface.
         .target(name: "WaylandServer", dependencies: [
             "CWaylandServer", "CProtocolsServer", "CServerShims", "SealedMemory", "Compositor", "Render", "Scanout",
@@ -60,7 +63,7 @@ let package = Package(
         ]),
 
         .executableTarget(name: "seawall", dependencies: [
-            "WaylandServer", "Compositor", "Scanout", "CShims",
+            "WaylandServer", "Compositor", "Scanout", "DRMScanout", "CShims",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

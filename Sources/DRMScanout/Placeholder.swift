@@ -1,0 +1,1 @@
+// placeholder: the DRM backend is being written
