@@ -5,6 +5,7 @@
 #include <wayland-server-protocol.h>
 
 /* Defined by the generated xdg-shell code in CProtocols. */
+extern const struct wl_interface wp_presentation_interface, wp_presentation_feedback_interface;
 extern const struct wl_interface xdg_wm_base_interface, xdg_surface_interface, xdg_toplevel_interface,
     xdg_positioner_interface, xdg_popup_interface;
 
@@ -85,6 +86,8 @@ SW_INTERFACE(xdg_surface)
 SW_INTERFACE(xdg_toplevel)
 SW_INTERFACE(xdg_positioner)
 SW_INTERFACE(xdg_popup)
+SW_INTERFACE(wp_presentation)
+SW_INTERFACE(wp_presentation_feedback)
 
 #include <stdio.h>
 #include <string.h>

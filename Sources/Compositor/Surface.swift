@@ -8,7 +8,31 @@ public protocol ClientBuffer: PixelSource {
 
 /// Told when the frame its commit was part of has been shown (wl_callback.done).
 public protocol FrameCallbackSink: AnyObject {
-    func done(timeMilliseconds: UInt32)
+    /// The frame showing the commit this was part of reached the screen.
+    func presented(_ frame: FramePresentation)
+}
+
+/// When and how a frame reached the screen (wl_callback.done takes the milliseconds; wp_presentation all).
+public struct FramePresentation: Sendable, Equatable {
+    /// Presentation time on CLOCK_MONOTONIC.
+    public var nanoseconds: UInt64
+    /// The output's frame counter.
+    public var sequence: UInt64
+    /// Nanoseconds between frames, 0 if unknown.
+    public var refreshNanoseconds: UInt32
+    /// Whether the time and completion came from the display hardware (a page-flip event) rather than
+    /// Seawall's own clock.
+    public var fromHardware: Bool
+
+    public init(nanoseconds: UInt64, sequence: UInt64, refreshNanoseconds: UInt32, fromHardware: Bool) {
+        self.nanoseconds = nanoseconds
+        self.sequence = sequence
+        self.refreshNanoseconds = refreshNanoseconds
+        self.fromHardware = fromHardware
+    }
+
+    /// The wl_callback.done timestamp: milliseconds, wrapping.
+    public var milliseconds: UInt32 { UInt32(truncatingIfNeeded: nanoseconds / 1_000_000) }
 }
 
 /// What a surface is for. Seawall shows only surfaces with a mapped role.

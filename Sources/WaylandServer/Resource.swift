@@ -107,6 +107,8 @@ enum Interfaces {
     static let xdgToplevel = Interface(sw_interface_xdg_toplevel())
     static let xdgPositioner = Interface(sw_interface_xdg_positioner())
     static let xdgPopup = Interface(sw_interface_xdg_popup())
+    static let wpPresentation = Interface(sw_interface_wp_presentation())
+    static let wpPresentationFeedback = Interface(sw_interface_wp_presentation_feedback())
 }
 
 /// A global object (`wl_global_create`) whose bind handler creates a resource for each client that binds it.

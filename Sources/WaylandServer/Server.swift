@@ -60,6 +60,8 @@ public struct Configuration: Sendable {
     public var background: UInt32 = 0xFF20_2830
     public var limits = Limits()
     public var shmPolicy: ShmPolicy = .require
+    /// The xdg_wm_base version advertised (1…5). 3 by default: see XdgWmBase.
+    public var xdgWmBaseVersion: Int32 = 3
     /// Seconds between stats log lines (0: none).
     public var statsInterval: Int = 5
     public init() {}
@@ -142,7 +144,8 @@ public final class Server {
         global(Interfaces.wlShm, 1) { WlShm.bind(server: $0, client: $1, version: $2, id: $3) }
         global(Interfaces.wlOutput, WlOutput.version) { WlOutput.bind(server: $0, client: $1, version: $2, id: $3) }
         global(Interfaces.wlSeat, WlSeat.version) { WlSeat.bind(server: $0, client: $1, version: $2, id: $3) }
-        global(Interfaces.xdgWmBase, XdgWmBase.version) { XdgWmBase.bind(server: $0, client: $1, version: $2, id: $3) }
+        global(Interfaces.xdgWmBase, min(XdgWmBase.highestVersion, max(1, configuration.xdgWmBaseVersion))) { XdgWmBase.bind(server: $0, client: $1, version: $2, id: $3) }
+        global(Interfaces.wpPresentation, 1) { WpPresentation.bind(server: $0, client: $1, version: $2, id: $3) }
     }
 
     private func trackClients() {
@@ -209,15 +212,27 @@ public final class Server {
         return 60_000
     }
 
+    /// Nanoseconds between frames as wp_presentation reports them (0 when repainting on commit or by hand).
+    var refreshNanoseconds: UInt32 {
+        switch configuration.refresh {
+        case .interval(let hz) where hz > 0: return UInt32(1_000_000_000 / hz)
+        case .display:
+            guard let mhz = (scanout as? PacedScanoutTarget)?.refreshMillihertz, mhz > 0 else { return 0 }
+            return UInt32(1_000_000_000_000 / Int64(mhz))
+        default: return 0
+        }
+    }
+
     /// The display reported progress: fire the frame callbacks of every completed frame with its
     /// presentation time, then start the next frame if something waits.
     private func scanoutEvents(_ paced: PacedScanoutTarget) {
         do {
             try paced.dispatchEvents { frame, nanoseconds in
-                let time = UInt32(truncatingIfNeeded: nanoseconds / 1_000_000)
+                let presentation = FramePresentation(nanoseconds: nanoseconds, sequence: frame,
+                                                     refreshNanoseconds: refreshNanoseconds, fromHardware: true)
                 for done in awaitingPresentation.keys.filter({ $0 <= frame }).sorted() {
                     for callback in awaitingPresentation.removeValue(forKey: done) ?? [] {
-                        callback.done(timeMilliseconds: time)
+                        callback.presented(presentation)
                     }
                 }
                 presentedFrames = max(presentedFrames, frame)
@@ -289,8 +304,9 @@ public final class Server {
             // Answered when this frame is on screen (scanoutEvents).
             if !callbacks.isEmpty { awaitingPresentation[frameCount, default: []] += callbacks }
         } else {
-            let now = UInt32(truncatingIfNeeded: Clock.nanoseconds() / 1_000_000)
-            for callback in callbacks { callback.done(timeMilliseconds: now) }
+            let presentation = FramePresentation(nanoseconds: Clock.nanoseconds(), sequence: frameCount,
+                                                 refreshNanoseconds: refreshNanoseconds, fromHardware: false)
+            for callback in callbacks { callback.presented(presentation) }
             presentedFrames = frameCount
         }
         display.flush()
@@ -340,6 +356,11 @@ public final class Server {
         surfaces[ObjectIdentifier(surface)] = nil
         scheduleRepaintSoon()
     }
+
+    /// Every bound wl_output resource (wp_presentation_feedback.sync_output names the client's).
+    private(set) var outputs: [WlOutput] = []
+    func outputBound(_ output: WlOutput) { outputs.append(output) }
+    func outputReleased(_ output: WlOutput) { outputs.removeAll { $0 === output } }
 
     func toplevelCreated(_ toplevel: XdgToplevel) { toplevelObjects.append(toplevel) }
     func toplevelDestroyed(_ toplevel: XdgToplevel) { toplevelObjects.removeAll { $0 === toplevel } }

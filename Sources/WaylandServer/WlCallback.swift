@@ -15,9 +15,9 @@ final class WlCallback: ResourceObject, FrameCallbackSink {
         return callback
     }
 
-    func done(timeMilliseconds: UInt32) {
+    func presented(_ frame: FramePresentation) {
         guard let resource else { return }
-        wl_callback_send_done(resource, timeMilliseconds)
+        wl_callback_send_done(resource, frame.milliseconds)
         wl_resource_destroy(resource)
     }
 

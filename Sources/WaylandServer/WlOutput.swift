@@ -3,6 +3,8 @@ import CWaylandServer
 /// wl_output: the one output, whose current and preferred mode is the composed image's size.
 /// Advertised at version 4 (name and description).
 final class WlOutput: ResourceObject {
+    private unowned(unsafe) let server: Server   // see Server.deinit
+    let resource: OpaquePointer
     static let version: Int32 = 4
     /// The connector-like name clients see (wl_output.name).
     static let name = "SEAWALL-1"
@@ -10,9 +12,11 @@ final class WlOutput: ResourceObject {
     static let implementation = Implementation(wl_output_interface(release: Resource.destroyRequest))
 
     static func bind(server: Server, client: OpaquePointer, version: UInt32, id: UInt32) {
-        guard let resource = Resource.make(client: client, interface: Interfaces.wlOutput, version: Int32(version), id: id,
-                                           implementation: implementation, object: WlOutput())
+        guard let resource = Resource.create(client: client, interface: Interfaces.wlOutput, version: Int32(version), id: id)
         else { return }
+        let output = WlOutput(server: server, resource: resource)
+        Resource.bind(resource, implementation: implementation, object: output)
+        server.outputBound(output)
         let width = Int32(clamping: server.configuration.width)
         let height = Int32(clamping: server.configuration.height)
         // A 96 dpi panel: 0.2646 mm per pixel. Headless, so make and model say what this is.
@@ -30,5 +34,10 @@ final class WlOutput: ResourceObject {
         if version >= 2 { wl_output_send_done(resource) }
     }
 
-    func resourceDestroyed() {}
+    private init(server: Server, resource: OpaquePointer) {
+        self.server = server
+        self.resource = resource
+    }
+
+    func resourceDestroyed() { server.outputReleased(self) }
 }

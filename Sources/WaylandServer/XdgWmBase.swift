@@ -2,9 +2,11 @@ import CProtocolsServer
 import CWaylandServer
 
 /// xdg_wm_base: the desktop shell global. Makes xdg_surfaces and positioners; answers nothing else.
-/// Advertised at version 5.
+/// Implemented up to version 5 (configure_bounds, wm_capabilities); advertised at
+/// `Configuration.xdgWmBaseVersion`, 3 by default, because Debian bookworm's weston 10 demo clients bind
+/// whatever version is advertised and abort on the version-4 configure_bounds event they have no listener for.
 final class XdgWmBase: ResourceObject {
-    static let version: Int32 = 5
+    static let highestVersion: Int32 = 5
     private unowned(unsafe) let server: Server   // see Server.deinit
     let resource: OpaquePointer
     /// The xdg_surfaces made through this object that are still alive (destroying the base first is an error).

@@ -16,7 +16,7 @@ final class CountingBuffer: ClientBuffer {
 
 final class CallbackRecorder: FrameCallbackSink {
     var times: [UInt32] = []
-    func done(timeMilliseconds: UInt32) { times.append(timeMilliseconds) }
+    func presented(_ frame: FramePresentation) { times.append(frame.milliseconds) }
 }
 
 struct RegionTests {

@@ -151,3 +151,38 @@ struct SeawallProcessTests {
         #expect(child.stderr.contains(flag), Comment(rawValue: child.transcript))
     }
 }
+
+/// Debian's weston-presentation-shm against the real seawall at 60 Hz: wp_presentation feedback arrives
+/// for every frame, one refresh apart.
+@Suite(.serialized)
+struct PresentationTests {
+    @Test("weston-presentation-shm sees one frame per 60 Hz refresh, in sequence")
+    func presentationShm() throws {
+        let client = "/usr/bin/weston-presentation-shm"
+        try #require(access(client, X_OK) == 0, "\(client) is missing: install Debian's weston package")
+        let runtime = try SeawallProcessTests.runtimeDirectory()
+        let server = try SeawallProcessTests.start(runtime, socket: "s", ["--backend", "null", "--refresh", "60"])
+        let child = try ChildProcess(executable: client, arguments: [],
+                                     environment: ["XDG_RUNTIME_DIR": runtime, "WAYLAND_DISPLAY": "s"])
+        // ~1.5 s of frames, then stop it the way a person would.
+        let deadline = monotonicSeconds() + 1.5
+        while monotonicSeconds() < deadline && child.poll() { usleep(20_000) }
+        kill(child.pid, SIGINT)
+        #expect(child.wait(seconds: 10))
+        // Lines look like: "   42: f2c  0 ms, c2p 17 ms, f2p 17 ms, p2p 16228 us, t2p  16183, [____], seq 43"
+        var p2p: [Int] = [], seqs: [Int] = []
+        for line in child.stdout.split(separator: "\n") {
+            let words = line.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
+            if let i = words.firstIndex(of: "p2p"), i + 1 < words.count, let v = Int(words[i + 1]) { p2p.append(v) }
+            if let i = words.firstIndex(of: "seq"), i + 1 < words.count, let v = Int(words[i + 1]) { seqs.append(v) }
+        }
+        #expect(p2p.count >= 40, Comment(rawValue: "too few presented frames\n" + child.transcript))
+        let steady = p2p.dropFirst(2).sorted()
+        let median = steady.isEmpty ? 0 : steady[steady.count / 2]
+        #expect((15_000...18_500).contains(median), "median presentation interval \(median) us is not ~16.7 ms")
+        #expect(zip(seqs, seqs.dropFirst()).allSatisfy { $1 == $0 + 1 }, "presentation sequence numbers advance by one")
+        #expect(!child.stderr.contains("error"), Comment(rawValue: child.transcript))
+        #expect(server.isRunning)
+        server.terminate()
+    }
+}

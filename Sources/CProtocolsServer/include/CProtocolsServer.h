@@ -2,3 +2,4 @@
 #pragma once
 #define WL_HIDE_DEPRECATED 1 /* as in CWaylandServer: wl_resource stays opaque */
 #include "xdg-shell-server-protocol.h"
+#include "presentation-time-server-protocol.h"

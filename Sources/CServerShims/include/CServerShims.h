@@ -50,3 +50,7 @@ const struct wl_interface *sw_interface_xdg_popup(void);
  * installs one that formats each message (without its trailing newline) and hands it to `callback`. */
 typedef void (*sw_log_callback)(const char *message);
 void sw_server_set_log_callback(sw_log_callback callback);
+
+/* Interface tables of the extension protocols added later (see the list above for why). */
+const struct wl_interface *sw_interface_wp_presentation(void);
+const struct wl_interface *sw_interface_wp_presentation_feedback(void);

@@ -1,0 +1,78 @@
+import CProtocolsServer
+import CWaylandServer
+import Compositor
+import Glibc
+
+/// wp_presentation: tells clients when their frames reached the screen, on CLOCK_MONOTONIC. With the DRM
+/// backend the time is the page flip's; with a virtual clock it is Seawall's own repaint time.
+final class WpPresentation: ResourceObject {
+    private unowned(unsafe) let server: Server   // see Server.deinit
+
+    static let implementation = Implementation(wp_presentation_interface(
+        destroy: Resource.destroyRequest,
+        feedback: { client, resource, surface, id in
+            guard let client, let presentation = WpPresentation.from(resource) else { return }
+            guard let surface = WlSurface.from(surface) else {
+                return presentation.server.postImplementationError(client: client, "wp_presentation.feedback: not a wl_surface Seawall made")
+            }
+            guard let feedback = PresentationFeedback.create(server: presentation.server, client: client, id: id)
+            else { return }
+            surface.state.pending.frameCallbacks.append(feedback)
+        }))
+
+    static func from(_ resource: OpaquePointer?) -> WpPresentation? {
+        Resource.object(resource, WpPresentation.self, interface: Interfaces.wpPresentation, implementation: implementation)
+    }
+
+    static func bind(server: Server, client: OpaquePointer, version: UInt32, id: UInt32) {
+        guard let resource = Resource.make(client: client, interface: Interfaces.wpPresentation, version: Int32(version),
+                                           id: id, implementation: implementation, object: WpPresentation(server: server))
+        else { return }
+        wp_presentation_send_clock_id(resource, UInt32(CLOCK_MONOTONIC))
+    }
+
+    private init(server: Server) { self.server = server }
+
+    func resourceDestroyed() {}
+}
+
+/// wp_presentation_feedback: one commit's answer, sent once (presented) and then destroyed.
+final class PresentationFeedback: ResourceObject, FrameCallbackSink {
+    private unowned(unsafe) let server: Server
+    private var resource: OpaquePointer?
+    private let client: OpaquePointer
+
+    static func create(server: Server, client: OpaquePointer, id: UInt32) -> PresentationFeedback? {
+        let feedback = PresentationFeedback(server: server, client: client)
+        guard let resource = Resource.make(client: client, interface: Interfaces.wpPresentationFeedback, version: 1,
+                                           id: id, implementation: nil as Implementation<Int>?, object: feedback)
+        else { return nil }
+        feedback.resource = resource
+        return feedback
+    }
+
+    private init(server: Server, client: OpaquePointer) {
+        self.server = server
+        self.client = client
+    }
+
+    /// sync_output for each of the client's wl_outputs, then presented, then the object is gone.
+    func presented(_ frame: FramePresentation) {
+        guard let resource else { return }
+        for output in server.outputs where wl_resource_get_client(output.resource) == client {
+            wp_presentation_feedback_send_sync_output(resource, output.resource)
+        }
+        let seconds = frame.nanoseconds / 1_000_000_000
+        let flags = frame.fromHardware
+            ? WP_PRESENTATION_FEEDBACK_KIND_VSYNC.rawValue | WP_PRESENTATION_FEEDBACK_KIND_HW_CLOCK.rawValue
+                | WP_PRESENTATION_FEEDBACK_KIND_HW_COMPLETION.rawValue
+            : 0
+        wp_presentation_feedback_send_presented(
+            resource, UInt32(truncatingIfNeeded: seconds >> 32), UInt32(truncatingIfNeeded: seconds),
+            UInt32(frame.nanoseconds % 1_000_000_000), frame.refreshNanoseconds,
+            UInt32(truncatingIfNeeded: frame.sequence >> 32), UInt32(truncatingIfNeeded: frame.sequence), flags)
+        wl_resource_destroy(resource)
+    }
+
+    func resourceDestroyed() { resource = nil }
+}
