@@ -54,7 +54,7 @@ let package = Package(
         .target(name: "DRMScanout", dependencies: ["Scanout", "Render", "Compositor", "CDRM", "CDRMShims"]),
         // The Wayland protocol objects, one file per interface.
         .target(name: "WaylandServer", dependencies: [
-            "CWaylandServer", "CProtocolsServer", "CServerShims", "SealedMemory", "Compositor", "Render", "Scanout",
+            "CWaylandServer", "CProtocolsServer", "CServerShims", "CShims", "SealedMemory", "Compositor", "Render", "Scanout",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Helpers for client programs: sealed pools, patterns, deliberate misbehaviour.

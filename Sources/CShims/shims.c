@@ -43,3 +43,26 @@ int sw_signal_set_default(int signo) {
     sigemptyset(&action.sa_mask);
     return sigaction(signo, &action, NULL);
 }
+
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+int sw_timerfd_periodic(uint64_t first_ns, uint64_t period_ns) {
+    int fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+    if (fd < 0) return -1;
+    struct itimerspec spec = {
+        .it_interval = { (time_t)(period_ns / 1000000000u), (long)(period_ns % 1000000000u) },
+        .it_value = { (time_t)(first_ns / 1000000000u), (long)(first_ns % 1000000000u) },
+    };
+    if (timerfd_settime(fd, TFD_TIMER_ABSTIME, &spec, NULL) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+uint64_t sw_timerfd_expirations(int fd) {
+    uint64_t count = 0;
+    if (read(fd, &count, sizeof count) != (ssize_t)sizeof count) return 0;
+    return count;
+}

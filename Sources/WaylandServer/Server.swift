@@ -1,5 +1,6 @@
 import Compositor
 import CServerShims
+import CShims
 import CWaylandServer
 import Glibc
 import Logging
@@ -98,10 +99,11 @@ public final class Server {
     private(set) var toplevelObjects: [XdgToplevel] = []
     private var surfaceIDs: UInt64 = 0
     private var serial: UInt32 = 0
-    private var repaintTimer: Display.Timer?
+    /// The virtual vblank of `.interval` mode: a periodic timerfd on CLOCK_MONOTONIC (nanosecond precision,
+    /// no drift), closed with the server.
+    private var vblankTimer: Int32 = -1
     private var repaintScheduled = false
     private var statsTimer: Display.Timer?
-    private var nextTickNanoseconds: UInt64 = 0
     private var statsFrames: UInt64 = 0
     private var statsStart: UInt64 = 0
 
@@ -126,6 +128,7 @@ public final class Server {
     deinit {
         shuttingDown = true
         display.destroyClients()
+        if vblankTimer >= 0 { close(vblankTimer) }
     }
 
     /// Set while the server is being torn down: resources dying then must not schedule new work.
@@ -174,11 +177,13 @@ public final class Server {
     // MARK: The frame clock
 
     private func startFrameClock() {
-        repaintTimer = display.addTimer { [unowned self] in self.tick() }
         switch configuration.refresh {
         case .interval:
-            nextTickNanoseconds = Clock.nanoseconds()
-            armTimer()
+            vblankTimer = sw_timerfd_periodic(Clock.nanoseconds() + periodNanoseconds, periodNanoseconds)
+            guard vblankTimer >= 0 else {
+                preconditionFailure("timerfd_create failed at start-up (out of file descriptors)")
+            }
+            display.onReadable(vblankTimer) { [unowned self] in self.tick() }
         case .display:
             guard let paced = scanout as? PacedScanoutTarget else {
                 preconditionFailure("RefreshMode.display needs a PacedScanoutTarget, not \(scanout.name)")
@@ -246,20 +251,10 @@ public final class Server {
         display.flush()
     }
 
-    private func armTimer() {
-        // Deadlines advance by whole periods from the start so the clock does not drift.
-        let now = Clock.nanoseconds()
-        let period = periodNanoseconds
-        while nextTickNanoseconds <= now { nextTickNanoseconds += period }
-        let waitMs = (nextTickNanoseconds - now + 999_999) / 1_000_000
-        repaintTimer?.arm(milliseconds: Int32(max(1, min(waitMs, 1000))))
-    }
-
+    /// One virtual vblank (or several, if the loop was busy: they count as one).
     private func tick() {
-        if case .interval = configuration.refresh {
-            if needsRepaint { repaint() }
-            armTimer()
-        }
+        guard sw_timerfd_expirations(vblankTimer) > 0 else { return }
+        if needsRepaint { repaint() }
     }
 
     /// Whether anything waits for a frame: damage on the output or frame callbacks of committed surfaces.

@@ -33,3 +33,10 @@ int sw_punch_hole(int fd, int64_t offset, int64_t length);
 int sw_signal_disposition(int signo);
 /* signal(signo, SIG_DFL): SIG_DFL is a cast macro Swift does not import. 0, or -1 with errno. */
 int sw_signal_set_default(int signo);
+
+/* --- Clocks. --- */
+/* A non-blocking timerfd on CLOCK_MONOTONIC firing every `period_ns`, first at `first_ns` (absolute).
+ * timerfd_create/settime live in <sys/timerfd.h>, which Swift's Glibc module does not include. fd or -1. */
+int sw_timerfd_periodic(uint64_t first_ns, uint64_t period_ns);
+/* Reads the expiration count of a timerfd (0 if none pending). */
+uint64_t sw_timerfd_expirations(int fd);
