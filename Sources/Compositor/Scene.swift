@@ -30,6 +30,8 @@ public final class Scene {
         /// before the scene hears of it, and the damage must cover where the window *was*.
         var width: Int64 = 0
         var height: Int64 = 0
+        /// The drawn extent of the view's surface tree (with subsurfaces), as of the last commit seen.
+        var treeRect = Rect(x: 0, y: 0, width: 0, height: 0)
 
         init(surface: Surface, x: Int64, y: Int64, placed: Bool) {
             self.surface = surface; self.x = x; self.y = y; self.placed = placed
@@ -70,17 +72,22 @@ public final class Scene {
     /// The surface is gone or lost its role: repaint where it was and forget it.
     public func removeView(for surface: Surface) {
         guard let index = views.firstIndex(where: { $0.surface === surface }) else { return }
-        if views[index].mapped { addDamage(views[index].bounds) }
+        if views[index].mapped { addDamage(views[index].treeRect) }
         views.remove(at: index)
     }
 
     /// Applies a commit's effect to the scene: maps, unmaps, moves by the attach offset, and turns the
-    /// surface's damage into output damage.
+    /// surface's damage into output damage. `surface` may be a subsurface of a view's surface.
     public func apply(_ effect: Surface.CommitEffect, to surface: Surface) {
-        guard let view = view(for: surface) else { return }
-        let before = view.mapped ? view.bounds : nil
+        guard let view = view(for: surface.root) else { return }
+        if surface !== view.surface {
+            applySubsurface(effect, to: surface, in: view)
+            return
+        }
+        let before = view.mapped ? view.treeRect : nil
         view.width = surface.width
         view.height = surface.height
+        defer { view.treeRect = surface.treeBounds.offsetBy(dx: view.x, dy: view.y) }
         if effect.hasBuffer && !view.mapped {
             view.mapped = true
             if !view.placed {
@@ -89,7 +96,7 @@ public final class Scene {
                 view.x = p.x; view.y = p.y
             }
             mappedSoFar += 1
-            addDamage(view.bounds)
+            addDamage(surface.treeBounds.offsetBy(dx: view.x, dy: view.y))
             return
         }
         if !effect.hasBuffer {
@@ -99,20 +106,45 @@ public final class Scene {
         if effect.offsetX != 0 || effect.offsetY != 0 {
             view.x += effect.offsetX; view.y += effect.offsetY
         }
-        if effect.sizeChanged || effect.offsetX != 0 || effect.offsetY != 0 {
+        if effect.sizeChanged || effect.offsetX != 0 || effect.offsetY != 0 || effect.subsurfacesMoved {
             if let before { addDamage(before) }
-            addDamage(view.bounds)
+            addDamage(surface.treeBounds.offsetBy(dx: view.x, dy: view.y))
         } else {
             addDamage(effect.damage.offsetBy(dx: view.x, dy: view.y))
         }
     }
 
+    /// A subsurface's commit: its damage where it is drawn, or the whole tree if its geometry changed.
+    private func applySubsurface(_ effect: Surface.CommitEffect, to surface: Surface, in view: View) {
+        guard view.mapped else { return }
+        let root = view.surface
+        let now = root.treeBounds.offsetBy(dx: view.x, dy: view.y)
+        defer { view.treeRect = now }
+        if effect.sizeChanged || effect.subsurfacesMoved || effect.offsetX != 0 || effect.offsetY != 0 {
+            addDamage(view.treeRect)
+            addDamage(now)
+            return
+        }
+        guard let placed = root.flattened().first(where: { $0.surface === surface }) else { return }
+        addDamage(effect.damage.offsetBy(dx: view.x + placed.x, dy: view.y + placed.y))
+    }
+
+    /// The tree under `root` changed shape outside a commit (a subsurface went away): repaint its old and
+    /// new extent.
+    public func treeChanged(_ root: Surface) {
+        guard let view = view(for: root), view.mapped else { return }
+        addDamage(view.treeRect)
+        view.treeRect = root.treeBounds.offsetBy(dx: view.x, dy: view.y)
+        addDamage(view.treeRect)
+    }
+
     /// Places a surface's view at (x, y) in output coordinates (tests and conformance use this).
     public func place(_ surface: Surface, x: Int64, y: Int64) {
         let view = view(for: surface) ?? addView(for: surface)
-        if view.mapped { addDamage(view.bounds) }
+        if view.mapped { addDamage(view.treeRect) }
+        view.treeRect = view.treeRect.offsetBy(dx: x - view.x, dy: y - view.y)
         view.x = x; view.y = y; view.placed = true
-        if view.mapped { addDamage(view.bounds) }
+        if view.mapped { addDamage(view.treeRect) }
     }
 
     /// Moves a surface's view to the top of the stack.
@@ -120,7 +152,7 @@ public final class Scene {
         guard let index = views.firstIndex(where: { $0.surface === surface }) else { return }
         let view = views.remove(at: index)
         views.append(view)
-        if view.mapped { addDamage(view.bounds) }
+        if view.mapped { addDamage(view.treeRect) }
     }
 
     public func addDamage(_ rect: Rect) {
@@ -138,9 +170,12 @@ public final class Scene {
 
     /// What the renderer draws, bottom to top.
     public func items() -> [SceneItem] {
-        mappedViews.compactMap { view in
-            guard let buffer = view.surface.buffer else { return nil }
-            return SceneItem(x: view.x, y: view.y, source: buffer, opaqueRegion: view.surface.opaqueRegion)
+        mappedViews.flatMap { view in
+            view.surface.flattened().compactMap { entry -> SceneItem? in
+                guard let buffer = entry.surface.buffer else { return nil }
+                return SceneItem(x: view.x + entry.x, y: view.y + entry.y, source: buffer,
+                                 opaqueRegion: entry.surface.opaqueRegion)
+            }
         }
     }
 

@@ -79,6 +79,9 @@ public final class Surface {
         public var offsetX: Int64
         public var offsetY: Int64
         public var hasBuffer: Bool
+        /// The commit changed where this surface's subsurfaces are (order or position): the whole tree's
+        /// extent needs repainting.
+        public var subsurfacesMoved = false
     }
 
     public let id: UInt64
@@ -93,6 +96,21 @@ public final class Surface {
     public var role: SurfaceRole = .none
     /// Counts commits, for tests and statistics.
     public private(set) var commitCount: UInt64 = 0
+
+    // Subsurface tree (SurfaceTree.swift): the parent, children below and above the surface's own content
+    // (bottom to top), their pending order and position, and the state cached while synchronized.
+    public internal(set) weak var parent: Surface?
+    public internal(set) var childrenBelow: [Surface] = []
+    public internal(set) var childrenAbove: [Surface] = []
+    var pendingOrder: (below: [Surface], above: [Surface])?
+    /// Position relative to the parent (current, and as requested for the parent's next commit).
+    public internal(set) var positionX: Int64 = 0
+    public internal(set) var positionY: Int64 = 0
+    var pendingPosition: (x: Int64, y: Int64)?
+    /// wl_subsurface.set_sync / set_desync; meaningful only with a parent.
+    public var synchronized = true
+    /// A synchronized subsurface's commits, waiting for its parent's commit.
+    var cached: PendingState?
 
     public init(id: UInt64) { self.id = id }
 
@@ -140,6 +158,9 @@ public final class Surface {
 
     /// The surface is going away: drop the buffer (releasing it) and forget callbacks.
     public func tearDown() {
+        detachFromTree()
+        if case .attach(let held)? = cached?.buffer { held.unlock() }
+        cached = nil
         pending = PendingState()
         buffer?.unlock()
         buffer = nil

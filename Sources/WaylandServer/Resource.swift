@@ -102,6 +102,8 @@ enum Interfaces {
     static let wlPointer = Interface(sw_interface_wl_pointer())
     static let wlKeyboard = Interface(sw_interface_wl_keyboard())
     static let wlTouch = Interface(sw_interface_wl_touch())
+    static let wlSubcompositor = Interface(sw_interface_wl_subcompositor())
+    static let wlSubsurface = Interface(sw_interface_wl_subsurface())
     static let xdgWmBase = Interface(sw_interface_xdg_wm_base())
     static let xdgSurface = Interface(sw_interface_xdg_surface())
     static let xdgToplevel = Interface(sw_interface_xdg_toplevel())

@@ -148,6 +148,7 @@ public final class Server {
         global(Interfaces.wlOutput, WlOutput.version) { WlOutput.bind(server: $0, client: $1, version: $2, id: $3) }
         global(Interfaces.wlSeat, WlSeat.version) { WlSeat.bind(server: $0, client: $1, version: $2, id: $3) }
         global(Interfaces.xdgWmBase, min(XdgWmBase.highestVersion, max(1, configuration.xdgWmBaseVersion))) { XdgWmBase.bind(server: $0, client: $1, version: $2, id: $3) }
+        global(Interfaces.wlSubcompositor, WlSubcompositor.version) { WlSubcompositor.bind(server: $0, client: $1, version: $2, id: $3) }
         global(Interfaces.wpPresentation, 1) { WpPresentation.bind(server: $0, client: $1, version: $2, id: $3) }
     }
 
@@ -340,8 +341,15 @@ public final class Server {
 
     func surfaceCreated(_ surface: WlSurface) { surfaces[ObjectIdentifier(surface)] = surface }
 
-    func surfaceCommitted(_ surface: WlSurface, effect: Surface.CommitEffect) {
-        scene.apply(effect, to: surface.state)
+    /// A commit took effect on these surfaces (a surface and the synchronized subsurfaces it carried).
+    func treeCommitted(_ effects: [(surface: Surface, effect: Surface.CommitEffect)]) {
+        for (surface, effect) in effects { scene.apply(effect, to: surface) }
+        if !effects.isEmpty { scheduleRepaintSoon() }
+    }
+
+    /// A subsurface left the tree rooted at `root`.
+    func subsurfaceRemoved(from root: Surface) {
+        scene.treeChanged(root)
         scheduleRepaintSoon()
     }
 

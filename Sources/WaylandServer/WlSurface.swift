@@ -116,9 +116,13 @@ final class WlSurface: ResourceObject {
     private func commit() {
         if let role = roleHandler, !role.willCommit(self) { return }
         guard copyCommittedPixels() else { return }
-        let effect = state.commit()
-        roleHandler?.didCommit(self, effect: effect)
-        server.surfaceCommitted(self, effect: effect)
+        if state.isEffectivelySynchronized {
+            state.cacheCommit()   // a synchronized subsurface: applied with its parent's next commit
+            return
+        }
+        let effects = state.commitTree()
+        if let own = effects.first, own.surface === state { roleHandler?.didCommit(self, effect: own.effect) }
+        server.treeCommitted(effects)
     }
 
     /// The copy policy's part of a commit: a buffer from a pool that is never mapped is shown through this

@@ -1,0 +1,174 @@
+/// Subsurfaces (wl_subcompositor): a surface with a parent is drawn relative to it, in an order among its
+/// siblings and its parent, and — while synchronized — its commits wait for the parent's next commit.
+/// Order and position are parent state too: they change when the parent commits.
+extension Surface {
+    /// Whether commits are cached rather than applied: synchronized itself, or any ancestor is.
+    public var isEffectivelySynchronized: Bool {
+        var node = self
+        while let parent = node.parent {
+            if node.synchronized { return true }
+            node = parent
+        }
+        return false
+    }
+
+    /// The root of the tree this surface is in (itself when it has no parent).
+    public var root: Surface {
+        var node = self
+        while let parent = node.parent { node = parent }
+        return node
+    }
+
+    /// Whether `candidate` is this surface or one of its ancestors (a subsurface may not be its own ancestor).
+    public func isSelfOrAncestor(_ candidate: Surface) -> Bool {
+        var node: Surface? = self
+        while let current = node {
+            if current === candidate { return true }
+            node = current.parent
+        }
+        return false
+    }
+
+    /// wl_subcompositor.get_subsurface: `child` joins this surface's stack, on top, from the next commit.
+    public func addSubsurface(_ child: Surface) {
+        child.parent = self
+        child.synchronized = true
+        var order = pendingOrder ?? (childrenBelow, childrenAbove)
+        order.above.append(child)
+        pendingOrder = order
+    }
+
+    /// wl_subsurface.set_position, applied on the parent's next commit.
+    public func setPendingPosition(x: Int64, y: Int64) { pendingPosition = (x, y) }
+
+    /// wl_subsurface.place_above / place_below: false if `sibling` is neither the parent nor a sibling.
+    public func restack(above: Bool, relativeTo sibling: Surface) -> Bool {
+        guard let parent else { return false }
+        var order = parent.pendingOrder ?? (parent.childrenBelow, parent.childrenAbove)
+        guard sibling === parent || order.below.contains(where: { $0 === sibling })
+                || order.above.contains(where: { $0 === sibling }) else { return false }
+        if sibling === self { return true }
+        order.below.removeAll { $0 === self }
+        order.above.removeAll { $0 === self }
+        if sibling === parent {
+            if above { order.above.insert(self, at: 0) } else { order.below.append(self) }
+        } else if let i = order.below.firstIndex(where: { $0 === sibling }) {
+            order.below.insert(self, at: above ? i + 1 : i)
+        } else if let i = order.above.firstIndex(where: { $0 === sibling }) {
+            order.above.insert(self, at: above ? i + 1 : i)
+        }
+        parent.pendingOrder = order
+        return true
+    }
+
+    /// A synchronized surface's commit: the pending state joins what is already cached.
+    public func cacheCommit() {
+        var merged = cached ?? PendingState()
+        if case .attach(let newer) = pending.buffer {
+            newer.lock()   // held while cached, so a buffer replaced before it was shown is released
+            if case .attach(let older) = merged.buffer { older.unlock() }
+        } else if case .detach = pending.buffer, case .attach(let older) = merged.buffer {
+            older.unlock()
+        }
+        merged.absorb(pending)
+        cached = merged
+        pending = PendingState()
+    }
+
+    /// A commit that takes effect: this surface's pending state, then its children's order and positions,
+    /// then the cached state of every synchronized child (recursively). Returns each surface's effect.
+    public func commitTree() -> [(surface: Surface, effect: CommitEffect)] {
+        var effect = commit()
+        if let order = pendingOrder {
+            childrenBelow = order.below
+            childrenAbove = order.above
+            pendingOrder = nil
+            effect.subsurfacesMoved = true
+        }
+        for child in childrenBelow + childrenAbove {
+            if let position = child.pendingPosition {
+                if position != (child.positionX, child.positionY) { effect.subsurfacesMoved = true }
+                child.positionX = position.x
+                child.positionY = position.y
+                child.pendingPosition = nil
+            }
+        }
+        var effects = [(surface: self, effect: effect)]
+        for child in childrenBelow + childrenAbove where child.synchronized {
+            effects += child.applyCached()
+        }
+        return effects
+    }
+
+    /// Applies the cached state (if any) as a commit: when the parent commits, or on set_desync.
+    public func applyCached() -> [(surface: Surface, effect: CommitEffect)] {
+        guard let state = cached else {
+            // Nothing of its own, but its synchronized children may be waiting for this commit too.
+            return (childrenBelow + childrenAbove).filter(\.synchronized).flatMap { $0.applyCached() }
+        }
+        cached = nil
+        let newerPending = pending
+        pending = state
+        let held: (any ClientBuffer)? = { if case .attach(let b) = state.buffer { return b } else { return nil } }()
+        let effects = commitTree()
+        held?.unlock()   // commit() took its own lock; the cache's goes
+        pending = newerPending
+        return effects
+    }
+
+    /// Leaves the tree: from the parent's stacks (current and pending), and the children are orphaned.
+    func detachFromTree() {
+        if let parent {
+            parent.childrenBelow.removeAll { $0 === self }
+            parent.childrenAbove.removeAll { $0 === self }
+            if var order = parent.pendingOrder {
+                order.below.removeAll { $0 === self }
+                order.above.removeAll { $0 === self }
+                parent.pendingOrder = order
+            }
+        }
+        parent = nil
+        for child in childrenBelow + childrenAbove { child.parent = nil }
+        childrenBelow = []
+        childrenAbove = []
+        pendingOrder = nil
+    }
+
+    /// wl_subsurface destroyed: the surface stops being a subsurface (and is no longer drawn).
+    public func removeFromParent() { detachFromTree() }
+
+    /// Every surface of this tree that is drawn, bottom to top, with its offset from this surface.
+    public func flattened(x: Int64 = 0, y: Int64 = 0) -> [(surface: Surface, x: Int64, y: Int64)] {
+        guard hasBuffer else { return [] }
+        var out: [(surface: Surface, x: Int64, y: Int64)] = []
+        for child in childrenBelow { out += child.flattened(x: x + child.positionX, y: y + child.positionY) }
+        out.append((self, x, y))
+        for child in childrenAbove { out += child.flattened(x: x + child.positionX, y: y + child.positionY) }
+        return out
+    }
+
+    /// The extent of the drawn tree, relative to this surface.
+    public var treeBounds: Rect {
+        flattened().reduce(Rect(x: 0, y: 0, width: 0, height: 0)) {
+            $0.union(Rect(x: $1.x, y: $1.y, width: $1.surface.width, height: $1.surface.height))
+        }
+    }
+}
+
+extension Surface.PendingState {
+    /// Folds a later pending state into this one (a synchronized subsurface's successive commits).
+    mutating func absorb(_ newer: Surface.PendingState) {
+        switch newer.buffer {
+        case .unchanged: break
+        case .attach, .detach: buffer = newer.buffer
+        }
+        offsetX += newer.offsetX
+        offsetY += newer.offsetY
+        surfaceDamage.add(newer.surfaceDamage)
+        bufferDamage.add(newer.bufferDamage)
+        if let region = newer.opaqueRegion { opaqueRegion = region }
+        if let region = newer.inputRegion { inputRegion = region }
+        frameCallbacks += newer.frameCallbacks
+        if let scale = newer.bufferScale { bufferScale = scale }
+    }
+}

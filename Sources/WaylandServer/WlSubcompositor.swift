@@ -1,0 +1,50 @@
+import CWaylandServer
+
+/// wl_subcompositor: turns a wl_surface into a subsurface of another.
+final class WlSubcompositor: ResourceObject {
+    static let version: Int32 = 1
+    private unowned(unsafe) let server: Server   // see Server.deinit
+    private let resource: OpaquePointer
+
+    static let implementation = Implementation(wl_subcompositor_interface(
+        destroy: Resource.destroyRequest,
+        get_subsurface: { client, resource, id, surface, parent in
+            guard let client, let subcompositor = WlSubcompositor.from(resource) else { return }
+            subcompositor.getSubsurface(client: client, id: id, surfaceResource: surface, parentResource: parent)
+        }))
+
+    static func from(_ resource: OpaquePointer?) -> WlSubcompositor? {
+        Resource.object(resource, WlSubcompositor.self, interface: Interfaces.wlSubcompositor, implementation: implementation)
+    }
+
+    static func bind(server: Server, client: OpaquePointer, version: UInt32, id: UInt32) {
+        guard let resource = Resource.create(client: client, interface: Interfaces.wlSubcompositor,
+                                             version: Int32(version), id: id) else { return }
+        Resource.bind(resource, implementation: implementation, object: WlSubcompositor(server: server, resource: resource))
+    }
+
+    private init(server: Server, resource: OpaquePointer) {
+        self.server = server
+        self.resource = resource
+    }
+
+    private func getSubsurface(client: OpaquePointer, id: UInt32, surfaceResource: OpaquePointer?,
+                               parentResource: OpaquePointer?) {
+        guard let surface = WlSurface.from(surfaceResource), let parent = WlSurface.from(parentResource) else {
+            return server.postImplementationError(client: client, "wl_subcompositor.get_subsurface: not a wl_surface Seawall made")
+        }
+        let name = "wl_surface@\(wl_resource_get_id(surface.resource))"
+        if let role = surface.roleName {
+            return Resource.postError(resource, code: WL_SUBCOMPOSITOR_ERROR_BAD_SURFACE.rawValue,
+                                      "\(name) already has the role \(role)")
+        }
+        if parent.state.isSelfOrAncestor(surface.state) {
+            return Resource.postError(resource, code: WL_SUBCOMPOSITOR_ERROR_BAD_SURFACE.rawValue,
+                                      "\(name) cannot be a subsurface of itself or of its own descendant")
+        }
+        WlSubsurface.create(server: server, client: client, version: wl_resource_get_version(resource), id: id,
+                            surface: surface, parent: parent)
+    }
+
+    func resourceDestroyed() {}
+}
