@@ -88,6 +88,9 @@ SW_INTERFACE(xdg_positioner)
 SW_INTERFACE(xdg_popup)
 SW_INTERFACE(wp_presentation)
 SW_INTERFACE(wp_presentation_feedback)
+SW_INTERFACE(wl_data_device_manager)
+SW_INTERFACE(wl_data_device)
+SW_INTERFACE(wl_data_source)
 
 #include <stdio.h>
 #include <string.h>

@@ -62,3 +62,50 @@ struct RealClientTests {
         unlink(runtime + "/" + socket + ".lock")
     }
 }
+
+/// More of Debian's clients, each run against an in-process Seawall (tools/test installs them).
+@Suite(.serialized)
+struct DebianClientTests {
+    @Test("wayland-info lists Seawall's globals and exits cleanly")
+    func waylandInfo() throws {
+        let tool = "/usr/bin/wayland-info"
+        try #require(access(tool, X_OK) == 0, "\(tool) is missing: install Debian's wayland-utils")
+        let harness = try Harness()
+        let client = try harness.spawn(tool, [])
+        try harness.run { !client.isRunning }
+        #expect(client.exitStatus == 0, Comment(rawValue: client.transcript))
+        for global in ["wl_compositor", "wl_shm", "wl_output", "wl_seat", "xdg_wm_base", "wl_subcompositor",
+                       "wl_data_device_manager", "wp_presentation"] {
+            #expect(client.stdout.contains("'\(global)'"), "wayland-info does not list \(global)")
+        }
+        for detail in ["'AR24'", "'XR24'", "name: SEAWALL-1", "width: 640 px, height: 480 px", "CLOCK_MONOTONIC"] {
+            #expect(client.stdout.contains(detail), Comment(rawValue: "missing \(detail)\n" + client.stdout))
+        }
+    }
+
+    @Test("foot (sealed pools, client-side decorations in subsurfaces, seat and data device) draws its window")
+    func foot() throws {
+        let tool = "/usr/bin/foot"
+        try #require(access(tool, X_OK) == 0, "\(tool) is missing: install Debian's foot")
+        let harness = try Harness(width: 1024, height: 768)
+        harness.frameInterval = 0.005
+        let client = try harness.spawn(tool, ["--override=colors.background=203040", "sh", "-c", "echo seawall; sleep 60"])
+        // Until foot's background colour is on the output inside its window (or it gives up).
+        func terminalShown() -> Bool {
+            guard let window = harness.window(appID: "foot"), window.mapped else { return false }
+            let pixel = harness.capture().pixel(x: Int(window.x) + 100, y: Int(window.y) + 100)
+            return pixel == (0x20, 0x30, 0x40)
+        }
+        try harness.run(seconds: 30) { terminalShown() || !client.isRunning }
+        #expect(client.isRunning, Comment(rawValue: client.transcript))
+        let window = try #require(harness.window(appID: "foot"))
+        #expect(window.mapped)
+        #expect(harness.server.scene.items().count >= 2, "the title bar is a subsurface above the terminal")
+        // The terminal's background colour reaches the output.
+        let image = harness.capture()
+        let inside = image.pixel(x: Int(window.x) + 100, y: Int(window.y) + 100)
+        #expect(inside == (0x20, 0x30, 0x40), "foot's background at the window's centre: \(inside)")
+        #expect(!client.stderr.contains("protocol error"), Comment(rawValue: client.transcript))
+        client.terminate()
+    }
+}

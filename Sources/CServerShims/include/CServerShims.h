@@ -54,3 +54,6 @@ void sw_server_set_log_callback(sw_log_callback callback);
 /* Interface tables of the extension protocols added later (see the list above for why). */
 const struct wl_interface *sw_interface_wp_presentation(void);
 const struct wl_interface *sw_interface_wp_presentation_feedback(void);
+const struct wl_interface *sw_interface_wl_data_device_manager(void);
+const struct wl_interface *sw_interface_wl_data_device(void);
+const struct wl_interface *sw_interface_wl_data_source(void);
