@@ -125,6 +125,10 @@ public final class Display {
     /// them every protocol object.
     public func destroyClients() { wl_display_destroy_clients(pointer) }
 
+    /// The event loop's own fd (`wl_event_loop_get_fd`): readable when `dispatch` has work. Lets another
+    /// loop (a test runner's, say) drive this one.
+    public var eventLoopFD: Int32 { wl_event_loop_get_fd(loop) }
+
     /// Sends queued events to every client now.
     public func flush() { wl_display_flush_clients(pointer) }
 

@@ -410,6 +410,15 @@ public final class Server {
         }
     }
 
+    /// The surface a client knows by object id `id` (`wl_client_get_object`), if it is a wl_surface Seawall made.
+    public func surface(client: OpaquePointer, id: UInt32) -> Surface? {
+        guard let resource = wl_client_get_object(client, id) else { return nil }
+        return WlSurface.from(resource)?.state
+    }
+
+    /// Serves a client on a connected socket and returns its wl_client (conformance harnesses keep it).
+    public func createClient(fd: Int32) -> OpaquePointer? { display.addClient(fd: fd) }
+
     /// Places a surface at output coordinates (x, y); it is damaged at its old and new place.
     public func place(_ surface: Surface, x: Int64, y: Int64) {
         scene.place(surface, x: x, y: y)
