@@ -11,6 +11,8 @@ let package = Package(
         .executable(name: "seawall-demo", targets: ["seawall-demo"]),
         .executable(name: "seawall-attack", targets: ["seawall-attack"]),
         .executable(name: "seawall-fuzz", targets: ["seawall-fuzz"]),
+        // The Wayland Conformance Suite's integration module (tools/wlcs): load with the wlcs test runner.
+        .library(name: "seawall-wlcs", type: .dynamic, targets: ["SeawallWLCS", "CWLCSEntry"]),
         .library(name: "SeawallCore", targets: ["WaylandServer", "Compositor", "Render", "Scanout", "SealedMemory"]),
     ],
     dependencies: [
@@ -70,6 +72,14 @@ let package = Package(
         .executableTarget(name: "seawall-demo", dependencies: [
             "DemoClientKit", "Compositor",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // WLCS (Debian package wlcs): its headers, the exported C entry point, and the Swift side.
+        .systemLibrary(name: "CWLCS", pkgConfig: "wlcs", providers: [.apt(["wlcs"])]),
+        .target(name: "CWLCSEntry", dependencies: ["CWLCS"]),
+        .target(name: "SeawallWLCS", dependencies: [
+            "WaylandServer", "Compositor", "Scanout", "CWLCS", "CWaylandClient", "CServerShims",
+            .product(name: "Logging", package: "swift-log"),
         ]),
 
         // Hostile clients: one attack per connection (AttackTests), and a protocol fuzzer (tools/fuzz).

@@ -1,0 +1,1 @@
+// placeholder: the WLCS integration is being written
