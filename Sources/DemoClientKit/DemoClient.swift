@@ -20,6 +20,8 @@ public struct DemoOptions: Sendable {
     public var title: String?
     /// Socket name; nil uses WAYLAND_SOCKET / WAYLAND_DISPLAY like any client.
     public var socket: String?
+    /// Bind the seat and print pointer events on stdout.
+    public var printInput = false
 
     public init(pattern: Pattern) { self.pattern = pattern }
 }
@@ -65,6 +67,7 @@ public final class DemoClient {
         }
         self.display = display
         globals = Globals()
+        if options.printInput { globals.input = InputPrinter() }
         do {
             try globals.discover(on: display)
         } catch {

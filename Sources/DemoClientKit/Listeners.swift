@@ -9,6 +9,8 @@ final class Globals {
     var shm: OpaquePointer?
     var wmBase: OpaquePointer?
     private var registry: OpaquePointer?
+    /// Set for --print-input: also binds the seat and prints pointer events.
+    var input: InputPrinter?
 
     /// `wl_display_get_registry` + one roundtrip; binds wl_compositor (v4), wl_shm (v1), xdg_wm_base (≤ v5).
     func discover(on display: OpaquePointer) throws(DemoFailure) {
@@ -38,11 +40,13 @@ final class Globals {
         case "wl_compositor" where version >= 4: compositor = bind(sw_client_interface_wl_compositor(), 4)
         case "wl_shm": shm = bind(sw_client_interface_wl_shm(), 1)
         case "xdg_wm_base": wmBase = bind(sw_client_interface_xdg_wm_base(), 5)
+        case "wl_seat": input?.bind(registry: registry, name: name, version: version)
         default: break
         }
     }
 
     func destroy() {
+        input?.destroy()
         if let wmBase { xdg_wm_base_destroy(wmBase) }
         if let shm { wl_shm_destroy(shm) }
         if let compositor { wl_compositor_destroy(compositor) }

@@ -78,6 +78,8 @@ public final class Server {
     public let renderer: Renderer
     public let scanout: ScanoutTarget
     public let log: Logger
+    /// Input: pointer (and later touch) state and focus.
+    public private(set) lazy var seat = Seat(server: self)
     /// The socket clients connect to (nil when not listening).
     public private(set) var socketName: String?
 
@@ -306,6 +308,7 @@ public final class Server {
             for callback in callbacks { callback.presented(presentation) }
             presentedFrames = frameCount
         }
+        seat.updateFocus()   // windows may have moved or appeared under a still pointer
         display.flush()
     }
 
@@ -340,7 +343,10 @@ public final class Server {
 
     func nextSerial() -> UInt32 { serial &+= 1; return serial }
 
-    func surfaceCreated(_ surface: WlSurface) { surfaces[ObjectIdentifier(surface)] = surface }
+    func surfaceCreated(_ surface: WlSurface) { surfaces[ObjectIdentifier(surface.state)] = surface }
+
+    /// The wl_surface behind a surface, if it still exists.
+    func wlSurface(for surface: Surface) -> OpaquePointer? { surfaces[ObjectIdentifier(surface)]?.resource }
 
     /// A commit took effect on these surfaces (a surface and the synchronized subsurfaces it carried).
     func treeCommitted(_ effects: [(surface: Surface, effect: Surface.CommitEffect)]) {
@@ -357,7 +363,8 @@ public final class Server {
     func surfaceDestroyed(_ surface: WlSurface) {
         scene.removeView(for: surface.state)
         surface.state.tearDown()
-        surfaces[ObjectIdentifier(surface)] = nil
+        surfaces[ObjectIdentifier(surface.state)] = nil
+        seat.surfaceDestroyed(surface.state)
         scheduleRepaintSoon()
     }
 
@@ -446,6 +453,9 @@ private final class ClientEntry {
 
 /// CLOCK_MONOTONIC, the clock frame callbacks and presentation times are on.
 enum Clock {
+    /// Event timestamps (wl_pointer.motion and friends): milliseconds, wrapping.
+    static func milliseconds() -> UInt32 { UInt32(truncatingIfNeeded: nanoseconds() / 1_000_000) }
+
     static func nanoseconds() -> UInt64 {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)

@@ -1,16 +1,18 @@
 import CWaylandServer
 
-/// wl_seat: advertised so that clients which insist on a seat start, with no capabilities (Seawall has no
-/// input devices yet). Pointer, keyboard and touch requests get inert objects that never send events,
-/// which is what a seat whose capabilities just went away looks like to a client.
+/// wl_seat: the one seat, "seat0". Its capabilities are those of the input devices attached to the server
+/// (`Seat`): none by default, a pointer and/or touch once a harness or backend adds them. Keyboard requests
+/// (and requests for a capability the seat lacks) get inert objects that never send events, which is what a
+/// seat whose capability just went away looks like to a client.
 final class WlSeat: ResourceObject {
     static let version: Int32 = 7
+    private unowned(unsafe) let server: Server   // see Server.deinit
+    let resource: OpaquePointer
 
     static let implementation = Implementation(wl_seat_interface(
         get_pointer: { client, resource, id in
-            guard let client, let resource else { return }
-            InertDevice.make(client: client, interface: Interfaces.wlPointer, version: wl_resource_get_version(resource),
-                             id: id, implementation: InertDevice.pointer)
+            guard let client, let resource, let seat = WlSeat.from(resource) else { return }
+            WlPointer.create(seat: seat.server.seat, client: client, version: wl_resource_get_version(resource), id: id)
         },
         get_keyboard: { client, resource, id in
             guard let client, let resource else { return }
@@ -24,21 +26,30 @@ final class WlSeat: ResourceObject {
         },
         release: Resource.destroyRequest))
 
+    static func from(_ resource: OpaquePointer?) -> WlSeat? {
+        Resource.object(resource, WlSeat.self, interface: Interfaces.wlSeat, implementation: implementation)
+    }
+
     static func bind(server: Server, client: OpaquePointer, version: UInt32, id: UInt32) {
-        guard let resource = Resource.make(client: client, interface: Interfaces.wlSeat, version: Int32(version), id: id,
-                                           implementation: implementation, object: WlSeat())
+        guard let resource = Resource.create(client: client, interface: Interfaces.wlSeat, version: Int32(version), id: id)
         else { return }
-        wl_seat_send_capabilities(resource, 0)
+        let seat = WlSeat(server: server, resource: resource)
+        Resource.bind(resource, implementation: implementation, object: seat)
+        server.seat.seatBound(seat)
+        wl_seat_send_capabilities(resource, server.seat.capabilities)
         if version >= 2 { wl_seat_send_name(resource, "seat0") }
     }
 
-    func resourceDestroyed() {}
+    private init(server: Server, resource: OpaquePointer) {
+        self.server = server
+        self.resource = resource
+    }
+
+    func resourceDestroyed() { server.seat.seatReleased(self) }
 }
 
-/// A wl_pointer, wl_keyboard or wl_touch that never receives events; it only answers its destructor.
+/// A wl_keyboard or wl_touch that never receives events; it only answers its destructor.
 final class InertDevice: ResourceObject {
-    static let pointer = Implementation(wl_pointer_interface(
-        set_cursor: { _, _, _, _, _, _ in }, release: Resource.destroyRequest))
     static let keyboard = Implementation(wl_keyboard_interface(release: Resource.destroyRequest))
     static let touch = Implementation(wl_touch_interface(release: Resource.destroyRequest))
 

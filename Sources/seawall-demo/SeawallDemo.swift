@@ -52,6 +52,9 @@ struct SeawallDemo: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Window title.", valueName: "TEXT"))
     var title: String?
 
+    @Flag(name: .customLong("print-input"), help: "Print the pointer events the compositor sends, one line each.")
+    var printInput = false
+
     @Option(name: .long, help: ArgumentHelp("Compositor socket name (default: $WAYLAND_DISPLAY).", valueName: "NAME"))
     var socket: String?
 
@@ -76,6 +79,7 @@ struct SeawallDemo: ParsableCommand {
         options.color = color?.value
         options.title = title
         options.socket = socket
+        options.printInput = printInput
         do {
             let client = try DemoClient(options: options)
             try client.run()

@@ -1,0 +1,72 @@
+import CClientShims
+import CWaylandClient
+import Glibc
+
+/// `seawall-demo --print-input`: binds wl_seat, takes a wl_pointer when the seat has one, and prints each
+/// pointer event as one line on stdout ("pointer enter 18.0 28.0", "pointer button 272 pressed", …), so
+/// tests and people can see what the compositor sends.
+final class InputPrinter {
+    private var seat: OpaquePointer?
+    private var pointer: OpaquePointer?
+
+    /// `wl_registry_bind` of wl_seat (version ≤ 5, for wl_pointer.frame).
+    func bind(registry: OpaquePointer, name: UInt32, version: UInt32) {
+        guard seat == nil, let proxy = wl_registry_bind(registry, name, sw_client_interface_wl_seat(), min(version, 5))
+        else { return }
+        let seat = OpaquePointer(proxy)
+        self.seat = seat
+        wl_seat_add_listener(seat, InputPrinter.seatListener, Unmanaged.passUnretained(self).toOpaque())
+    }
+
+    fileprivate func capabilities(_ caps: UInt32) {
+        let hasPointer = caps & WL_SEAT_CAPABILITY_POINTER.rawValue != 0
+        if hasPointer, pointer == nil, let seat, let pointer = wl_seat_get_pointer(seat) {
+            self.pointer = pointer
+            wl_pointer_add_listener(pointer, InputPrinter.pointerListener, Unmanaged.passUnretained(self).toOpaque())
+        } else if !hasPointer, let pointer {
+            wl_pointer_release(pointer)
+            self.pointer = nil
+        }
+    }
+
+    static func say(_ line: String) {
+        print(line)
+        fflush(nil)
+    }
+
+    func destroy() {
+        if let pointer { wl_pointer_release(pointer) }
+        if let seat { wl_seat_release(seat) }
+        pointer = nil
+        seat = nil
+    }
+
+    nonisolated(unsafe) static let seatListener: UnsafeMutablePointer<wl_seat_listener> = {
+        let p = UnsafeMutablePointer<wl_seat_listener>.allocate(capacity: 1)
+        p.initialize(to: wl_seat_listener(
+            capabilities: { data, _, caps in
+                guard let data else { return }
+                Unmanaged<InputPrinter>.fromOpaque(data).takeUnretainedValue().capabilities(caps)
+            },
+            name: { _, _, _ in }))
+        return p
+    }()
+
+    nonisolated(unsafe) static let pointerListener: UnsafeMutablePointer<wl_pointer_listener> = {
+        let p = UnsafeMutablePointer<wl_pointer_listener>.allocate(capacity: 1)
+        p.initialize(to: wl_pointer_listener(
+            enter: { _, _, _, _, x, y in say("pointer enter \(wl_fixed_to_double(x)) \(wl_fixed_to_double(y))") },
+            leave: { _, _, _, _ in say("pointer leave") },
+            motion: { _, _, _, x, y in say("pointer motion \(wl_fixed_to_double(x)) \(wl_fixed_to_double(y))") },
+            button: { _, _, _, _, button, state in
+                say("pointer button \(button) \(state == WL_POINTER_BUTTON_STATE_PRESSED.rawValue ? "pressed" : "released")")
+            },
+            axis: { _, _, _, _, _ in },
+            frame: { _, _ in },
+            axis_source: { _, _, _ in },
+            axis_stop: { _, _, _, _ in },
+            axis_discrete: { _, _, _, _ in },
+            axis_value120: { _, _, _, _ in }))
+        return p
+    }()
+}

@@ -1,0 +1,143 @@
+import CWaylandServer
+import Compositor
+
+/// The seat's input state: which devices exist, where the pointer is, which surface has pointer focus, and
+/// which wl_seat / wl_pointer resources to tell. Input arrives through the public methods (a conformance
+/// harness or, later, a real input backend); Seawall itself has no input devices.
+public final class Seat {
+    private unowned(unsafe) let server: Server   // the seat is part of the server
+    private var seats: [WlSeat] = []
+    private var pointers: [WlPointer] = []
+    public private(set) var hasPointer = false
+    public private(set) var pointerX: Double = 0
+    public private(set) var pointerY: Double = 0
+    /// The surface under the pointer that receives its events, and where that surface is on the output.
+    private weak var focus: Surface?
+    private var focusOrigin: (x: Int64, y: Int64) = (0, 0)
+    private var pressedButtons: Set<UInt32> = []
+
+    init(server: Server) { self.server = server }
+
+    var capabilities: UInt32 { hasPointer ? WL_SEAT_CAPABILITY_POINTER.rawValue : 0 }
+
+    // MARK: Devices
+
+    /// A pointer device appears: every bound wl_seat hears the new capabilities.
+    public func addPointer() {
+        guard !hasPointer else { return }
+        hasPointer = true
+        for seat in seats { wl_seat_send_capabilities(seat.resource, capabilities) }
+    }
+
+    /// Moves the pointer to output coordinates (x, y).
+    public func movePointer(toX x: Double, y: Double) {
+        pointerX = x
+        pointerY = y
+        // A new focus learns the position from its enter event; motion is for the surface already focused.
+        let entered = pressedButtons.isEmpty && updateFocus()
+        guard !entered, let focus, let resource = server.wlSurface(for: focus) else { return server.display.flush() }
+        let time = Clock.milliseconds()
+        let (sx, sy) = (wl_fixed_from_double(x - Double(focusOrigin.x)), wl_fixed_from_double(y - Double(focusOrigin.y)))
+        for pointer in pointers(of: wl_resource_get_client(resource)) {
+            wl_pointer_send_motion(pointer.resource, time, sx, sy)
+            frame(pointer)
+        }
+        server.display.flush()
+    }
+
+    public func movePointer(byX dx: Double, y dy: Double) { movePointer(toX: pointerX + dx, y: pointerY + dy) }
+
+    /// A button (a Linux input code, e.g. BTN_LEFT = 0x110) goes down or up. While any is down, the focus
+    /// stays where the first press happened (an implicit grab).
+    public func pointerButton(_ button: UInt32, pressed: Bool) {
+        if pressed { pressedButtons.insert(button) } else { pressedButtons.remove(button) }
+        if let focus, let resource = server.wlSurface(for: focus) {
+            let serial = server.nextSerial(), time = Clock.milliseconds()
+            let state = pressed ? WL_POINTER_BUTTON_STATE_PRESSED : WL_POINTER_BUTTON_STATE_RELEASED
+            for pointer in pointers(of: wl_resource_get_client(resource)) {
+                wl_pointer_send_button(pointer.resource, serial, time, button, state.rawValue)
+                frame(pointer)
+            }
+        }
+        if pressedButtons.isEmpty { updateFocus() }
+        server.display.flush()
+    }
+
+    // MARK: Focus
+
+    /// The topmost drawn surface under the pointer whose input region accepts it, and its output position.
+    func surfaceUnderPointer() -> (surface: Surface, x: Int64, y: Int64)? {
+        let px = Int64(pointerX.rounded(.down)), py = Int64(pointerY.rounded(.down))
+        for view in server.scene.mappedViews.reversed() {
+            for entry in view.surface.flattened().reversed() {
+                let x = view.x + entry.x, y = view.y + entry.y
+                let rect = Rect(x: x, y: y, width: entry.surface.width, height: entry.surface.height)
+                guard rect.contains(x: px, y: py) else { continue }
+                if let input = entry.surface.inputRegion, !input.contains(x: px - x, y: py - y) { continue }
+                return (entry.surface, x, y)
+            }
+        }
+        return nil
+    }
+
+    /// Re-picks the focus (after motion, and after every repaint, since windows move under a still pointer).
+    /// Returns whether it changed.
+    @discardableResult
+    func updateFocus() -> Bool {
+        guard hasPointer, pressedButtons.isEmpty else { return false }
+        let under = surfaceUnderPointer()
+        if under?.surface === focus {
+            if let under { focusOrigin = (under.x, under.y) }
+            return false
+        }
+        if let old = focus, let resource = server.wlSurface(for: old) {
+            let serial = server.nextSerial()
+            for pointer in pointers(of: wl_resource_get_client(resource)) {
+                wl_pointer_send_leave(pointer.resource, serial, resource)
+                frame(pointer)
+            }
+        }
+        focus = under?.surface
+        focusOrigin = under.map { ($0.x, $0.y) } ?? (0, 0)
+        if let new = focus, let resource = server.wlSurface(for: new) {
+            let serial = server.nextSerial()
+            for pointer in pointers(of: wl_resource_get_client(resource)) { sendEnter(pointer, serial: serial, surface: resource) }
+        }
+        return true
+    }
+
+    private func sendEnter(_ pointer: WlPointer, serial: UInt32, surface: OpaquePointer) {
+        wl_pointer_send_enter(pointer.resource, serial, surface,
+                              wl_fixed_from_double(pointerX - Double(focusOrigin.x)),
+                              wl_fixed_from_double(pointerY - Double(focusOrigin.y)))
+        frame(pointer)
+    }
+
+    private func frame(_ pointer: WlPointer) {
+        if pointer.version >= 5 { wl_pointer_send_frame(pointer.resource) }
+    }
+
+    private func pointers(of client: OpaquePointer?) -> [WlPointer] {
+        pointers.filter { $0.client == client }
+    }
+
+    // MARK: Resources
+
+    func seatBound(_ seat: WlSeat) { seats.append(seat) }
+    func seatReleased(_ seat: WlSeat) { seats.removeAll { $0 === seat } }
+
+    /// A new wl_pointer of the focused client is told about the focus at once.
+    func pointerBound(_ pointer: WlPointer) {
+        pointers.append(pointer)
+        if let focus, let resource = server.wlSurface(for: focus), wl_resource_get_client(resource) == pointer.client {
+            sendEnter(pointer, serial: server.nextSerial(), surface: resource)
+        }
+    }
+
+    func pointerReleased(_ pointer: WlPointer) { pointers.removeAll { $0 === pointer } }
+
+    /// The focused surface is gone: no leave can name it any more.
+    func surfaceDestroyed(_ surface: Surface) {
+        if focus === surface { focus = nil; pressedButtons.removeAll() }
+    }
+}

@@ -1,0 +1,50 @@
+import Compositor
+import SeawallTestSupport
+import Testing
+import WaylandServer
+
+/// The seat's pointer: focus by position and input region, enter/motion/button/leave with surface-local
+/// coordinates, and an implicit grab while a button is down — seen by a real client (seawall-demo --print-input).
+@Suite(.serialized)
+struct PointerTests {
+    static func lines(_ child: ChildProcess) -> [String] {
+        child.stdout.split(separator: "\n").map(String.init).filter { $0.hasPrefix("pointer ") }
+    }
+
+    @Test("enter, motion, button and leave reach the client under the pointer, in its coordinates")
+    func pointerEvents() throws {
+        let harness = try Harness()
+        harness.server.seat.addPointer()
+        let client = try harness.demo(["solid", "--size", "200x100", "--frames", "2", "--hold", "--print-input"])
+        try harness.run { client.stdout.contains("2 frames shown") }
+        let window = try #require(harness.window(appID: "seawall-demo.solid"))
+        #expect(window.x == 32 && window.y == 32)
+
+        let seat = harness.server.seat
+        seat.movePointer(toX: 50, y: 60)              // inside: (18, 28) in the window
+        try harness.run { Self.lines(client).count >= 1 }
+        seat.movePointer(toX: 60.5, y: 70)
+        seat.pointerButton(0x110, pressed: true)
+        seat.movePointer(toX: 600, y: 400)            // outside, but the button holds the focus
+        seat.pointerButton(0x110, pressed: false)     // released outside: now the focus leaves
+        try harness.run { Self.lines(client).count >= 6 }
+        #expect(Self.lines(client) == [
+            "pointer enter 18.0 28.0",
+            "pointer motion 28.5 38.0",
+            "pointer button 272 pressed",
+            "pointer motion 568.0 368.0",
+            "pointer button 272 released",
+            "pointer leave",
+        ], Comment(rawValue: client.stdout))
+    }
+
+    @Test("a window appearing under a still pointer gets enter at the next frame")
+    func focusFollowsTheScene() throws {
+        let harness = try Harness()
+        harness.server.seat.addPointer()
+        harness.server.seat.movePointer(toX: 40, y: 40)
+        let client = try harness.demo(["solid", "--size", "100x100", "--frames", "2", "--hold", "--print-input"])
+        try harness.run { client.stdout.contains("2 frames shown") && Self.lines(client).count >= 1 }
+        #expect(Self.lines(client).first == "pointer enter 8.0 8.0")
+    }
+}
