@@ -38,6 +38,36 @@ extension Surface {
         pendingOrder = order
     }
 
+    /// xdg_popup: `child` is drawn above this surface's tree at once, never synchronized.
+    public func attachPopup(_ child: Surface) {
+        child.parent = self
+        child.synchronized = false
+        childrenAbove.append(child)
+        if var order = pendingOrder {
+            order.above.append(child)
+            pendingOrder = order
+        }
+    }
+
+    /// xdg_popup placement (and reposition): the position changes at once.
+    public func movePopup(x: Int64, y: Int64) {
+        positionX = x
+        positionY = y
+        pendingPosition = nil
+    }
+
+    /// This surface's offset from the root of its tree.
+    public var offsetInTree: (x: Int64, y: Int64) {
+        var x: Int64 = 0, y: Int64 = 0
+        var node = self
+        while let parent = node.parent {
+            x += node.positionX
+            y += node.positionY
+            node = parent
+        }
+        return (x, y)
+    }
+
     /// wl_subsurface.set_position, applied on the parent's next commit.
     public func setPendingPosition(x: Int64, y: Int64) { pendingPosition = (x, y) }
 

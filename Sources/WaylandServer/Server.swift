@@ -417,6 +417,14 @@ public final class Server {
         }
     }
 
+    /// Where a surface's top-left corner is on the output: its tree's window position plus its offset in
+    /// the tree ((0, 0) for a surface whose tree is not a window).
+    public func outputPosition(of surface: Surface) -> (x: Int64, y: Int64) {
+        let inTree = surface.offsetInTree
+        guard let view = scene.view(for: surface.root) else { return inTree }
+        return (view.x + inTree.x, view.y + inTree.y)
+    }
+
     /// The surface a client knows by object id `id` (`wl_client_get_object`), if it is a wl_surface Seawall made.
     public func surface(client: OpaquePointer, id: UInt32) -> Surface? {
         guard let resource = wl_client_get_object(client, id) else { return nil }

@@ -2,7 +2,13 @@ import CProtocolsServer
 import CWaylandServer
 import Compositor
 
-/// xdg_surface: the configure → ack_configure → commit handshake shared by toplevels (and, later, popups).
+/// The object that gives an xdg_surface its role: xdg_toplevel or xdg_popup.
+protocol XdgRoleObject: AnyObject {
+    /// The role's configure event(s), followed by xdg_surface.configure.
+    func sendConfigure()
+}
+
+/// xdg_surface: the configure → ack_configure → commit handshake shared by toplevels and popups.
 ///
 /// A surface may not show a buffer before it has acked a configure; the first commit after getting its
 /// role (without a buffer) makes Seawall send one. Unmapping (committing no buffer) starts the cycle again.
@@ -11,8 +17,10 @@ final class XdgSurface: ResourceObject, SurfaceRoleHandler {
     private weak var base: XdgWmBase?
     let resource: OpaquePointer
     private(set) weak var surface: WlSurface?
-    /// The role object (xdg_toplevel), while it lives.
-    private(set) var toplevel: XdgToplevel?
+    /// The role object (xdg_toplevel or xdg_popup), while it lives.
+    private(set) var role: XdgRoleObject?
+    var toplevel: XdgToplevel? { role as? XdgToplevel }
+    var popup: XdgPopup? { role as? XdgPopup }
     /// Whether the role object was ever created (an xdg_surface gets one for life).
     private var constructed = false
     /// Serials sent and not yet acked, oldest first.
@@ -26,9 +34,9 @@ final class XdgSurface: ResourceObject, SurfaceRoleHandler {
     static let implementation = Implementation(xdg_surface_interface(
         destroy: { _, resource in
             guard let resource else { return }
-            if let xdg = XdgSurface.from(resource), xdg.toplevel != nil {
+            if let xdg = XdgSurface.from(resource), xdg.role != nil {
                 return Resource.postError(resource, code: XDG_SURFACE_ERROR_DEFUNCT_ROLE_OBJECT.rawValue,
-                                          "xdg_surface destroyed before its xdg_toplevel")
+                                          "xdg_surface destroyed before its \(xdg.toplevel != nil ? "xdg_toplevel" : "xdg_popup")")
             }
             wl_resource_destroy(resource)
         },
@@ -36,9 +44,9 @@ final class XdgSurface: ResourceObject, SurfaceRoleHandler {
             guard let client, let xdg = XdgSurface.from(resource) else { return }
             xdg.getToplevel(client: client, id: id)
         },
-        get_popup: { client, resource, _, _, _ in
+        get_popup: { client, resource, id, parent, positioner in
             guard let client, let xdg = XdgSurface.from(resource) else { return }
-            xdg.server.postImplementationError(client: client, "xdg_popup is not supported by Seawall yet")
+            xdg.getPopup(client: client, id: id, parentResource: parent, positionerResource: positioner)
         },
         set_window_geometry: { _, resource, x, y, width, height in
             guard let xdg = XdgSurface.from(resource) else { return }
@@ -83,10 +91,35 @@ final class XdgSurface: ResourceObject, SurfaceRoleHandler {
             return server.postImplementationError(client: client, "xdg_surface.get_toplevel: its wl_surface is gone")
         }
         constructed = true
-        toplevel = XdgToplevel.create(server: server, xdgSurface: self, client: client,
-                                      version: wl_resource_get_version(resource), id: id, surface: surface)
+        role = XdgToplevel.create(server: server, xdgSurface: self, client: client,
+                                  version: wl_resource_get_version(resource), id: id, surface: surface)
         server.scene.addView(for: surface.state)
     }
+
+    private func getPopup(client: OpaquePointer, id: UInt32, parentResource: OpaquePointer?,
+                          positionerResource: OpaquePointer?) {
+        guard !constructed else {
+            return post(XDG_SURFACE_ERROR_ALREADY_CONSTRUCTED, "this xdg_surface already has a role object")
+        }
+        guard let surface, let base else {
+            return server.postImplementationError(client: client, "xdg_surface.get_popup: its wl_surface is gone")
+        }
+        guard let parent = XdgSurface.from(parentResource), let parentSurface = parent.surface, parent.role != nil else {
+            return Resource.postError(base.resource, code: XDG_WM_BASE_ERROR_INVALID_POPUP_PARENT.rawValue,
+                                      "get_popup needs a parent xdg_surface with a role (popups without a parent are not supported)")
+        }
+        guard let positioner = XdgPositioner.from(positionerResource)?.rules, positioner.isComplete else {
+            return Resource.postError(base.resource, code: XDG_WM_BASE_ERROR_INVALID_POSITIONER.rawValue,
+                                      "get_popup with an incomplete xdg_positioner: set_size and set_anchor_rect are required")
+        }
+        constructed = true
+        role = XdgPopup.create(server: server, xdgSurface: self, parent: parent, parentSurface: parentSurface,
+                               client: client, version: wl_resource_get_version(resource), id: id, surface: surface,
+                               positioner: positioner)
+    }
+
+    /// Where the window's content starts inside the surface (set_window_geometry), (0, 0) if unset.
+    var geometryOrigin: (x: Int64, y: Int64) { windowGeometry.map { ($0.x, $0.y) } ?? (0, 0) }
 
     private func ackConfigure(_ serial: UInt32) {
         guard let index = pendingSerials.firstIndex(of: serial) else {
@@ -108,8 +141,8 @@ final class XdgSurface: ResourceObject, SurfaceRoleHandler {
 
     /// The role object went away: the surface unmaps. An xdg_surface gets one role object for life, so it
     /// stays unmapped until it is destroyed.
-    func toplevelDestroyed() {
-        toplevel = nil
+    func roleDestroyed() {
+        role = nil
         if let surface { server.scene.removeView(for: surface.state) }
     }
 
@@ -128,16 +161,16 @@ final class XdgSurface: ResourceObject, SurfaceRoleHandler {
     }
 
     func didCommit(_ surface: WlSurface, effect: Surface.CommitEffect) {
-        guard let toplevel else { return }
+        guard let role else { return }
         if !effect.hasBuffer {
             // Unmapped (or never mapped): the next commit without a buffer gets a fresh initial configure.
             if configured {
                 configured = false
                 pendingSerials.removeAll()
-                toplevel.sendConfigure()
+                role.sendConfigure()
             } else if !initialConfigureSent {
                 initialConfigureSent = true
-                toplevel.sendConfigure()
+                role.sendConfigure()
             }
         }
     }

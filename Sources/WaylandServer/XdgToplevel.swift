@@ -4,7 +4,7 @@ import Compositor
 
 /// xdg_toplevel: a desktop window. Seawall lets clients choose their size (configure 0×0, no states),
 /// tells them the output's size as their bounds, and places them by the documented cascade policy.
-final class XdgToplevel: ResourceObject {
+final class XdgToplevel: ResourceObject, XdgRoleObject {
     private unowned(unsafe) let server: Server   // see Server.deinit
     private weak var xdgSurface: XdgSurface?
     let resource: OpaquePointer
@@ -95,7 +95,7 @@ final class XdgToplevel: ResourceObject {
     }
 
     func resourceDestroyed() {
-        xdgSurface?.toplevelDestroyed()
+        xdgSurface?.roleDestroyed()
         server.toplevelDestroyed(self)
     }
 }

@@ -1,0 +1,91 @@
+import CProtocolsServer
+import CWaylandServer
+import Compositor
+
+/// xdg_popup: a short-lived surface placed relative to its parent by positioner rules, kept inside the
+/// output by the rules' constraint adjustments, and drawn in the parent's tree above everything of it.
+final class XdgPopup: ResourceObject, XdgRoleObject {
+    private unowned(unsafe) let server: Server   // see Server.deinit
+    private weak var xdgSurface: XdgSurface?
+    private weak var parent: XdgSurface?
+    let resource: OpaquePointer
+    private weak var surface: WlSurface?
+    private var rules: PopupPositioner
+    /// Where the popup is, relative to the parent's window geometry (as configured).
+    private(set) var geometry = Rect(x: 0, y: 0, width: 0, height: 0)
+
+    static let implementation = Implementation(xdg_popup_interface(
+        destroy: Resource.destroyRequest,
+        grab: { _, _, _, _ in
+            // Seawall has no keyboard and no pointer grabs yet: the popup simply stays until destroyed.
+        },
+        reposition: { _, resource, positioner, token in
+            guard let popup = XdgPopup.from(resource) else { return }
+            guard let rules = XdgPositioner.from(positioner)?.rules, rules.isComplete else {
+                return popup.server.postImplementationError(client: wl_resource_get_client(resource) ?? popup.resource,
+                                                            "xdg_popup.reposition with an incomplete xdg_positioner")
+            }
+            popup.rules = rules
+            popup.place()
+            xdg_popup_send_repositioned(resource, token)
+            popup.sendConfigure()
+        }))
+
+    static func from(_ resource: OpaquePointer?) -> XdgPopup? {
+        Resource.object(resource, XdgPopup.self, interface: Interfaces.xdgPopup, implementation: implementation)
+    }
+
+    static func create(server: Server, xdgSurface: XdgSurface, parent: XdgSurface, parentSurface: WlSurface,
+                       client: OpaquePointer, version: Int32, id: UInt32, surface: WlSurface,
+                       positioner: PopupPositioner) -> XdgPopup? {
+        guard let resource = Resource.create(client: client, interface: Interfaces.xdgPopup, version: version, id: id)
+        else { return nil }
+        let popup = XdgPopup(server: server, xdgSurface: xdgSurface, parent: parent, resource: resource,
+                             surface: surface, rules: positioner)
+        Resource.bind(resource, implementation: implementation, object: popup)
+        surface.roleName = "xdg_popup"
+        parentSurface.state.attachPopup(surface.state)
+        popup.place()
+        return popup
+    }
+
+    private init(server: Server, xdgSurface: XdgSurface, parent: XdgSurface, resource: OpaquePointer,
+                 surface: WlSurface, rules: PopupPositioner) {
+        self.server = server
+        self.xdgSurface = xdgSurface
+        self.parent = parent
+        self.resource = resource
+        self.surface = surface
+        self.rules = rules
+    }
+
+    /// Applies the rules: the popup's geometry relative to the parent's window geometry, constrained to the
+    /// output, and the surface's position in the parent's tree.
+    private func place() {
+        guard let parent, let parentSurface = parent.surface, let surface else { return }
+        let parentOrigin = parent.geometryOrigin
+        let onOutput = server.outputPosition(of: parentSurface.state)
+        let bounds = Rect(x: -(onOutput.x + parentOrigin.x), y: -(onOutput.y + parentOrigin.y),
+                          width: Int64(server.configuration.width), height: Int64(server.configuration.height))
+        geometry = rules.constrained(to: bounds)
+        let own = xdgSurface?.geometryOrigin ?? (x: 0, y: 0)
+        surface.state.movePopup(x: parentOrigin.x + geometry.x - own.x, y: parentOrigin.y + geometry.y - own.y)
+        server.subsurfaceRemoved(from: surface.state.root)   // the tree's shape changed: repaint it
+    }
+
+    /// xdg_popup.configure with the popup's geometry, then xdg_surface.configure.
+    func sendConfigure() {
+        xdg_popup_send_configure(resource, Int32(clamping: geometry.x), Int32(clamping: geometry.y),
+                                 Int32(clamping: geometry.width), Int32(clamping: geometry.height))
+        xdgSurface?.sendConfigure()
+    }
+
+    func resourceDestroyed() {
+        if let surface {
+            let root = surface.state.root
+            surface.state.removeFromParent()
+            server.subsurfaceRemoved(from: root)
+        }
+        xdgSurface?.roleDestroyed()
+    }
+}
