@@ -113,6 +113,8 @@ enum Interfaces {
     static let xdgPositioner = Interface(sw_interface_xdg_positioner())
     static let xdgPopup = Interface(sw_interface_xdg_popup())
     static let wpPresentation = Interface(sw_interface_wp_presentation())
+    static let xdgOutputManager = Interface(sw_interface_zxdg_output_manager_v1())
+    static let xdgOutput = Interface(sw_interface_zxdg_output_v1())
     static let wpPresentationFeedback = Interface(sw_interface_wp_presentation_feedback())
 }
 

@@ -152,6 +152,7 @@ public final class Server {
         global(Interfaces.xdgWmBase, min(XdgWmBase.highestVersion, max(1, configuration.xdgWmBaseVersion))) { XdgWmBase.bind(server: $0, client: $1, version: $2, id: $3) }
         global(Interfaces.wlSubcompositor, WlSubcompositor.version) { WlSubcompositor.bind(server: $0, client: $1, version: $2, id: $3) }
         global(Interfaces.wlDataDeviceManager, WlDataDeviceManager.version) { WlDataDeviceManager.bind(server: $0, client: $1, version: $2, id: $3) }
+        global(Interfaces.xdgOutputManager, XdgOutputManager.version) { XdgOutputManager.bind(server: $0, client: $1, version: $2, id: $3) }
         global(Interfaces.wpPresentation, 1) { WpPresentation.bind(server: $0, client: $1, version: $2, id: $3) }
     }
 

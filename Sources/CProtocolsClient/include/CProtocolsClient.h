@@ -2,3 +2,4 @@
 #pragma once
 #include "xdg-shell-client-protocol.h"
 #include "presentation-time-client-protocol.h"
+#include "xdg-output-unstable-v1-client-protocol.h"

@@ -3,3 +3,4 @@
 #define WL_HIDE_DEPRECATED 1 /* as in CWaylandServer: wl_resource stays opaque */
 #include "xdg-shell-server-protocol.h"
 #include "presentation-time-server-protocol.h"
+#include "xdg-output-unstable-v1-server-protocol.h"
