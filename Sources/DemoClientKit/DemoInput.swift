@@ -2,12 +2,13 @@ import CClientShims
 import CWaylandClient
 import Glibc
 
-/// `seawall-demo --print-input`: binds wl_seat, takes a wl_pointer when the seat has one, and prints each
-/// pointer event as one line on stdout ("pointer enter 18.0 28.0", "pointer button 272 pressed", …), so
+/// `seawall-demo --print-input`: binds wl_seat, takes a wl_pointer and a wl_touch when the seat has them, and
+/// prints each pointer and touch event as one line on stdout ("pointer enter 18.0 28.0", "pointer button 272 pressed", …), so
 /// tests and people can see what the compositor sends.
 final class InputPrinter {
     private var seat: OpaquePointer?
     private var pointer: OpaquePointer?
+    private var touch: OpaquePointer?
 
     /// `wl_registry_bind` of wl_seat (version ≤ 5, for wl_pointer.frame).
     func bind(registry: OpaquePointer, name: UInt32, version: UInt32) {
@@ -27,6 +28,14 @@ final class InputPrinter {
             wl_pointer_release(pointer)
             self.pointer = nil
         }
+        let hasTouch = caps & WL_SEAT_CAPABILITY_TOUCH.rawValue != 0
+        if hasTouch, touch == nil, let seat, let touch = wl_seat_get_touch(seat) {
+            self.touch = touch
+            wl_touch_add_listener(touch, InputPrinter.touchListener, nil)
+        } else if !hasTouch, let touch {
+            wl_touch_release(touch)
+            self.touch = nil
+        }
     }
 
     static func say(_ line: String) {
@@ -35,6 +44,7 @@ final class InputPrinter {
     }
 
     func destroy() {
+        if let touch { wl_touch_release(touch) }
         if let pointer { wl_pointer_release(pointer) }
         if let seat { wl_seat_release(seat) }
         pointer = nil
@@ -49,6 +59,19 @@ final class InputPrinter {
                 Unmanaged<InputPrinter>.fromOpaque(data).takeUnretainedValue().capabilities(caps)
             },
             name: { _, _, _ in }))
+        return p
+    }()
+
+    nonisolated(unsafe) static let touchListener: UnsafeMutablePointer<wl_touch_listener> = {
+        let p = UnsafeMutablePointer<wl_touch_listener>.allocate(capacity: 1)
+        p.initialize(to: wl_touch_listener(
+            down: { _, _, _, _, _, id, x, y in say("touch down \(id) \(wl_fixed_to_double(x)) \(wl_fixed_to_double(y))") },
+            up: { _, _, _, _, id in say("touch up \(id)") },
+            motion: { _, _, _, id, x, y in say("touch motion \(id) \(wl_fixed_to_double(x)) \(wl_fixed_to_double(y))") },
+            frame: { _, _ in },
+            cancel: { _, _ in say("touch cancel") },
+            shape: { _, _, _, _, _ in },
+            orientation: { _, _, _, _ in }))
         return p
     }()
 

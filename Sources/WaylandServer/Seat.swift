@@ -15,10 +15,16 @@ public final class Seat {
     private weak var focus: Surface?
     private var focusOrigin: (x: Int64, y: Int64) = (0, 0)
     private var pressedButtons: Set<UInt32> = []
+    private var touches: [WlTouch] = []
+    public private(set) var hasTouch = false
+    /// Each touch point's surface (chosen at touch-down) and that surface's output position.
+    private var touchPoints: [Int32: (surface: Surface, x: Int64, y: Int64)] = [:]
 
     init(server: Server) { self.server = server }
 
-    var capabilities: UInt32 { hasPointer ? WL_SEAT_CAPABILITY_POINTER.rawValue : 0 }
+    var capabilities: UInt32 {
+        (hasPointer ? WL_SEAT_CAPABILITY_POINTER.rawValue : 0) | (hasTouch ? WL_SEAT_CAPABILITY_TOUCH.rawValue : 0)
+    }
 
     // MARK: Devices
 
@@ -27,6 +33,47 @@ public final class Seat {
         guard !hasPointer else { return }
         hasPointer = true
         for seat in seats { wl_seat_send_capabilities(seat.resource, capabilities) }
+    }
+
+    /// A touch screen appears.
+    public func addTouch() {
+        guard !hasTouch else { return }
+        hasTouch = true
+        for seat in seats { wl_seat_send_capabilities(seat.resource, capabilities) }
+    }
+
+    /// Touch point `id` goes down at output coordinates (x, y): the surface there gets it until it lifts.
+    public func touchDown(id: Int32, x: Double, y: Double) {
+        guard let under = surface(at: x, y), let resource = server.wlSurface(for: under.surface) else { return }
+        touchPoints[id] = under
+        let serial = server.nextSerial(), time = Clock.milliseconds()
+        for touch in touches(of: wl_resource_get_client(resource)) {
+            wl_touch_send_down(touch.resource, serial, time, resource, id,
+                               wl_fixed_from_double(x - Double(under.x)), wl_fixed_from_double(y - Double(under.y)))
+            wl_touch_send_frame(touch.resource)
+        }
+        server.display.flush()
+    }
+
+    public func touchMotion(id: Int32, x: Double, y: Double) {
+        guard let point = touchPoints[id], let resource = server.wlSurface(for: point.surface) else { return }
+        let time = Clock.milliseconds()
+        for touch in touches(of: wl_resource_get_client(resource)) {
+            wl_touch_send_motion(touch.resource, time, id,
+                                 wl_fixed_from_double(x - Double(point.x)), wl_fixed_from_double(y - Double(point.y)))
+            wl_touch_send_frame(touch.resource)
+        }
+        server.display.flush()
+    }
+
+    public func touchUp(id: Int32) {
+        guard let point = touchPoints.removeValue(forKey: id), let resource = server.wlSurface(for: point.surface) else { return }
+        let serial = server.nextSerial(), time = Clock.milliseconds()
+        for touch in touches(of: wl_resource_get_client(resource)) {
+            wl_touch_send_up(touch.resource, serial, time, id)
+            wl_touch_send_frame(touch.resource)
+        }
+        server.display.flush()
     }
 
     /// Moves the pointer to output coordinates (x, y).
@@ -66,8 +113,11 @@ public final class Seat {
     // MARK: Focus
 
     /// The topmost drawn surface under the pointer whose input region accepts it, and its output position.
-    func surfaceUnderPointer() -> (surface: Surface, x: Int64, y: Int64)? {
-        let px = Int64(pointerX.rounded(.down)), py = Int64(pointerY.rounded(.down))
+    func surfaceUnderPointer() -> (surface: Surface, x: Int64, y: Int64)? { surface(at: pointerX, pointerY) }
+
+    /// The topmost drawn surface at output point (x, y) whose input region accepts it.
+    func surface(at x: Double, _ y: Double) -> (surface: Surface, x: Int64, y: Int64)? {
+        let px = Int64(x.rounded(.down)), py = Int64(y.rounded(.down))
         for view in server.scene.mappedViews.reversed() {
             for entry in view.surface.flattened().reversed() {
                 let x = view.x + entry.x, y = view.y + entry.y
@@ -117,6 +167,10 @@ public final class Seat {
         if pointer.version >= 5 { wl_pointer_send_frame(pointer.resource) }
     }
 
+    private func touches(of client: OpaquePointer?) -> [WlTouch] {
+        touches.filter { $0.client == client }
+    }
+
     private func pointers(of client: OpaquePointer?) -> [WlPointer] {
         pointers.filter { $0.client == client }
     }
@@ -135,9 +189,12 @@ public final class Seat {
     }
 
     func pointerReleased(_ pointer: WlPointer) { pointers.removeAll { $0 === pointer } }
+    func touchBound(_ touch: WlTouch) { touches.append(touch) }
+    func touchReleased(_ touch: WlTouch) { touches.removeAll { $0 === touch } }
 
     /// The focused surface is gone: no leave can name it any more.
     func surfaceDestroyed(_ surface: Surface) {
         if focus === surface { focus = nil; pressedButtons.removeAll() }
+        touchPoints = touchPoints.filter { $0.value.surface !== surface }
     }
 }

@@ -2,7 +2,7 @@ import CWaylandServer
 
 /// wl_seat: the one seat, "seat0". Its capabilities are those of the input devices attached to the server
 /// (`Seat`): none by default, a pointer and/or touch once a harness or backend adds them. Keyboard requests
-/// (and requests for a capability the seat lacks) get inert objects that never send events, which is what a
+/// get inert objects that never send events, which is what a
 /// seat whose capability just went away looks like to a client.
 final class WlSeat: ResourceObject {
     static let version: Int32 = 7
@@ -20,9 +20,8 @@ final class WlSeat: ResourceObject {
                              id: id, implementation: InertDevice.keyboard)
         },
         get_touch: { client, resource, id in
-            guard let client, let resource else { return }
-            InertDevice.make(client: client, interface: Interfaces.wlTouch, version: wl_resource_get_version(resource),
-                             id: id, implementation: InertDevice.touch)
+            guard let client, let resource, let seat = WlSeat.from(resource) else { return }
+            WlTouch.create(seat: seat.server.seat, client: client, version: wl_resource_get_version(resource), id: id)
         },
         release: Resource.destroyRequest))
 
@@ -48,10 +47,9 @@ final class WlSeat: ResourceObject {
     func resourceDestroyed() { server.seat.seatReleased(self) }
 }
 
-/// A wl_keyboard or wl_touch that never receives events; it only answers its destructor.
+/// A wl_keyboard that never receives events; it only answers its destructor.
 final class InertDevice: ResourceObject {
     static let keyboard = Implementation(wl_keyboard_interface(release: Resource.destroyRequest))
-    static let touch = Implementation(wl_touch_interface(release: Resource.destroyRequest))
 
     static func make<Table>(client: OpaquePointer, interface: Interface, version: Int32, id: UInt32,
                             implementation: Implementation<Table>) {

@@ -47,4 +47,20 @@ struct PointerTests {
         try harness.run { client.stdout.contains("2 frames shown") && Self.lines(client).count >= 1 }
         #expect(Self.lines(client).first == "pointer enter 8.0 8.0")
     }
+
+    @Test("touch down, motion and up go to the surface touched, in its coordinates")
+    func touchEvents() throws {
+        let harness = try Harness()
+        harness.server.seat.addTouch()
+        let client = try harness.demo(["solid", "--size", "200x100", "--frames", "2", "--hold", "--print-input"])
+        try harness.run { client.stdout.contains("2 frames shown") }
+        let seat = harness.server.seat
+        seat.touchDown(id: 3, x: 40, y: 50)
+        seat.touchMotion(id: 3, x: 400, y: 300)   // leaves the window, still its touch point
+        seat.touchUp(id: 3)
+        seat.touchDown(id: 4, x: 600, y: 400)     // nothing there: nobody hears it
+        try harness.run { client.stdout.contains("touch up 3") }
+        let lines = client.stdout.split(separator: "\n").map(String.init).filter { $0.hasPrefix("touch ") }
+        #expect(lines == ["touch down 3 8.0 18.0", "touch motion 3 368.0 268.0", "touch up 3"], Comment(rawValue: client.stdout))
+    }
 }
