@@ -7,6 +7,7 @@
 /* Defined by the generated xdg-shell code in CProtocols. */
 extern const struct wl_interface wp_presentation_interface, wp_presentation_feedback_interface;
 extern const struct wl_interface zxdg_output_manager_v1_interface, zxdg_output_v1_interface;
+extern const struct wl_interface zwlr_screencopy_manager_v1_interface, zwlr_screencopy_frame_v1_interface;
 extern const struct wl_interface xdg_wm_base_interface, xdg_surface_interface, xdg_toplevel_interface,
     xdg_positioner_interface, xdg_popup_interface;
 
@@ -94,6 +95,8 @@ SW_INTERFACE(wl_data_device)
 SW_INTERFACE(wl_data_source)
 SW_INTERFACE(zxdg_output_manager_v1)
 SW_INTERFACE(zxdg_output_v1)
+SW_INTERFACE(zwlr_screencopy_manager_v1)
+SW_INTERFACE(zwlr_screencopy_frame_v1)
 
 #include <stdio.h>
 #include <string.h>

@@ -41,6 +41,12 @@ class PoolMemory {
 
     /// The kind's part of a resize (remapping, for a mapped pool).
     func resized(to newSize: Int64) throws(PoolError) {}
+
+    /// Writes `rows` rows of `rowBytes` bytes each into the pool (screencopy), row r taken from
+    /// `source(r)` and written at `offset + r * stride`. The caller has checked the range against the pool
+    /// size. False if the pool cannot be written (a write-sealed memfd, a read-only fd).
+    func writeRows(_ rows: Int, rowBytes: Int, offset: Int64, stride: Int64,
+                   source: (Int) -> UnsafeRawPointer) -> Bool { false }
 }
 
 /// A pool sealed with F_SEAL_SHRINK, mapped PROT_READ / MAP_SHARED once. Its pages are touched only where
@@ -56,6 +62,20 @@ final class MappedPool: PoolMemory {
 
     override func resized(to newSize: Int64) throws(PoolError) {
         do { try mapping.grow(to: Int(newSize)) } catch { throw .system(error) }
+    }
+
+    /// Screencopy into a sealed pool: a writable shared mapping of the pool for the duration of the copy.
+    /// The pool cannot shrink, so the writes cannot fault; a write-sealed memfd refuses the mapping.
+    override func writeRows(_ rows: Int, rowBytes: Int, offset: Int64, stride: Int64,
+                            source: (Int) -> UnsafeRawPointer) -> Bool {
+        guard let writable = try? WritableMapping(fd: fd, count: Int(size)) else { return false }
+        writable.withMutableBytes { bytes in
+            guard let base = bytes.baseAddress else { return }
+            for row in 0..<rows {
+                (base + Int(offset + Int64(row) * stride)).copyMemory(from: source(row), byteCount: rowBytes)
+            }
+        }
+        return true
     }
 
     /// Lends the mapped bytes (the mapping may move on the next resize, so never keep the pointer).
@@ -79,6 +99,24 @@ final class CopiedPool: PoolMemory {
         }
         return true
     }
+
+    /// Screencopy under the copy policy: `pwrite`, never a mapping. A file the client truncated just gets
+    /// longer again.
+    override func writeRows(_ rows: Int, rowBytes: Int, offset: Int64, stride: Int64,
+                            source: (Int) -> UnsafeRawPointer) -> Bool {
+        for row in 0..<rows {
+            var done = 0
+            let at = off_t(offset + Int64(row) * stride)
+            while done < rowBytes {
+                let n = pwrite(fd.rawValue, source(row) + done, rowBytes - done, at + off_t(done))
+                if n > 0 { done += n; continue }
+                if n < 0 && errno == EINTR { continue }
+                return false
+            }
+        }
+        return true
+    }
+
 }
 
 enum PoolError: Error, CustomStringConvertible {

@@ -115,6 +115,8 @@ enum Interfaces {
     static let wpPresentation = Interface(sw_interface_wp_presentation())
     static let xdgOutputManager = Interface(sw_interface_zxdg_output_manager_v1())
     static let xdgOutput = Interface(sw_interface_zxdg_output_v1())
+    static let screencopyManager = Interface(sw_interface_zwlr_screencopy_manager_v1())
+    static let screencopyFrame = Interface(sw_interface_zwlr_screencopy_frame_v1())
     static let wpPresentationFeedback = Interface(sw_interface_wp_presentation_feedback())
 }
 

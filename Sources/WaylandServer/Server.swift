@@ -153,6 +153,7 @@ public final class Server {
         global(Interfaces.wlSubcompositor, WlSubcompositor.version) { WlSubcompositor.bind(server: $0, client: $1, version: $2, id: $3) }
         global(Interfaces.wlDataDeviceManager, WlDataDeviceManager.version) { WlDataDeviceManager.bind(server: $0, client: $1, version: $2, id: $3) }
         global(Interfaces.xdgOutputManager, XdgOutputManager.version) { XdgOutputManager.bind(server: $0, client: $1, version: $2, id: $3) }
+        global(Interfaces.screencopyManager, ScreencopyManager.version) { ScreencopyManager.bind(server: $0, client: $1, version: $2, id: $3) }
         global(Interfaces.wpPresentation, 1) { WpPresentation.bind(server: $0, client: $1, version: $2, id: $3) }
     }
 

@@ -110,3 +110,36 @@ struct DebianClientTests {
         client.terminate()
     }
 }
+
+/// grim takes screenshots through zwlr_screencopy_manager_v1 into shm_open buffers, which can never be
+/// sealed: it works under the copy policy (Seawall writes with pwrite), and what it saves is Seawall's frame.
+@Suite(.serialized)
+struct ScreencopyTests {
+    @Test("grim under the copy policy saves exactly the frame Seawall composed")
+    func grimMatchesScanout() throws {
+        let grim = "/usr/bin/grim"
+        try #require(access(grim, X_OK) == 0, "\(grim) is missing: install Debian's grim")
+        let harness = try Harness { $0.shmPolicy = .copy }
+        let client = try harness.demo(["box", "--size", "300x200", "--frames", "3", "--hold"])
+        try harness.run { client.stdout.contains("3 frames shown") }
+        let path = "/tmp/seawall-grim-\(getpid()).ppm"
+        defer { unlink(path) }
+        let shot = try harness.spawn(grim, ["-t", "ppm", path])
+        try harness.run { !shot.isRunning }
+        #expect(shot.exitStatus == 0, Comment(rawValue: shot.transcript))
+        let saved = try RGBImage(contentsOfPPM: path)
+        let comparison = saved.compare(to: harness.capture())
+        #expect(comparison.matches, Comment(rawValue: comparison.summary))
+    }
+
+    @Test("under the default policy grim's unsealed buffer is refused with the reason")
+    func grimRefusedByDefault() throws {
+        let grim = "/usr/bin/grim"
+        try #require(access(grim, X_OK) == 0, "\(grim) is missing: install Debian's grim")
+        let harness = try Harness()
+        let shot = try harness.spawn(grim, ["-t", "ppm", "/tmp/seawall-grim-refused-\(getpid()).ppm"])
+        try harness.run { !shot.isRunning }
+        #expect(shot.exitStatus != 0)
+        #expect(shot.stderr.contains("not sealed with F_SEAL_SHRINK"), Comment(rawValue: shot.transcript))
+    }
+}

@@ -3,3 +3,4 @@
 #include "xdg-shell-client-protocol.h"
 #include "presentation-time-client-protocol.h"
 #include "xdg-output-unstable-v1-client-protocol.h"
+#include "wlr-screencopy-unstable-v1-client-protocol.h"

@@ -4,3 +4,4 @@
 #include "xdg-shell-server-protocol.h"
 #include "presentation-time-server-protocol.h"
 #include "xdg-output-unstable-v1-server-protocol.h"
+#include "wlr-screencopy-unstable-v1-server-protocol.h"

@@ -59,3 +59,5 @@ const struct wl_interface *sw_interface_wl_data_device(void);
 const struct wl_interface *sw_interface_wl_data_source(void);
 const struct wl_interface *sw_interface_zxdg_output_manager_v1(void);
 const struct wl_interface *sw_interface_zxdg_output_v1(void);
+const struct wl_interface *sw_interface_zwlr_screencopy_manager_v1(void);
+const struct wl_interface *sw_interface_zwlr_screencopy_frame_v1(void);
