@@ -22,6 +22,9 @@ public struct DemoOptions: Sendable {
     public var socket: String?
     /// Bind the seat and print pointer events on stdout.
     public var printInput = false
+    /// Ask to be maximized / fullscreen before the first commit (the demo keeps drawing at its own size).
+    public var maximized = false
+    public var fullscreen = false
 
     public init(pattern: Pattern) { self.pattern = pattern }
 }
@@ -115,6 +118,8 @@ public final class DemoClient {
         xdg_toplevel_add_listener(toplevel, Listeners.toplevel, data)
         xdg_toplevel_set_title(toplevel, options.title ?? "seawall-demo \(options.pattern.rawValue)")
         xdg_toplevel_set_app_id(toplevel, "seawall-demo.\(options.pattern.rawValue)")
+        if options.maximized { xdg_toplevel_set_maximized(toplevel) }
+        if options.fullscreen { xdg_toplevel_set_fullscreen(toplevel, nil) }
         // The initial commit, without a buffer: the compositor answers with the first configure.
         wl_surface_commit(surface)
     }

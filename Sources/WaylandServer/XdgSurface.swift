@@ -6,6 +6,12 @@ import Compositor
 protocol XdgRoleObject: AnyObject {
     /// The role's configure event(s), followed by xdg_surface.configure.
     func sendConfigure()
+    /// A commit with a buffer took effect.
+    func committed()
+}
+
+extension XdgRoleObject {
+    func committed() {}
 }
 
 /// xdg_surface: the configure → ack_configure → commit handshake shared by toplevels and popups.
@@ -160,8 +166,12 @@ final class XdgSurface: ResourceObject, SurfaceRoleHandler {
         return true
     }
 
+    /// Whether this cycle's initial configure went out (later state changes then need their own configure).
+    var hasSentInitialConfigure: Bool { initialConfigureSent || configured }
+
     func didCommit(_ surface: WlSurface, effect: Surface.CommitEffect) {
         guard let role else { return }
+        if effect.hasBuffer { role.committed() }
         if !effect.hasBuffer {
             // Unmapped (or never mapped): the next commit without a buffer gets a fresh initial configure.
             if configured {

@@ -2,8 +2,10 @@ import CProtocolsServer
 import CWaylandServer
 import Compositor
 
-/// xdg_toplevel: a desktop window. Seawall lets clients choose their size (configure 0×0, no states),
-/// tells them the output's size as their bounds, and places them by the documented cascade policy.
+/// xdg_toplevel: a desktop window. Seawall lets clients choose their size (configure 0×0) unless they ask
+/// to be maximized or fullscreen — then the configure carries that state and the output's size, and the
+/// window goes to the output's corner once it commits at that size, and back where it was when it leaves
+/// the state. Bounds are the output's size; new windows are placed by the documented cascade policy.
 final class XdgToplevel: ResourceObject, XdgRoleObject {
     private unowned(unsafe) let server: Server   // see Server.deinit
     private weak var xdgSurface: XdgSurface?
@@ -11,6 +13,10 @@ final class XdgToplevel: ResourceObject, XdgRoleObject {
     private(set) weak var surface: WlSurface?
     private(set) var title: String?
     private(set) var appID: String?
+    private(set) var maximized = false
+    private(set) var fullscreen = false
+    /// Where the window was before it was maximized or made fullscreen.
+    private var restorePosition: (x: Int64, y: Int64)?
 
     static let implementation = Implementation(xdg_toplevel_interface(
         destroy: Resource.destroyRequest,
@@ -35,10 +41,10 @@ final class XdgToplevel: ResourceObject, XdgRoleObject {
         },
         set_max_size: { _, resource, width, height in XdgToplevel.from(resource)?.checkSize("max", width, height) },
         set_min_size: { _, resource, width, height in XdgToplevel.from(resource)?.checkSize("min", width, height) },
-        set_maximized: { _, _ in },
-        unset_maximized: { _, _ in },
-        set_fullscreen: { _, _, _ in },
-        unset_fullscreen: { _, _ in },
+        set_maximized: { _, resource in XdgToplevel.from(resource)?.request(maximized: true) },
+        unset_maximized: { _, resource in XdgToplevel.from(resource)?.request(maximized: false) },
+        set_fullscreen: { _, resource, _ in XdgToplevel.from(resource)?.request(fullscreen: true) },
+        unset_fullscreen: { _, resource in XdgToplevel.from(resource)?.request(fullscreen: false) },
         set_minimized: { _, _ in }))
 
     static func from(_ resource: OpaquePointer?) -> XdgToplevel? {
@@ -73,12 +79,46 @@ final class XdgToplevel: ResourceObject, XdgRoleObject {
         }
     }
 
-    /// xdg_toplevel.configure (0×0: the client picks its size; no states), configure_bounds and
-    /// wm_capabilities where the version has them, then xdg_surface.configure with a new serial.
+    private func request(maximized: Bool? = nil, fullscreen: Bool? = nil) {
+        let before = (self.maximized, self.fullscreen)
+        if let maximized { self.maximized = maximized }
+        if let fullscreen { self.fullscreen = fullscreen }
+        guard before != (self.maximized, self.fullscreen) else { return }
+        // Before the initial commit the state simply joins the first configure.
+        if xdgSurface?.hasSentInitialConfigure == true { sendConfigure() }
+    }
+
+    /// After each commit with a buffer: a maximized or fullscreen window sits at the output's corner
+    /// (its window geometry's corner); one that left those states goes back.
+    func committed() {
+        guard let surface else { return }
+        let origin = xdgSurface?.geometryOrigin ?? (x: 0, y: 0)
+        guard let view = server.scene.view(for: surface.state) else { return }
+        if maximized || fullscreen {
+            if restorePosition == nil { restorePosition = (view.x, view.y) }
+            if view.x != -origin.x || view.y != -origin.y { server.place(surface.state, x: -origin.x, y: -origin.y) }
+        } else if let back = restorePosition {
+            restorePosition = nil
+            server.place(surface.state, x: back.x, y: back.y)
+        }
+    }
+
+    /// xdg_toplevel.configure (0×0 — the client picks its size — unless maximized or fullscreen, which get
+    /// the output's size, with those states), configure_bounds and wm_capabilities where the version has
+    /// them, then xdg_surface.configure with a new serial.
     func sendConfigure() {
         var states = wl_array()
         wl_array_init(&states)
-        xdg_toplevel_send_configure(resource, 0, 0, &states)
+        func add(_ state: xdg_toplevel_state) {
+            if let slot = wl_array_add(&states, MemoryLayout<UInt32>.size) {
+                slot.storeBytes(of: state.rawValue, as: UInt32.self)
+            }
+        }
+        if maximized { add(XDG_TOPLEVEL_STATE_MAXIMIZED) }
+        if fullscreen { add(XDG_TOPLEVEL_STATE_FULLSCREEN) }
+        let filled = maximized || fullscreen
+        xdg_toplevel_send_configure(resource, filled ? Int32(clamping: server.configuration.width) : 0,
+                                    filled ? Int32(clamping: server.configuration.height) : 0, &states)
         wl_array_release(&states)
         let version = wl_resource_get_version(resource)
         if version >= 4 {

@@ -52,6 +52,12 @@ struct SeawallDemo: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Window title.", valueName: "TEXT"))
     var title: String?
 
+    @Flag(name: .long, help: "Ask to be maximized (the demo keeps its own size).")
+    var maximized = false
+
+    @Flag(name: .long, help: "Ask to be fullscreen (the demo keeps its own size).")
+    var fullscreen = false
+
     @Flag(name: .customLong("print-input"), help: "Print the pointer events the compositor sends, one line each.")
     var printInput = false
 
@@ -80,6 +86,8 @@ struct SeawallDemo: ParsableCommand {
         options.title = title
         options.socket = socket
         options.printInput = printInput
+        options.maximized = maximized
+        options.fullscreen = fullscreen
         do {
             let client = try DemoClient(options: options)
             try client.run()
