@@ -39,3 +39,33 @@ SW_CLIENT_INTERFACE(wl_shm)
 SW_CLIENT_INTERFACE(wl_output)
 SW_CLIENT_INTERFACE(wl_seat)
 SW_CLIENT_INTERFACE(xdg_wm_base)
+
+/* seawall-fuzz: interface tables by name. The generated tables are hidden symbols in CProtocols; weak declarations
+ * resolve to them when their object file is linked and to NULL when it is not. */
+extern const struct wl_interface xdg_positioner_interface __attribute__((weak));
+extern const struct wl_interface xdg_surface_interface __attribute__((weak));
+extern const struct wl_interface xdg_toplevel_interface __attribute__((weak));
+extern const struct wl_interface xdg_popup_interface __attribute__((weak));
+extern const struct wl_interface wp_presentation_interface __attribute__((weak));
+extern const struct wl_interface wp_presentation_feedback_interface __attribute__((weak));
+
+const struct wl_interface *sw_client_interface_named(const char *name) {
+    const struct wl_interface *const tables[] = {
+        &wl_display_interface, &wl_registry_interface, &wl_callback_interface, &wl_compositor_interface,
+        &wl_shm_pool_interface, &wl_shm_interface, &wl_buffer_interface, &wl_data_offer_interface,
+        &wl_data_source_interface, &wl_data_device_interface, &wl_data_device_manager_interface,
+        &wl_shell_interface, &wl_shell_surface_interface, &wl_surface_interface, &wl_seat_interface,
+        &wl_pointer_interface, &wl_keyboard_interface, &wl_touch_interface, &wl_output_interface,
+        &wl_region_interface, &wl_subcompositor_interface, &wl_subsurface_interface,
+        &xdg_wm_base_interface, &xdg_positioner_interface, &xdg_surface_interface, &xdg_toplevel_interface,
+        &xdg_popup_interface, &wp_presentation_interface, &wp_presentation_feedback_interface,
+    };
+    if (name == NULL) return NULL;
+    for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+        if (tables[i] != NULL && tables[i]->name != NULL && strcmp(tables[i]->name, name) == 0) return tables[i];
+    }
+    return NULL;
+}
+
+#include <sys/eventfd.h>
+int sw_client_eventfd(unsigned int initval) { return eventfd(initval, EFD_CLOEXEC); }

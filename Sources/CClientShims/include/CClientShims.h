@@ -17,3 +17,11 @@ const struct wl_interface *sw_client_interface_wl_shm(void);
 const struct wl_interface *sw_client_interface_wl_output(void);
 const struct wl_interface *sw_client_interface_wl_seat(void);
 const struct wl_interface *sw_client_interface_xdg_wm_base(void);
+
+/* seawall-fuzz: the interface table called `name` ("wl_surface", "xdg_toplevel", …), or NULL. Covers every core
+ * interface libwayland-client exports and the generated extension ones; the extension tables are weak references,
+ * so a protocol that is not generated (yet) is simply absent instead of breaking the link. */
+const struct wl_interface *sw_client_interface_named(const char *name);
+
+/* seawall-fuzz: eventfd(initval, EFD_CLOEXEC) — <sys/eventfd.h> is not part of Swift's Glibc module. */
+int sw_client_eventfd(unsigned int initval);

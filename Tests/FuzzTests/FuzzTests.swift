@@ -1,0 +1,124 @@
+import Glibc
+import SeawallTestSupport
+import Testing
+
+/// The real `seawall` process under the protocol fuzzer (`seawall-fuzz`) for a bounded time: it must keep
+/// answering, still serve a well-behaved client afterwards, give back every fd and memfd mapping once the
+/// clients are gone, and exit 0 on SIGTERM.
+///
+/// SEAWALL_FUZZ_SECONDS (default 45) and SEAWALL_FUZZ_SEED (default: from the clock) choose the run; the seed
+/// is printed, and `tools/fuzz --seed N` repeats it for longer.
+@Suite(.serialized)
+struct FuzzTests {
+    static let seawall = Harness.binaryDirectory + "/seawall"
+    static let fuzzer = Harness.binaryDirectory + "/seawall-fuzz"
+    static let demo = Harness.binaryDirectory + "/seawall-demo"
+
+    static func environment(_ name: String) -> String? {
+        getenv(name).map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// A fresh private runtime directory (mode 0700, like /run/user/UID) — `mkdtemp`.
+    static func runtimeDirectory() throws -> String {
+        var template = Array("/tmp/seawall-fuzz.XXXXXX".utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { buffer -> String? in
+            guard let base = buffer.baseAddress, mkdtemp(base) != nil else { return nil }
+            return String(cString: base)
+        }
+        return try #require(made, "mkdtemp failed")
+    }
+
+    /// The number of open fds of `pid` (entries of /proc/PID/fd, via `opendir`/`readdir`).
+    static func fdCount(_ pid: pid_t) -> Int {
+        guard let dir = opendir("/proc/\(pid)/fd") else { return -1 }
+        defer { closedir(dir) }
+        var count = 0
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name != "." && name != ".." { count += 1 }
+        }
+        return count
+    }
+
+    /// The lines of /proc/PID/maps naming a memfd: client pools Seawall still has mapped (`fopen`/`fgets`).
+    static func memfdMappings(_ pid: pid_t) -> Int {
+        guard let file = fopen("/proc/\(pid)/maps", "r") else { return -1 }
+        defer { fclose(file) }
+        var line = [CChar](repeating: 0, count: 4096)
+        var count = 0
+        while fgets(&line, Int32(line.count), file) != nil {
+            let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            if text.contains("memfd:") { count += 1 }
+        }
+        return count
+    }
+
+    /// The end of a long transcript (the fuzzer's report is at its end; sanitizer reports at the server's).
+    static func tail(_ text: String, _ count: Int = 6000) -> String {
+        text.count <= count ? text : "…" + String(text.suffix(count))
+    }
+
+    @Test("seawall survives the protocol fuzzer, then serves a client and gives back every fd and memfd mapping")
+    func fuzzSeawall() throws {
+        let seconds = Self.environment("SEAWALL_FUZZ_SECONDS").flatMap(Double.init) ?? 45
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        let seed = Self.environment("SEAWALL_FUZZ_SEED").flatMap(UInt64.init) ?? UInt64(now.tv_sec) % 1_000_000_000
+        print("FuzzTests: seed \(seed), \(seconds) s (repeat with SEAWALL_FUZZ_SEED=\(seed), or tools/fuzz --seed \(seed))")
+
+        let runtime = try Self.runtimeDirectory()
+        let environment: [String: String?] = ["XDG_RUNTIME_DIR": runtime, "WAYLAND_DISPLAY": "fuzz"]
+        let server = try ChildProcess(executable: Self.seawall,
+                                      arguments: ["--socket", "fuzz", "--backend", "null", "--refresh", "0",
+                                                  "--log-level", "warning"],
+                                      environment: environment)
+        defer { server.terminate() }
+        let started = monotonicSeconds()
+        while !server.stdout.contains("seawall: listening on fuzz ") {
+            guard server.poll(), monotonicSeconds() - started < 30 else {
+                Issue.record("seawall did not start\n\(server.transcript)")
+                return
+            }
+            usleep(10_000)
+        }
+        let baselineFDs = Self.fdCount(server.pid)
+        let baselineMemfds = Self.memfdMappings(server.pid)
+
+        let fuzz = try ChildProcess(executable: Self.fuzzer,
+                                    arguments: ["--seconds", String(seconds), "--seed", String(seed)],
+                                    environment: environment)
+        // Both pipes are drained while the fuzzer runs, or a chatty server would block on stderr and look hung.
+        let deadline = monotonicSeconds() + seconds + 60
+        while fuzz.poll() && monotonicSeconds() < deadline {
+            server.poll()
+            usleep(20_000)
+        }
+        if fuzz.poll() { fuzz.terminate() }
+        print(fuzz.stdout.split(separator: "\n").filter { $0.contains("requests") }.joined(separator: "\n"))
+        #expect(fuzz.exitStatus == 0, Comment(rawValue: "seed \(seed)\n" + Self.tail(fuzz.transcript)))
+        #expect(fuzz.stdout.contains("seawall-fuzz: seed \(seed)"), Comment(rawValue: fuzz.transcript))
+        try #require(server.isRunning, Comment(rawValue: "seawall died under the fuzzer, seed \(seed)\n" + Self.tail(server.transcript)))
+
+        // A well-behaved client still gets its frames.
+        let client = try ChildProcess(executable: Self.demo, arguments: ["solid", "--frames", "3"], environment: environment)
+        let clientDone = client.wait(seconds: 30)
+        #expect(clientDone && client.exitStatus == 0, Comment(rawValue: client.transcript))
+
+        // With every client gone, Seawall is back to the fds and mappings it started with.
+        var fds = Self.fdCount(server.pid), memfds = Self.memfdMappings(server.pid)
+        let settle = monotonicSeconds() + 5
+        while (fds != baselineFDs || memfds != baselineMemfds) && monotonicSeconds() < settle {
+            server.poll()
+            usleep(50_000)
+            fds = Self.fdCount(server.pid)
+            memfds = Self.memfdMappings(server.pid)
+        }
+        #expect(fds == baselineFDs, "seawall has \(fds) fds open after the fuzzer, \(baselineFDs) at start (seed \(seed))")
+        #expect(memfds == baselineMemfds, "seawall maps \(memfds) memfd regions after the fuzzer, \(baselineMemfds) at start (seed \(seed))")
+
+        kill(server.pid, SIGTERM)
+        #expect(server.wait(seconds: 20), "seawall did not exit after SIGTERM")
+        #expect(server.exitStatus == 0, Comment(rawValue: Self.tail(server.transcript)))
+        #expect(!server.stderr.contains("Sanitizer"), Comment(rawValue: Self.tail(server.stderr)))
+    }
+}
