@@ -63,46 +63,41 @@ public struct PopupPositioner: Equatable, Sendable {
         return Rect(x: x + offsetX, y: y + offsetY, width: width, height: height)
     }
 
-    /// The popup's rectangle kept inside `bounds` as far as the allowed adjustments can.
+    /// The popup's rectangle kept inside `bounds` as far as the allowed adjustments can: per axis, x then y,
+    /// flip (if the flipped place fits), else slide, else resize.
     public func constrained(to bounds: Rect) -> Rect {
         var box = unconstrained()
         guard let rect = anchorRect, !bounds.isEmpty else { return box }
-        // x axis
-        if box.x < bounds.x || box.maxX > bounds.maxX {
-            var done = false
-            if adjustment.contains(.flipX) {
-                // The protocol inverts anchor and gravity only; a flip that is still constrained is not taken.
-                let flipped = place(anchor: anchor.flippedX, gravity: gravity.flippedX, rect: rect)
-                if flipped.x >= bounds.x && flipped.maxX <= bounds.maxX { box.x = flipped.x; done = true }
-            }
-            if !done && adjustment.contains(.slideX) {
-                if box.maxX > bounds.maxX { box.x = bounds.maxX - box.width }
-                if box.x < bounds.x { box.x = bounds.x }
-                done = true
-            }
-            if !done && adjustment.contains(.resizeX) {
-                let x0 = max(box.x, bounds.x), x1 = min(box.maxX, bounds.maxX)
-                if x1 > x0 { box.x = x0; box.width = x1 - x0 }
-            }
-        }
-        // y axis
-        if box.y < bounds.y || box.maxY > bounds.maxY {
-            var done = false
-            if adjustment.contains(.flipY) {
-                let flipped = place(anchor: anchor.flippedY, gravity: gravity.flippedY, rect: rect)
-                if flipped.y >= bounds.y && flipped.maxY <= bounds.maxY { box.y = flipped.y; done = true }
-            }
-            if !done && adjustment.contains(.slideY) {
-                if box.maxY > bounds.maxY { box.y = bounds.maxY - box.height }
-                if box.y < bounds.y { box.y = bounds.y }
-                done = true
-            }
-            if !done && adjustment.contains(.resizeY) {
-                let y0 = max(box.y, bounds.y), y1 = min(box.maxY, bounds.maxY)
-                if y1 > y0 { box.y = y0; box.height = y1 - y0 }
-            }
-        }
+        let flippedX = place(anchor: anchor.flippedX, gravity: gravity.flippedX, rect: rect)
+        (box.x, box.width) = Self.fit(start: box.x, size: box.width, flippedStart: flippedX.x,
+                                      lower: bounds.x, upper: bounds.maxX,
+                                      flip: adjustment.contains(.flipX), slide: adjustment.contains(.slideX),
+                                      resize: adjustment.contains(.resizeX))
+        let flippedY = place(anchor: anchor.flippedY, gravity: gravity.flippedY, rect: rect)
+        (box.y, box.height) = Self.fit(start: box.y, size: box.height, flippedStart: flippedY.y,
+                                       lower: bounds.y, upper: bounds.maxY,
+                                       flip: adjustment.contains(.flipY), slide: adjustment.contains(.slideY),
+                                       resize: adjustment.contains(.resizeY))
         return box
+    }
+
+    /// One axis of `constrained(to:)`. The protocol inverts anchor and gravity only (not the offset) to
+    /// flip, and a flip that is still constrained is not taken.
+    private static func fit(start: Int64, size: Int64, flippedStart: Int64, lower: Int64, upper: Int64,
+                            flip: Bool, slide: Bool, resize: Bool) -> (Int64, Int64) {
+        if start >= lower && start + size <= upper { return (start, size) }
+        if flip && flippedStart >= lower && flippedStart + size <= upper { return (flippedStart, size) }
+        if slide {
+            var moved = start
+            if moved + size > upper { moved = upper - size }
+            if moved < lower { moved = lower }
+            return (moved, size)
+        }
+        if resize {
+            let from = max(start, lower), to = min(start + size, upper)
+            if to > from { return (from, to - from) }
+        }
+        return (start, size)
     }
 }
 

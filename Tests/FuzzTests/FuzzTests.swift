@@ -18,15 +18,8 @@ struct FuzzTests {
         getenv(name).map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    /// A fresh private runtime directory (mode 0700, like /run/user/UID) — `mkdtemp`.
-    static func runtimeDirectory() throws -> String {
-        var template = Array("/tmp/seawall-fuzz.XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { buffer -> String? in
-            guard let base = buffer.baseAddress, mkdtemp(base) != nil else { return nil }
-            return String(cString: base)
-        }
-        return try #require(made, "mkdtemp failed")
-    }
+    /// A fresh private runtime directory (mode 0700, like /run/user/UID).
+    static func runtimeDirectory() throws -> String { try TestFiles.makeRuntimeDirectory(prefix: "seawall-fuzz") }
 
     /// The number of open fds of `pid` (entries of /proc/PID/fd, via `opendir`/`readdir`).
     static func fdCount(_ pid: pid_t) -> Int {

@@ -15,12 +15,7 @@ struct RealClientTests {
     func westonSimpleShm() throws {
         try #require(access(Self.simpleShm, X_OK) == 0,
                      "\(Self.simpleShm) is missing: install Debian's weston package (tools/test does this as root)")
-        var template = Array("/tmp/seawall-test.XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { buffer -> String? in
-            guard let base = buffer.baseAddress, mkdtemp(base) != nil else { return nil }
-            return String(cString: base)
-        }
-        let runtime = try #require(made, "mkdtemp failed")
+        let runtime = try TestFiles.makeRuntimeDirectory()
         defer { rmdir(runtime) }
         setenv("XDG_RUNTIME_DIR", runtime, 1)
         let socket = "wayland-test-\(getpid())"

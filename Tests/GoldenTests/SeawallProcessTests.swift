@@ -11,14 +11,7 @@ struct SeawallProcessTests {
     static let demo = Harness.binaryDirectory + "/seawall-demo"
 
     /// A fresh private runtime directory (mode 0700, like /run/user/UID).
-    static func runtimeDirectory() throws -> String {
-        var template = Array("/tmp/seawall-test.XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { buffer -> String? in
-            guard let base = buffer.baseAddress, mkdtemp(base) != nil else { return nil }
-            return String(cString: base)
-        }
-        return try #require(made, "mkdtemp failed")
-    }
+    static func runtimeDirectory() throws -> String { try TestFiles.makeRuntimeDirectory(prefix: "seawall-test") }
 
     /// Starts seawall on `socket` and waits until it says it listens (after the socket exists).
     static func start(_ runtime: String, socket: String, _ arguments: [String] = []) throws -> ChildProcess {
