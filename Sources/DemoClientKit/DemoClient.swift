@@ -25,6 +25,8 @@ public struct DemoOptions: Sendable {
     /// Ask to be maximized / fullscreen before the first commit (the demo keeps drawing at its own size).
     public var maximized = false
     public var fullscreen = false
+    /// With printInput: start an interactive move (xdg_toplevel.move) on every button press.
+    public var moveOnPress = false
 
     public init(pattern: Pattern) { self.pattern = pattern }
 }
@@ -118,6 +120,9 @@ public final class DemoClient {
         xdg_toplevel_add_listener(toplevel, Listeners.toplevel, data)
         xdg_toplevel_set_title(toplevel, options.title ?? "seawall-demo \(options.pattern.rawValue)")
         xdg_toplevel_set_app_id(toplevel, "seawall-demo.\(options.pattern.rawValue)")
+        if options.moveOnPress {
+            globals.input?.onPress = { seat, serial in xdg_toplevel_move(toplevel, seat, serial) }
+        }
         if options.maximized { xdg_toplevel_set_maximized(toplevel) }
         if options.fullscreen { xdg_toplevel_set_fullscreen(toplevel, nil) }
         // The initial commit, without a buffer: the compositor answers with the first configure.

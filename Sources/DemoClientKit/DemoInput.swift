@@ -9,6 +9,8 @@ final class InputPrinter {
     private var seat: OpaquePointer?
     private var pointer: OpaquePointer?
     private var touch: OpaquePointer?
+    /// Called with the wl_seat and the serial of each button press (seawall-demo --move-on-press).
+    var onPress: ((OpaquePointer, UInt32) -> Void)?
 
     /// `wl_registry_bind` of wl_seat (version ≤ 5, for wl_pointer.frame).
     func bind(registry: OpaquePointer, name: UInt32, version: UInt32) {
@@ -81,8 +83,12 @@ final class InputPrinter {
             enter: { _, _, _, _, x, y in say("pointer enter \(wl_fixed_to_double(x)) \(wl_fixed_to_double(y))") },
             leave: { _, _, _, _ in say("pointer leave") },
             motion: { _, _, _, x, y in say("pointer motion \(wl_fixed_to_double(x)) \(wl_fixed_to_double(y))") },
-            button: { _, _, _, _, button, state in
-                say("pointer button \(button) \(state == WL_POINTER_BUTTON_STATE_PRESSED.rawValue ? "pressed" : "released")")
+            button: { data, _, serial, _, button, state in
+                let pressed = state == WL_POINTER_BUTTON_STATE_PRESSED.rawValue
+                say("pointer button \(button) \(pressed ? "pressed" : "released")")
+                guard pressed, let data else { return }
+                let printer = Unmanaged<InputPrinter>.fromOpaque(data).takeUnretainedValue()
+                if let seat = printer.seat { printer.onPress?(seat, serial) }
             },
             axis: { _, _, _, _, _ in },
             frame: { _, _ in },

@@ -80,6 +80,11 @@ public final class Seat {
     public func movePointer(toX x: Double, y: Double) {
         pointerX = x
         pointerY = y
+        if let grab = moveGrab {
+            // xdg_toplevel.move: the window follows the pointer; its client gets no motion meanwhile.
+            server.place(grab.window, x: Int64((x - grab.dx).rounded(.down)), y: Int64((y - grab.dy).rounded(.down)))
+            return
+        }
         // A new focus learns the position from its enter event; motion is for the surface already focused.
         let entered = pressedButtons.isEmpty && updateFocus()
         guard !entered, let focus, let resource = server.wlSurface(for: focus) else { return server.display.flush() }
@@ -98,8 +103,16 @@ public final class Seat {
     /// stays where the first press happened (an implicit grab).
     public func pointerButton(_ button: UInt32, pressed: Bool) {
         if pressed { pressedButtons.insert(button) } else { pressedButtons.remove(button) }
+        if moveGrab != nil {
+            if pressedButtons.isEmpty {
+                moveGrab = nil   // the move ends with the last button; the client sees the release
+            } else {
+                return
+            }
+        }
         if let focus, let resource = server.wlSurface(for: focus) {
             let serial = server.nextSerial(), time = Clock.milliseconds()
+            if pressed { lastPressSerial = serial }
             let state = pressed ? WL_POINTER_BUTTON_STATE_PRESSED : WL_POINTER_BUTTON_STATE_RELEASED
             for pointer in pointers(of: wl_resource_get_client(resource)) {
                 wl_pointer_send_button(pointer.resource, serial, time, button, state.rawValue)
@@ -108,6 +121,20 @@ public final class Seat {
         }
         if pressedButtons.isEmpty { updateFocus() }
         server.display.flush()
+    }
+
+    // MARK: Interactive move
+
+    /// An xdg_toplevel.move in progress: the window and the pointer's offset from its position.
+    private var moveGrab: (window: Surface, dx: Double, dy: Double)?
+    /// The serial of the last button press, which a move request must quote.
+    private(set) var lastPressSerial: UInt32?
+
+    /// xdg_toplevel.move: honoured while a button pressed on this window (with that press's serial) is down.
+    func startMove(of window: Surface, serial: UInt32) {
+        guard hasPointer, !pressedButtons.isEmpty, serial == lastPressSerial, let focus, focus.root === window,
+              let view = server.scene.view(for: window) else { return }
+        moveGrab = (window, pointerX - Double(view.x), pointerY - Double(view.y))
     }
 
     // MARK: Focus
@@ -195,6 +222,7 @@ public final class Seat {
     /// The focused surface is gone: no leave can name it any more.
     func surfaceDestroyed(_ surface: Surface) {
         if focus === surface { focus = nil; pressedButtons.removeAll() }
+        if moveGrab?.window === surface { moveGrab = nil }
         touchPoints = touchPoints.filter { $0.value.surface !== surface }
     }
 }

@@ -30,7 +30,10 @@ final class XdgToplevel: ResourceObject, XdgRoleObject {
             toplevel.appID = String(cString: appID)
         },
         show_window_menu: { _, _, _, _, _, _ in },
-        move: { _, _, _, _ in },
+        move: { _, resource, _, serial in
+            guard let toplevel = XdgToplevel.from(resource), let surface = toplevel.surface else { return }
+            toplevel.server.seat.startMove(of: surface.state, serial: serial)
+        },
         resize: { _, resource, _, _, edges in
             guard let toplevel = XdgToplevel.from(resource) else { return }
             // Seawall has no pointer, so there is never a grab to honour; the edge value is still checked.

@@ -58,6 +58,9 @@ struct SeawallDemo: ParsableCommand {
     @Flag(name: .long, help: "Ask to be fullscreen (the demo keeps its own size).")
     var fullscreen = false
 
+    @Flag(name: .customLong("move-on-press"), help: "With --print-input: start an interactive move on each button press.")
+    var moveOnPress = false
+
     @Flag(name: .customLong("print-input"), help: "Print the pointer events the compositor sends, one line each.")
     var printInput = false
 
@@ -86,6 +89,7 @@ struct SeawallDemo: ParsableCommand {
         options.title = title
         options.socket = socket
         options.printInput = printInput
+        options.moveOnPress = moveOnPress
         options.maximized = maximized
         options.fullscreen = fullscreen
         do {

@@ -63,4 +63,23 @@ struct PointerTests {
         let lines = client.stdout.split(separator: "\n").map(String.init).filter { $0.hasPrefix("touch ") }
         #expect(lines == ["touch down 3 8.0 18.0", "touch motion 3 368.0 268.0", "touch up 3"], Comment(rawValue: client.stdout))
     }
+
+    @Test("xdg_toplevel.move with the press's serial: the window follows the pointer until the button is up")
+    func interactiveMove() throws {
+        let harness = try Harness()
+        harness.server.seat.addPointer()
+        let client = try harness.demo(["solid", "--size", "200x100", "--frames", "2", "--hold", "--print-input",
+                                       "--move-on-press"])
+        try harness.run { client.stdout.contains("2 frames shown") }
+        let seat = harness.server.seat
+        seat.movePointer(toX: 50, y: 50)
+        seat.pointerButton(0x110, pressed: true)
+        try harness.run { client.stdout.contains("pointer button 272 pressed") }
+        _ = try? harness.run(seconds: 0.3) { false }   // let the client answer with xdg_toplevel.move
+        seat.movePointer(toX: 150, y: 250)
+        #expect(harness.window(appID: "seawall-demo.solid").map { ($0.x, $0.y) } ?? (0, 0) == (132, 232))
+        seat.pointerButton(0x110, pressed: false)
+        seat.movePointer(toX: 160, y: 260)
+        #expect(harness.window(appID: "seawall-demo.solid").map { ($0.x, $0.y) } ?? (0, 0) == (132, 232), "released: no longer moving")
+    }
 }
