@@ -29,7 +29,11 @@ final class WlSurface: ResourceObject {
         destroy: Resource.destroyRequest,
         attach: { _, resource, buffer, x, y in WlSurface.from(resource)?.attach(buffer, x: x, y: y) },
         damage: { _, resource, x, y, width, height in
-            WlSurface.from(resource)?.state.pending.surfaceDamage.add(Rect.wire(x, y, width, height))
+            guard let surface = WlSurface.from(resource) else { return }
+            // Damage may over-approximate: past 32 rectangles it becomes their bounding box, so a flood of
+            // damage requests costs O(1) each instead of growing a region without end.
+            surface.state.pending.surfaceDamage.add(Rect.wire(x, y, width, height))
+            surface.state.pending.surfaceDamage = surface.state.pending.surfaceDamage.simplified()
         },
         frame: { client, resource, id in
             guard let client, let surface = WlSurface.from(resource),
@@ -46,7 +50,9 @@ final class WlSurface: ResourceObject {
         set_buffer_transform: { _, resource, transform in WlSurface.from(resource)?.setBufferTransform(transform) },
         set_buffer_scale: { _, resource, scale in WlSurface.from(resource)?.setBufferScale(scale) },
         damage_buffer: { _, resource, x, y, width, height in
-            WlSurface.from(resource)?.state.pending.bufferDamage.add(Rect.wire(x, y, width, height))
+            guard let surface = WlSurface.from(resource) else { return }
+            surface.state.pending.bufferDamage.add(Rect.wire(x, y, width, height))
+            surface.state.pending.bufferDamage = surface.state.pending.bufferDamage.simplified()
         },
         offset: { _, resource, x, y in
             guard let surface = WlSurface.from(resource) else { return }

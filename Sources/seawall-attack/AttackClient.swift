@@ -1,0 +1,203 @@
+import CClientShims
+import CProtocolsClient
+import CShims
+import CWaylandClient
+import Glibc
+
+/// One connection to the compositor and the handful of things attacks are made of: raw fds turned into
+/// pools, buffers with any parameters, a mapped window, and the compositor's verdict.
+///
+/// Every memfd an attack makes is named "seawall-attack…" so tests can count what the server kept of it.
+final class AttackClient {
+    let display: OpaquePointer
+    private(set) var compositor: OpaquePointer?
+    private(set) var shm: OpaquePointer?
+    private(set) var wmBase: OpaquePointer?
+    private var registry: OpaquePointer?
+    private var configureSerial: UInt32?
+    fileprivate var framesDone = 0
+
+    struct Failure: Error { let message: String }
+
+    init() throws(Failure) {
+        sw_client_capture_log(1)
+        guard let display = wl_display_connect(nil) else {
+            throw Failure(message: "cannot connect (WAYLAND_SOCKET / WAYLAND_DISPLAY): \(String(cString: strerror(errno)))")
+        }
+        self.display = display
+        guard let registry = wl_display_get_registry(display) else { throw Failure(message: "get_registry failed") }
+        self.registry = registry
+        wl_registry_add_listener(registry, AttackListeners.registry, Unmanaged.passUnretained(self).toOpaque())
+        guard wl_display_roundtrip(display) >= 0, compositor != nil, shm != nil, wmBase != nil else {
+            throw Failure(message: "the compositor lacks wl_compositor, wl_shm or xdg_wm_base")
+        }
+        if let wmBase { xdg_wm_base_add_listener(wmBase, AttackListeners.wmBase, nil) }
+    }
+
+    fileprivate func announce(_ registry: OpaquePointer, _ name: UInt32, _ interface: String, _ version: UInt32) {
+        func bind(_ table: UnsafePointer<wl_interface>?, _ wanted: UInt32) -> OpaquePointer? {
+            wl_registry_bind(registry, name, table, min(version, wanted)).map(OpaquePointer.init)
+        }
+        switch interface {
+        case "wl_compositor": compositor = bind(sw_client_interface_wl_compositor(), 4)
+        case "wl_shm": shm = bind(sw_client_interface_wl_shm(), 1)
+        case "xdg_wm_base": wmBase = bind(sw_client_interface_xdg_wm_base(), 3)
+        default: break
+        }
+    }
+
+    // MARK: Building blocks
+
+    /// `wl_shm.create_pool(fd, size)`; the fd is duplicated by libwayland and stays the caller's.
+    func pool(fd: Int32, size: Int32) -> OpaquePointer? {
+        guard let shm else { return nil }
+        return wl_shm_create_pool(shm, fd, size)
+    }
+
+    func buffer(_ pool: OpaquePointer?, offset: Int32 = 0, width: Int32, height: Int32, stride: Int32? = nil,
+                format: UInt32 = WL_SHM_FORMAT_XRGB8888.rawValue) -> OpaquePointer? {
+        guard let pool else { return nil }
+        return wl_shm_pool_create_buffer(pool, offset, width, height, stride ?? width * 4, format)
+    }
+
+    /// A mapped-ready window: wl_surface + xdg_surface + xdg_toplevel, initial commit, first configure acked.
+    func window() -> (surface: OpaquePointer, xdgSurface: OpaquePointer)? {
+        guard let compositor, let wmBase, let surface = wl_compositor_create_surface(compositor),
+              let xdgSurface = xdg_wm_base_get_xdg_surface(wmBase, surface),
+              let toplevel = xdg_surface_get_toplevel(xdgSurface) else { return nil }
+        xdg_surface_add_listener(xdgSurface, AttackListeners.xdgSurface, Unmanaged.passUnretained(self).toOpaque())
+        xdg_toplevel_set_app_id(toplevel, "seawall-attack")
+        wl_surface_commit(surface)
+        while configureSerial == nil { if wl_display_dispatch(display) < 0 { return nil } }
+        return (surface, xdgSurface)
+    }
+
+    fileprivate func configured(_ xdgSurface: OpaquePointer, serial: UInt32) {
+        xdg_surface_ack_configure(xdgSurface, serial)
+        configureSerial = serial
+    }
+
+    /// attach + damage + frame + commit, then waits (up to 5 s) for the frame to be shown.
+    @discardableResult
+    func show(_ buffer: OpaquePointer?, on surface: OpaquePointer, waitForFrame: Bool = true) -> Bool {
+        wl_surface_attach(surface, buffer, 0, 0)
+        wl_surface_damage_buffer(surface, 0, 0, Int32.max, Int32.max)
+        let before = framesDone
+        if let callback = wl_surface_frame(surface) {
+            wl_callback_add_listener(callback, AttackListeners.frame, Unmanaged.passUnretained(self).toOpaque())
+        }
+        wl_surface_commit(surface)
+        guard waitForFrame else { return wl_display_flush(display) >= 0 }
+        let deadline = now() + 5
+        while framesDone == before && now() < deadline {
+            if wl_display_dispatch_timeout(display, 50) < 0 { return false }
+        }
+        return framesDone > before
+    }
+
+    /// A sealed memfd named for the attack suite (F_SEAL_SHRINK plus `extra`), `size` bytes.
+    func sealedMemfd(_ size: Int, extra: Int32 = 0) -> Int32 {
+        let fd = sw_memfd_create("seawall-attack", UInt32(SW_MFD_CLOEXEC | SW_MFD_ALLOW_SEALING))
+        guard fd >= 0, ftruncate(fd, off_t(size)) == 0, sw_add_seals(fd, Int32(SW_F_SEAL_SHRINK) | extra) == 0 else { return -1 }
+        return fd
+    }
+
+    func memfd(_ size: Int, allowSealing: Bool) -> Int32 {
+        let flags = UInt32(SW_MFD_CLOEXEC) | (allowSealing ? UInt32(SW_MFD_ALLOW_SEALING) : 0)
+        let fd = sw_memfd_create("seawall-attack-unsealed", flags)
+        guard fd >= 0, ftruncate(fd, off_t(size)) == 0 else { return -1 }
+        return fd
+    }
+
+    // MARK: The verdict
+
+    /// Round trips until the compositor has answered everything sent, then says what happened:
+    /// `result: ok`, `result: protocol-error <interface> <code> <message>` or `result: disconnected <why>`.
+    func verdict() -> String {
+        for _ in 0..<3 where wl_display_roundtrip(display) >= 0 {}
+        let error = wl_display_get_error(display)
+        if error == 0 { return "result: ok" }
+        guard error == EPROTO else { return "result: disconnected \(String(cString: strerror(error)))" }
+        var interface: UnsafePointer<wl_interface>?
+        var id: UInt32 = 0
+        let code = wl_display_get_protocol_error(display, &interface, &id)
+        let name = interface.map { String(cString: $0.pointee.name) } ?? "unknown"
+        var buffer = [CChar](repeating: 0, count: 1024)
+        let length = sw_client_last_log(&buffer, buffer.count)
+        var message = String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        // libwayland logs "<interface>@<id>: error <code>: <message>": keep the message.
+        let marker = "error \(code): "
+        if let start = message.indices.first(where: { message[$0...].hasPrefix(marker) }) {
+            message = String(message[message.index(start, offsetBy: marker.count)...])
+        }
+        while message.last == "\n" { message.removeLast() }
+        return "result: protocol-error \(name) \(code) \(message)"
+    }
+}
+
+/// Sends everything queued, waiting for the socket when it is full (libwayland-client gives up on a request
+/// that does not fit its 4 KiB buffer, so a burst must drain as it goes). False if the connection is gone.
+@discardableResult
+func drain(_ display: OpaquePointer, timeout: Double = 5) -> Bool {
+    let deadline = now() + timeout
+    while wl_display_flush(display) < 0 {
+        guard errno == EAGAIN, now() < deadline else { return false }
+        var entry = pollfd(fd: wl_display_get_fd(display), events: Int16(POLLOUT), revents: 0)
+        _ = poll(&entry, 1, 50)
+    }
+    return true
+}
+
+func now() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+/// `wl_display_dispatch` that gives up after `milliseconds` without events (poll on the display fd).
+func wl_display_dispatch_timeout(_ display: OpaquePointer, _ milliseconds: Int32) -> Int32 {
+    while wl_display_prepare_read(display) != 0 {
+        if wl_display_dispatch_pending(display) < 0 { return -1 }
+    }
+    if wl_display_flush(display) < 0 && errno != EAGAIN { wl_display_cancel_read(display); return -1 }
+    var entry = pollfd(fd: wl_display_get_fd(display), events: Int16(POLLIN), revents: 0)
+    if poll(&entry, 1, milliseconds) > 0 {
+        if wl_display_read_events(display) < 0 { return -1 }
+    } else {
+        wl_display_cancel_read(display)
+    }
+    return wl_display_dispatch_pending(display)
+}
+
+/// Listener tables, allocated once (libwayland keeps pointers to them).
+enum AttackListeners {
+    private static func table<T>(_ value: T) -> UnsafeMutablePointer<T> {
+        let pointer = UnsafeMutablePointer<T>.allocate(capacity: 1)
+        pointer.initialize(to: value)
+        return pointer
+    }
+
+    nonisolated(unsafe) static let registry = table(wl_registry_listener(
+        global: { data, registry, name, interface, version in
+            guard let data, let registry, let interface else { return }
+            Unmanaged<AttackClient>.fromOpaque(data).takeUnretainedValue()
+                .announce(registry, name, String(cString: interface), version)
+        },
+        global_remove: { _, _, _ in }))
+
+    nonisolated(unsafe) static let wmBase = table(xdg_wm_base_listener(
+        ping: { _, wmBase, serial in if let wmBase { xdg_wm_base_pong(wmBase, serial) } }))
+
+    nonisolated(unsafe) static let xdgSurface = table(xdg_surface_listener(
+        configure: { data, xdgSurface, serial in
+            guard let data, let xdgSurface else { return }
+            Unmanaged<AttackClient>.fromOpaque(data).takeUnretainedValue().configured(xdgSurface, serial: serial)
+        }))
+
+    nonisolated(unsafe) static let frame = table(wl_callback_listener(
+        done: { data, callback, _ in
+            if let callback { wl_callback_destroy(callback) }
+            guard let data else { return }
+            Unmanaged<AttackClient>.fromOpaque(data).takeUnretainedValue().framesDone += 1
+        }))
+}

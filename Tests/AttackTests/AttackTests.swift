@@ -1,0 +1,169 @@
+import Glibc
+import SeawallTestSupport
+import Testing
+import WaylandServer
+
+/// What an attack should end in.
+enum Expected: Sendable, CustomStringConvertible {
+    /// The attack is harmless: the attacker carries on (and whatever it drew is shown).
+    case ok
+    /// A protocol error on `interface` with `code`, and a message containing `words`.
+    case error(String, UInt32, String)
+    /// The connection is cut (by libwayland, for a client whose queue is full).
+    case disconnected
+    /// The attacker kills itself mid-request.
+    case killed
+    /// The attack cannot be made on this machine (e.g. no huge pages) or errors out cleanly.
+    case okOrError(String, UInt32, String)
+
+    var description: String {
+        switch self {
+        case .ok: return "ok"
+        case .error(let i, let c, let w): return "\(i) error \(c) (\(w))"
+        case .disconnected: return "disconnected"
+        case .killed: return "killed"
+        case .okOrError(let i, let c, let w): return "ok or \(i) error \(c) (\(w))"
+        }
+    }
+}
+
+struct Attack: Sendable, CustomStringConvertible {
+    let scenario: String
+    let expected: Expected
+    var policy: ShmPolicy = .require
+    var description: String { scenario }
+}
+
+let notSealed = "pool fd is not sealed with F_SEAL_SHRINK"
+
+let attacks: [Attack] = [
+    Attack(scenario: "memfd-without-sealing", expected: .error("wl_shm", 2, "\(notSealed) (it has F_SEAL_SEAL")),
+    Attack(scenario: "memfd-unsealed", expected: .error("wl_shm", 2, "\(notSealed) (it has no seals)")),
+    Attack(scenario: "shm-open", expected: .error("wl_shm", 2, notSealed)),
+    Attack(scenario: "tmpfile-dev-shm", expected: .error("wl_shm", 2, notSealed)),
+    Attack(scenario: "regular-file", expected: .error("wl_shm", 2, "\(notSealed): it cannot carry seals")),
+    Attack(scenario: "pipe", expected: .error("wl_shm", 2, "\(notSealed): it cannot carry seals")),
+    Attack(scenario: "socket", expected: .error("wl_shm", 2, "\(notSealed): it cannot carry seals")),
+    Attack(scenario: "eventfd", expected: .error("wl_shm", 2, "\(notSealed): it cannot carry seals")),
+    Attack(scenario: "dev-null", expected: .error("wl_shm", 2, "\(notSealed): it cannot carry seals")),
+    Attack(scenario: "directory", expected: .error("wl_shm", 2, "\(notSealed): it cannot carry seals")),
+    Attack(scenario: "write-only", expected: .error("wl_shm", 2, "cannot map the pool: mmap: Permission denied")),
+    Attack(scenario: "o-path", expected: .error("wl_shm", 2, "\(notSealed): it cannot carry seals (Bad file descriptor)")),
+    Attack(scenario: "hugetlb", expected: .okOrError("wl_shm", 2, "cannot map the pool")),
+    Attack(scenario: "pool-larger-than-file", expected: .error("wl_shm", 2, "pool size 8192 exceeds file size 4096")),
+    Attack(scenario: "resize-beyond-file", expected: .error("wl_shm_pool", 2, "pool size 1048576 exceeds file size 4096")),
+    Attack(scenario: "resize-smaller", expected: .error("wl_shm_pool", 1, "pools can only grow")),
+    Attack(scenario: "pool-size-zero", expected: .error("wl_shm", 1, "pool size 0 is not positive")),
+    Attack(scenario: "pool-size-negative", expected: .error("wl_shm", 1, "pool size -4096 is not positive")),
+    Attack(scenario: "pool-size-int32-max", expected: .error("wl_shm", 2, "pool size 2147483647 exceeds file size 4096")),
+    Attack(scenario: "grow-then-resize", expected: .ok),
+    Attack(scenario: "shrink-after-sealing", expected: .ok),
+    Attack(scenario: "negative-offset", expected: .error("wl_shm_pool", 1, "buffer offset -4 is negative")),
+    Attack(scenario: "offset-wraps-32-bits", expected: .error("wl_shm_pool", 1, "ends at byte 4294971392, past the pool's 65536 bytes")),
+    Attack(scenario: "stride-too-small", expected: .error("wl_shm_pool", 1, "stride 60 is less than width 16")),
+    Attack(scenario: "stride-unaligned", expected: .error("wl_shm_pool", 1, "stride 66 is not a multiple of 4")),
+    Attack(scenario: "zero-width", expected: .error("wl_shm_pool", 1, "buffer size 0x16 is not positive")),
+    Attack(scenario: "negative-height", expected: .error("wl_shm_pool", 1, "buffer size 16x-1 is not positive")),
+    Attack(scenario: "over-the-size-limit", expected: .error("wl_shm_pool", 1, "exceeds the limit of 16384 pixels")),
+    Attack(scenario: "unknown-format", expected: .error("wl_shm_pool", 0, "fourcc 'AB24') is not supported")),
+    Attack(scenario: "write-sealed", expected: .ok),
+    Attack(scenario: "future-write-sealed", expected: .ok),
+    Attack(scenario: "pool-destroyed-with-buffers", expected: .ok),
+    Attack(scenario: "buffer-destroyed-while-shown", expected: .ok),
+    Attack(scenario: "requests-on-destroyed-surface", expected: .error("xdg_surface", 4, "ack_configure with serial 1")),
+    Attack(scenario: "killed-between-attach-and-commit", expected: .killed),
+    Attack(scenario: "same-fd-twice", expected: .ok),
+    Attack(scenario: "copy-policy-truncate", expected: .error("wl_buffer", 2, "short read"), policy: .copy),
+    Attack(scenario: "thousands-of-pools", expected: .error("wl_display", 3, "too many pools")),
+    Attack(scenario: "region-flood", expected: .error("wl_display", 3, "wl_region has more than 1024 rectangles")),
+    Attack(scenario: "request-burst", expected: .ok),
+    Attack(scenario: "never-reads", expected: .disconnected),
+]
+
+/// The hostile-client suite: each attack on its own connection while a well-behaved client keeps its window
+/// up. Per attack: the expected verdict (interface, code, message), Seawall still serving new clients, the
+/// good client's next frame unchanged, and nothing of the attacker left in Seawall's fds and mappings.
+@Suite(.serialized)
+struct AttackTests {
+    static let attacker = Harness.binaryDirectory + "/seawall-attack"
+
+    /// Counts of this process's (the server's) fds and mappings: all, and those of attack memfds.
+    static func resources() -> (fds: Int, attackFDs: Int, attackMaps: Int) {
+        var fds = 0, attackFDs = 0
+        if let dir = opendir("/proc/self/fd") {
+            while let entry = readdir(dir) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                if name == "." || name == ".." { continue }
+                fds += 1
+                var target = [CChar](repeating: 0, count: 512)
+                if readlink("/proc/self/fd/\(name)", &target, 511) > 0,
+                   String(cString: target).contains("seawall-attack") { attackFDs += 1 }
+            }
+            closedir(dir)
+        }
+        var attackMaps = 0
+        if let file = fopen("/proc/self/maps", "r") {
+            var line = [CChar](repeating: 0, count: 4096)
+            while fgets(&line, 4096, file) != nil {
+                if String(cString: line).contains("seawall-attack") { attackMaps += 1 }
+            }
+            fclose(file)
+        }
+        return (fds, attackFDs, attackMaps)
+    }
+
+    /// Whether this run may compare the total fd count (tools/test runs this suite alone, so nothing else
+    /// in the process opens files meanwhile).
+    static var exactFDs: Bool { getenv("SEAWALL_ATTACK_EXACT_FDS").map { String(cString: $0) == "1" } ?? false }
+
+    @Test(arguments: attacks)
+    func attack(_ attack: Attack) throws {
+        let harness = try Harness { $0.shmPolicy = attack.policy }
+        let good = try harness.demo(["solid", "--size", "200x150", "--frames", "2", "--hold"])
+        try harness.run { good.stdout.contains("2 frames shown") }
+        let baseline = Self.resources()
+
+        let attacker = try harness.spawn(Self.attacker, [attack.scenario])
+        try harness.run(seconds: 60) { !attacker.isRunning }
+        let verdict = attacker.stdout.split(separator: "\n").last { $0.hasPrefix("result: ") }.map(String.init) ?? ""
+        let transcript = Comment(rawValue: attacker.transcript)
+
+        // (a) the verdict
+        switch attack.expected {
+        case .ok:
+            #expect(verdict == "result: ok", transcript)
+            #expect(!attacker.stdout.contains("not shown"), transcript)
+        case .error(let interface, let code, let words):
+            #expect(verdict.hasPrefix("result: protocol-error \(interface) \(code) "), transcript)
+            #expect(verdict.contains(words), transcript)
+        case .okOrError(let interface, let code, let words):
+            #expect(verdict == "result: ok" || (verdict.hasPrefix("result: protocol-error \(interface) \(code) ")
+                                               && verdict.contains(words)) || attacker.stdout.contains("skipped"), transcript)
+        case .disconnected:
+            #expect(verdict.hasPrefix("result: disconnected"), transcript)
+        case .killed:
+            #expect(attacker.exitSignal == SIGKILL, transcript)
+        }
+        if case .killed = attack.expected {} else { #expect(attacker.exitStatus == 0, transcript) }
+
+        // (b) Seawall still serves new clients
+        let newcomer = try harness.demo(["checkerboard", "--size", "64x64", "--frames", "2"])
+        try harness.run { !newcomer.isRunning }
+        #expect(newcomer.exitStatus == 0, Comment(rawValue: newcomer.transcript))
+
+        // (c) the good client's window is as it was (the newcomer has gone again)
+        harness.repaint()
+        expectGolden(harness.capture(), "attack-good-client")
+
+        // (d) nothing of the attacker is left in Seawall
+        var after = Self.resources()
+        let deadline = monotonicSeconds() + 5
+        while (after.attackFDs, after.attackMaps) != (baseline.attackFDs, baseline.attackMaps) && monotonicSeconds() < deadline {
+            harness.server.display.dispatch(timeoutMilliseconds: 10)
+            after = Self.resources()
+        }
+        #expect(after.attackFDs == baseline.attackFDs, "attack memfds still open: \(after.attackFDs) vs \(baseline.attackFDs)")
+        #expect(after.attackMaps == baseline.attackMaps, "attack memfds still mapped: \(after.attackMaps) vs \(baseline.attackMaps)")
+        if Self.exactFDs { #expect(after.fds == baseline.fds, "open fds: \(after.fds) after, \(baseline.fds) before") }
+    }
+}
