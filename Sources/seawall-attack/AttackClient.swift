@@ -117,20 +117,22 @@ final class AttackClient {
         for _ in 0..<3 where wl_display_roundtrip(display) >= 0 {}
         let error = wl_display_get_error(display)
         if error == 0 { return "result: ok" }
-        guard error == EPROTO else { return "result: disconnected \(String(cString: strerror(error)))" }
+        guard error == EPROTO else {
+            // libwayland-client reports wl_display's invalid_object / invalid_method as EINVAL and no_memory
+            // as ENOMEM, not EPROTO; the compositor's words are still in its log.
+            let logged = lastLog()
+            return "result: disconnected \(String(cString: strerror(error)))" + (logged.isEmpty ? "" : ": \(logged)")
+        }
         var interface: UnsafePointer<wl_interface>?
         var id: UInt32 = 0
         let code = wl_display_get_protocol_error(display, &interface, &id)
         let name = interface.map { String(cString: $0.pointee.name) } ?? "unknown"
-        var buffer = [CChar](repeating: 0, count: 1024)
-        let length = sw_client_last_log(&buffer, buffer.count)
-        var message = String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        var message = lastLog()
         // libwayland logs "<interface>@<id>: error <code>: <message>": keep the message.
         let marker = "error \(code): "
         if let start = message.indices.first(where: { message[$0...].hasPrefix(marker) }) {
             message = String(message[message.index(start, offsetBy: marker.count)...])
         }
-        while message.last == "\n" { message.removeLast() }
         return "result: protocol-error \(name) \(code) \(message)"
     }
 }
@@ -146,6 +148,15 @@ func drain(_ display: OpaquePointer, timeout: Double = 5) -> Bool {
         _ = poll(&entry, 1, 50)
     }
     return true
+}
+
+/// What libwayland-client last logged (the compositor's error message), without the trailing newline.
+func lastLog() -> String {
+    var buffer = [CChar](repeating: 0, count: 1024)
+    let length = sw_client_last_log(&buffer, buffer.count)
+    var message = String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    while message.last == "\n" { message.removeLast() }
+    return message
 }
 
 func now() -> Double {

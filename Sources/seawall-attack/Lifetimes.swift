@@ -1,3 +1,4 @@
+import CClientShims
 import CProtocolsClient
 import CShims
 import CWaylandClient
@@ -21,6 +22,19 @@ let lifetimeScenarios: [Scenario] = [
         client.show(buffer, on: window.surface)
         wl_buffer_destroy(buffer)
         wl_surface_damage_buffer(window.surface, 0, 0, 16, 16)
+        wl_surface_commit(window.surface)
+    },
+    Scenario(name: "attach-destroyed-buffer", summary: "destroy a buffer, then attach its id anyway") { client in
+        let fd = client.sealedMemfd(4096)
+        defer { close(fd) }
+        guard let window = client.window(), let pool = client.pool(fd: fd, size: 4096),
+              let buffer = client.buffer(pool, width: 16, height: 16) else { return }
+        wl_buffer_destroy(buffer)
+        wl_display_roundtrip(client.display)   // the server has destroyed it and freed its id
+        // A wl_buffer proxy the server never heard of: it takes the freed id, as a stale handle would.
+        guard let stale = wl_proxy_create(window.surface, sw_client_interface_named("wl_buffer")) else { return }
+        note("attaching wl_buffer@\(wl_proxy_get_id(stale)), destroyed")
+        wl_surface_attach(window.surface, stale, 0, 0)
         wl_surface_commit(window.surface)
     },
     Scenario(name: "requests-on-destroyed-surface", summary: "destroy the wl_surface under a live xdg_surface, keep using the xdg_surface") { client in

@@ -11,6 +11,8 @@ enum Expected: Sendable, CustomStringConvertible {
     case error(String, UInt32, String)
     /// The connection is cut (by libwayland, for a client whose queue is full).
     case disconnected
+    /// wl_display's own errors (invalid object), which libwayland-client reports as a broken connection.
+    case disconnectedSaying(String)
     /// The attacker kills itself mid-request.
     case killed
     /// The attack cannot be made on this machine (e.g. no huge pages) or errors out cleanly.
@@ -21,6 +23,7 @@ enum Expected: Sendable, CustomStringConvertible {
         case .ok: return "ok"
         case .error(let i, let c, let w): return "\(i) error \(c) (\(w))"
         case .disconnected: return "disconnected"
+        case .disconnectedSaying(let words): return "disconnected (\(words))"
         case .killed: return "killed"
         case .okOrError(let i, let c, let w): return "ok or \(i) error \(c) (\(w))"
         }
@@ -70,6 +73,7 @@ let attacks: [Attack] = [
     Attack(scenario: "future-write-sealed", expected: .ok),
     Attack(scenario: "pool-destroyed-with-buffers", expected: .ok),
     Attack(scenario: "buffer-destroyed-while-shown", expected: .ok),
+    Attack(scenario: "attach-destroyed-buffer", expected: .disconnectedSaying("invalid arguments for wl_surface@3.attach")),
     Attack(scenario: "requests-on-destroyed-surface", expected: .error("xdg_surface", 4, "ack_configure with serial 1")),
     Attack(scenario: "killed-between-attach-and-commit", expected: .killed),
     Attack(scenario: "same-fd-twice", expected: .ok),
@@ -141,6 +145,8 @@ struct AttackTests {
                                                && verdict.contains(words)) || attacker.stdout.contains("skipped"), transcript)
         case .disconnected:
             #expect(verdict.hasPrefix("result: disconnected"), transcript)
+        case .disconnectedSaying(let words):
+            #expect(verdict.hasPrefix("result: disconnected") && verdict.contains(words), transcript)
         case .killed:
             #expect(attacker.exitSignal == SIGKILL, transcript)
         }
