@@ -156,6 +156,7 @@ struct AttackTests {
         let newcomer = try harness.demo(["checkerboard", "--size", "64x64", "--frames", "2"])
         try harness.run { !newcomer.isRunning }
         #expect(newcomer.exitStatus == 0, Comment(rawValue: newcomer.transcript))
+        try harness.run { harness.window(appID: "seawall-demo.checkerboard") == nil }   // its disconnect is served
 
         // (c) the good client's window is as it was (the newcomer has gone again)
         harness.repaint()
