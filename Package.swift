@@ -76,9 +76,9 @@ let package = Package(
 
         // WLCS (Debian package wlcs): its headers, the exported C entry point, and the Swift side.
         .systemLibrary(name: "CWLCS", pkgConfig: "wlcs", providers: [.apt(["wlcs"])]),
-        .target(name: "CWLCSEntry", dependencies: ["CWLCS"]),
+        .target(name: "CWLCSEntry", dependencies: ["CWLCS", "CWaylandClient"]),
         .target(name: "SeawallWLCS", dependencies: [
-            "WaylandServer", "Compositor", "Scanout", "CWLCS", "CWaylandClient", "CServerShims",
+            "WaylandServer", "Compositor", "Scanout", "CWLCSEntry",
             .product(name: "Logging", package: "swift-log"),
         ]),
 

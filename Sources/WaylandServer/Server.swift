@@ -63,6 +63,9 @@ public struct Configuration: Sendable {
     public var shmPolicy: ShmPolicy = .require
     /// The xdg_wm_base version advertised (1…5). 3 by default: see XdgWmBase.
     public var xdgWmBaseVersion: Int32 = 3
+    /// Accept a buffer attached before the first configure was acked instead of posting
+    /// xdg_surface.error.unconfigured_buffer. Off by default; WLCS 1.5's helpers need it (they attach first).
+    public var allowBufferBeforeFirstConfigure = false
     /// Seconds between stats log lines (0: none).
     public var statsInterval: Int = 5
     public init() {}

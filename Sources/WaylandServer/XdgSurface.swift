@@ -159,7 +159,7 @@ final class XdgSurface: ResourceObject, SurfaceRoleHandler {
             post(XDG_SURFACE_ERROR_NOT_CONSTRUCTED, "commit on an xdg_surface with no role object (get_toplevel first)")
             return false
         }
-        if surface.state.pending.buffer.isAttach && !configured {
+        if surface.state.pending.buffer.isAttach && !configured && !server.configuration.allowBufferBeforeFirstConfigure {
             post(XDG_SURFACE_ERROR_UNCONFIGURED_BUFFER, "buffer attached before the first configure was acked")
             return false
         }

@@ -1,1 +1,0 @@
-// placeholder: the WLCS integration is being written
