@@ -21,7 +21,8 @@ final class WLCSServer {
     init?() {
         var configuration = Configuration()
         configuration.listen = false
-        configuration.refresh = .onCommit
+        // A 60 Hz virtual vblank: frame callbacks then carry increasing timestamps, as WLCS checks.
+        configuration.refresh = .interval(hz: 60)
         configuration.shmPolicy = .copy
         configuration.statsInterval = 0
         configuration.xdgWmBaseVersion = 5

@@ -355,8 +355,23 @@ public final class Server {
 
     /// A commit took effect on these surfaces (a surface and the synchronized subsurfaces it carried).
     func treeCommitted(_ effects: [(surface: Surface, effect: Surface.CommitEffect)]) {
-        for (surface, effect) in effects { scene.apply(effect, to: surface) }
+        for (surface, effect) in effects {
+            scene.apply(effect, to: surface)
+            updateOutputPresence(surface)
+        }
         if !effects.isEmpty { scheduleRepaintSoon() }
+    }
+
+    /// wl_surface.enter / leave: a surface is on the (one) output while it is drawn — it has a buffer and
+    /// its tree's window is mapped.
+    func updateOutputPresence(_ surface: Surface) {
+        guard let wl = surfaces[ObjectIdentifier(surface)] else { return }
+        let drawn = surface.hasBuffer && (scene.view(for: surface.root)?.mapped ?? false)
+        guard drawn != wl.onOutput else { return }
+        wl.onOutput = drawn
+        for output in outputs where wl_resource_get_client(output.resource) == wl.client {
+            if drawn { wl_surface_send_enter(wl.resource, output.resource) } else { wl_surface_send_leave(wl.resource, output.resource) }
+        }
     }
 
     /// A subsurface left the tree rooted at `root`.

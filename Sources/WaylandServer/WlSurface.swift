@@ -20,6 +20,8 @@ final class WlSurface: ResourceObject {
     let client: OpaquePointer
     let state: Surface
     weak var roleHandler: SurfaceRoleHandler?
+    /// Whether wl_surface.enter has been sent for the output (and no leave since).
+    var onOutput = false
     /// Under the copy policy, the pixels this surface shows (see SurfaceCopy).
     private var copy: SurfaceCopy?
     /// Whether a role object (of any kind) was ever given to this surface: a surface gets one role for life.
