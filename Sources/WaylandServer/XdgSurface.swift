@@ -172,6 +172,12 @@ final class XdgSurface: ResourceObject, SurfaceRoleHandler {
     func didCommit(_ surface: WlSurface, effect: Surface.CommitEffect) {
         guard let role else { return }
         if effect.hasBuffer { role.committed() }
+        if effect.hasBuffer && !initialConfigureSent && !configured {
+            // Only reachable with allowBufferBeforeFirstConfigure: the buffer-first commit still gets its
+            // initial configure (strict mode refused that commit in willCommit).
+            initialConfigureSent = true
+            role.sendConfigure()
+        }
         if !effect.hasBuffer {
             // Unmapped (or never mapped): the next commit without a buffer gets a fresh initial configure.
             if configured {
