@@ -64,7 +64,8 @@ public struct Configuration: Sendable {
     /// The xdg_wm_base version advertised (1…5). 3 by default: see XdgWmBase.
     public var xdgWmBaseVersion: Int32 = 3
     /// Accept a buffer attached before the first configure was acked instead of posting
-    /// xdg_surface.error.unconfigured_buffer. Off by default; WLCS 1.5's helpers need it (they attach first).
+    /// xdg_surface.error.unconfigured_buffer, and send the first configure as soon as an xdg role exists.
+    /// Off by default; WLCS 1.5's helpers need it (they attach before any commit).
     public var allowBufferBeforeFirstConfigure = false
     /// Seconds between stats log lines (0: none).
     public var statsInterval: Int = 5
@@ -392,6 +393,20 @@ public final class Server {
     private(set) var outputs: [WlOutput] = []
     func outputBound(_ output: WlOutput) { outputs.append(output) }
     func outputReleased(_ output: WlOutput) { outputs.removeAll { $0 === output } }
+
+    /// The toplevel shown as active (xdg_toplevel state activated): the one mapped most recently.
+    var activeToplevel: XdgToplevel?
+
+    /// Makes `toplevel` the active window: the previous one is told it is no longer activated.
+    func activate(_ toplevel: XdgToplevel) {
+        if let previous = activeToplevel, previous !== toplevel {
+            previous.activated = false
+            previous.sendConfigure()
+        }
+        activeToplevel = toplevel
+        toplevel.activated = true
+        toplevel.sendConfigure()
+    }
 
     func toplevelCreated(_ toplevel: XdgToplevel) { toplevelObjects.append(toplevel) }
     func toplevelDestroyed(_ toplevel: XdgToplevel) { toplevelObjects.removeAll { $0 === toplevel } }

@@ -99,6 +99,7 @@ final class XdgSurface: ResourceObject, SurfaceRoleHandler {
         constructed = true
         role = XdgToplevel.create(server: server, xdgSurface: self, client: client,
                                   version: wl_resource_get_version(resource), id: id, surface: surface)
+        configureEagerlyIfAsked()
         server.scene.addView(for: surface.state)
     }
 
@@ -122,6 +123,15 @@ final class XdgSurface: ResourceObject, SurfaceRoleHandler {
         role = XdgPopup.create(server: server, xdgSurface: self, parent: parent, parentSurface: parentSurface,
                                client: client, version: wl_resource_get_version(resource), id: id, surface: surface,
                                positioner: positioner)
+        configureEagerlyIfAsked()
+    }
+
+    /// With allowBufferBeforeFirstConfigure (WLCS), the first configure goes out as soon as the role exists,
+    /// as WLCS's helpers (which attach before any commit) expect.
+    private func configureEagerlyIfAsked() {
+        guard server.configuration.allowBufferBeforeFirstConfigure, let role, !initialConfigureSent else { return }
+        initialConfigureSent = true
+        role.sendConfigure()
     }
 
     /// Where the window's content starts inside the surface (set_window_geometry), (0, 0) if unset.

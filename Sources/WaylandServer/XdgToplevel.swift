@@ -14,6 +14,8 @@ final class XdgToplevel: ResourceObject, XdgRoleObject {
     private(set) var title: String?
     private(set) var appID: String?
     private(set) var maximized = false
+    /// The window has the (conceptual) keyboard focus: the most recently mapped toplevel.
+    var activated = false
     private(set) var fullscreen = false
     /// Where the window was before it was maximized or made fullscreen.
     private var restorePosition: (x: Int64, y: Int64)?
@@ -95,6 +97,7 @@ final class XdgToplevel: ResourceObject, XdgRoleObject {
     /// (its window geometry's corner); one that left those states goes back.
     func committed() {
         guard let surface else { return }
+        if !activated { server.activate(self) }
         let origin = xdgSurface?.geometryOrigin ?? (x: 0, y: 0)
         guard let view = server.scene.view(for: surface.state) else { return }
         if maximized || fullscreen {
@@ -118,6 +121,7 @@ final class XdgToplevel: ResourceObject, XdgRoleObject {
             }
         }
         if maximized { add(XDG_TOPLEVEL_STATE_MAXIMIZED) }
+        if activated { add(XDG_TOPLEVEL_STATE_ACTIVATED) }
         if fullscreen { add(XDG_TOPLEVEL_STATE_FULLSCREEN) }
         let filled = maximized || fullscreen
         xdg_toplevel_send_configure(resource, filled ? Int32(clamping: server.configuration.width) : 0,
@@ -138,6 +142,7 @@ final class XdgToplevel: ResourceObject, XdgRoleObject {
     }
 
     func resourceDestroyed() {
+        if server.activeToplevel === self { server.activeToplevel = nil }
         xdgSurface?.roleDestroyed()
         server.toplevelDestroyed(self)
     }
