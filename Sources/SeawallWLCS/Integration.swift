@@ -73,7 +73,7 @@ final class WLCSServer {
     func position(client: OpaquePointer?, surface: OpaquePointer?, x: Int32, y: Int32) {
         guard let client, let surface, let serverClient = clients[sw_wlcs_client_fd(client)],
               let state = server.surface(client: serverClient, id: sw_wlcs_surface_id(surface)) else { return }
-        server.place(state.root, x: Int64(x), y: Int64(y))
+        server.placeWindow(state, x: Int64(x), y: Int64(y))
         server.repaint()
     }
 

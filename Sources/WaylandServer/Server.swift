@@ -469,6 +469,14 @@ public final class Server {
     /// Serves a client on a connected socket and returns its wl_client (conformance harnesses keep it).
     public func createClient(fd: Int32) -> OpaquePointer? { display.addClient(fd: fd) }
 
+    /// Places a window so that its window geometry (xdg_surface.set_window_geometry; the whole surface if
+    /// unset) starts at output coordinates (x, y).
+    public func placeWindow(_ surface: Surface, x: Int64, y: Int64) {
+        let root = surface.root
+        let origin = (surfaces[ObjectIdentifier(root)]?.roleHandler as? XdgSurface)?.geometryOrigin ?? (x: 0, y: 0)
+        place(root, x: x - origin.x, y: y - origin.y)
+    }
+
     /// Places a surface at output coordinates (x, y); it is damaged at its old and new place.
     public func place(_ surface: Surface, x: Int64, y: Int64) {
         scene.place(surface, x: x, y: y)
