@@ -36,11 +36,13 @@ static void pointer_button_up(WlcsPointer *p, int button) { seawall_wlcs_pointer
 static void pointer_button_down(WlcsPointer *p, int button) { seawall_wlcs_pointer_button(((struct sw_pointer *)p)->owner, button, 1); }
 static void pointer_destroy(WlcsPointer *p) { free(p); }
 
+/* Although touch.h types them wl_fixed_t, WLCS 1.5 passes touch coordinates as whole pixels (measured: a
+ * touch at x = 64 arrives as 64, not 64 << 8), unlike the pointer's. */
 static void touch_down(WlcsTouch *t, wl_fixed_t x, wl_fixed_t y) {
-    seawall_wlcs_touch(((struct sw_touch *)t)->owner, 0, wl_fixed_to_double(x), wl_fixed_to_double(y));
+    seawall_wlcs_touch(((struct sw_touch *)t)->owner, 0, (double)x, (double)y);
 }
 static void touch_move(WlcsTouch *t, wl_fixed_t x, wl_fixed_t y) {
-    seawall_wlcs_touch(((struct sw_touch *)t)->owner, 1, wl_fixed_to_double(x), wl_fixed_to_double(y));
+    seawall_wlcs_touch(((struct sw_touch *)t)->owner, 1, (double)x, (double)y);
 }
 static void touch_up(WlcsTouch *t) { seawall_wlcs_touch(((struct sw_touch *)t)->owner, 2, 0, 0); }
 static void touch_destroy(WlcsTouch *t) { free(t); }
