@@ -108,6 +108,10 @@ let package = Package(
             "SeawallTestSupport", "WaylandServer", "Compositor", "Scanout", "SealedMemory", "CShims",
         ]),
         .testTarget(name: "FuzzTests", dependencies: ["SeawallTestSupport"]),
+        // The DRM backend against a simulated card (no device needed); tools/test-drm runs it on real drivers.
+        .testTarget(name: "DRMTests", dependencies: [
+            "DRMScanout", "SeawallTestSupport", "WaylandServer", "Compositor", "Render", "Scanout",
+        ]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Scanout", "Compositor"]),
         // Goldens live in Tests/GoldenTests/Golden and are found through #filePath (re-recording writes there).
         .testTarget(name: "GoldenTests", dependencies: [

@@ -15,6 +15,9 @@ public struct DemoOptions: Sendable {
     /// Grow to this size after `growAfter` frames were shown.
     public var growTo: (width: Int, height: Int)?
     public var growAfter: Int = 0
+    /// Before growing, print a line and wait for a line on stdin (or its end): a harness can capture the
+    /// screen at the old size first.
+    public var pauseBeforeGrow = false
     public var memfd: MemfdKind = .sealed
     public var color: UInt32?
     public var title: String?
@@ -159,6 +162,7 @@ public final class DemoClient {
             return
         }
         if let size = options.growTo, framesShown == options.growAfter {
+            if options.pauseBeforeGrow { waitForGoAhead(size) }
             do {
                 try grow(to: size)
             } catch {
@@ -244,6 +248,18 @@ public final class DemoClient {
         }
         slot.busy = true
         wl_surface_commit(surface)
+    }
+
+    /// Says the client is about to grow and blocks until stdin gives a line or ends (`read`). The last
+    /// frame at the old size stays on screen meanwhile.
+    private func waitForGoAhead(_ size: (width: Int, height: Int)) {
+        print("seawall-demo: paused before growing to \(size.width)x\(size.height); send a line on stdin to go on")
+        fflush(nil)
+        var byte: UInt8 = 0
+        while true {
+            let n = read(STDIN_FILENO, &byte, 1)
+            if n == 0 || (n < 0 && errno != EINTR) || (n == 1 && byte == UInt8(ascii: "\n")) { return }
+        }
     }
 
     /// Turns a failed dispatch into words: the compositor's own message for a protocol error.

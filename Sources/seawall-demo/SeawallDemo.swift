@@ -40,6 +40,9 @@ struct SeawallDemo: ParsableCommand {
     @Option(name: .customLong("grow-after"), help: ArgumentHelp("... after N frames were shown.", valueName: "N"))
     var growAfter: Int = 1
 
+    @Flag(name: .customLong("pause-before-grow"), help: "With --grow-to: before growing, print a line and wait for a line on stdin (a harness captures the old size first).")
+    var pauseBeforeGrow = false
+
     @Flag(name: .long, help: "Same as --memfd unsealable: Seawall (by default) refuses the pool; the client prints why and exits 3.")
     var unsealed = false
 
@@ -71,6 +74,7 @@ struct SeawallDemo: ParsableCommand {
         guard frames >= 0 else { throw ValidationError("--frames must be 0 or more") }
         guard growAfter >= 1 else { throw ValidationError("--grow-after must be 1 or more") }
         if hold && frames == 0 { throw ValidationError("--hold needs --frames N") }
+        if pauseBeforeGrow && growTo == nil { throw ValidationError("--pause-before-grow needs --grow-to WxH") }
         if let growTo, growTo.width < size.width || growTo.height < size.height {
             throw ValidationError("--grow-to \(growTo.width)x\(growTo.height) must be at least --size \(size.width)x\(size.height): pools only grow")
         }
@@ -84,6 +88,7 @@ struct SeawallDemo: ParsableCommand {
         options.hold = hold
         options.growTo = growTo.map { ($0.width, $0.height) }
         options.growAfter = growAfter
+        options.pauseBeforeGrow = pauseBeforeGrow
         options.memfd = unsealed ? .unsealable : memfd
         options.color = color?.value
         options.title = title

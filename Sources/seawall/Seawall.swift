@@ -7,6 +7,7 @@
 import ArgumentParser
 import CShims
 import Compositor
+import DRMScanout
 import Glibc
 import Logging
 import Scanout
@@ -24,9 +25,14 @@ struct SeawallCommand: ParsableCommand {
             (new ones cascade from the top-left corner) and writes frames to --output-dir. \
             On SIGINT or SIGTERM it writes DIR/last.ppm and DIR/last.png and exits 0.
 
+            With --backend drm, frames go to a display instead: Seawall becomes the card's DRM master, shows \
+            the frames in two dumb buffers at the connector's mode (--size is not used), repaints when the \
+            previous page flip completed, and on SIGINT or SIGTERM gives the display back as it found it.
+
             Example:
               seawall --size 800x600 --output-dir /tmp/frames --dump-every 60 &
               WAYLAND_DISPLAY=wayland-1 seawall-demo gradient --frames 120
+              seawall --backend drm --device /dev/dri/card0 --mode 1280x720@60
             """)
 
     @Option(name: .long, help: ArgumentHelp("Socket name in $XDG_RUNTIME_DIR (default: the first free wayland-N).", valueName: "NAME"))
@@ -38,8 +44,17 @@ struct SeawallCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Virtual refresh rate in Hz; 0 repaints as soon as a client commits.", valueName: "HZ"))
     var refresh: Int = 60
 
-    @Option(name: .long, help: ArgumentHelp("Where frames go: ppm (files in --output-dir) or null (nowhere).", valueName: "NAME"))
+    @Option(name: .long, help: ArgumentHelp("Where frames go: ppm (files in --output-dir), drm (a display) or null (nowhere).", valueName: "NAME"))
     var backend: Backend = .ppm
+
+    @Option(name: .long, help: ArgumentHelp("With --backend drm: the DRM card (default: the first /dev/dri/card*).", valueName: "PATH"))
+    var device: String?
+
+    @Option(name: .long, help: ArgumentHelp("With --backend drm: the connector to drive, e.g. Virtual-1 or HDMI-A-1 (default: the first connected one).", valueName: "NAME"))
+    var connector: String?
+
+    @Option(name: .long, help: ArgumentHelp("With --backend drm: the display mode (default: the connector's preferred one).", valueName: "WxH[@HZ]"))
+    var mode: ModeRequest?
 
     @Option(name: .customLong("output-dir"), help: ArgumentHelp("Directory for frames, last.ppm and last.png (created if missing).", valueName: "DIR"))
     var outputDirectory: String = "seawall-output"
@@ -75,6 +90,9 @@ struct SeawallCommand: ParsableCommand {
         guard maxPools >= 1, maxPoolMiB >= 1, maxBufferSize >= 1, maxSurfaces >= 1 else {
             throw ValidationError("--max-pools, --max-pool-mib, --max-buffer-size and --max-surfaces must be at least 1")
         }
+        if backend != .drm && (device != nil || connector != nil || mode != nil) {
+            throw ValidationError("--device, --connector and --mode go with --backend drm")
+        }
         if let socket, socket.isEmpty || socket.contains("/") {
             throw ValidationError("--socket takes a name inside $XDG_RUNTIME_DIR, like wayland-5, not a path")
         }
@@ -103,22 +121,31 @@ struct SeawallCommand: ParsableCommand {
         }
         let log = Logger(label: "seawall")
 
-        // 2. Where finished frames go. The DRM backend will be another ScanoutTarget.
+        // 2. Where finished frames go: files, nowhere, or a display. The DRM backend takes the display now
+        //    (DRM master, connector, mode, CRTC, two dumb buffers) so that a problem is reported before any
+        //    client connects; the output then has the mode's size, and the display's page flips pace it.
         let scanout: ScanoutTarget
+        var display: DRMScanout?
+        var outputSize = size
         do {
             switch backend {
             case .ppm: scanout = try FileScanout(outputDirectory: outputDirectory, dumpEvery: dumpEvery)
             case .null: scanout = NullScanout()
+            case .drm:
+                let drm = try DRMScanout(devicePath: device, connector: connector, mode: mode)
+                outputSize = PixelSize(width: drm.width, height: drm.height)
+                display = drm
+                scanout = drm
             }
         } catch {
-            fail("cannot use --output-dir \(outputDirectory): \(error)")
+            fail(backend == .drm ? error.description : "cannot use --output-dir \(outputDirectory): \(error)")
         }
 
         // 3. The compositor: display + socket, globals, scene, renderer, frame clock.
         var configuration = Configuration()
-        configuration.width = size.width
-        configuration.height = size.height
-        configuration.refresh = refresh == 0 ? .onCommit : .interval(hz: refresh)
+        configuration.width = outputSize.width
+        configuration.height = outputSize.height
+        configuration.refresh = display != nil ? .display : refresh == 0 ? .onCommit : .interval(hz: refresh)
         configuration.socket = socket
         configuration.shmPolicy = shmPolicy
         configuration.limits.maxPoolsPerClient = maxPools
@@ -136,7 +163,11 @@ struct SeawallCommand: ParsableCommand {
         let socketName = server.socketName ?? "?"
         let runtimeDirectory = (try? Display.runtimeDirectory()) ?? "$XDG_RUNTIME_DIR"
         print("seawall: listening on \(socketName) in \(runtimeDirectory) — run clients with WAYLAND_DISPLAY=\(socketName)")
-        print("seawall: \(size.width)x\(size.height), \(refresh == 0 ? "repaint on commit" : "\(refresh) Hz"), frames to \(backend == .ppm ? outputDirectory : "nowhere")")
+        if let display {
+            print("seawall: \(outputSize), paced by page flips, frames to \(display.description)")
+        } else {
+            print("seawall: \(size.width)x\(size.height), \(refresh == 0 ? "repaint on commit" : "\(refresh) Hz"), frames to \(backend == .ppm ? outputDirectory : "nowhere")")
+        }
         fflush(nil)   // all C streams; stdout is a pipe when a script starts us
 
         // 5. SIGINT and SIGTERM arrive through a signalfd in the event loop: no signal handler is installed
@@ -147,13 +178,22 @@ struct SeawallCommand: ParsableCommand {
 
         // 6. Run until told to stop.
         server.run { stopping }
-        if let error = server.scanoutError { fail("stopped: scanout failed: \(error)") }
+        if let error = server.scanoutError {
+            try? display?.restore()   // leave the console as we found it, even after a failed flip
+            fail("stopped: scanout failed: \(error)")
+        }
 
-        // 7. The last frame, for people.
+        // 7. The last frame, for people (files), or the display given back as it was (DRM: the saved CRTC is
+        //    restored, then the framebuffers and dumb buffers are released).
         do {
             for path in try server.finish() { print("seawall: wrote \(path)") }
         } catch {
-            fail("could not write the last frame: \(error)")
+            fail(display != nil ? "\(error)" : "could not write the last frame: \(error)")
+        }
+        if let display {
+            print("seawall: \(display.summary)")
+            print("seawall: restored \(display.choice.connector.name) on CRTC \(display.savedCrtc.crtcID) to \(display.savedCrtc.mode?.description ?? "off")")
+            fflush(nil)
         }
         log.info("stopped after \(server.frameCount) frames")
     }
@@ -177,7 +217,11 @@ let RLIMIT_NOFILE_VALUE = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
 extension ShmPolicy: ExpressibleByArgument {}
 
 enum Backend: String, ExpressibleByArgument, CaseIterable {
-    case ppm, null
+    case ppm, null, drm
+}
+
+extension ModeRequest: ExpressibleByArgument {
+    public init?(argument: String) { self.init(parsing: argument) }
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -1,1 +1,0 @@
-// placeholder: the DRM backend is being written
