@@ -69,3 +69,28 @@ const struct wl_interface *sw_client_interface_named(const char *name) {
 
 #include <sys/eventfd.h>
 int sw_client_eventfd(unsigned int initval) { return eventfd(initval, EFD_CLOEXEC); }
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+int sw_client_termination_signalfd(void) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    int error = pthread_sigmask(SIG_BLOCK, &set, NULL);
+    if (error != 0) { errno = error; return -1; }
+    return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+int sw_client_read_signal(int fd) {
+    struct signalfd_siginfo info;
+    ssize_t n;
+    do { n = read(fd, &info, sizeof info); } while (n < 0 && errno == EINTR);
+    if (n < 0) return errno == EAGAIN ? 0 : -1;
+    if ((size_t)n != sizeof info) { errno = EIO; return -1; }
+    return (int)info.ssi_signo;
+}

@@ -41,12 +41,27 @@ public struct DemoFailure: Error, CustomStringConvertible {
     public let exitStatus: Int32
 }
 
+/// How a demo client's run ended without a failure.
+public enum DemoEnding: Equatable, Sendable {
+    /// `frames` frames were shown (without --hold).
+    case framesShown
+    /// SIGINT or SIGTERM arrived (this signal); the client disconnected cleanly.
+    case signalled(Int32)
+    /// The compositor hung up while the client held its last frame (--hold).
+    case compositorGone
+    /// The compositor sent xdg_toplevel.close.
+    case closed
+}
+
 /// A window drawing a pattern frame after frame, paced by wl_surface.frame callbacks, double-buffered in
-/// one sealed pool. Single-threaded: everything happens inside `wl_display_dispatch`.
+/// one sealed pool. Single-threaded: the listeners run inside `EventLoop.turn` (libwayland's dispatch, with
+/// SIGINT/SIGTERM polled beside the socket).
 public final class DemoClient {
     let options: DemoOptions
     let display: OpaquePointer
     let globals: Globals
+    private let signals: TerminationSignals
+    private var ending: DemoEnding?
     private var surface: OpaquePointer?
     private var xdgSurface: OpaquePointer?
     private var toplevel: OpaquePointer?
@@ -59,19 +74,24 @@ public final class DemoClient {
     private var nextFrame = 0
     private(set) var framesShown = 0
     private var waitingForSlot = false
-    private var finished = false
     private var holding = false
     private var failure: DemoFailure?
 
-    /// `wl_display_connect`, then the globals a window needs.
+    /// Blocks SIGINT/SIGTERM into a signalfd (`TerminationSignals`), `wl_display_connect`, then binds the
+    /// globals a window needs.
     public init(options: DemoOptions) throws(DemoFailure) {
         self.options = options
         width = options.width
         height = options.height
+        do {
+            signals = try TerminationSignals()
+        } catch {
+            throw DemoFailure(description: "cannot watch for SIGINT/SIGTERM: \(error)", exitStatus: 1)
+        }
         sw_client_capture_log(1)
         guard let display = wl_display_connect(options.socket) else {
-            let which = options.socket ?? (getenv("WAYLAND_DISPLAY").map { String(cString: $0) } ?? "wayland-0")
-            throw DemoFailure(description: "cannot connect to the compositor at \(which): \(String(cString: strerror(errno))) — set WAYLAND_DISPLAY (and XDG_RUNTIME_DIR) to a running compositor's socket, or pass --socket NAME", exitStatus: 1)
+            let reason = String(cString: strerror(errno))
+            throw DemoFailure(description: "cannot connect to the compositor at \(describeSocket(name: options.socket)): \(reason). WAYLAND_DISPLAY (or --socket NAME) and XDG_RUNTIME_DIR must point at a running compositor's socket", exitStatus: 1)
         }
         self.display = display
         globals = Globals()
@@ -95,17 +115,31 @@ public final class DemoClient {
         wl_display_disconnect(display)
     }
 
-    /// Runs until the requested frames were shown (then returns, or holds the window until the compositor
-    /// goes away), or throws what went wrong.
-    public func run() throws(DemoFailure) {
+    /// Runs until the requested frames were shown (then returns, or with --hold keeps the last frame up
+    /// until the compositor goes away), the window is closed or SIGINT/SIGTERM arrives; or throws what went
+    /// wrong (a protocol error, the compositor's refusal, a lost connection).
+    @discardableResult
+    public func run() throws(DemoFailure) -> DemoEnding {
         createWindow()
-        while !finished {
-            if wl_display_dispatch(display) < 0 {
-                if holding { return }   // the compositor went away while we held our last frame
-                throw failure ?? connectionFailure()
-            }
+        while ending == nil {
             if let failure { throw failure }
+            switch EventLoop.turn(display: display, signals: signals) {
+            case .dispatched:
+                continue
+            case .signalled(let signal):
+                return .signalled(signal)
+            case .pollFailed(let error):
+                throw DemoFailure(description: "poll failed: \(String(cString: strerror(error)))", exitStatus: 1)
+            case .connectionFailed:
+                if let failure { throw failure }
+                // The compositor went away while we held our last frame: that is how a hold ends.
+                let error = wl_display_get_error(display)
+                if holding && (error == EPIPE || error == ECONNRESET) { return .compositorGone }
+                throw describeConnectionFailure(display: display)
+            }
         }
+        if let failure { throw failure }
+        return ending ?? .framesShown
     }
 
     private func createWindow() {
@@ -150,7 +184,7 @@ public final class DemoClient {
     }
 
     func toplevelClosed() {
-        finished = true
+        ending = .closed
     }
 
     func frameShown() {
@@ -158,11 +192,14 @@ public final class DemoClient {
         if options.frames > 0 && framesShown == options.frames {
             print("seawall-demo: \(framesShown) frames shown")
             fflush(nil)
-            if options.hold { holding = true } else { finished = true }
+            if options.hold { holding = true } else { ending = .framesShown }
             return
         }
         if let size = options.growTo, framesShown == options.growAfter {
-            if options.pauseBeforeGrow { waitForGoAhead(size) }
+            if options.pauseBeforeGrow, let signal = waitForGoAhead(size) {
+                ending = .signalled(signal)
+                return
+            }
             do {
                 try grow(to: size)
             } catch {
@@ -250,37 +287,12 @@ public final class DemoClient {
         wl_surface_commit(surface)
     }
 
-    /// Says the client is about to grow and blocks until stdin gives a line or ends (`read`). The last
-    /// frame at the old size stays on screen meanwhile.
-    private func waitForGoAhead(_ size: (width: Int, height: Int)) {
+    /// Says the client is about to grow and blocks until stdin gives a line or ends, or a signal arrives
+    /// (returned). The last frame at the old size stays on screen meanwhile.
+    private func waitForGoAhead(_ size: (width: Int, height: Int)) -> Int32? {
         print("seawall-demo: paused before growing to \(size.width)x\(size.height); send a line on stdin to go on")
         fflush(nil)
-        var byte: UInt8 = 0
-        while true {
-            let n = read(STDIN_FILENO, &byte, 1)
-            if n == 0 || (n < 0 && errno != EINTR) || (n == 1 && byte == UInt8(ascii: "\n")) { return }
-        }
-    }
-
-    /// Turns a failed dispatch into words: the compositor's own message for a protocol error.
-    private func connectionFailure() -> DemoFailure {
-        let error = wl_display_get_error(display)
-        guard error == EPROTO else {
-            return DemoFailure(description: "lost the connection to the compositor: \(String(cString: strerror(error)))", exitStatus: 1)
-        }
-        var interface: UnsafePointer<wl_interface>?
-        var id: UInt32 = 0
-        let code = wl_display_get_protocol_error(display, &interface, &id)
-        let name = interface.map { String(cString: $0.pointee.name) } ?? "unknown interface"
-        var buffer = [CChar](repeating: 0, count: 1024)
-        let length = sw_client_last_log(&buffer, buffer.count)
-        var message = length > 0 ? String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
-        while message.last == "\n" { message.removeLast() }
-        if message.isEmpty { message = "\(name)@\(id): error \(code)" }
-        if name == "wl_shm" || name == "wl_shm_pool" {
-            return DemoFailure(description: "the compositor refused this client: \(message)", exitStatus: 3)
-        }
-        return DemoFailure(description: "protocol error: \(message)", exitStatus: 1)
+        return signals.waitForLineOnStdin()
     }
 }
 

@@ -18,8 +18,14 @@ struct SeawallDemo: ParsableCommand {
             double-buffered in one memfd sealed with F_SEAL_SHRINK. Frame k always looks the same, so \
             compositor output can be compared with golden images.
 
-            Exit status: 0 done; 1 runtime or protocol failure; 64 bad arguments; 3 the compositor refused \
-            the client's memory (as Seawall does with --unsealed).
+            With --frames N it prints "seawall-demo: N frames shown" after the Nth frame callback and exits \
+            (with --hold it keeps that frame up, without further commits, until the compositor goes away). \
+            --grow-to grows the same memfd and wl_shm_pool, prints "seawall-demo: grew to WxH" and draws on \
+            at the new size. SIGINT and SIGTERM end the client cleanly (it disconnects, exit status 0).
+
+            Exit status: 0 done (or stopped by SIGINT/SIGTERM, or the compositor left while holding); \
+            1 runtime failure, other protocol error or lost connection; 3 the compositor refused the client's \
+            memory (as Seawall does with --unsealed: the compositor's message is printed); 64 bad arguments.
             """)
 
     @Argument(help: ArgumentHelp("solid, gradient, checkerboard or box.", valueName: "PATTERN"))

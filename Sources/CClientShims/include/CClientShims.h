@@ -25,3 +25,11 @@ const struct wl_interface *sw_client_interface_named(const char *name);
 
 /* seawall-fuzz: eventfd(initval, EFD_CLOEXEC) — <sys/eventfd.h> is not part of Swift's Glibc module. */
 int sw_client_eventfd(unsigned int initval);
+
+/* seawall-demo: SIGINT and SIGTERM as a readable fd, so the client can poll them together with the Wayland socket
+ * and exit 0 (after disconnecting) instead of dying mid-request. Blocks both signals in the calling thread (threads
+ * started later inherit the mask) and returns signalfd(SFD_CLOEXEC | SFD_NONBLOCK) for them, or -1 with errno.
+ * A shim because <sys/signalfd.h> is not part of Swift's Glibc module. */
+int sw_client_termination_signalfd(void);
+/* Reads one signal from such an fd: its number, 0 if none is pending, -1 with errno on failure. */
+int sw_client_read_signal(int fd);
