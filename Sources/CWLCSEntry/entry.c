@@ -2,7 +2,11 @@
  * (Sources/SeawallWLCS) with the Swift object kept next to the table WLCS sees. */
 #include "CWLCSEntry.h"
 
+#include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 #include <wayland-client-core.h>
 #include <wayland-server-core.h>
 #include <wlcs/display_server.h>
@@ -20,9 +24,20 @@ extern void seawall_wlcs_pointer_move(void *owner, double x, double y, int relat
 extern void seawall_wlcs_pointer_button(void *owner, int button, int pressed);
 extern void seawall_wlcs_touch(void *owner, int phase, double x, double y);
 
-struct sw_server { WlcsDisplayServer base; void *owner; };
+struct sw_touch_event { int phase; double x, y; };
+struct sw_server {
+    WlcsDisplayServer base;
+    void *owner;
+    /* Hand-over of touch events from WLCS's test thread to the server thread (see touch_event). */
+    pthread_mutex_t lock;
+    pthread_cond_t handled;
+    pthread_t thread;               /* the thread in start_on_this_thread, while running */
+    int running;
+    int wakeup;                     /* eventfd watched on WLCS's loop */
+    struct sw_touch_event *pending; /* at most one, owned by the waiting caller */
+};
 struct sw_pointer { WlcsPointer base; void *owner; };
-struct sw_touch { WlcsTouch base; void *owner; };
+struct sw_touch { WlcsTouch base; struct sw_server *server; };
 
 static void *owner_of(WlcsDisplayServer *server) { return ((struct sw_server *)server)->owner; }
 
@@ -36,20 +51,68 @@ static void pointer_button_up(WlcsPointer *p, int button) { seawall_wlcs_pointer
 static void pointer_button_down(WlcsPointer *p, int button) { seawall_wlcs_pointer_button(((struct sw_pointer *)p)->owner, button, 1); }
 static void pointer_destroy(WlcsPointer *p) { free(p); }
 
-/* Although touch.h types them wl_fixed_t, WLCS 1.5 passes touch coordinates as whole pixels (measured: a
- * touch at x = 64 arrives as 64, not 64 << 8), unlike the pointer's. */
-static void touch_down(WlcsTouch *t, wl_fixed_t x, wl_fixed_t y) {
-    seawall_wlcs_touch(((struct sw_touch *)t)->owner, 0, (double)x, (double)y);
+/* WLCS 1.5 calls the touch hooks directly on the test's thread (wlcs::Touch::Impl skips its thread proxy,
+ * unlike the pointer and server hooks, which arrive on the server's thread), so each touch event is handed
+ * to the server thread here and the caller waits until Seawall has handled it. Without this, touch events
+ * raced the server loop and corrupted a client's event stream now and then (the client saw EOVERFLOW).
+ * Although touch.h types the coordinates wl_fixed_t, that same path passes whole pixels (a touch at x = 64
+ * arrives as 64, not 64 << 8), unlike the pointer's. */
+static void touch_event(struct sw_touch *t, int phase, wl_fixed_t x, wl_fixed_t y) {
+    struct sw_server *server = t->server;
+    struct sw_touch_event event = {.phase = phase, .x = (double)x, .y = (double)y};
+    pthread_mutex_lock(&server->lock);
+    if (!server->running || pthread_equal(pthread_self(), server->thread)) {
+        pthread_mutex_unlock(&server->lock);
+        seawall_wlcs_touch(server->owner, event.phase, event.x, event.y);
+        return;
+    }
+    while (server->pending) pthread_cond_wait(&server->handled, &server->lock);
+    server->pending = &event;
+    uint64_t one = 1;
+    while (write(server->wakeup, &one, sizeof one) < 0 && errno == EINTR) {}
+    while (server->pending == &event && server->running) pthread_cond_wait(&server->handled, &server->lock);
+    if (server->pending == &event) server->pending = NULL;   /* the server stopped first: dropped */
+    pthread_cond_broadcast(&server->handled);
+    pthread_mutex_unlock(&server->lock);
 }
-static void touch_move(WlcsTouch *t, wl_fixed_t x, wl_fixed_t y) {
-    seawall_wlcs_touch(((struct sw_touch *)t)->owner, 1, (double)x, (double)y);
+
+/* On the server thread (a source on WLCS's loop, which Seawall's loop dispatches): the waiting touch event. */
+static int touch_wakeup(int fd, uint32_t mask, void *data) {
+    (void)mask;
+    struct sw_server *server = data;
+    uint64_t count;
+    while (read(fd, &count, sizeof count) < 0 && errno == EINTR) {}
+    pthread_mutex_lock(&server->lock);
+    struct sw_touch_event *event = server->pending;
+    pthread_mutex_unlock(&server->lock);
+    if (!event) return 0;
+    seawall_wlcs_touch(server->owner, event->phase, event->x, event->y);
+    pthread_mutex_lock(&server->lock);
+    server->pending = NULL;
+    pthread_cond_broadcast(&server->handled);
+    pthread_mutex_unlock(&server->lock);
+    return 0;
 }
-static void touch_up(WlcsTouch *t) { seawall_wlcs_touch(((struct sw_touch *)t)->owner, 2, 0, 0); }
+
+static void touch_down(WlcsTouch *t, wl_fixed_t x, wl_fixed_t y) { touch_event((struct sw_touch *)t, 0, x, y); }
+static void touch_move(WlcsTouch *t, wl_fixed_t x, wl_fixed_t y) { touch_event((struct sw_touch *)t, 1, x, y); }
+static void touch_up(WlcsTouch *t) { touch_event((struct sw_touch *)t, 2, 0, 0); }
 static void touch_destroy(WlcsTouch *t) { free(t); }
 
 static void server_stop(WlcsDisplayServer *server) { seawall_wlcs_stop(owner_of(server)); }
-static void server_start_on_this_thread(WlcsDisplayServer *server, struct wl_event_loop *loop) {
-    seawall_wlcs_start(owner_of(server), loop);
+static void server_start_on_this_thread(WlcsDisplayServer *base, struct wl_event_loop *loop) {
+    struct sw_server *server = (struct sw_server *)base;
+    struct wl_event_source *source = wl_event_loop_add_fd(loop, server->wakeup, WL_EVENT_READABLE, touch_wakeup, server);
+    pthread_mutex_lock(&server->lock);
+    server->thread = pthread_self();
+    server->running = source != NULL;
+    pthread_mutex_unlock(&server->lock);
+    seawall_wlcs_start(server->owner, loop);
+    pthread_mutex_lock(&server->lock);
+    server->running = 0;
+    pthread_cond_broadcast(&server->handled);
+    pthread_mutex_unlock(&server->lock);
+    if (source) wl_event_source_remove(source);
 }
 static int server_client_socket(WlcsDisplayServer *server) { return seawall_wlcs_client_socket(owner_of(server)); }
 static void server_position(WlcsDisplayServer *server, struct wl_display *client, struct wl_surface *surface, int x, int y) {
@@ -75,7 +138,7 @@ static WlcsTouch *server_create_touch(WlcsDisplayServer *server) {
     t->base.touch_move = touch_move;
     t->base.touch_up = touch_up;
     t->base.destroy = touch_destroy;
-    t->owner = owner_of(server);
+    t->server = (struct sw_server *)server;
     return &t->base;
 }
 
@@ -93,12 +156,19 @@ static const WlcsIntegrationDescriptor *server_descriptor(WlcsDisplayServer cons
     return &descriptor;
 }
 
+static void destroy_parts(struct sw_server *server) {
+    close(server->wakeup);
+    pthread_cond_destroy(&server->handled);
+    pthread_mutex_destroy(&server->lock);
+    free(server);
+}
+
 static WlcsDisplayServer *create_server(int argc, char const **argv) {
     (void)argc; (void)argv;
     struct sw_server *server = calloc(1, sizeof *server);
     if (!server) return NULL;
     server->base.version = 3;
-    server->base.start = NULL;   /* start_on_this_thread: every call then comes on WLCS's loop thread */
+    server->base.start = NULL;   /* start_on_this_thread: WLCS's proxied hooks then come on the server thread */
     server->base.stop = server_stop;
     server->base.create_client_socket = server_client_socket;
     server->base.position_window_absolute = server_position;
@@ -106,14 +176,18 @@ static WlcsDisplayServer *create_server(int argc, char const **argv) {
     server->base.create_touch = server_create_touch;
     server->base.get_descriptor = server_descriptor;
     server->base.start_on_this_thread = server_start_on_this_thread;
+    server->wakeup = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (server->wakeup < 0) { free(server); return NULL; }
+    pthread_mutex_init(&server->lock, NULL);
+    pthread_cond_init(&server->handled, NULL);
     server->owner = seawall_wlcs_create();
-    if (!server->owner) { free(server); return NULL; }
+    if (!server->owner) { destroy_parts(server); return NULL; }
     return &server->base;
 }
 
 static void destroy_server(WlcsDisplayServer *server) {
     seawall_wlcs_destroy(owner_of(server));
-    free(server);
+    destroy_parts((struct sw_server *)server);
 }
 
 const WlcsServerIntegration wlcs_server_integration = {
@@ -123,29 +197,6 @@ const WlcsServerIntegration wlcs_server_integration = {
 /* --- client-side and loop helpers for Swift (see CWLCSEntry.h) --- */
 int sw_wlcs_client_fd(struct wl_display *client) { return wl_display_get_fd(client); }
 uint32_t sw_wlcs_surface_id(struct wl_surface *surface) { return wl_proxy_get_id((struct wl_proxy *)surface); }
-
-struct sw_watch { sw_wlcs_dispatch dispatch; void *data; struct wl_event_source *source; };
-static int watch_ready(int fd, uint32_t mask, void *data) {
-    (void)fd; (void)mask;
-    struct sw_watch *watch = data;
-    watch->dispatch(watch->data);
-    return 0;
-}
-void *sw_wlcs_watch(struct wl_event_loop *loop, int fd, sw_wlcs_dispatch dispatch, void *data) {
-    struct sw_watch *watch = calloc(1, sizeof *watch);
-    if (!watch) return NULL;
-    watch->dispatch = dispatch;
-    watch->data = data;
-    watch->source = wl_event_loop_add_fd(loop, fd, WL_EVENT_READABLE, watch_ready, watch);
-    if (!watch->source) { free(watch); return NULL; }
-    return watch;
-}
-void sw_wlcs_remove_source(void *handle) {
-    struct sw_watch *watch = handle;
-    if (!watch) return;
-    wl_event_source_remove(watch->source);
-    free(watch);
-}
 
 int sw_wlcs_loop_fd(struct wl_event_loop *loop) { return wl_event_loop_get_fd(loop); }
 void sw_wlcs_loop_dispatch(struct wl_event_loop *loop) { wl_event_loop_dispatch(loop, 0); }

@@ -16,7 +16,6 @@ final class WLCSServer {
     let server: Server
     /// Client connections by the fd WLCS got for them (its wl_display_get_fd), for position_window_absolute.
     private var clients: [Int32: OpaquePointer] = [:]
-    private var watch: UnsafeMutableRawPointer?
 
     init?() {
         var configuration = Configuration()
@@ -30,7 +29,9 @@ final class WLCSServer {
         // list for the tests that check the strict behaviour).
         configuration.allowBufferBeforeFirstConfigure = true
         var log = Logger(label: "seawall-wlcs")
-        log.logLevel = .critical
+        // Quiet by default (WLCS provokes protocol errors on purpose); SEAWALL_WLCS_LOG=debug (or any level)
+        // shows what Seawall and libwayland said during each test.
+        log.logLevel = getenv("SEAWALL_WLCS_LOG").flatMap { Logger.Level(rawValue: String(cString: $0)) } ?? .critical
         guard let server = try? Server(configuration: configuration, scanout: NullScanout(), logger: log) else { return nil }
         self.server = server
         server.seat.addPointer()
@@ -53,8 +54,6 @@ final class WLCSServer {
 
     func stop() {
         running = false
-        sw_wlcs_remove_source(watch)
-        watch = nil
     }
 
     /// A connected socketpair: Seawall serves one end, WLCS gets the other.

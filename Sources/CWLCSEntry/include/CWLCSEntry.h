@@ -13,12 +13,6 @@ int sw_wlcs_client_fd(struct wl_display *client);
 /* wl_proxy_get_id of a client-side wl_surface: the object id the server knows it by. */
 uint32_t sw_wlcs_surface_id(struct wl_surface *surface);
 
-/* wl_event_loop_add_fd on WLCS's own loop: call `dispatch(data)` whenever `fd` is readable. Returns the
- * event source (for sw_wlcs_remove_source) or NULL. */
-typedef void (*sw_wlcs_dispatch)(void *data);
-void *sw_wlcs_watch(struct wl_event_loop *loop, int fd, sw_wlcs_dispatch dispatch, void *data);
-void sw_wlcs_remove_source(void *source);
-
 /* WLCS's loop, driven from Seawall's (start_on_this_thread must block): its fd, and one non-blocking
  * round of it (wl_event_loop_get_fd / wl_event_loop_dispatch(loop, 0)). */
 int sw_wlcs_loop_fd(struct wl_event_loop *loop);
