@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""Reads WLCS's gtest JSON report (--gtest_output=json:FILE) and prints Seawall's summary of the run.
+
+  wlcs-report.py REPORT.json [--check EXPECTED-FAILURES]
+
+Counts every test as passed, failed or skipped (WLCS skips a test whose extension Seawall does not advertise,
+e.g. wl_shell or xdg-shell v6), then the same for the core group: the suites that need only wl_compositor,
+wl_shm, wl_subcompositor, xdg_wm_base, wl_output and wl_seat, split into pointer and touch variants (a
+parameterised test's input method is named in its value_param: WLCS prints the short std::string inline).
+
+With --check, compares the failures with the list (one test per line, `# reason` after it): exit status 1
+if a test failed that is not listed, or a listed test ran and passed (so the list only shrinks). Listed
+tests that did not run (filtered out) are left alone.
+"""
+import fnmatch
+import json
+import sys
+
+CORE = ("SelfTest.* FrameSubmission.* WlOutputTest.* BadBufferTest.* SecondBadBufferTest.* "
+        "ClientSurfaceEventsTest.* *SurfacePointerMotionTest* XdgShellStableSubsurfaces/* "
+        "*RegionSurfaceInputCombinations* SurfaceInputRegions/* ToplevelInputRegions/* XdgSurfaceStableTest.* "
+        "XdgToplevelStableTest.* XdgToplevelStableConfigurationTest.* XdgPopupStable/* *XdgPopupPositionerTest*").split()
+TOUCH_BYTES = "74-6F 75-63 68"   # "touch", as gtest prints the input method's name inside value_param
+
+
+def outcome(test):
+    if test.get("result") == "SKIPPED" or test.get("wlcs-skip-test"):
+        return "skipped"
+    return "failed" if test.get("failures") else "passed"
+
+
+def line(counts):
+    return f"{counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} skipped"
+
+
+def main(argv):
+    if len(argv) not in (2, 4) or (len(argv) == 4 and argv[2] != "--check"):
+        sys.exit(__doc__)
+    with open(argv[1]) as f:
+        report = json.load(f)
+    results = {}
+    every = dict(passed=0, failed=0, skipped=0)
+    core = {"pointer": dict(passed=0, failed=0, skipped=0), "touch": dict(passed=0, failed=0, skipped=0)}
+    for suite in report.get("testsuites", []):
+        for test in suite.get("testsuite", []):
+            name = f"{suite['name']}.{test['name']}"
+            result = outcome(test)
+            results[name] = result
+            every[result] += 1
+            if any(fnmatch.fnmatchcase(name, pattern) for pattern in CORE):
+                kind = "touch" if TOUCH_BYTES in test.get("value_param", "") else "pointer"
+                core[kind][result] += 1
+    pointer = core["pointer"]
+    ran = pointer["passed"] + pointer["failed"]
+    share = f" ({100 * pointer['passed'] / ran:.1f} % of those that ran)" if ran else ""
+    print(f"wlcs: core group, pointer: {line(pointer)}{share}")
+    print(f"wlcs: core group, touch variants: {line(core['touch'])}")
+    status = 0
+    if len(argv) == 4:
+        expected = {}
+        with open(argv[3]) as f:
+            for raw in f:
+                entry = raw.split(" #", 1)[0].strip()
+                if entry and not entry.startswith("#"):
+                    expected[entry] = raw.split(" #", 1)[1].strip() if " #" in raw else ""
+        new = sorted(n for n, r in results.items() if r == "failed" and n not in expected)
+        fixed = sorted(n for n in expected if results.get(n) == "passed")
+        if new:
+            print("wlcs: failing but not in the expected-failures list:")
+            print("\n".join(f"  {n}" for n in new))
+        if fixed:
+            print("wlcs: listed as failing but passed (remove them from the list):")
+            print("\n".join(f"  {n}" for n in fixed))
+        status = 1 if new or fixed else 0
+        print(f"wlcs: {line(every)} of {sum(every.values())}"
+              f" ({every['failed'] - len(new)} of the failures expected)")
+    else:
+        print(f"wlcs: {line(every)} of {sum(every.values())}")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
