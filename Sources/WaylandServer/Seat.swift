@@ -19,6 +19,8 @@ public final class Seat {
     public private(set) var hasTouch = false
     /// Each touch point's surface (chosen at touch-down) and that surface's output position.
     private var touchPoints: [Int32: (surface: Surface, x: Int64, y: Int64)] = [:]
+    /// An interactive move or resize (xdg_toplevel.move / resize) in progress.
+    private var grab: WindowGrab?
 
     init(server: Server) { self.server = server }
 
@@ -46,6 +48,7 @@ public final class Seat {
     public func touchDown(id: Int32, x: Double, y: Double) {
         guard let under = surface(at: x, y), let resource = server.wlSurface(for: under.surface) else { return }
         touchPoints[id] = under
+        server.focusWindow(of: under.surface)
         let serial = server.nextSerial(), time = Clock.milliseconds()
         for touch in touches(of: wl_resource_get_client(resource)) {
             wl_touch_send_down(touch.resource, serial, time, resource, id,
@@ -80,36 +83,34 @@ public final class Seat {
     public func movePointer(toX x: Double, y: Double) {
         pointerX = x
         pointerY = y
-        if let grab = moveGrab {
-            // xdg_toplevel.move: the window follows the pointer; its client gets no motion meanwhile.
-            server.place(grab.window, x: Int64((x - grab.dx).rounded(.down)), y: Int64((y - grab.dy).rounded(.down)))
-            return
+        if let grab {
+            // xdg_toplevel.move / resize: the window follows the pointer; no client sees the pointer meanwhile.
+            grab.pointerMoved(toX: x, y: y, server: server)
+            return server.display.flush()
         }
         // A new focus learns the position from its enter event; motion is for the surface already focused.
-        let entered = pressedButtons.isEmpty && updateFocus()
-        guard !entered, let focus, let resource = server.wlSurface(for: focus) else { return server.display.flush() }
-        let time = Clock.milliseconds()
-        let (sx, sy) = (wl_fixed_from_double(x - Double(focusOrigin.x)), wl_fixed_from_double(y - Double(focusOrigin.y)))
-        for pointer in pointers(of: wl_resource_get_client(resource)) {
-            wl_pointer_send_motion(pointer.resource, time, sx, sy)
-            frame(pointer)
-        }
+        if case .entered = updateFocus() { return server.display.flush() }
+        sendMotion()
         server.display.flush()
     }
 
     public func movePointer(byX dx: Double, y dy: Double) { movePointer(toX: pointerX + dx, y: pointerY + dy) }
 
     /// A button (a Linux input code, e.g. BTN_LEFT = 0x110) goes down or up. While any is down, the focus
-    /// stays where the first press happened (an implicit grab).
+    /// stays where the first press happened (an implicit grab). A press activates and raises the window
+    /// under the pointer.
     public func pointerButton(_ button: UInt32, pressed: Bool) {
         if pressed { pressedButtons.insert(button) } else { pressedButtons.remove(button) }
-        if moveGrab != nil {
-            if pressedButtons.isEmpty {
-                moveGrab = nil   // the move ends with the last button; the client sees the release
-            } else {
-                return
-            }
+        if let grab {
+            // The move or resize ends with the last button; the window's client never saw the pointer leave
+            // its grab, so the release is not sent, and the focus is picked afresh.
+            guard pressedButtons.isEmpty else { return }
+            self.grab = nil
+            grab.ended(server: server)
+            updateFocus()
+            return server.display.flush()
         }
+        if pressed, pressedButtons.count == 1, let focus { server.focusWindow(of: focus) }
         if let focus, let resource = server.wlSurface(for: focus) {
             let serial = server.nextSerial(), time = Clock.milliseconds()
             if pressed { lastPressSerial = serial }
@@ -123,18 +124,37 @@ public final class Seat {
         server.display.flush()
     }
 
-    // MARK: Interactive move
+    // MARK: Interactive move and resize
 
-    /// An xdg_toplevel.move in progress: the window and the pointer's offset from its position.
-    private var moveGrab: (window: Surface, dx: Double, dy: Double)?
-    /// The serial of the last button press, which a move request must quote.
+    /// The serial of the last button press, which a move or resize request must quote.
     private(set) var lastPressSerial: UInt32?
 
-    /// xdg_toplevel.move: honoured while a button pressed on this window (with that press's serial) is down.
+    /// Whether a move or resize may start for `window`: a button pressed on it (with that press's serial) is
+    /// still down, and no other grab runs.
+    private func mayGrab(_ window: Surface, serial: UInt32) -> Bool {
+        hasPointer && grab == nil && !pressedButtons.isEmpty && serial == lastPressSerial && focus?.root === window
+    }
+
+    /// xdg_toplevel.move: the window follows the pointer until the buttons are released.
     func startMove(of window: Surface, serial: UInt32) {
-        guard hasPointer, !pressedButtons.isEmpty, serial == lastPressSerial, let focus, focus.root === window,
-              let view = server.scene.view(for: window) else { return }
-        moveGrab = (window, pointerX - Double(view.x), pointerY - Double(view.y))
+        guard mayGrab(window, serial: serial), let view = server.scene.view(for: window) else { return }
+        begin(.move(window: window, dx: pointerX - Double(view.x), dy: pointerY - Double(view.y)))
+    }
+
+    /// xdg_toplevel.resize: the given edges follow the pointer until the buttons are released.
+    func startResize(of toplevel: XdgToplevel, edges: ResizeEdges, serial: UInt32) {
+        guard let window = toplevel.surface?.state, mayGrab(window, serial: serial),
+              let start = toplevel.windowRect() else { return }
+        toplevel.beginResize(edges: edges, from: start)
+        begin(.resize(toplevel: toplevel, edges: edges, start: start, pointerX: pointerX, pointerY: pointerY))
+    }
+
+    /// The window's client loses the pointer for the grab's duration (it gets leave now, enter after).
+    private func begin(_ newGrab: WindowGrab) {
+        sendLeave()
+        focus = nil
+        grab = newGrab
+        server.display.flush()
     }
 
     // MARK: Focus
@@ -157,30 +177,65 @@ public final class Seat {
         return nil
     }
 
-    /// Re-picks the focus (after motion, and after every repaint, since windows move under a still pointer).
-    /// Returns whether it changed.
+    /// What re-picking the focus came to.
+    enum FocusChange { case entered, same, none }
+
+    /// Re-picks the focus (after motion, a release, and whenever the scene changes under a still pointer).
+    /// A focus that stays has its output position refreshed.
     @discardableResult
-    func updateFocus() -> Bool {
-        guard hasPointer, pressedButtons.isEmpty else { return false }
+    func updateFocus() -> FocusChange {
+        guard hasPointer, grab == nil else { return .none }
+        guard pressedButtons.isEmpty else {
+            // An implicit grab keeps the focus, wherever its surface went.
+            if let focus { focusOrigin = server.outputPosition(of: focus) }
+            return .same
+        }
         let under = surfaceUnderPointer()
-        if under?.surface === focus {
-            if let under { focusOrigin = (under.x, under.y) }
-            return false
+        if let under, under.surface === focus {
+            focusOrigin = (under.x, under.y)
+            return .same
         }
-        if let old = focus, let resource = server.wlSurface(for: old) {
-            let serial = server.nextSerial()
-            for pointer in pointers(of: wl_resource_get_client(resource)) {
-                wl_pointer_send_leave(pointer.resource, serial, resource)
-                frame(pointer)
-            }
-        }
+        sendLeave()
         focus = under?.surface
         focusOrigin = under.map { ($0.x, $0.y) } ?? (0, 0)
-        if let new = focus, let resource = server.wlSurface(for: new) {
-            let serial = server.nextSerial()
-            for pointer in pointers(of: wl_resource_get_client(resource)) { sendEnter(pointer, serial: serial, surface: resource) }
+        guard let new = focus, let resource = server.wlSurface(for: new) else { return .none }
+        let serial = server.nextSerial()
+        for pointer in pointers(of: wl_resource_get_client(resource)) { sendEnter(pointer, serial: serial, surface: resource) }
+        return .entered
+    }
+
+    /// The scene changed (a window mapped, moved, restacked or went away; a subsurface moved): the pointer
+    /// stays where it is, so the focus may change, or the focused surface moved under it and its client
+    /// hears the new position as motion. Runs at once, so a surface that is going away can still be left.
+    func sceneChanged() {
+        guard hasPointer, grab == nil, let before = focus.map({ ($0, focusOrigin) }) else {
+            updateFocus()
+            return
         }
-        return true
+        guard case .same = updateFocus(), focus === before.0,
+              focusOrigin != before.1 else { return }
+        sendMotion()
+    }
+
+    /// wl_pointer.motion (and frame) to the focus, at the pointer's position on it.
+    private func sendMotion() {
+        guard let focus, let resource = server.wlSurface(for: focus) else { return }
+        let time = Clock.milliseconds()
+        let (sx, sy) = (wl_fixed_from_double(pointerX - Double(focusOrigin.x)), wl_fixed_from_double(pointerY - Double(focusOrigin.y)))
+        for pointer in pointers(of: wl_resource_get_client(resource)) {
+            wl_pointer_send_motion(pointer.resource, time, sx, sy)
+            frame(pointer)
+        }
+    }
+
+    /// wl_pointer.leave (and frame) to the focus, if it still has a wl_surface.
+    private func sendLeave() {
+        guard let old = focus, let resource = server.wlSurface(for: old) else { return }
+        let serial = server.nextSerial()
+        for pointer in pointers(of: wl_resource_get_client(resource)) {
+            wl_pointer_send_leave(pointer.resource, serial, resource)
+            frame(pointer)
+        }
     }
 
     private func sendEnter(_ pointer: WlPointer, serial: UInt32, surface: OpaquePointer) {
@@ -219,10 +274,18 @@ public final class Seat {
     func touchBound(_ touch: WlTouch) { touches.append(touch) }
     func touchReleased(_ touch: WlTouch) { touches.removeAll { $0 === touch } }
 
-    /// The focused surface is gone: no leave can name it any more.
-    func surfaceDestroyed(_ surface: Surface) {
+    /// A surface is gone: it can no longer be named in a leave (its client knows), a grab of its window
+    /// ends, and each touch point on it ends with wl_touch.up (the client still has its wl_touch).
+    func surfaceDestroyed(_ surface: Surface, client: OpaquePointer) {
         if focus === surface { focus = nil; pressedButtons.removeAll() }
-        if moveGrab?.window === surface { moveGrab = nil }
-        touchPoints = touchPoints.filter { $0.value.surface !== surface }
+        if grab?.window === surface { grab = nil }
+        let lifted = touchPoints.filter { $0.value.surface === surface }.keys.sorted()
+        guard !lifted.isEmpty else { return }
+        for id in lifted { touchPoints[id] = nil }
+        let serial = server.nextSerial(), time = Clock.milliseconds()
+        for touch in touches(of: client) {
+            for id in lifted { wl_touch_send_up(touch.resource, serial, time, id) }
+            wl_touch_send_frame(touch.resource)
+        }
     }
 }

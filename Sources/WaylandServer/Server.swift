@@ -314,7 +314,6 @@ public final class Server {
             for callback in callbacks { callback.presented(presentation) }
             presentedFrames = frameCount
         }
-        seat.updateFocus()   // windows may have moved or appeared under a still pointer
         display.flush()
     }
 
@@ -360,7 +359,28 @@ public final class Server {
             scene.apply(effect, to: surface)
             updateOutputPresence(surface)
         }
-        if !effects.isEmpty { scheduleRepaintSoon() }
+        if !effects.isEmpty { sceneChanged() }
+    }
+
+    /// Something on the output changed: the seat re-picks its focus at once (surfaces going away can still
+    /// be named in a leave) and a repaint is scheduled.
+    private func sceneChanged() {
+        seat.sceneChanged()
+        scheduleRepaintSoon()
+    }
+
+    /// A window's surface role went away (toplevel or xdg_surface destroyed): it leaves the output.
+    func windowUnmapped(_ surface: Surface) {
+        scene.removeView(for: surface)
+        sceneChanged()
+    }
+
+    /// A press or touch on `surface`: its window becomes the active one and comes to the top.
+    func focusWindow(of surface: Surface) {
+        let root = surface.root
+        guard let toplevel = toplevelObjects.first(where: { $0.surface?.state === root }) else { return }
+        if activeToplevel !== toplevel { activate(toplevel) }
+        if scene.mappedViews.last?.surface !== root { raise(root) }
     }
 
     /// wl_surface.enter / leave: a surface is on the (one) output while it is drawn — it has a buffer and
@@ -378,15 +398,15 @@ public final class Server {
     /// A subsurface left the tree rooted at `root`.
     func subsurfaceRemoved(from root: Surface) {
         scene.treeChanged(root)
-        scheduleRepaintSoon()
+        sceneChanged()
     }
 
     func surfaceDestroyed(_ surface: WlSurface) {
         scene.removeView(for: surface.state)
         surface.state.tearDown()
         surfaces[ObjectIdentifier(surface.state)] = nil
-        seat.surfaceDestroyed(surface.state)
-        scheduleRepaintSoon()
+        seat.surfaceDestroyed(surface.state, client: surface.client)
+        sceneChanged()
     }
 
     /// Every bound wl_output resource (wp_presentation_feedback.sync_output names the client's).
@@ -394,7 +414,8 @@ public final class Server {
     func outputBound(_ output: WlOutput) { outputs.append(output) }
     func outputReleased(_ output: WlOutput) { outputs.removeAll { $0 === output } }
 
-    /// The toplevel shown as active (xdg_toplevel state activated): the one mapped most recently.
+    /// The toplevel shown as active (xdg_toplevel state activated): the one last clicked or touched, or
+    /// else mapped.
     var activeToplevel: XdgToplevel?
 
     /// Makes `toplevel` the active window: the previous one is told it is no longer activated.
@@ -441,6 +462,8 @@ public final class Server {
         public let mapped: Bool
         public let x: Int64
         public let y: Int64
+        /// xdg_toplevel's activated state: the window last clicked, touched or mapped.
+        public let activated: Bool
     }
 
     public var windows: [Window] {
@@ -448,7 +471,8 @@ public final class Server {
             guard let surface = toplevel.surface else { return nil }
             let view = scene.view(for: surface.state)
             return Window(title: toplevel.title, appID: toplevel.appID, surface: surface.state,
-                          mapped: view?.mapped ?? false, x: view?.x ?? 0, y: view?.y ?? 0)
+                          mapped: view?.mapped ?? false, x: view?.x ?? 0, y: view?.y ?? 0,
+                          activated: toplevel.activated)
         }
     }
 
@@ -480,13 +504,13 @@ public final class Server {
     /// Places a surface at output coordinates (x, y); it is damaged at its old and new place.
     public func place(_ surface: Surface, x: Int64, y: Int64) {
         scene.place(surface, x: x, y: y)
-        scheduleRepaintSoon()
+        sceneChanged()
     }
 
     /// Moves a surface to the top of the stack.
     public func raise(_ surface: Surface) {
         scene.raise(surface)
-        scheduleRepaintSoon()
+        sceneChanged()
     }
 
     /// Writes the final frame (last.ppm / last.png for files) and returns what was written.

@@ -159,7 +159,7 @@ final class XdgSurface: ResourceObject, SurfaceRoleHandler {
     /// stays unmapped until it is destroyed.
     func roleDestroyed() {
         role = nil
-        if let surface { server.scene.removeView(for: surface.state) }
+        if let surface { server.windowUnmapped(surface.state) }
     }
 
     // MARK: SurfaceRoleHandler

@@ -5,7 +5,8 @@ import Compositor
 /// xdg_toplevel: a desktop window. Seawall lets clients choose their size (configure 0×0) unless they ask
 /// to be maximized or fullscreen — then the configure carries that state and the output's size, and the
 /// window goes to the output's corner once it commits at that size, and back where it was when it leaves
-/// the state. Bounds are the output's size; new windows are placed by the documented cascade policy.
+/// the state — or the pointer resizes them (xdg_toplevel.resize: configures with the resizing state and the
+/// size the pointer asks for). Bounds are the output's size; new windows are placed by the documented cascade policy.
 final class XdgToplevel: ResourceObject, XdgRoleObject {
     private unowned(unsafe) let server: Server   // see Server.deinit
     private weak var xdgSurface: XdgSurface?
@@ -19,6 +20,13 @@ final class XdgToplevel: ResourceObject, XdgRoleObject {
     private(set) var fullscreen = false
     /// Where the window was before it was maximized or made fullscreen.
     private var restorePosition: (x: Int64, y: Int64)?
+    /// An interactive resize is in progress (the resizing state).
+    private(set) var resizing = false
+    /// The size the last resize configure asked for (configures are 0×0 otherwise: the client's choice).
+    private var requestedSize: (width: Int64, height: Int64)?
+    /// While resizing by the left or top edge, and for the commit after: the right and bottom edges stay
+    /// where they were, whatever size the client commits.
+    private var resizeAnchor: (edges: ResizeEdges, right: Int64, bottom: Int64)?
 
     static let implementation = Implementation(xdg_toplevel_interface(
         destroy: Resource.destroyRequest,
@@ -36,13 +44,12 @@ final class XdgToplevel: ResourceObject, XdgRoleObject {
             guard let toplevel = XdgToplevel.from(resource), let surface = toplevel.surface else { return }
             toplevel.server.seat.startMove(of: surface.state, serial: serial)
         },
-        resize: { _, resource, _, _, edges in
+        resize: { _, resource, _, serial, edges in
             guard let toplevel = XdgToplevel.from(resource) else { return }
-            // Seawall has no pointer, so there is never a grab to honour; the edge value is still checked.
-            let valid = [0, 1, 2, 4, 5, 6, 8, 9, 10] as [UInt32]
-            if !valid.contains(edges) {
-                toplevel.post(XDG_TOPLEVEL_ERROR_INVALID_RESIZE_EDGE, "resize edge \(edges) is not an xdg_toplevel.resize_edge value")
+            guard let edges = ResizeEdges(wire: edges) else {
+                return toplevel.post(XDG_TOPLEVEL_ERROR_INVALID_RESIZE_EDGE, "resize edge \(edges) is not an xdg_toplevel.resize_edge value")
             }
+            toplevel.server.seat.startResize(of: toplevel, edges: edges, serial: serial)
         },
         set_max_size: { _, resource, width, height in XdgToplevel.from(resource)?.checkSize("max", width, height) },
         set_min_size: { _, resource, width, height in XdgToplevel.from(resource)?.checkSize("min", width, height) },
@@ -93,13 +100,52 @@ final class XdgToplevel: ResourceObject, XdgRoleObject {
         if xdgSurface?.hasSentInitialConfigure == true { sendConfigure() }
     }
 
+    /// The window geometry on the output (set_window_geometry's rectangle, else the whole surface).
+    func windowRect() -> Rect? {
+        guard let surface, let view = server.scene.view(for: surface.state) else { return nil }
+        if let geometry = xdgSurface?.windowGeometry {
+            return Rect(x: view.x + geometry.x, y: view.y + geometry.y, width: geometry.width, height: geometry.height)
+        }
+        return Rect(x: view.x, y: view.y, width: surface.state.width, height: surface.state.height)
+    }
+
+    // MARK: Interactive resize (driven by the seat's grab)
+
+    func beginResize(edges: ResizeEdges, from start: Rect) {
+        resizing = true
+        resizeAnchor = (edges, start.x + start.width, start.y + start.height)
+        requestedSize = (start.width, start.height)
+        sendConfigure()
+    }
+
+    func resizeRequested(width: Int64, height: Int64) {
+        guard requestedSize.map({ $0 != (width, height) }) ?? true else { return }
+        requestedSize = (width, height)
+        sendConfigure()
+    }
+
+    /// The grab ended: a last configure with the final size, without the resizing state.
+    func endResize() {
+        resizing = false
+        sendConfigure()
+        requestedSize = nil
+    }
+
     /// After each commit with a buffer: a maximized or fullscreen window sits at the output's corner
-    /// (its window geometry's corner); one that left those states goes back.
+    /// (its window geometry's corner); one that left those states goes back; one resized by its left or
+    /// top edge keeps its right or bottom edge in place.
     func committed() {
         guard let surface else { return }
         if !activated { server.activate(self) }
         let origin = xdgSurface?.geometryOrigin ?? (x: 0, y: 0)
         guard let view = server.scene.view(for: surface.state) else { return }
+        if let anchor = resizeAnchor, let rect = windowRect() {
+            if !resizing { resizeAnchor = nil }
+            let x = anchor.edges.contains(.left) ? anchor.right - rect.width - origin.x : view.x
+            let y = anchor.edges.contains(.top) ? anchor.bottom - rect.height - origin.y : view.y
+            if x != view.x || y != view.y { server.place(surface.state, x: x, y: y) }
+            return
+        }
         if maximized || fullscreen {
             if restorePosition == nil { restorePosition = (view.x, view.y) }
             if view.x != -origin.x || view.y != -origin.y { server.place(surface.state, x: -origin.x, y: -origin.y) }
@@ -123,9 +169,14 @@ final class XdgToplevel: ResourceObject, XdgRoleObject {
         if maximized { add(XDG_TOPLEVEL_STATE_MAXIMIZED) }
         if activated { add(XDG_TOPLEVEL_STATE_ACTIVATED) }
         if fullscreen { add(XDG_TOPLEVEL_STATE_FULLSCREEN) }
-        let filled = maximized || fullscreen
-        xdg_toplevel_send_configure(resource, filled ? Int32(clamping: server.configuration.width) : 0,
-                                    filled ? Int32(clamping: server.configuration.height) : 0, &states)
+        if resizing { add(XDG_TOPLEVEL_STATE_RESIZING) }
+        var size = (width: Int64(0), height: Int64(0))
+        if maximized || fullscreen {
+            size = (Int64(server.configuration.width), Int64(server.configuration.height))
+        } else if let requestedSize {
+            size = requestedSize
+        }
+        xdg_toplevel_send_configure(resource, Int32(clamping: size.width), Int32(clamping: size.height), &states)
         wl_array_release(&states)
         let version = wl_resource_get_version(resource)
         if version >= 4 {

@@ -38,7 +38,7 @@ struct PointerTests {
         ], Comment(rawValue: client.stdout))
     }
 
-    @Test("a window appearing under a still pointer gets enter at the next frame")
+    @Test("a window appearing under a still pointer gets enter at once")
     func focusFollowsTheScene() throws {
         let harness = try Harness()
         harness.server.seat.addPointer()
@@ -81,5 +81,55 @@ struct PointerTests {
         seat.pointerButton(0x110, pressed: false)
         seat.movePointer(toX: 160, y: 260)
         #expect(harness.window(appID: "seawall-demo.solid").map { ($0.x, $0.y) } ?? (0, 0) == (132, 232), "released: no longer moving")
+        // The client loses the pointer while its window moves, and gets it back where the move ended; the
+        // release belongs to the move.
+        try harness.run { Self.lines(client).count >= 5 }
+        #expect(Self.lines(client) == [
+            "pointer enter 18.0 18.0",
+            "pointer button 272 pressed",
+            "pointer leave",
+            "pointer enter 18.0 18.0",
+            "pointer motion 28.0 28.0",
+        ], Comment(rawValue: client.stdout))
+    }
+
+    @Test("a window moved under a still pointer: its client hears the new position as motion")
+    func windowMovesUnderThePointer() throws {
+        let harness = try Harness()
+        harness.server.seat.addPointer()
+        let client = try harness.demo(["solid", "--size", "200x100", "--frames", "2", "--hold", "--print-input"])
+        try harness.run { client.stdout.contains("2 frames shown") }
+        let window = try #require(harness.window(appID: "seawall-demo.solid"))
+        harness.server.seat.movePointer(toX: 100, y: 80)            // (68, 48) in the window at (32, 32)
+        harness.server.place(window.surface, x: 50, y: 40)          // now (50, 40) in it
+        harness.server.place(window.surface, x: 150, y: 40)         // now left of it
+        try harness.run { Self.lines(client).count >= 3 }
+        #expect(Self.lines(client) == ["pointer enter 68.0 48.0", "pointer motion 50.0 40.0", "pointer leave"],
+                Comment(rawValue: client.stdout))
+    }
+
+    @Test("a press activates and raises the window under the pointer")
+    func clickToFocus() throws {
+        let harness = try Harness()
+        harness.server.seat.addPointer()
+        let first = try harness.demo(["solid", "--size", "200x100", "--frames", "2", "--hold", "--title", "first"])
+        try harness.run { first.stdout.contains("2 frames shown") }
+        let second = try harness.demo(["solid", "--size", "200x100", "--frames", "2", "--hold", "--title", "second"])
+        try harness.run { second.stdout.contains("2 frames shown") }
+        func state() -> [String] {
+            harness.server.scene.mappedViews.compactMap { view in
+                harness.server.windows.first { $0.surface === view.surface }.map { "\($0.title ?? "?")\($0.activated ? "*" : "")" }
+            }
+        }
+        #expect(state() == ["first", "second*"], "bottom to top; * is activated: the last mapped")
+        let seat = harness.server.seat
+        seat.movePointer(toX: 40, y: 40)                   // only on the first (cascade: 32,32 and 64,64)
+        seat.pointerButton(0x110, pressed: true)
+        seat.pointerButton(0x110, pressed: false)
+        #expect(state() == ["second", "first*"])
+        seat.movePointer(toX: 250, y: 150)                 // only on the second
+        seat.pointerButton(0x110, pressed: true)
+        #expect(state() == ["first", "second*"])
+        seat.pointerButton(0x110, pressed: false)
     }
 }

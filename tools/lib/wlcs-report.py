@@ -4,7 +4,7 @@
   wlcs-report.py REPORT.json [--check EXPECTED-FAILURES]
 
 Counts every test as passed, failed or skipped (WLCS skips a test whose extension Seawall does not advertise,
-e.g. wl_shell or xdg-shell v6), then the same for the core group: the suites that need only wl_compositor,
+e.g. wl_shell or xdg-shell v6; WLCS also disables a few of its own tests), then the same for the core group: the suites that need only wl_compositor,
 wl_shm, wl_subcompositor, xdg_wm_base, wl_output and wl_seat, split into pointer and touch variants (a
 parameterised test's input method is named in its value_param: WLCS prints the short std::string inline).
 
@@ -24,13 +24,16 @@ TOUCH_BYTES = "74-6F 75-63 68"   # "touch", as gtest prints the input method's n
 
 
 def outcome(test):
+    if test.get("status") == "NOTRUN":
+        return "disabled"   # DISABLED_ in WLCS itself
     if test.get("result") == "SKIPPED" or test.get("wlcs-skip-test"):
         return "skipped"
     return "failed" if test.get("failures") else "passed"
 
 
 def line(counts):
-    return f"{counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} skipped"
+    disabled = f", {counts['disabled']} disabled by WLCS" if counts["disabled"] else ""
+    return f"{counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} skipped{disabled}"
 
 
 def main(argv):
@@ -39,8 +42,9 @@ def main(argv):
     with open(argv[1]) as f:
         report = json.load(f)
     results = {}
-    every = dict(passed=0, failed=0, skipped=0)
-    core = {"pointer": dict(passed=0, failed=0, skipped=0), "touch": dict(passed=0, failed=0, skipped=0)}
+    every = dict(passed=0, failed=0, skipped=0, disabled=0)
+    core = {"pointer": dict(passed=0, failed=0, skipped=0, disabled=0),
+            "touch": dict(passed=0, failed=0, skipped=0, disabled=0)}
     for suite in report.get("testsuites", []):
         for test in suite.get("testsuite", []):
             name = f"{suite['name']}.{test['name']}"
