@@ -2,7 +2,7 @@
 // `wlcs_server_integration`; each of its hooks lands in one of the @_cdecl functions below.
 //
 // One Seawall per test: no listening socket (WLCS asks for client sockets), the copy policy (WLCS 1.5 makes
-// its buffers with memfd_create(MFD_CLOEXEC) only, so they can never be sealed), a pointer and a touch
+// its buffers with memfd_create(MFD_CLOEXEC) only, so they can never be sealed), a pointer, a keyboard and a touch
 // screen, and the event loop driven from WLCS's own loop (start_on_this_thread), so every call arrives on
 // one thread. Nothing here touches signal handlers or exits the process.
 import CWLCSEntry
@@ -35,6 +35,7 @@ final class WLCSServer {
         guard let server = try? Server(configuration: configuration, scanout: NullScanout(), logger: log) else { return nil }
         self.server = server
         server.seat.addPointer()
+        server.seat.addKeyboard()   // no keys are ever pressed; WLCS checks where the keyboard focus goes
         server.seat.addTouch()
     }
 

@@ -106,6 +106,7 @@ enum Interfaces {
     static let wlDataDeviceManager = Interface(sw_interface_wl_data_device_manager())
     static let wlDataDevice = Interface(sw_interface_wl_data_device())
     static let wlDataSource = Interface(sw_interface_wl_data_source())
+    static let wlDataOffer = Interface(sw_interface_wl_data_offer())
     static let wlSubsurface = Interface(sw_interface_wl_subsurface())
     static let xdgWmBase = Interface(sw_interface_xdg_wm_base())
     static let xdgSurface = Interface(sw_interface_xdg_surface())

@@ -21,11 +21,28 @@ public final class Seat {
     private var touchPoints: [Int32: (surface: Surface, x: Int64, y: Int64)] = [:]
     /// An interactive move or resize (xdg_toplevel.move / resize) in progress.
     private var grab: WindowGrab?
+    public private(set) var hasKeyboard = false
+    private var keyboards: [WlKeyboard] = []
+    /// The surface with the keyboard focus: the innermost grabbing popup's, else the active window's.
+    private weak var keyboardFocus: Surface?
+    /// Popups with an explicit grab (xdg_popup.grab), outermost first.
+    private var grabbingPopups: [XdgPopup] = []
+    private var dataDevices: [WlDataDevice] = []
+    /// The clipboard: the data source last set as the selection, offered to the client with the keyboard focus.
+    private weak var selection: WlDataSource?
+    /// Serials of the last few button and touch-down events sent (a popup grab must quote one).
+    private var recentInputSerials: [UInt32] = []
+
+    private func sentInput(serial: UInt32) {
+        recentInputSerials.append(serial)
+        if recentInputSerials.count > 16 { recentInputSerials.removeFirst() }
+    }
 
     init(server: Server) { self.server = server }
 
     var capabilities: UInt32 {
-        (hasPointer ? WL_SEAT_CAPABILITY_POINTER.rawValue : 0) | (hasTouch ? WL_SEAT_CAPABILITY_TOUCH.rawValue : 0)
+        (hasPointer ? WL_SEAT_CAPABILITY_POINTER.rawValue : 0) | (hasKeyboard ? WL_SEAT_CAPABILITY_KEYBOARD.rawValue : 0)
+            | (hasTouch ? WL_SEAT_CAPABILITY_TOUCH.rawValue : 0)
     }
 
     // MARK: Devices
@@ -34,6 +51,14 @@ public final class Seat {
     public func addPointer() {
         guard !hasPointer else { return }
         hasPointer = true
+        for seat in seats { wl_seat_send_capabilities(seat.resource, capabilities) }
+    }
+
+    /// A keyboard appears. (Seawall has no keyboard of its own: the focus exists without one, and follows the
+    /// active window and grabbing popups.)
+    public func addKeyboard() {
+        guard !hasKeyboard else { return }
+        hasKeyboard = true
         for seat in seats { wl_seat_send_capabilities(seat.resource, capabilities) }
     }
 
@@ -50,6 +75,7 @@ public final class Seat {
         touchPoints[id] = under
         server.focusWindow(of: under.surface)
         let serial = server.nextSerial(), time = Clock.milliseconds()
+        sentInput(serial: serial)
         for touch in touches(of: wl_resource_get_client(resource)) {
             wl_touch_send_down(touch.resource, serial, time, resource, id,
                                wl_fixed_from_double(x - Double(under.x)), wl_fixed_from_double(y - Double(under.y)))
@@ -110,10 +136,16 @@ public final class Seat {
             updateFocus()
             return server.display.flush()
         }
+        if pressed, let owner = grabbingPopups.last?.client, focus.flatMap(server.wlSurface(for:)).map(wl_resource_get_client) != owner {
+            // A press outside the grabbing popups' client ends the grab and goes nowhere.
+            dismissPopups()
+            return server.display.flush()
+        }
         if pressed, pressedButtons.count == 1, let focus { server.focusWindow(of: focus) }
         if let focus, let resource = server.wlSurface(for: focus) {
             let serial = server.nextSerial(), time = Clock.milliseconds()
             if pressed { lastPressSerial = serial }
+            sentInput(serial: serial)
             let state = pressed ? WL_POINTER_BUTTON_STATE_PRESSED : WL_POINTER_BUTTON_STATE_RELEASED
             for pointer in pointers(of: wl_resource_get_client(resource)) {
                 wl_pointer_send_button(pointer.resource, serial, time, button, state.rawValue)
@@ -156,6 +188,85 @@ public final class Seat {
         grab = newGrab
         server.display.flush()
     }
+
+    // MARK: Keyboard focus, popup grabs and the selection
+
+    /// Moves the keyboard focus where it belongs (the innermost grabbing popup, else the active window):
+    /// leave for the old surface, enter (no keys, no modifiers) for the new, and the selection for a client
+    /// that gains the focus.
+    func updateKeyboardFocus() {
+        let target = grabbingPopups.last?.surfaceState ?? server.activeToplevel?.surface?.state
+        guard target !== keyboardFocus else { return }
+        let oldResource = keyboardFocus.flatMap(server.wlSurface(for:))
+        let oldClient = oldResource.map(wl_resource_get_client)
+        if let oldResource, let oldClient {
+            let serial = server.nextSerial()
+            for keyboard in keyboards where keyboard.client == oldClient { keyboard.leave(oldResource, serial: serial) }
+        }
+        keyboardFocus = target
+        guard let newResource = target.flatMap(server.wlSurface(for:)), let newClient = wl_resource_get_client(newResource)
+        else { return }
+        let serial = server.nextSerial()
+        for keyboard in keyboards where keyboard.client == newClient { keyboard.enter(newResource, serial: serial) }
+        if newClient != oldClient {
+            for device in dataDevices where device.client == newClient { device.offerSelection(selection) }
+        }
+    }
+
+    /// The client whose surface has the keyboard focus.
+    private var keyboardFocusClient: OpaquePointer? {
+        keyboardFocus.flatMap(server.wlSurface(for:)).flatMap(wl_resource_get_client)
+    }
+
+    /// xdg_popup.grab: honoured for the serial of a recent button or touch-down event, on a popup whose
+    /// parent is a toplevel or the innermost grabbing popup; otherwise the popup is dismissed at once.
+    func grabPopup(_ popup: XdgPopup, serial: UInt32, parentIsToplevel: Bool, parent: XdgPopup?) {
+        let validSerial = recentInputSerials.contains(serial)
+        let validParent = grabbingPopups.isEmpty ? parentIsToplevel : (parent === grabbingPopups.last)
+        guard validSerial, validParent else { return popup.dismiss() }
+        grabbingPopups.append(popup)
+        updateKeyboardFocus()
+    }
+
+    /// Ends every popup grab, innermost first (xdg_popup.popup_done); the keyboard goes back to the window.
+    func dismissPopups() {
+        guard !grabbingPopups.isEmpty else { return }
+        let popups = grabbingPopups
+        grabbingPopups.removeAll()
+        for popup in popups.reversed() { popup.dismiss() }
+        updateKeyboardFocus()
+    }
+
+    /// A popup was destroyed (or dismissed): it and any popup it grabbed for leave the grab.
+    func popupGone(_ popup: XdgPopup) {
+        guard let index = grabbingPopups.firstIndex(where: { $0 === popup }) else { return }
+        grabbingPopups.removeSubrange(index...)
+        updateKeyboardFocus()
+    }
+
+    /// wl_data_device.set_selection: `source` (or nothing) is the clipboard now; the previous source is
+    /// cancelled and the focused client hears of the new selection.
+    func setSelection(_ source: WlDataSource?) {
+        guard source !== selection else { return }
+        selection?.cancel()
+        selection = source
+        offerSelectionToFocus()
+    }
+
+    func isSelection(_ source: WlDataSource) -> Bool { selection === source }
+
+    func dataSourceDestroyed(_ source: WlDataSource) {
+        guard selection === source else { return }
+        selection = nil
+        offerSelectionToFocus()
+    }
+
+    private func offerSelectionToFocus() {
+        guard let client = keyboardFocusClient else { return }
+        for device in dataDevices where device.client == client { device.offerSelection(selection) }
+    }
+
+    func flush() { server.display.flush() }
 
     // MARK: Focus
 
@@ -271,6 +382,24 @@ public final class Seat {
     }
 
     func pointerReleased(_ pointer: WlPointer) { pointers.removeAll { $0 === pointer } }
+
+    /// A new wl_keyboard of the focused client is told about the focus at once.
+    func keyboardBound(_ keyboard: WlKeyboard) {
+        keyboards.append(keyboard)
+        if let focus = keyboardFocus, let resource = server.wlSurface(for: focus), wl_resource_get_client(resource) == keyboard.client {
+            keyboard.enter(resource, serial: server.nextSerial())
+        }
+    }
+
+    func keyboardReleased(_ keyboard: WlKeyboard) { keyboards.removeAll { $0 === keyboard } }
+
+    /// A new wl_data_device of the focused client hears the current selection at once.
+    func dataDeviceBound(_ device: WlDataDevice) {
+        dataDevices.append(device)
+        if device.client == keyboardFocusClient { device.offerSelection(selection) }
+    }
+
+    func dataDeviceReleased(_ device: WlDataDevice) { dataDevices.removeAll { $0 === device } }
     func touchBound(_ touch: WlTouch) { touches.append(touch) }
     func touchReleased(_ touch: WlTouch) { touches.removeAll { $0 === touch } }
 
@@ -278,6 +407,7 @@ public final class Seat {
     /// ends, and each touch point on it ends with wl_touch.up (the client still has its wl_touch).
     func surfaceDestroyed(_ surface: Surface, client: OpaquePointer) {
         if focus === surface { focus = nil; pressedButtons.removeAll() }
+        if keyboardFocus === surface { keyboardFocus = nil }
         if grab?.window === surface { grab = nil }
         let lifted = touchPoints.filter { $0.value.surface === surface }.keys.sorted()
         guard !lifted.isEmpty else { return }

@@ -84,6 +84,16 @@ public final class Server {
     public let log: Logger
     /// Input: pointer (and later touch) state and focus.
     public private(set) lazy var seat = Seat(server: self)
+    /// Seawall's keymap in a sealed memfd, made when the first wl_keyboard needs it (nil if that failed:
+    /// keyboards then get no keymap, and the log says why).
+    private(set) lazy var keymapFile: KeymapFile? = {
+        do {
+            return try KeymapFile()
+        } catch {
+            log.error("cannot make the keymap file: \(error)")
+            return nil
+        }
+    }()
     /// The socket clients connect to (nil when not listening).
     public private(set) var socketName: String?
 
@@ -421,16 +431,30 @@ public final class Server {
     /// Makes `toplevel` the active window: the previous one is told it is no longer activated.
     func activate(_ toplevel: XdgToplevel) {
         if let previous = activeToplevel, previous !== toplevel {
+            seat.dismissPopups()   // a grabbing popup belongs to the window that was active
             previous.activated = false
             previous.sendConfigure()
         }
         activeToplevel = toplevel
         toplevel.activated = true
         toplevel.sendConfigure()
+        seat.updateKeyboardFocus()
+    }
+
+    /// The active window went away: the topmost mapped window that is left becomes active.
+    private func activateNext() {
+        activeToplevel = nil
+        let next = scene.mappedViews.reversed().lazy.compactMap { view in
+            self.toplevelObjects.first { $0.surface?.state === view.surface }
+        }.first
+        if let next { activate(next) } else { seat.updateKeyboardFocus() }
     }
 
     func toplevelCreated(_ toplevel: XdgToplevel) { toplevelObjects.append(toplevel) }
-    func toplevelDestroyed(_ toplevel: XdgToplevel) { toplevelObjects.removeAll { $0 === toplevel } }
+    func toplevelDestroyed(_ toplevel: XdgToplevel) {
+        toplevelObjects.removeAll { $0 === toplevel }
+        if activeToplevel === toplevel { activateNext() }
+    }
 
     /// `wl_client_post_implementation_error`: for requests Seawall cannot honour although they are valid.
     func postImplementationError(client: OpaquePointer, _ message: String) {

@@ -1,9 +1,8 @@
 import CWaylandServer
 
 /// wl_seat: the one seat, "seat0". Its capabilities are those of the input devices attached to the server
-/// (`Seat`): none by default, a pointer and/or touch once a harness or backend adds them. Keyboard requests
-/// get inert objects that never send events, which is what a
-/// seat whose capability just went away looks like to a client.
+/// (`Seat`): none by default, a pointer, keyboard and/or touch once a harness or backend adds them. Device
+/// objects work whether or not the capability is there (a client may ask before it hears the capabilities).
 final class WlSeat: ResourceObject {
     static let version: Int32 = 7
     private unowned(unsafe) let server: Server   // see Server.deinit
@@ -15,9 +14,9 @@ final class WlSeat: ResourceObject {
             WlPointer.create(seat: seat.server.seat, client: client, version: wl_resource_get_version(resource), id: id)
         },
         get_keyboard: { client, resource, id in
-            guard let client, let resource else { return }
-            InertDevice.make(client: client, interface: Interfaces.wlKeyboard, version: wl_resource_get_version(resource),
-                             id: id, implementation: InertDevice.keyboard)
+            guard let client, let resource, let seat = WlSeat.from(resource) else { return }
+            WlKeyboard.create(seat: seat.server.seat, keymap: seat.server.keymapFile, client: client,
+                              version: wl_resource_get_version(resource), id: id)
         },
         get_touch: { client, resource, id in
             guard let client, let resource, let seat = WlSeat.from(resource) else { return }
@@ -45,17 +44,4 @@ final class WlSeat: ResourceObject {
     }
 
     func resourceDestroyed() { server.seat.seatReleased(self) }
-}
-
-/// A wl_keyboard that never receives events; it only answers its destructor.
-final class InertDevice: ResourceObject {
-    static let keyboard = Implementation(wl_keyboard_interface(release: Resource.destroyRequest))
-
-    static func make<Table>(client: OpaquePointer, interface: Interface, version: Int32, id: UInt32,
-                            implementation: Implementation<Table>) {
-        _ = Resource.make(client: client, interface: interface, version: version, id: id,
-                          implementation: implementation, object: InertDevice())
-    }
-
-    func resourceDestroyed() {}
 }

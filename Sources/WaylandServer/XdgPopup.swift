@@ -13,12 +13,15 @@ final class XdgPopup: ResourceObject, XdgRoleObject {
     private var rules: PopupPositioner
     /// Where the popup is, relative to the parent's window geometry (as configured).
     private(set) var geometry = Rect(x: 0, y: 0, width: 0, height: 0)
+    /// popup_done was sent: the popup stays (hidden by nothing) until its client destroys it.
+    private var dismissed = false
+
+    var client: OpaquePointer? { wl_resource_get_client(resource) }
+    var surfaceState: Surface? { surface?.state }
 
     static let implementation = Implementation(xdg_popup_interface(
         destroy: Resource.destroyRequest,
-        grab: { _, _, _, _ in
-            // Seawall has no keyboard and no pointer grabs yet: the popup simply stays until destroyed.
-        },
+        grab: { _, resource, _, serial in XdgPopup.from(resource)?.grab(serial: serial) },
         reposition: { _, resource, positioner, token in
             guard let popup = XdgPopup.from(resource) else { return }
             guard let rules = XdgPositioner.from(positioner)?.rules, rules.isComplete else {
@@ -80,7 +83,26 @@ final class XdgPopup: ResourceObject, XdgRoleObject {
         xdgSurface?.sendConfigure()
     }
 
+    /// xdg_popup.grab: only before the popup is mapped (invalid_grab otherwise); the seat decides whether the
+    /// serial and the parent allow it, and dismisses the popup if not.
+    private func grab(serial: UInt32) {
+        if surface?.state.hasBuffer == true {
+            return Resource.postError(resource, code: XDG_POPUP_ERROR_INVALID_GRAB.rawValue,
+                                      "xdg_popup.grab after the popup was mapped")
+        }
+        server.seat.grabPopup(self, serial: serial, parentIsToplevel: parent?.role is XdgToplevel,
+                              parent: parent?.role as? XdgPopup)
+    }
+
+    /// xdg_popup.popup_done, once: the grab ended (or was refused); the client should destroy the popup.
+    func dismiss() {
+        guard !dismissed else { return }
+        dismissed = true
+        xdg_popup_send_popup_done(resource)
+    }
+
     func resourceDestroyed() {
+        server.seat.popupGone(self)
         if let surface {
             let root = surface.state.root
             surface.state.removeFromParent()

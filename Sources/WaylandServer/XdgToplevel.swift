@@ -15,8 +15,10 @@ final class XdgToplevel: ResourceObject, XdgRoleObject {
     private(set) var title: String?
     private(set) var appID: String?
     private(set) var maximized = false
-    /// The window has the (conceptual) keyboard focus: the most recently mapped toplevel.
+    /// The window is the active one (it has the keyboard focus): the last clicked, touched or mapped.
     var activated = false
+    /// The window has been mapped (it was activated then).
+    private var shown = false
     private(set) var fullscreen = false
     /// Where the window was before it was maximized or made fullscreen.
     private var restorePosition: (x: Int64, y: Int64)?
@@ -136,7 +138,10 @@ final class XdgToplevel: ResourceObject, XdgRoleObject {
     /// top edge keeps its right or bottom edge in place.
     func committed() {
         guard let surface else { return }
-        if !activated { server.activate(self) }
+        if !shown {
+            shown = true
+            server.activate(self)   // a new window comes up active; later, a press or touch activates
+        }
         let origin = xdgSurface?.geometryOrigin ?? (x: 0, y: 0)
         guard let view = server.scene.view(for: surface.state) else { return }
         if let anchor = resizeAnchor, let rect = windowRect() {
@@ -193,7 +198,6 @@ final class XdgToplevel: ResourceObject, XdgRoleObject {
     }
 
     func resourceDestroyed() {
-        if server.activeToplevel === self { server.activeToplevel = nil }
         xdgSurface?.roleDestroyed()
         server.toplevelDestroyed(self)
     }

@@ -57,6 +57,7 @@ const struct wl_interface *sw_interface_wp_presentation_feedback(void);
 const struct wl_interface *sw_interface_wl_data_device_manager(void);
 const struct wl_interface *sw_interface_wl_data_device(void);
 const struct wl_interface *sw_interface_wl_data_source(void);
+const struct wl_interface *sw_interface_wl_data_offer(void);
 const struct wl_interface *sw_interface_zxdg_output_manager_v1(void);
 const struct wl_interface *sw_interface_zxdg_output_v1(void);
 const struct wl_interface *sw_interface_zwlr_screencopy_manager_v1(void);

@@ -1,0 +1,45 @@
+import CWaylandServer
+import Glibc
+
+/// wl_data_offer: one announcement of a selection to one client. receive(mime, fd) hands the fd to the
+/// source, which writes the data; an offer whose source is no longer the selection (or gone) just closes the fd.
+final class WlDataOffer: ResourceObject {
+    private unowned(unsafe) let seat: Seat   // the seat lives as long as the server, which outlives resources
+    private weak var source: WlDataSource?
+
+    static let implementation = Implementation(wl_data_offer_interface(
+        accept: { _, _, _, _ in },   // drag-and-drop feedback: no drags here
+        receive: { _, resource, mimeType, fd in
+            defer { close(fd) }   // the request's fd is Seawall's to close; the source gets its own copy
+            guard let offer = WlDataOffer.from(resource), let mimeType else { return }
+            offer.receive(String(cString: mimeType), fd: fd)
+        },
+        destroy: Resource.destroyRequest,
+        finish: { _, _ in },
+        set_actions: { _, _, _, _ in }))
+
+    static func from(_ resource: OpaquePointer?) -> WlDataOffer? {
+        Resource.object(resource, WlDataOffer.self, interface: Interfaces.wlDataOffer, implementation: implementation)
+    }
+
+    /// A server-made wl_data_offer for `client` (new_id in wl_data_device.data_offer); nil if out of memory.
+    static func create(seat: Seat, source: WlDataSource, client: OpaquePointer, version: Int32) -> OpaquePointer? {
+        guard let resource = Resource.create(client: client, interface: Interfaces.wlDataOffer, version: version, id: 0)
+        else { return nil }
+        Resource.bind(resource, implementation: implementation, object: WlDataOffer(seat: seat, source: source))
+        return resource
+    }
+
+    private init(seat: Seat, source: WlDataSource) {
+        self.seat = seat
+        self.source = source
+    }
+
+    private func receive(_ mimeType: String, fd: Int32) {
+        guard let source, seat.isSelection(source), source.mimeTypes.contains(mimeType) else { return }
+        source.send(mimeType, to: fd)
+        seat.flush()
+    }
+
+    func resourceDestroyed() {}
+}

@@ -1,0 +1,56 @@
+import CWaylandServer
+
+/// wl_data_source: what a client offers to paste, as a list of MIME types. Set as the seat's selection
+/// (wl_data_device.set_selection), it is asked to write the data into a pipe whenever a client receives an
+/// offer of it; it is cancelled when another selection replaces it. Dragging is not offered.
+final class WlDataSource: ResourceObject {
+    /// More MIME types than any real client offers; past it the client gets an implementation error.
+    static let maxMimeTypes = 64
+    private unowned(unsafe) let server: Server   // see Server.deinit
+    let resource: OpaquePointer
+    let client: OpaquePointer
+    private(set) var mimeTypes: [String] = []
+
+    static let implementation = Implementation(wl_data_source_interface(
+        offer: { _, resource, mimeType in
+            guard let source = WlDataSource.from(resource), let mimeType else { return }
+            source.offer(String(cString: mimeType))
+        },
+        destroy: Resource.destroyRequest,
+        set_actions: { _, _, _ in }))   // drag-and-drop actions: no drags here
+
+    static func from(_ resource: OpaquePointer?) -> WlDataSource? {
+        Resource.object(resource, WlDataSource.self, interface: Interfaces.wlDataSource, implementation: implementation)
+    }
+
+    static func create(server: Server, client: OpaquePointer, version: Int32, id: UInt32) {
+        guard let resource = Resource.create(client: client, interface: Interfaces.wlDataSource, version: version, id: id)
+        else { return }
+        Resource.bind(resource, implementation: implementation, object: WlDataSource(server: server, resource: resource, client: client))
+    }
+
+    private init(server: Server, resource: OpaquePointer, client: OpaquePointer) {
+        self.server = server
+        self.resource = resource
+        self.client = client
+    }
+
+    private func offer(_ mimeType: String) {
+        guard mimeTypes.count < WlDataSource.maxMimeTypes else {
+            return server.postImplementationError(client: client, "wl_data_source.offer: more than \(WlDataSource.maxMimeTypes) MIME types")
+        }
+        if !mimeTypes.contains(mimeType) { mimeTypes.append(mimeType) }
+    }
+
+    /// wl_data_source.send: the source writes `mimeType` data into `fd` (libwayland sends a duplicate).
+    func send(_ mimeType: String, to fd: Int32) {
+        wl_data_source_send_send(resource, mimeType, fd)
+    }
+
+    /// wl_data_source.cancelled: no longer the selection (or a drag that Seawall does not carry out).
+    func cancel() {
+        wl_data_source_send_cancelled(resource)
+    }
+
+    func resourceDestroyed() { server.seat.dataSourceDestroyed(self) }
+}
