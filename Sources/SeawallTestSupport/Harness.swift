@@ -14,6 +14,8 @@ public final class Harness {
     public private(set) var children: [ChildProcess] = []
     /// Called after every repaint (tests use it to catch a particular frame).
     public var afterRepaint: ((Harness) -> Void)?
+    /// Called before every repaint of `run`, while the frame's damage is still in `server.scene.damage`.
+    public var beforeRepaint: ((Harness) -> Void)?
     /// The shortest time between repaints, in seconds: 0 repaints as soon as anything waits, which is as
     /// fast as clients can go; clients that animate by the frame callback's timestamp need real time to pass.
     public var frameInterval: Double = 0
@@ -93,6 +95,7 @@ public final class Harness {
             if server.configuration.refresh == .manual && server.needsRepaint
                 && monotonicSeconds() - lastRepaint >= frameInterval {
                 lastRepaint = monotonicSeconds()
+                beforeRepaint?(self)
                 server.repaint()
                 afterRepaint?(self)
             }

@@ -79,6 +79,39 @@ struct DebianClientTests {
         }
     }
 
+    @Test("weston-simple-damage: its bouncing ball, drawn with partial damage, moves on the output")
+    func westonSimpleDamage() throws {
+        let tool = "/usr/bin/weston-simple-damage"
+        try #require(access(tool, X_OK) == 0, "\(tool) is missing: install Debian's weston")
+        let harness = try Harness()
+        harness.frameInterval = 0.01   // the ball moves with the frame callbacks' timestamps
+        var frames: [RGBImage] = []
+        var damagedAreas: [Int64] = []   // output damage of each frame after the window is up
+        harness.beforeRepaint = { h in
+            if let w = h.server.windows.first, w.mapped, w.surface.commitCount > 2 { damagedAreas.append(h.server.scene.damage.area) }
+        }
+        harness.afterRepaint = { h in
+            if let w = h.server.windows.first, w.mapped, frames.count < 100 { frames.append(h.capture()) }
+        }
+        let client = try harness.spawn(tool, [])
+        try harness.run(seconds: 30) {
+            (harness.server.windows.first?.surface.commitCount ?? 0) >= 60 || !client.isRunning
+        }
+        #expect(client.isRunning, Comment(rawValue: "weston-simple-damage exited early\n" + client.transcript))
+        let window = try #require(harness.server.windows.first)
+        #expect(window.mapped && window.surface.commitCount >= 60, "frame callbacks kept it drawing")
+        let distinct = Set(frames.map(\.bytes.hashValue)).count
+        #expect(distinct >= 10, "the ball moves on the output: \(distinct) distinct frames of \(frames.count)")
+        // Its commits damage the ball's old and new place, not the window: so does Seawall's output.
+        let windowArea = window.surface.width * window.surface.height
+        let partial = damagedAreas.filter { $0 > 0 && $0 < windowArea / 2 }.count
+        #expect(partial >= damagedAreas.count / 2 && partial > 0,
+                "frames repainting less than half the window: \(partial) of \(damagedAreas.count) (window \(windowArea) px)")
+        #expect(!client.stderr.contains("error"), Comment(rawValue: client.transcript))
+        client.terminate()
+        #expect(client.exitSignal == SIGTERM || client.exitStatus == 0, Comment(rawValue: client.transcript))
+    }
+
     @Test("foot (sealed pools, client-side decorations in subsurfaces, seat and data device) draws its window")
     func foot() throws {
         let tool = "/usr/bin/foot"
