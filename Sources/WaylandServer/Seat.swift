@@ -381,7 +381,6 @@ public final class Seat {
         }
     }
 
-    func pointerReleased(_ pointer: WlPointer) { pointers.removeAll { $0 === pointer } }
 
     /// A new wl_keyboard of the focused client is told about the focus at once.
     func keyboardBound(_ keyboard: WlKeyboard) {
@@ -391,7 +390,6 @@ public final class Seat {
         }
     }
 
-    func keyboardReleased(_ keyboard: WlKeyboard) { keyboards.removeAll { $0 === keyboard } }
 
     /// A new wl_data_device of the focused client hears the current selection at once.
     func dataDeviceBound(_ device: WlDataDevice) {
@@ -399,9 +397,14 @@ public final class Seat {
         if device.client == keyboardFocusClient { device.offerSelection(selection) }
     }
 
-    func dataDeviceReleased(_ device: WlDataDevice) { dataDevices.removeAll { $0 === device } }
+    /// A device object or data device was destroyed: no more events for it.
+    func forget(_ object: SeatResource) {
+        pointers.removeAll { $0 === object }
+        keyboards.removeAll { $0 === object }
+        touches.removeAll { $0 === object }
+        dataDevices.removeAll { $0 === object }
+    }
     func touchBound(_ touch: WlTouch) { touches.append(touch) }
-    func touchReleased(_ touch: WlTouch) { touches.removeAll { $0 === touch } }
 
     /// A surface is gone: it can no longer be named in a leave (its client knows), a grab of its window
     /// ends, and each touch point on it ends with wl_touch.up (the client still has its wl_touch).

@@ -4,29 +4,17 @@ import SealedMemory
 /// wl_keyboard: one client's view of the seat's keyboard focus. It gets Seawall's keymap (`Keymap`, in a
 /// sealed memfd) and repeat info when made, then enter/leave (with modifiers) as the focus moves between
 /// windows and grabbing popups (`Seat`). Seawall has no keyboard device, so no keys are ever pressed.
-final class WlKeyboard: ResourceObject {
-    private unowned(unsafe) let seat: Seat   // the seat lives as long as the server, which outlives resources
-    let resource: OpaquePointer
-    let client: OpaquePointer
-
+final class WlKeyboard: SeatResource {
     static let implementation = Implementation(wl_keyboard_interface(release: Resource.destroyRequest))
 
     static func create(seat: Seat, keymap: KeymapFile?, client: OpaquePointer, version: Int32, id: UInt32) {
-        guard let resource = Resource.create(client: client, interface: Interfaces.wlKeyboard, version: version, id: id)
-        else { return }
-        let keyboard = WlKeyboard(seat: seat, resource: resource, client: client)
-        Resource.bind(resource, implementation: implementation, object: keyboard)
+        guard let keyboard = make(seat: seat, client: client, interface: Interfaces.wlKeyboard, version: version, id: id,
+                                  implementation: implementation) else { return }
         if let keymap {
-            wl_keyboard_send_keymap(resource, WL_KEYBOARD_KEYMAP_FORMAT_XKB_V1.rawValue, keymap.fd.rawValue, keymap.size)
+            wl_keyboard_send_keymap(keyboard.resource, WL_KEYBOARD_KEYMAP_FORMAT_XKB_V1.rawValue, keymap.fd.rawValue, keymap.size)
         }
-        if version >= 4 { wl_keyboard_send_repeat_info(resource, 25, 600) }
+        if version >= 4 { wl_keyboard_send_repeat_info(keyboard.resource, 25, 600) }
         seat.keyboardBound(keyboard)
-    }
-
-    private init(seat: Seat, resource: OpaquePointer, client: OpaquePointer) {
-        self.seat = seat
-        self.resource = resource
-        self.client = client
     }
 
     /// wl_keyboard.enter with no keys down, then modifiers (none).
@@ -41,8 +29,6 @@ final class WlKeyboard: ResourceObject {
     func leave(_ surface: OpaquePointer, serial: UInt32) {
         wl_keyboard_send_leave(resource, serial, surface)
     }
-
-    func resourceDestroyed() { seat.keyboardReleased(self) }
 }
 
 /// Seawall's keymap file, made once per server and sent (libwayland duplicates the fd) to every keyboard.
