@@ -117,24 +117,24 @@ public final class Scene {
     /// A subsurface's commit: its damage where it is drawn, or the whole tree if its geometry changed.
     private func applySubsurface(_ effect: Surface.CommitEffect, to surface: Surface, in view: View) {
         guard view.mapped else { return }
-        let root = view.surface
-        let now = root.treeBounds.offsetBy(dx: view.x, dy: view.y)
-        defer { view.treeRect = now }
         if effect.sizeChanged || effect.subsurfacesMoved || effect.offsetX != 0 || effect.offsetY != 0 {
-            addDamage(view.treeRect)
-            addDamage(now)
-            return
+            return reshaped(view)
         }
-        guard let placed = root.flattened().first(where: { $0.surface === surface }) else { return }
+        view.treeRect = view.surface.treeBounds.offsetBy(dx: view.x, dy: view.y)
+        guard let placed = view.surface.flattened().first(where: { $0.surface === surface }) else { return }
         addDamage(effect.damage.offsetBy(dx: view.x + placed.x, dy: view.y + placed.y))
     }
 
-    /// The tree under `root` changed shape outside a commit (a subsurface went away): repaint its old and
-    /// new extent.
+    /// The tree under `root` changed shape outside a commit (a subsurface or popup went away or moved).
     public func treeChanged(_ root: Surface) {
         guard let view = view(for: root), view.mapped else { return }
+        reshaped(view)
+    }
+
+    /// A mapped view's tree changed shape: repaint its old and its new extent.
+    private func reshaped(_ view: View) {
         addDamage(view.treeRect)
-        view.treeRect = root.treeBounds.offsetBy(dx: view.x, dy: view.y)
+        view.treeRect = view.surface.treeBounds.offsetBy(dx: view.x, dy: view.y)
         addDamage(view.treeRect)
     }
 
