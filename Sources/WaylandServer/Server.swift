@@ -84,16 +84,9 @@ public final class Server {
     public let log: Logger
     /// Input: pointer (and later touch) state and focus.
     public private(set) lazy var seat = Seat(server: self)
-    /// Seawall's keymap in a sealed memfd, made when the first wl_keyboard needs it (nil if that failed:
-    /// keyboards then get no keymap, and the log says why).
-    private(set) lazy var keymapFile: KeymapFile? = {
-        do {
-            return try KeymapFile()
-        } catch {
-            log.error("cannot make the keymap file: \(error)")
-            return nil
-        }
-    }()
+    /// Seawall's keymap in a sealed memfd, made at start-up so that its one fd is there from the beginning
+    /// (nil if that failed: keyboards then get no keymap, and the log says why).
+    private(set) var keymapFile: KeymapFile?
     /// The socket clients connect to (nil when not listening).
     public private(set) var socketName: String?
 
@@ -132,6 +125,11 @@ public final class Server {
         renderer = Renderer(width: configuration.width, height: configuration.height, background: configuration.background)
         if configuration.listen {
             socketName = try display.listen(socket: configuration.socket)
+        }
+        do {
+            keymapFile = try KeymapFile()
+        } catch {
+            log.error("cannot make the keymap file: \(error)")
         }
         createGlobals()
         trackClients()
