@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Reads WLCS's gtest JSON report (--gtest_output=json:FILE) and prints Seawall's summary of the run.
 
-  wlcs-report.py REPORT.json [--check EXPECTED-FAILURES]
+  wlcs-report.py [--check EXPECTED-FAILURES] REPORT.json...
+
+Several reports (gtest shards of one run) are counted as one run.
 
 Counts every test as passed, failed or skipped (WLCS skips a test whose extension Seawall does not advertise,
 e.g. wl_shell or xdg-shell v6; WLCS also disables a few of its own tests), then the same for the core group: the suites that need only wl_compositor,
@@ -37,15 +39,21 @@ def line(counts):
 
 
 def main(argv):
-    if len(argv) not in (2, 4) or (len(argv) == 4 and argv[2] != "--check"):
+    args = argv[1:]
+    expected_file = None
+    if args[:1] == ["--check"] and len(args) >= 2:
+        expected_file, args = args[1], args[2:]
+    if not args or any(a.startswith("--") for a in args):
         sys.exit(__doc__)
-    with open(argv[1]) as f:
-        report = json.load(f)
+    suites = []
+    for path in args:
+        with open(path) as f:
+            suites += json.load(f).get("testsuites", [])
     results = {}
     every = dict(passed=0, failed=0, skipped=0, disabled=0)
     core = {"pointer": dict(passed=0, failed=0, skipped=0, disabled=0),
             "touch": dict(passed=0, failed=0, skipped=0, disabled=0)}
-    for suite in report.get("testsuites", []):
+    for suite in suites:
         for test in suite.get("testsuite", []):
             name = f"{suite['name']}.{test['name']}"
             result = outcome(test)
@@ -60,9 +68,9 @@ def main(argv):
     print(f"wlcs: core group, pointer: {line(pointer)}{share}")
     print(f"wlcs: core group, touch variants: {line(core['touch'])}")
     status = 0
-    if len(argv) == 4:
+    if expected_file:
         expected = {}
-        with open(argv[3]) as f:
+        with open(expected_file) as f:
             for raw in f:
                 entry = raw.split(" #", 1)[0].strip()
                 if entry and not entry.startswith("#"):
