@@ -30,6 +30,9 @@ public struct DemoOptions: Sendable {
     public var fullscreen = false
     /// With printInput: start an interactive move (xdg_toplevel.move) on every button press.
     public var moveOnPress = false
+    /// With printInput: start an interactive resize (xdg_toplevel.resize with these xdg_toplevel.resize_edge
+    /// bits) on every button press, and draw at every size the compositor configures.
+    public var resizeOnPress: UInt32?
 
     public init(pattern: Pattern) { self.pattern = pattern }
 }
@@ -71,6 +74,9 @@ public final class DemoClient {
     private var width: Int
     private var height: Int
     private var configured = false
+    /// From the latest xdg_toplevel.configure, applied when its xdg_surface.configure arrives.
+    private var suggested: (width: Int, height: Int, resizing: Bool)?
+    private var frameRequested = false
     private var nextFrame = 0
     private(set) var framesShown = 0
     private var waitingForSlot = false
@@ -159,6 +165,8 @@ public final class DemoClient {
         xdg_toplevel_set_app_id(toplevel, "seawall-demo.\(options.pattern.rawValue)")
         if options.moveOnPress {
             globals.input?.onPress = { seat, serial in xdg_toplevel_move(toplevel, seat, serial) }
+        } else if let edges = options.resizeOnPress {
+            globals.input?.onPress = { seat, serial in xdg_toplevel_resize(toplevel, seat, serial, edges) }
         }
         if options.maximized { xdg_toplevel_set_maximized(toplevel) }
         if options.fullscreen { xdg_toplevel_set_fullscreen(toplevel, nil) }
@@ -168,9 +176,32 @@ public final class DemoClient {
 
     // MARK: Events
 
+    /// xdg_toplevel.configure: a size of 0x0 leaves the size to the client. Only --resize-on-press follows
+    /// the compositor's sizes; the demo otherwise keeps the size it was asked for.
+    func toplevelConfigured(width: Int32, height: Int32, resizing: Bool) {
+        guard options.resizeOnPress != nil, width > 0, height > 0 else { return }
+        suggested = (Int(width), Int(height), resizing)
+    }
+
     func xdgSurfaceConfigured(serial: UInt32) {
         guard let xdgSurface else { return }
         xdg_surface_ack_configure(xdgSurface, serial)
+        if configured, let size = suggested {
+            suggested = nil
+            print("seawall-demo: configured \(size.width)x\(size.height)\(size.resizing ? " resizing" : "")")
+            fflush(nil)
+            guard size.width != width || size.height != height else { return }
+            do {
+                try resize(to: (size.width, size.height))
+            } catch {
+                failure = error
+                return
+            }
+            // Show the new size now; a frame already asked for would draw it anyway.
+            if !frameRequested { drawNextFrame() }
+            return
+        }
+        suggested = nil
         if !configured {
             configured = true
             do {
@@ -188,7 +219,9 @@ public final class DemoClient {
     }
 
     func frameShown() {
+        frameRequested = false
         framesShown += 1
+        if holding { return }
         if options.frames > 0 && framesShown == options.frames {
             print("seawall-demo: \(framesShown) frames shown")
             fflush(nil)
@@ -234,8 +267,10 @@ public final class DemoClient {
         }
         do {
             if let memory, let pool {
-                try memory.grow(to: needed)
-                wl_shm_pool_resize(pool, Int32(needed))
+                if needed > memory.size {
+                    try memory.grow(to: needed)
+                    wl_shm_pool_resize(pool, Int32(needed))
+                }
             } else {
                 let memory = try ClientPoolMemory(size: needed, kind: options.memfd)
                 self.memory = memory
@@ -264,6 +299,17 @@ public final class DemoClient {
         fflush(nil)
     }
 
+    /// An interactive resize, to any size: new buffers at the start of the pool when the compositor holds
+    /// neither old one, else past them (growing the pool as `grow` does).
+    private func resize(to size: (width: Int, height: Int)) throws(DemoFailure) {
+        let offset = slots.contains { $0.busy } ? (memory?.size ?? 0) : 0
+        width = size.width
+        height = size.height
+        try makeBuffers(offset: offset)
+        print("seawall-demo: resized to \(width)x\(height)")
+        fflush(nil)
+    }
+
     private func drawNextFrame() {
         guard let surface, let memory else { return }
         guard let slot = slots.first(where: { !$0.busy }) else {
@@ -282,6 +328,7 @@ public final class DemoClient {
         wl_surface_damage_buffer(surface, 0, 0, Int32(slot.width), Int32(slot.height))
         if let callback = wl_surface_frame(surface) {
             wl_callback_add_listener(callback, Listeners.frame, Unmanaged.passUnretained(self).toOpaque())
+            frameRequested = true
         }
         slot.busy = true
         wl_surface_commit(surface)

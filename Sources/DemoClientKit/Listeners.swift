@@ -84,8 +84,15 @@ enum Listeners {
         }))
 
     nonisolated(unsafe) static let toplevel = table(xdg_toplevel_listener(
-        configure: { _, _, _, _, _ in
-            // Sizes suggested by the compositor are ignored: a demo keeps the size it was asked for.
+        configure: { data, _, width, height, states in
+            guard let data else { return }
+            var resizing = false
+            if let states, states.pointee.size > 0, let base = states.pointee.data {
+                let values = base.bindMemory(to: UInt32.self, capacity: states.pointee.size / 4)
+                resizing = (0..<states.pointee.size / 4).contains { values[$0] == XDG_TOPLEVEL_STATE_RESIZING.rawValue }
+            }
+            Unmanaged<DemoClient>.fromOpaque(data).takeUnretainedValue()
+                .toplevelConfigured(width: width, height: height, resizing: resizing)
         },
         close: { data, _ in
             guard let data else { return }

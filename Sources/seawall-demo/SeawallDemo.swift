@@ -21,7 +21,9 @@ struct SeawallDemo: ParsableCommand {
             With --frames N it prints "seawall-demo: N frames shown" after the Nth frame callback and exits \
             (with --hold it keeps that frame up, without further commits, until the compositor goes away). \
             --grow-to grows the same memfd and wl_shm_pool, prints "seawall-demo: grew to WxH" and draws on \
-            at the new size. SIGINT and SIGTERM end the client cleanly (it disconnects, exit status 0).
+            at the new size. With --print-input --resize-on-press EDGE, a button press starts an interactive \
+            resize and the client prints "seawall-demo: configured WxH [resizing]" and "seawall-demo: resized \
+            to WxH" as it follows the compositor's sizes. SIGINT and SIGTERM end the client cleanly (it disconnects, exit status 0).
 
             Exit status: 0 done (or stopped by SIGINT/SIGTERM, or the compositor left while holding); \
             1 runtime failure, other protocol error or lost connection; 3 the compositor refused the client's \
@@ -70,6 +72,9 @@ struct SeawallDemo: ParsableCommand {
     @Flag(name: .customLong("move-on-press"), help: "With --print-input: start an interactive move on each button press.")
     var moveOnPress = false
 
+    @Option(name: .customLong("resize-on-press"), help: ArgumentHelp("With --print-input: start an interactive resize from this edge on each button press (top, bottom, left, right, top-left, top-right, bottom-left, bottom-right), and draw at the sizes the compositor configures.", valueName: "EDGE"))
+    var resizeOnPress: ResizeEdge?
+
     @Flag(name: .customLong("print-input"), help: "Print the pointer events the compositor sends, one line each.")
     var printInput = false
 
@@ -80,6 +85,10 @@ struct SeawallDemo: ParsableCommand {
         guard frames >= 0 else { throw ValidationError("--frames must be 0 or more") }
         guard growAfter >= 1 else { throw ValidationError("--grow-after must be 1 or more") }
         if hold && frames == 0 { throw ValidationError("--hold needs --frames N") }
+        if (moveOnPress || resizeOnPress != nil) && !printInput {
+            throw ValidationError("--move-on-press and --resize-on-press need --print-input (the seat is bound for it)")
+        }
+        if moveOnPress && resizeOnPress != nil { throw ValidationError("choose one of --move-on-press and --resize-on-press") }
         if pauseBeforeGrow && growTo == nil { throw ValidationError("--pause-before-grow needs --grow-to WxH") }
         if let growTo, growTo.width < size.width || growTo.height < size.height {
             throw ValidationError("--grow-to \(growTo.width)x\(growTo.height) must be at least --size \(size.width)x\(size.height): pools only grow")
@@ -101,6 +110,7 @@ struct SeawallDemo: ParsableCommand {
         options.socket = socket
         options.printInput = printInput
         options.moveOnPress = moveOnPress
+        options.resizeOnPress = resizeOnPress?.wire
         options.maximized = maximized
         options.fullscreen = fullscreen
         do {
@@ -110,6 +120,25 @@ struct SeawallDemo: ParsableCommand {
             let line = "seawall-demo: \(error.description)\n"
             _ = line.withCString { write(STDERR_FILENO, $0, strlen($0)) }
             throw ExitCode(error.exitStatus)
+        }
+    }
+}
+
+/// xdg_toplevel.resize_edge by name.
+enum ResizeEdge: String, CaseIterable, ExpressibleByArgument {
+    case top, bottom, left, right
+    case topLeft = "top-left", topRight = "top-right", bottomLeft = "bottom-left", bottomRight = "bottom-right"
+
+    var wire: UInt32 {
+        switch self {
+        case .top: return 1
+        case .bottom: return 2
+        case .left: return 4
+        case .topLeft: return 5
+        case .bottomLeft: return 6
+        case .right: return 8
+        case .topRight: return 9
+        case .bottomRight: return 10
         }
     }
 }

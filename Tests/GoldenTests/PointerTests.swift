@@ -93,6 +93,40 @@ struct PointerTests {
         ], Comment(rawValue: client.stdout))
     }
 
+    @Test("xdg_toplevel.resize: the client draws every size it is configured with; the opposite edge stays put")
+    func interactiveResize() throws {
+        let harness = try Harness()
+        harness.server.seat.addPointer()
+        let client = try harness.demo(["solid", "--size", "200x100", "--frames", "2", "--hold", "--print-input",
+                                       "--resize-on-press", "top-left"])
+        try harness.run { client.stdout.contains("2 frames shown") }
+        func rect() -> [Int64] {
+            guard let window = harness.window(appID: "seawall-demo.solid") else { return [] }
+            return [window.x, window.y, window.surface.width, window.surface.height]
+        }
+        #expect(rect() == [32, 32, 200, 100])
+        let seat = harness.server.seat
+        seat.movePointer(toX: 34, y: 35)                  // near the top-left corner, inside
+        seat.pointerButton(0x110, pressed: true)
+        try harness.run { client.stdout.contains("configured 200x100 resizing") }
+        seat.movePointer(toX: 14, y: 25)                  // 20 left, 10 up: 220x110
+        try harness.run { client.stdout.contains("resized to 220x110") && rect() == [12, 22, 220, 110] }
+        seat.movePointer(toX: 84, y: 45)                  // 50 right, 10 down of the start: 150x90
+        try harness.run { rect() == [82, 42, 150, 90] }
+        seat.pointerButton(0x110, pressed: false)
+        try harness.run { client.stdout.contains("configured 150x90\n") }
+        _ = try? harness.run(seconds: 0.2) { false }
+        #expect(rect() == [82, 42, 150, 90], "the bottom-right corner (232, 132) never moved")
+        let configures = client.stdout.split(separator: "\n").filter { $0.contains("configured") }
+        #expect(configures == ["seawall-demo: configured 200x100 resizing", "seawall-demo: configured 220x110 resizing",
+                               "seawall-demo: configured 150x90 resizing", "seawall-demo: configured 150x90"],
+                Comment(rawValue: client.stdout))
+        // What is on the output is the client's new buffer at its new place: solid colour to its edges.
+        let image = harness.capture()
+        let inside = image.pixel(x: 82, y: 42), corner = image.pixel(x: 231, y: 131), outside = image.pixel(x: 232, y: 132)
+        #expect(inside == corner && inside != outside)
+    }
+
     @Test("a window moved under a still pointer: its client hears the new position as motion")
     func windowMovesUnderThePointer() throws {
         let harness = try Harness()
