@@ -30,6 +30,8 @@ public final class Seat {
     private var dataDevices: [WlDataDevice] = []
     /// The clipboard: the data source last set as the selection, offered to the client with the keyboard focus.
     private weak var selection: WlDataSource?
+    /// The MIME types the current selection offers; nil when the clipboard is empty.
+    public var selectionMimeTypes: [String]? { selection?.mimeTypes }
     /// Serials of the last few button and touch-down events sent (a popup grab must quote one).
     private var recentInputSerials: [UInt32] = []
 

@@ -21,7 +21,10 @@ struct ClipboardTests {
         let text = "sealed pools, no SIGBUS \(getpid())"
         let copier = try harness.spawn(Self.copy, ["--foreground", text])
         defer { copier.terminate() }
-        // wl-copy has set the selection once another client that gains the focus is offered it.
+        // wl-copy sets the selection once its window has the keyboard focus; wl-paste, started after that,
+        // gets the focus in turn and is offered the selection. (Started earlier, it finds no selection.)
+        try harness.run(seconds: 20) { harness.server.seat.selectionMimeTypes?.contains("text/plain") == true }
+        #expect(copier.isRunning, Comment(rawValue: copier.transcript))
         let paster = try harness.spawn(Self.paste, ["--no-newline"])
         try harness.run(seconds: 20) { !paster.isRunning }
         #expect(paster.exitStatus == 0, Comment(rawValue: paster.transcript))
