@@ -84,7 +84,7 @@ let package = Package(
 
         // Hostile clients: one attack per connection (AttackTests), and a protocol fuzzer (tools/fuzz).
         .executableTarget(name: "seawall-attack", dependencies: [
-            "CWaylandClient", "CProtocolsClient", "CClientShims", "SealedMemory", "CShims",
+            "DemoClientKit", "CWaylandClient", "CProtocolsClient", "CClientShims", "SealedMemory", "CShims",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "seawall-fuzz", dependencies: [

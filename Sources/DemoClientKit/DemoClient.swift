@@ -62,7 +62,7 @@ public enum DemoEnding: Equatable, Sendable {
 public final class DemoClient {
     let options: DemoOptions
     let display: OpaquePointer
-    let globals: Globals
+    let globals: ClientGlobals
     private let signals: TerminationSignals
     private var ending: DemoEnding?
     private var surface: OpaquePointer?
@@ -100,7 +100,7 @@ public final class DemoClient {
             throw DemoFailure(description: "cannot connect to the compositor at \(describeSocket(name: options.socket)): \(reason). WAYLAND_DISPLAY (or --socket NAME) and XDG_RUNTIME_DIR must point at a running compositor's socket", exitStatus: 1)
         }
         self.display = display
-        globals = Globals()
+        globals = ClientGlobals()
         if options.printInput { globals.input = InputPrinter() }
         do {
             try globals.discover(on: display)

@@ -3,17 +3,22 @@ import CProtocolsClient
 import CWaylandClient
 import Glibc
 
-/// The globals a demo window needs, found through wl_registry.
-final class Globals {
-    var compositor: OpaquePointer?
-    var shm: OpaquePointer?
-    var wmBase: OpaquePointer?
+/// The globals a window needs, found through wl_registry: wl_compositor, wl_shm and xdg_wm_base (answering
+/// its pings). seawall-demo's windows and seawall-attack's connections both start here.
+public final class ClientGlobals {
+    public private(set) var compositor: OpaquePointer?
+    public private(set) var shm: OpaquePointer?
+    public private(set) var wmBase: OpaquePointer?
     private var registry: OpaquePointer?
+    private let wmBaseVersion: UInt32
     /// Set for --print-input: also binds the seat and prints pointer events.
     var input: InputPrinter?
 
-    /// `wl_display_get_registry` + one roundtrip; binds wl_compositor (v4), wl_shm (v1), xdg_wm_base (≤ v5).
-    func discover(on display: OpaquePointer) throws(DemoFailure) {
+    /// `wmBaseVersion`: the highest xdg_wm_base version to bind (5 by default).
+    public init(wmBaseVersion: UInt32 = 5) { self.wmBaseVersion = wmBaseVersion }
+
+    /// `wl_display_get_registry` + one roundtrip; binds wl_compositor (v4), wl_shm (v1), xdg_wm_base.
+    public func discover(on display: OpaquePointer) throws(DemoFailure) {
         guard let registry = wl_display_get_registry(display) else {
             throw DemoFailure(description: "wl_display.get_registry failed", exitStatus: 1)
         }
@@ -39,13 +44,14 @@ final class Globals {
         switch interface {
         case "wl_compositor" where version >= 4: compositor = bind(sw_client_interface_wl_compositor(), 4)
         case "wl_shm": shm = bind(sw_client_interface_wl_shm(), 1)
-        case "xdg_wm_base": wmBase = bind(sw_client_interface_xdg_wm_base(), 5)
+        case "xdg_wm_base": wmBase = bind(sw_client_interface_xdg_wm_base(), wmBaseVersion)
         case "wl_seat": input?.bind(registry: registry, name: name, version: version)
         default: break
         }
     }
 
-    func destroy() {
+    /// Releases what `discover` bound (before `wl_display_disconnect`).
+    public func destroy() {
         input?.destroy()
         if let wmBase { xdg_wm_base_destroy(wmBase) }
         if let shm { wl_shm_destroy(shm) }
@@ -55,19 +61,23 @@ final class Globals {
     }
 }
 
-/// libwayland keeps a pointer to each listener table for the proxy's life, so they are allocated once
-/// and never freed. The `data` of every listener is an unretained pointer to the Swift object it serves.
+/// libwayland keeps a pointer to each listener table for the proxy's life, so listener tables are
+/// allocated once, in statics, and never freed.
+public func listenerTable<T>(_ value: T) -> UnsafeMutablePointer<T> {
+    let pointer = UnsafeMutablePointer<T>.allocate(capacity: 1)
+    pointer.initialize(to: value)
+    return pointer
+}
+
+/// The demo client's listener tables. The `data` of every listener is an unretained pointer to the Swift
+/// object it serves.
 enum Listeners {
-    private static func table<T>(_ value: T) -> UnsafeMutablePointer<T> {
-        let pointer = UnsafeMutablePointer<T>.allocate(capacity: 1)
-        pointer.initialize(to: value)
-        return pointer
-    }
+    private static func table<T>(_ value: T) -> UnsafeMutablePointer<T> { listenerTable(value) }
 
     nonisolated(unsafe) static let registry = table(wl_registry_listener(
         global: { data, registry, name, interface, version in
             guard let data, let registry, let interface else { return }
-            Unmanaged<Globals>.fromOpaque(data).takeUnretainedValue()
+            Unmanaged<ClientGlobals>.fromOpaque(data).takeUnretainedValue()
                 .announce(registry: registry, name: name, interface: String(cString: interface), version: version)
         },
         global_remove: { _, _, _ in }))

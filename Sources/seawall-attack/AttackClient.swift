@@ -2,6 +2,7 @@ import CClientShims
 import CProtocolsClient
 import CShims
 import CWaylandClient
+import DemoClientKit
 import Glibc
 
 /// One connection to the compositor and the handful of things attacks are made of: raw fds turned into
@@ -10,10 +11,11 @@ import Glibc
 /// Every memfd an attack makes is named "seawall-attack…" so tests can count what the server kept of it.
 final class AttackClient {
     let display: OpaquePointer
-    private(set) var compositor: OpaquePointer?
-    private(set) var shm: OpaquePointer?
-    private(set) var wmBase: OpaquePointer?
-    private var registry: OpaquePointer?
+    /// wl_compositor, wl_shm and xdg_wm_base (v3, the default Seawall advertises), bound as the demo does.
+    private let globals = ClientGlobals(wmBaseVersion: 3)
+    var compositor: OpaquePointer? { globals.compositor }
+    var shm: OpaquePointer? { globals.shm }
+    var wmBase: OpaquePointer? { globals.wmBase }
     private var configureSerial: UInt32?
     fileprivate var framesDone = 0
 
@@ -25,24 +27,10 @@ final class AttackClient {
             throw Failure(message: "cannot connect (WAYLAND_SOCKET / WAYLAND_DISPLAY): \(String(cString: strerror(errno)))")
         }
         self.display = display
-        guard let registry = wl_display_get_registry(display) else { throw Failure(message: "get_registry failed") }
-        self.registry = registry
-        wl_registry_add_listener(registry, AttackListeners.registry, Unmanaged.passUnretained(self).toOpaque())
-        guard wl_display_roundtrip(display) >= 0, compositor != nil, shm != nil, wmBase != nil else {
-            throw Failure(message: "the compositor lacks wl_compositor, wl_shm or xdg_wm_base")
-        }
-        if let wmBase { xdg_wm_base_add_listener(wmBase, AttackListeners.wmBase, nil) }
-    }
-
-    fileprivate func announce(_ registry: OpaquePointer, _ name: UInt32, _ interface: String, _ version: UInt32) {
-        func bind(_ table: UnsafePointer<wl_interface>?, _ wanted: UInt32) -> OpaquePointer? {
-            wl_registry_bind(registry, name, table, min(version, wanted)).map(OpaquePointer.init)
-        }
-        switch interface {
-        case "wl_compositor": compositor = bind(sw_client_interface_wl_compositor(), 4)
-        case "wl_shm": shm = bind(sw_client_interface_wl_shm(), 1)
-        case "xdg_wm_base": wmBase = bind(sw_client_interface_xdg_wm_base(), 3)
-        default: break
+        do {
+            try globals.discover(on: display)
+        } catch {
+            throw Failure(message: error.description)
         }
     }
 
@@ -182,22 +170,7 @@ func wl_display_dispatch_timeout(_ display: OpaquePointer, _ milliseconds: Int32
 
 /// Listener tables, allocated once (libwayland keeps pointers to them).
 enum AttackListeners {
-    private static func table<T>(_ value: T) -> UnsafeMutablePointer<T> {
-        let pointer = UnsafeMutablePointer<T>.allocate(capacity: 1)
-        pointer.initialize(to: value)
-        return pointer
-    }
-
-    nonisolated(unsafe) static let registry = table(wl_registry_listener(
-        global: { data, registry, name, interface, version in
-            guard let data, let registry, let interface else { return }
-            Unmanaged<AttackClient>.fromOpaque(data).takeUnretainedValue()
-                .announce(registry, name, String(cString: interface), version)
-        },
-        global_remove: { _, _, _ in }))
-
-    nonisolated(unsafe) static let wmBase = table(xdg_wm_base_listener(
-        ping: { _, wmBase, serial in if let wmBase { xdg_wm_base_pong(wmBase, serial) } }))
+    private static func table<T>(_ value: T) -> UnsafeMutablePointer<T> { listenerTable(value) }
 
     nonisolated(unsafe) static let xdgSurface = table(xdg_surface_listener(
         configure: { data, xdgSurface, serial in
