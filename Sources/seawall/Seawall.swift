@@ -79,6 +79,9 @@ struct SeawallCommand: ParsableCommand {
     @Option(name: .customLong("max-surfaces"), help: ArgumentHelp("Live wl_surfaces per client.", valueName: "N"))
     var maxSurfaces: Int = Limits().maxSurfacesPerClient
 
+    @Option(name: .customLong("xdg-wm-base-version"), help: ArgumentHelp("Highest xdg_wm_base version offered, 1 to 5. 3 by default: weston 10's demo clients abort on version 4's configure_bounds event.", valueName: "N"))
+    var xdgWmBaseVersion: Int32 = Configuration().xdgWmBaseVersion
+
     @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning or error.", valueName: "LEVEL"))
     var logLevel: Logger.Level = .info
 
@@ -89,6 +92,9 @@ struct SeawallCommand: ParsableCommand {
         guard dumpEvery >= 0 else { throw ValidationError("--dump-every must be 0 or more, not \(dumpEvery)") }
         guard maxPools >= 1, maxPoolMiB >= 1, maxBufferSize >= 1, maxSurfaces >= 1 else {
             throw ValidationError("--max-pools, --max-pool-mib, --max-buffer-size and --max-surfaces must be at least 1")
+        }
+        guard (1...5).contains(xdgWmBaseVersion) else {
+            throw ValidationError("--xdg-wm-base-version must be between 1 and 5, not \(xdgWmBaseVersion)")
         }
         if backend != .drm && (device != nil || connector != nil || mode != nil) {
             throw ValidationError("--device, --connector and --mode go with --backend drm")
@@ -148,6 +154,7 @@ struct SeawallCommand: ParsableCommand {
         configuration.refresh = display != nil ? .display : refresh == 0 ? .onCommit : .interval(hz: refresh)
         configuration.socket = socket
         configuration.shmPolicy = shmPolicy
+        configuration.xdgWmBaseVersion = xdgWmBaseVersion
         configuration.limits.maxPoolsPerClient = maxPools
         configuration.limits.maxPoolBytesPerClient = maxPoolMiB << 20
         configuration.limits.maxBufferDimension = maxBufferSize

@@ -136,12 +136,36 @@ struct SeawallProcessTests {
         (["--refresh", "-1"], "--refresh"),
         (["--backend", "vulkan"], "--backend"),
         (["--socket", "a/b"], "--socket"),
+        (["--xdg-wm-base-version", "6"], "--xdg-wm-base-version"),
     ])
     func badFlags(arguments: [String], flag: String) throws {
         let child = try ChildProcess(executable: Self.seawall, arguments: arguments)
         #expect(child.wait(seconds: 20))
         #expect(child.exitStatus == 64, Comment(rawValue: child.transcript))
         #expect(child.stderr.contains(flag), Comment(rawValue: child.transcript))
+    }
+}
+
+/// Which xdg_wm_base version seawall offers, as a real client (wayland-info) sees it.
+@Suite(.serialized)
+struct XdgWmBaseVersionTests {
+    @Test("xdg_wm_base is offered at version 3 by default and up to --xdg-wm-base-version", arguments: [
+        ([], 3), (["--xdg-wm-base-version", "5"], 5), (["--xdg-wm-base-version", "1"], 1),
+    ])
+    func offeredVersion(arguments: [String], expected: Int) throws {
+        let tool = "/usr/bin/wayland-info"
+        try #require(access(tool, X_OK) == 0, "\(tool) is missing: install Debian's wayland-utils")
+        let runtime = try SeawallProcessTests.runtimeDirectory()
+        let server = try SeawallProcessTests.start(runtime, socket: "v", ["--backend", "null"] + arguments)
+        defer { server.terminate() }
+        let info = try ChildProcess(executable: tool, arguments: [],
+                                    environment: ["XDG_RUNTIME_DIR": runtime, "WAYLAND_DISPLAY": "v"])
+        #expect(info.wait(seconds: 20))
+        // wayland-info: "interface: 'xdg_wm_base',  version:  5, name: 7"
+        let line = info.stdout.split(separator: "\n").first { $0.contains("'xdg_wm_base'") }
+        let words = line.map { $0.split(whereSeparator: { " ,:".contains($0) }) } ?? []
+        let version = words.firstIndex(of: "version").flatMap { $0 + 1 < words.count ? Int(words[$0 + 1]) : nil }
+        #expect(version == expected, Comment(rawValue: info.transcript))
     }
 }
 
