@@ -5,12 +5,15 @@ import Glibc
 /// `seawall-demo --print-input`: binds wl_seat, takes a wl_pointer and a wl_touch when the seat has them, and
 /// prints each pointer and touch event as one line on stdout ("pointer enter 18.0 28.0", "pointer button 272 pressed", …), so
 /// tests and people can see what the compositor sends.
-final class InputPrinter {
-    private var seat: OpaquePointer?
+public final class InputPrinter {
+    /// The bound wl_seat.
+    public private(set) var seat: OpaquePointer?
     private var pointer: OpaquePointer?
     private var touch: OpaquePointer?
     /// Called with the wl_seat and the serial of each button press (seawall-demo --move-on-press).
-    var onPress: ((OpaquePointer, UInt32) -> Void)?
+    public var onPress: ((OpaquePointer, UInt32) -> Void)?
+
+    public init() {}
 
     /// `wl_registry_bind` of wl_seat (version ≤ 5, for wl_pointer.frame).
     func bind(registry: OpaquePointer, name: UInt32, version: UInt32) {

@@ -9,10 +9,12 @@ public final class ClientGlobals {
     public private(set) var compositor: OpaquePointer?
     public private(set) var shm: OpaquePointer?
     public private(set) var wmBase: OpaquePointer?
+    /// wl_data_device_manager (v3), when the compositor has one.
+    public private(set) var dataDeviceManager: OpaquePointer?
     private var registry: OpaquePointer?
     private let wmBaseVersion: UInt32
     /// Set for --print-input: also binds the seat and prints pointer events.
-    var input: InputPrinter?
+    public var input: InputPrinter?
 
     /// `wmBaseVersion`: the highest xdg_wm_base version to bind (5 by default).
     public init(wmBaseVersion: UInt32 = 5) { self.wmBaseVersion = wmBaseVersion }
@@ -45,6 +47,7 @@ public final class ClientGlobals {
         case "wl_compositor" where version >= 4: compositor = bind(sw_client_interface_wl_compositor(), 4)
         case "wl_shm": shm = bind(sw_client_interface_wl_shm(), 1)
         case "xdg_wm_base": wmBase = bind(sw_client_interface_xdg_wm_base(), wmBaseVersion)
+        case "wl_data_device_manager": dataDeviceManager = bind(sw_client_interface_named("wl_data_device_manager"), 3)
         case "wl_seat": input?.bind(registry: registry, name: name, version: version)
         default: break
         }
@@ -53,11 +56,12 @@ public final class ClientGlobals {
     /// Releases what `discover` bound (before `wl_display_disconnect`).
     public func destroy() {
         input?.destroy()
+        if let dataDeviceManager { wl_data_device_manager_destroy(dataDeviceManager) }
         if let wmBase { xdg_wm_base_destroy(wmBase) }
         if let shm { wl_shm_destroy(shm) }
         if let compositor { wl_compositor_destroy(compositor) }
         if let registry { wl_registry_destroy(registry) }
-        wmBase = nil; shm = nil; compositor = nil; registry = nil
+        wmBase = nil; dataDeviceManager = nil; shm = nil; compositor = nil; registry = nil
     }
 }
 

@@ -183,6 +183,17 @@ public final class Seat {
         begin(.resize(toplevel: toplevel, edges: edges, start: start, pointerX: pointerX, pointerY: pointerY))
     }
 
+    /// An xdg_toplevel was destroyed (its wl_surface may live on, unmapped): a move or resize of its window
+    /// ends there, with no last configure, and the pointer goes to whatever is under it.
+    func toplevelDestroyed(_ toplevel: XdgToplevel) {
+        guard let grab, grab.acts(on: toplevel) else { return }
+        self.grab = nil
+        updateFocus()
+    }
+
+    /// Whether an interactive move or resize is in progress.
+    public var movingOrResizing: Bool { grab != nil }
+
     /// The window's client loses the pointer for the grab's duration (it gets leave now, enter after).
     private func begin(_ newGrab: WindowGrab) {
         sendLeave()
@@ -246,10 +257,17 @@ public final class Seat {
         updateKeyboardFocus()
     }
 
-    /// wl_data_device.set_selection: `source` (or nothing) is the clipboard now; the previous source is
-    /// cancelled and the focused client hears of the new selection.
-    func setSelection(_ source: WlDataSource?) {
+    /// wl_data_device.set_selection from `client`: `source` (or nothing) is the clipboard now; the previous
+    /// source is cancelled and the focused client hears of the new selection. Only the client with the
+    /// keyboard focus may set it (as in Weston): a client in the background could otherwise push offer after
+    /// offer at the one in front. Its source is cancelled instead.
+    func setSelection(_ source: WlDataSource?, from client: OpaquePointer) {
         guard source !== selection else { return }
+        guard client == keyboardFocusClient else {
+            server.log.notice("set_selection from \(server.describe(client: client)) ignored: it does not have the keyboard focus")
+            source?.cancel()
+            return
+        }
         selection?.cancel()
         selection = source
         offerSelectionToFocus()

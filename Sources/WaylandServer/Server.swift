@@ -451,6 +451,7 @@ public final class Server {
     func toplevelCreated(_ toplevel: XdgToplevel) { toplevelObjects.append(toplevel) }
     func toplevelDestroyed(_ toplevel: XdgToplevel) {
         toplevelObjects.removeAll { $0 === toplevel }
+        seat.toplevelDestroyed(toplevel)
         if activeToplevel === toplevel { activateNext() }
     }
 

@@ -35,6 +35,14 @@ enum WindowGrab {
         }
     }
 
+    /// Whether the grab acts on `toplevel`'s window.
+    func acts(on toplevel: XdgToplevel) -> Bool {
+        switch self {
+        case .move(let window, _, _): return window === toplevel.surface?.state
+        case .resize(let resized, _, _, _, _): return resized === toplevel
+        }
+    }
+
     func pointerMoved(toX x: Double, y: Double, server: Server) {
         switch self {
         case .move(let window, let dx, let dy):

@@ -9,8 +9,9 @@ final class WlDataDevice: SeatResource {
         start_drag: { _, _, source, _, _, _ in WlDataSource.from(source)?.cancel() },
         set_selection: { _, resource, source, _ in
             guard let device = WlDataDevice.from(resource) else { return }
-            // The serial is not checked: there is no keyboard whose events it could name (as in Mir).
-            device.seat.setSelection(WlDataSource.from(source))
+            // The serial is not checked (a seat without a keyboard has no events it could name, as in
+            // Mir); the focus is (Seat.setSelection).
+            device.seat.setSelection(WlDataSource.from(source), from: device.client)
         },
         release: Resource.destroyRequest))
 

@@ -6,6 +6,10 @@ import CWaylandServer
 final class WlDataSource: ResourceObject {
     /// More MIME types than any real client offers; past it the client gets an implementation error.
     static let maxMimeTypes = 64
+    /// The longest MIME type accepted, in bytes: RFC 6838 allows 127 for the type and 127 for the subtype,
+    /// and real clients offer far shorter ones ("text/plain;charset=utf-8"). With `maxMimeTypes` this keeps
+    /// one selection offer to a client under 17 KiB, so it never overflows a healthy client's socket.
+    static let maxMimeTypeLength = 255
     private unowned(unsafe) let server: Server   // see Server.deinit
     let resource: OpaquePointer
     let client: OpaquePointer
@@ -38,6 +42,10 @@ final class WlDataSource: ResourceObject {
     private func offer(_ mimeType: String) {
         guard mimeTypes.count < WlDataSource.maxMimeTypes else {
             return server.postImplementationError(client: client, "wl_data_source.offer: more than \(WlDataSource.maxMimeTypes) MIME types")
+        }
+        guard mimeType.utf8.count <= WlDataSource.maxMimeTypeLength else {
+            return server.postImplementationError(
+                client: client, "wl_data_source.offer: a MIME type of \(mimeType.utf8.count) bytes (the limit is \(WlDataSource.maxMimeTypeLength))")
         }
         if !mimeTypes.contains(mimeType) { mimeTypes.append(mimeType) }
     }

@@ -11,11 +11,15 @@ import Glibc
 /// Every memfd an attack makes is named "seawall-attack…" so tests can count what the server kept of it.
 final class AttackClient {
     let display: OpaquePointer
-    /// wl_compositor, wl_shm and xdg_wm_base (v3, the default Seawall advertises), bound as the demo does.
+    /// wl_compositor, wl_shm and xdg_wm_base (v3, the default Seawall advertises), bound as the demo does,
+    /// and wl_seat, whose pointer and touch events are printed ("pointer button 272 pressed").
     private let globals = ClientGlobals(wmBaseVersion: 3)
+    /// The seat's events; `onPress` gets the wl_seat and the serial of each button press.
+    var input: InputPrinter? { globals.input }
     var compositor: OpaquePointer? { globals.compositor }
     var shm: OpaquePointer? { globals.shm }
     var wmBase: OpaquePointer? { globals.wmBase }
+    var dataDeviceManager: OpaquePointer? { globals.dataDeviceManager }
     private var configureSerial: UInt32?
     fileprivate var framesDone = 0
 
@@ -27,6 +31,7 @@ final class AttackClient {
             throw Failure(message: "cannot connect (WAYLAND_SOCKET / WAYLAND_DISPLAY): \(String(cString: strerror(errno)))")
         }
         self.display = display
+        globals.input = InputPrinter()
         do {
             try globals.discover(on: display)
         } catch {
@@ -48,8 +53,13 @@ final class AttackClient {
         return wl_shm_pool_create_buffer(pool, offset, width, height, stride ?? width * 4, format)
     }
 
+    /// A new wl_data_source (nil without a wl_data_device_manager).
+    func dataSource() -> OpaquePointer? {
+        dataDeviceManager.flatMap { wl_data_device_manager_create_data_source($0) }
+    }
+
     /// A mapped-ready window: wl_surface + xdg_surface + xdg_toplevel, initial commit, first configure acked.
-    func window() -> (surface: OpaquePointer, xdgSurface: OpaquePointer)? {
+    func window() -> (surface: OpaquePointer, xdgSurface: OpaquePointer, toplevel: OpaquePointer)? {
         guard let compositor, let wmBase, let surface = wl_compositor_create_surface(compositor),
               let xdgSurface = xdg_wm_base_get_xdg_surface(wmBase, surface),
               let toplevel = xdg_surface_get_toplevel(xdgSurface) else { return nil }
@@ -57,7 +67,7 @@ final class AttackClient {
         xdg_toplevel_set_app_id(toplevel, "seawall-attack")
         wl_surface_commit(surface)
         while configureSerial == nil { if wl_display_dispatch(display) < 0 { return nil } }
-        return (surface, xdgSurface)
+        return (surface, xdgSurface, toplevel)
     }
 
     fileprivate func configured(_ xdgSurface: OpaquePointer, serial: UInt32) {

@@ -34,6 +34,10 @@ struct Attack: Sendable, CustomStringConvertible {
     let scenario: String
     let expected: Expected
     var policy: ShmPolicy = .require
+    /// The attack needs the pointer pressed on its window, then moved and released (Grabs.swift).
+    var press = false
+    /// Lines the attacker must print besides its verdict ("note: …").
+    var notes: [String] = []
     var description: String { scenario }
 }
 
@@ -82,6 +86,11 @@ let attacks: [Attack] = [
     Attack(scenario: "region-flood", expected: .error("wl_display", 3, "wl_region has more than 1024 rectangles")),
     Attack(scenario: "request-burst", expected: .ok),
     Attack(scenario: "never-reads", expected: .disconnected),
+    Attack(scenario: "destroy-toplevel-mid-resize", expected: .ok, press: true),
+    Attack(scenario: "destroy-toplevel-mid-move", expected: .ok, press: true),
+    Attack(scenario: "selection-mime-type-too-long", expected: .error("wl_display", 3, "a MIME type of 4000 bytes (the limit is 255)")),
+    Attack(scenario: "selection-too-many-mime-types", expected: .error("wl_display", 3, "more than 64 MIME types")),
+    Attack(scenario: "selection-from-background", expected: .ok, notes: ["note: source cancelled 100 times"]),
 ]
 
 /// The hostile-client suite: each attack on its own connection while a well-behaved client keeps its window
@@ -120,15 +129,42 @@ struct AttackTests {
     /// in the process opens files meanwhile).
     static var exactFDs: Bool { getenv("SEAWALL_ATTACK_EXACT_FDS").map { String(cString: $0) == "1" } ?? false }
 
+    /// For attacks on the seat: presses on the attacker's window when it asks ("note: press me"); once it
+    /// has destroyed its toplevel in answer, drags the pointer across the output and releases. Returns
+    /// whether the seat's move or resize had ended before the drag, or nil while waiting.
+    static func pressAndDrag(_ harness: Harness, _ attacker: ChildProcess) -> Bool? {
+        let seat = harness.server.seat
+        if !seat.movingOrResizing, !attacker.stdout.contains("pointer button"), attacker.stdout.contains("note: press me"),
+           let window = harness.window(appID: "seawall-attack") {
+            seat.movePointer(toX: Double(window.x) + 4, y: Double(window.y) + 4)
+            seat.pointerButton(0x110, pressed: true)
+            return nil
+        }
+        guard attacker.stdout.contains("note: toplevel destroyed") else { return nil }
+        let ended = !seat.movingOrResizing
+        for step in 0..<20 { seat.movePointer(toX: 300 - Double(step * 10), y: 200 - Double(step * 5)) }
+        seat.pointerButton(0x110, pressed: false)
+        return ended
+    }
+
     @Test(arguments: attacks)
     func attack(_ attack: Attack) throws {
         let harness = try Harness { $0.shmPolicy = attack.policy }
+        if attack.press { harness.server.seat.addPointer() }
         let good = try harness.demo(["solid", "--size", "200x150", "--frames", "2", "--hold"])
         try harness.run { good.stdout.contains("2 frames shown") }
         let baseline = Self.resources()
 
         let attacker = try harness.spawn(Self.attacker, [attack.scenario])
-        try harness.run(seconds: 60) { !attacker.isRunning }
+        var grabEnded: Bool?
+        try harness.run(seconds: 60) {
+            if attack.press { grabEnded = grabEnded ?? Self.pressAndDrag(harness, attacker) }
+            return !attacker.isRunning
+        }
+        if attack.press {
+            #expect(grabEnded == true, "the move or resize outlived the window's toplevel")
+            #expect(!harness.server.seat.movingOrResizing)
+        }
         let verdict = attacker.stdout.split(separator: "\n").last { $0.hasPrefix("result: ") }.map(String.init) ?? ""
         let transcript = Comment(rawValue: attacker.transcript)
 
@@ -150,6 +186,7 @@ struct AttackTests {
         case .killed:
             #expect(attacker.exitSignal == SIGKILL, transcript)
         }
+        for line in attack.notes { #expect(attacker.stdout.contains(line), transcript) }
         if case .killed = attack.expected {} else { #expect(attacker.exitStatus == 0, transcript) }
 
         // (b) Seawall still serves new clients

@@ -1,0 +1,50 @@
+import CClientShims
+import CProtocolsClient
+import CWaylandClient
+import Glibc
+
+/// Windows that go away in the middle of something the seat does for them. These need the test to press
+/// the pointer on the attacker's window ("note: press me" asks for it; the test presses at the window's
+/// top-left corner plus (4, 4)) and to move the pointer and release after "note: toplevel destroyed".
+let grabScenarios: [Scenario] = [
+    grabThenDestroy("destroy-toplevel-mid-resize", "start xdg_toplevel.resize on a press, destroy the toplevel at once") {
+        toplevel, seat, serial in xdg_toplevel_resize(toplevel, seat, serial, XDG_TOPLEVEL_RESIZE_EDGE_TOP_LEFT.rawValue)
+    },
+    grabThenDestroy("destroy-toplevel-mid-move", "start xdg_toplevel.move on a press, destroy the toplevel at once") {
+        toplevel, seat, serial in xdg_toplevel_move(toplevel, seat, serial)
+    },
+]
+
+/// A 64x64 window; on the first press, `grab` (move or resize) then xdg_toplevel.destroy in the same
+/// batch; then the client stays connected, its wl_surface and xdg_surface alive, for two seconds while the
+/// test moves the pointer (a compositor still running the grab would send configures to the dead toplevel).
+private func grabThenDestroy(_ name: String, _ summary: String,
+                             _ grab: @escaping @Sendable (OpaquePointer, OpaquePointer, UInt32) -> Void) -> Scenario {
+    Scenario(name: name, summary: summary) { client in
+        let fd = client.sealedMemfd(64 * 64 * 4)
+        defer { close(fd) }
+        guard let window = client.window(), let input = client.input,
+              client.show(client.buffer(client.pool(fd: fd, size: 64 * 64 * 4), width: 64, height: 64), on: window.surface)
+        else { return note("the window was not shown") }
+        var destroyed = false
+        input.onPress = { seat, serial in
+            guard !destroyed else { return }
+            grab(window.toplevel, seat, serial)
+            xdg_toplevel_destroy(window.toplevel)
+            destroyed = true
+        }
+        note("press me")
+        fflush(nil)
+        let deadline = now() + 10
+        while !destroyed && now() < deadline {
+            if wl_display_dispatch_timeout(client.display, 100) < 0 { return }
+        }
+        guard destroyed, wl_display_roundtrip(client.display) >= 0 else { return note("no press came") }
+        note("toplevel destroyed")
+        fflush(nil)
+        let end = now() + 2
+        while now() < end {
+            if wl_display_dispatch_timeout(client.display, 100) < 0 { return }
+        }
+    }
+}
