@@ -7,6 +7,8 @@ final class ClientAccount {
     var pools = 0
     var poolBytes: Int64 = 0
     var surfaces = 0
+    /// Bytes of the copy policy's per-surface copies (SurfaceCopy): real memory, unlike sparse pools.
+    var copyBytes: Int64 = 0
 }
 
 /// A client's pool as Seawall holds it: the fd it keeps (to re-check the file's size on every resize) and

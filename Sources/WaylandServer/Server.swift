@@ -46,6 +46,10 @@ public struct Limits: Sendable {
     public var maxPoolBytesPerClient: Int64 = 4 << 30
     /// Live wl_surfaces per client.
     public var maxSurfacesPerClient: Int = 1024
+    /// Bytes of Seawall's own copies of a client's surfaces under the copy policy (each surface showing an
+    /// unsealed buffer keeps width × height × 4 bytes). Unlike pool address space this is memory Seawall
+    /// fills, so it is capped well below it: 256 MiB holds a dozen 4K windows.
+    public var maxCopyBytesPerClient: Int64 = 256 << 20
     public init() {}
 }
 

@@ -14,14 +14,23 @@ final class SurfaceCopy: ClientBuffer {
     private var pixels: [UInt8]
     /// The wl_buffer the copy was last refreshed from.
     private(set) var source: ShmBuffer
+    /// The client's account, which counts this copy's bytes while it lives.
+    private let account: ClientAccount
 
-    init(of source: ShmBuffer) {
+    /// The bytes a copy of `buffer` takes.
+    static func byteCount(_ buffer: ShmBuffer) -> Int64 { Int64(buffer.width) * Int64(buffer.height) * 4 }
+
+    init(of source: ShmBuffer, account: ClientAccount) {
         width = source.width
         height = source.height
         format = source.format
-        pixels = [UInt8](repeating: 0, count: Int(source.width) * Int(source.height) * 4)
+        pixels = [UInt8](repeating: 0, count: Int(SurfaceCopy.byteCount(source)))
         self.source = source
+        self.account = account
+        account.copyBytes += SurfaceCopy.byteCount(source)
     }
+
+    deinit { account.copyBytes -= Int64(pixels.count) }
 
     /// Whether `buffer` can be copied into this copy as it is (same size and format).
     func fits(_ buffer: ShmBuffer) -> Bool {

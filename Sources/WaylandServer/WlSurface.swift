@@ -146,7 +146,14 @@ final class WlSurface: ResourceObject {
             guard let shm = attached as? ShmBuffer, shm.memory is CopiedPool else { copy = nil; return true }
             buffer = shm
             if copy?.fits(shm) != true {
-                copy = SurfaceCopy(of: shm)
+                let account = server.account(for: client)
+                let total = account.copyBytes - (copy.map { SurfaceCopy.byteCount($0.source) } ?? 0) + SurfaceCopy.byteCount(shm)
+                guard total <= server.limits.maxCopyBytesPerClient else {
+                    postImplementationError("copies of unsealed buffers would total \(total) bytes, over the limit (--max-copy-mib) of \(server.limits.maxCopyBytesPerClient)")
+                    return false
+                }
+                copy = nil   // its bytes are given back before the new copy counts its own
+                copy = SurfaceCopy(of: shm, account: account)
                 fresh = true
             }
         case .unchanged:
@@ -159,7 +166,13 @@ final class WlSurface: ResourceObject {
         guard let copy else { return true }
         if fresh { damage = Region(Rect(x: 0, y: 0, width: Int64(buffer.width), height: Int64(buffer.height))) }
         if let failure = copy.refresh(from: buffer, damage: damage) {
-            Resource.postError(buffer.resource ?? resource, code: WL_SHM_ERROR_INVALID_FD.rawValue, failure)
+            // wl_shm.error.invalid_fd on the wl_buffer; if the client destroyed that already, the code would
+            // mean something else on any other object, so it is an implementation error instead.
+            if let bufferResource = buffer.resource {
+                Resource.postError(bufferResource, code: WL_SHM_ERROR_INVALID_FD.rawValue, failure)
+            } else {
+                postImplementationError(failure)
+            }
             return false
         }
         state.pending.buffer = .attach(copy)

@@ -71,6 +71,21 @@ let lifetimeScenarios: [Scenario] = [
         note("ftruncate to 0: \(ftruncate(fd, 0) == 0 ? "done" : String(cString: strerror(errno)))")
         client.show(buffer, on: window.surface, waitForFrame: false)
     },
+    Scenario(name: "copy-policy-many-copies", summary: "(--shm-policy copy) one 64 MiB unsealed buffer shown on 5 role-less surfaces") { client in
+        // The file is sparse: it costs the client nothing, while each surface showing the buffer costs
+        // Seawall a 64 MiB copy (the fifth passes the 256 MiB default of --max-copy-mib).
+        let fd = client.memfd(64 << 20, allowSealing: false)
+        defer { close(fd) }
+        guard let compositor = client.compositor, let pool = client.pool(fd: fd, size: 64 << 20),
+              let buffer = client.buffer(pool, width: 4096, height: 4096) else { return }
+        for i in 1...5 {
+            guard let surface = wl_compositor_create_surface(compositor) else { return }
+            wl_surface_attach(surface, buffer, 0, 0)
+            wl_surface_commit(surface)
+            guard wl_display_roundtrip(client.display) >= 0 else { return }
+            note("surface \(i) committed")
+        }
+    },
 ]
 
 /// Floods: more objects than the limits allow, request bursts, and a client that never reads.

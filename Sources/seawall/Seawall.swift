@@ -79,6 +79,9 @@ struct SeawallCommand: ParsableCommand {
     @Option(name: .customLong("max-surfaces"), help: ArgumentHelp("Live wl_surfaces per client.", valueName: "N"))
     var maxSurfaces: Int = Limits().maxSurfacesPerClient
 
+    @Option(name: .customLong("max-copy-mib"), help: ArgumentHelp("With --shm-policy copy: memory for Seawall's copies of a client's unsealed surfaces, in MiB.", valueName: "MIB"))
+    var maxCopyMiB: Int64 = Limits().maxCopyBytesPerClient >> 20
+
     @Option(name: .customLong("xdg-wm-base-version"), help: ArgumentHelp("Highest xdg_wm_base version offered, 1 to 5. 3 by default: weston 10's demo clients abort on version 4's configure_bounds event.", valueName: "N"))
     var xdgWmBaseVersion: Int32 = Configuration().xdgWmBaseVersion
 
@@ -90,8 +93,11 @@ struct SeawallCommand: ParsableCommand {
             throw ValidationError("--refresh must be between 0 and 1000 Hz, not \(refresh)")
         }
         guard dumpEvery >= 0 else { throw ValidationError("--dump-every must be 0 or more, not \(dumpEvery)") }
-        guard maxPools >= 1, maxPoolMiB >= 1, maxBufferSize >= 1, maxSurfaces >= 1 else {
-            throw ValidationError("--max-pools, --max-pool-mib, --max-buffer-size and --max-surfaces must be at least 1")
+        guard maxPools >= 1, maxPoolMiB >= 1, maxBufferSize >= 1, maxSurfaces >= 1, maxCopyMiB >= 1 else {
+            throw ValidationError("--max-pools, --max-pool-mib, --max-buffer-size, --max-surfaces and --max-copy-mib must be at least 1")
+        }
+        guard maxPoolMiB <= 1 << 40, maxCopyMiB <= 1 << 40 else {
+            throw ValidationError("--max-pool-mib and --max-copy-mib must be at most \(1 << 40)")
         }
         guard (1...5).contains(xdgWmBaseVersion) else {
             throw ValidationError("--xdg-wm-base-version must be between 1 and 5, not \(xdgWmBaseVersion)")
@@ -159,6 +165,7 @@ struct SeawallCommand: ParsableCommand {
         configuration.limits.maxPoolBytesPerClient = maxPoolMiB << 20
         configuration.limits.maxBufferDimension = maxBufferSize
         configuration.limits.maxSurfacesPerClient = maxSurfaces
+        configuration.limits.maxCopyBytesPerClient = maxCopyMiB << 20
         let server: Server
         do {
             server = try Server(configuration: configuration, scanout: scanout, logger: log)

@@ -82,6 +82,8 @@ let attacks: [Attack] = [
     Attack(scenario: "killed-between-attach-and-commit", expected: .killed),
     Attack(scenario: "same-fd-twice", expected: .ok),
     Attack(scenario: "copy-policy-truncate", expected: .error("wl_buffer", 2, "short read"), policy: .copy),
+    Attack(scenario: "copy-policy-many-copies", expected: .error("wl_display", 3, "over the limit (--max-copy-mib) of 268435456"),
+           policy: .copy, notes: ["note: surface 4 committed"]),
     Attack(scenario: "thousands-of-pools", expected: .error("wl_display", 3, "too many pools")),
     Attack(scenario: "region-flood", expected: .error("wl_display", 3, "wl_region has more than 1024 rectangles")),
     Attack(scenario: "request-burst", expected: .ok),

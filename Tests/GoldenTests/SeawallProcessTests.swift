@@ -137,6 +137,8 @@ struct SeawallProcessTests {
         (["--backend", "vulkan"], "--backend"),
         (["--socket", "a/b"], "--socket"),
         (["--xdg-wm-base-version", "6"], "--xdg-wm-base-version"),
+        (["--max-copy-mib", "0"], "--max-copy-mib"),
+        (["--max-pool-mib", "2199023255553"], "--max-pool-mib"),
     ])
     func badFlags(arguments: [String], flag: String) throws {
         let child = try ChildProcess(executable: Self.seawall, arguments: arguments)
