@@ -6,10 +6,23 @@ public protocol ClientBuffer: PixelSource {
     func unlock()
 }
 
-/// Told when the frame its commit was part of has been shown (wl_callback.done).
+/// Told when the frame its commit was part of has been shown (wl_callback.done), or that it never will be.
 public protocol FrameCallbackSink: AnyObject {
     /// The frame showing the commit this was part of reached the screen.
     func presented(_ frame: FramePresentation)
+    /// A later commit replaced this one before it was shown. Returns whether the sink is finished
+    /// (wp_presentation_feedback: discarded) rather than waiting for the next frame (wl_callback).
+    func replacedByLaterCommit() -> Bool
+    /// The surface is gone: the commit will never be shown (wp_presentation_feedback: discarded).
+    func discarded()
+}
+
+extension Surface {
+    /// Adds a commit's sinks after `earlier` ones, which that commit replaces (see `replacedByLaterCommit`).
+    static func append(_ later: [any FrameCallbackSink], after earlier: inout [any FrameCallbackSink]) {
+        guard !later.isEmpty || !earlier.isEmpty else { return }
+        earlier = earlier.filter { !$0.replacedByLaterCommit() } + later
+    }
 }
 
 /// When and how a frame reached the screen (wl_callback.done takes the milliseconds; wp_presentation all).
@@ -137,7 +150,7 @@ public final class Surface {
         if let opaque = pending.opaqueRegion { opaqueRegion = opaque ?? Region() }
         if let input = pending.inputRegion { inputRegion = input }
         if let scale = pending.bufferScale { bufferScale = scale }
-        frameCallbacks.append(contentsOf: pending.frameCallbacks)
+        Surface.append(pending.frameCallbacks, after: &frameCallbacks)
 
         var damage = pending.surfaceDamage
         damage.add(pending.bufferDamage)
@@ -156,14 +169,17 @@ public final class Surface {
         return frameCallbacks
     }
 
-    /// The surface is going away: drop the buffer (releasing it) and forget callbacks.
+    /// The surface is going away: drop the buffer (releasing it); callbacks and feedback of commits current,
+    /// cached or pending will never be answered by a frame, and are told so.
     public func tearDown() {
         detachFromTree()
         if case .attach(let held)? = cached?.buffer { held.unlock() }
+        let unanswered = frameCallbacks + (cached?.frameCallbacks ?? []) + pending.frameCallbacks
         cached = nil
         pending = PendingState()
         buffer?.unlock()
         buffer = nil
         frameCallbacks = []
+        for sink in unanswered { sink.discarded() }
     }
 }

@@ -198,7 +198,7 @@ extension Surface.PendingState {
         bufferDamage.add(newer.bufferDamage)
         if let region = newer.opaqueRegion { opaqueRegion = region }
         if let region = newer.inputRegion { inputRegion = region }
-        frameCallbacks += newer.frameCallbacks
+        Surface.append(newer.frameCallbacks, after: &frameCallbacks)
         if let scale = newer.bufferScale { bufferScale = scale }
     }
 }

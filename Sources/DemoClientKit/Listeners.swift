@@ -11,6 +11,8 @@ public final class ClientGlobals {
     public private(set) var wmBase: OpaquePointer?
     /// wl_data_device_manager (v3), when the compositor has one.
     public private(set) var dataDeviceManager: OpaquePointer?
+    /// wp_presentation (v1), when the compositor has one.
+    public private(set) var presentation: OpaquePointer?
     private var registry: OpaquePointer?
     private let wmBaseVersion: UInt32
     /// Set for --print-input: also binds the seat and prints pointer events.
@@ -47,6 +49,7 @@ public final class ClientGlobals {
         case "wl_compositor" where version >= 4: compositor = bind(sw_client_interface_wl_compositor(), 4)
         case "wl_shm": shm = bind(sw_client_interface_wl_shm(), 1)
         case "xdg_wm_base": wmBase = bind(sw_client_interface_xdg_wm_base(), wmBaseVersion)
+        case "wp_presentation": presentation = bind(sw_client_interface_named("wp_presentation"), 1)
         case "wl_data_device_manager": dataDeviceManager = bind(sw_client_interface_named("wl_data_device_manager"), 3)
         case "wl_seat": input?.bind(registry: registry, name: name, version: version)
         default: break
@@ -57,11 +60,12 @@ public final class ClientGlobals {
     public func destroy() {
         input?.destroy()
         if let dataDeviceManager { wl_data_device_manager_destroy(dataDeviceManager) }
+        if let presentation { wp_presentation_destroy(presentation) }
         if let wmBase { xdg_wm_base_destroy(wmBase) }
         if let shm { wl_shm_destroy(shm) }
         if let compositor { wl_compositor_destroy(compositor) }
         if let registry { wl_registry_destroy(registry) }
-        wmBase = nil; dataDeviceManager = nil; shm = nil; compositor = nil; registry = nil
+        wmBase = nil; dataDeviceManager = nil; presentation = nil; shm = nil; compositor = nil; registry = nil
     }
 }
 

@@ -21,5 +21,15 @@ final class WlCallback: ResourceObject, FrameCallbackSink {
         wl_resource_destroy(resource)
     }
 
+    /// Still answered by the next frame: clients throttle their drawing on it.
+    func replacedByLaterCommit() -> Bool { false }
+
+    /// The surface is gone: destroyed unanswered (as Weston does), so a client that makes and destroys
+    /// surfaces in a loop does not pile up callbacks in Seawall until it disconnects.
+    func discarded() {
+        guard let resource else { return }
+        wl_resource_destroy(resource)
+    }
+
     func resourceDestroyed() { resource = nil }
 }

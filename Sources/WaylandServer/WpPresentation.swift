@@ -36,7 +36,8 @@ final class WpPresentation: ResourceObject {
     func resourceDestroyed() {}
 }
 
-/// wp_presentation_feedback: one commit's answer, sent once (presented) and then destroyed.
+/// wp_presentation_feedback: one commit's answer, sent once (presented, or discarded when a later commit or the
+/// surface's end comes first) and then destroyed.
 final class PresentationFeedback: ResourceObject, FrameCallbackSink {
     private unowned(unsafe) let server: Server
     private var resource: OpaquePointer?
@@ -72,6 +73,19 @@ final class PresentationFeedback: ResourceObject, FrameCallbackSink {
             UInt32(frame.nanoseconds % 1_000_000_000), frame.refreshNanoseconds,
             UInt32(truncatingIfNeeded: frame.sequence >> 32), UInt32(truncatingIfNeeded: frame.sequence), flags)
         wl_resource_destroy(resource)
+    }
+
+    /// wp_presentation_feedback.discarded, then the object is gone.
+    func discarded() {
+        guard let resource else { return }
+        wp_presentation_feedback_send_discarded(resource)
+        wl_resource_destroy(resource)
+    }
+
+    /// A later commit replaced this one before it was shown: discarded.
+    func replacedByLaterCommit() -> Bool {
+        discarded()
+        return true
     }
 
     func resourceDestroyed() { resource = nil }

@@ -20,6 +20,7 @@ final class AttackClient {
     var shm: OpaquePointer? { globals.shm }
     var wmBase: OpaquePointer? { globals.wmBase }
     var dataDeviceManager: OpaquePointer? { globals.dataDeviceManager }
+    var presentation: OpaquePointer? { globals.presentation }
     private var configureSerial: UInt32?
     fileprivate var framesDone = 0
 

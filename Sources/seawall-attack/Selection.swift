@@ -21,11 +21,12 @@ let selectionScenarios: [Scenario] = [
         guard let source = client.dataSource(), let manager = client.dataDeviceManager, let seat = client.input?.seat,
               let device = wl_data_device_manager_get_data_device(manager, seat) else { return note("no data device") }
         wl_data_source_offer(source, "text/plain")
-        var cancelled = 0
-        wl_data_source_add_listener(source, selectionSourceListener, &cancelled)
+        let cancelled = UnsafeMutablePointer<Int>.allocate(capacity: 1)   // the listener's, for the process's life
+        cancelled.initialize(to: 0)
+        wl_data_source_add_listener(source, selectionSourceListener, cancelled)
         for _ in 0..<100 { wl_data_device_set_selection(device, source, 0) }
         wl_display_roundtrip(client.display)
-        note("source cancelled \(cancelled) times")
+        note("source cancelled \(cancelled.pointee) times")
         wl_data_device_release(device)
         wl_data_source_destroy(source)
     },

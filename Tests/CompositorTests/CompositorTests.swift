@@ -14,9 +14,18 @@ final class CountingBuffer: ClientBuffer {
     func unlock() { locks -= 1; if locks == 0 { releases += 1 } }
 }
 
+/// A frame callback (`discardsWhenReplaced` false, like wl_callback) or presentation feedback (true).
 final class CallbackRecorder: FrameCallbackSink {
+    let discardsWhenReplaced: Bool
     var times: [UInt32] = []
+    var discards = 0
+    init(discardsWhenReplaced: Bool = false) { self.discardsWhenReplaced = discardsWhenReplaced }
     func presented(_ frame: FramePresentation) { times.append(frame.milliseconds) }
+    func replacedByLaterCommit() -> Bool {
+        if discardsWhenReplaced { discards += 1 }
+        return discardsWhenReplaced
+    }
+    func discarded() { discards += 1 }
 }
 
 struct RegionTests {
@@ -106,6 +115,36 @@ struct SurfaceTests {
         let ready = surface.takeFrameCallbacks()
         #expect(ready.count == 1)
         #expect(surface.takeFrameCallbacks().isEmpty, "handed out once")
+    }
+
+    @Test func aLaterCommitDiscardsFeedbackButKeepsFrameCallbacks() {
+        let surface = Surface(id: 1)
+        let firstFeedback = CallbackRecorder(discardsWhenReplaced: true), firstFrame = CallbackRecorder()
+        surface.pending.frameCallbacks = [firstFeedback, firstFrame]
+        _ = surface.commit()
+        let secondFeedback = CallbackRecorder(discardsWhenReplaced: true)
+        surface.pending.frameCallbacks = [secondFeedback]
+        _ = surface.commit()   // before any frame: replaces the first commit
+        let ready = surface.takeFrameCallbacks()
+        #expect(ready.map(ObjectIdentifier.init) == [firstFrame, secondFeedback].map(ObjectIdentifier.init))
+        #expect(firstFeedback.discards == 1 && secondFeedback.discards == 0 && firstFrame.discards == 0)
+    }
+
+    @Test func tearDownDiscardsCurrentCachedAndPendingSinks() {
+        let parent = Surface(id: 1), child = Surface(id: 2)
+        parent.addSubsurface(child)
+        _ = parent.commitTree()
+        let current = CallbackRecorder(), cached = CallbackRecorder(discardsWhenReplaced: true), pending = CallbackRecorder()
+        child.synchronized = false
+        child.pending.frameCallbacks = [current]
+        _ = child.commitTree()
+        child.synchronized = true
+        child.pending.frameCallbacks = [cached]
+        child.cacheCommit()
+        child.pending.frameCallbacks = [pending]
+        child.tearDown()
+        #expect([current.discards, cached.discards, pending.discards] == [1, 1, 1])
+        #expect(child.takeFrameCallbacks().isEmpty)
     }
 }
 
