@@ -146,8 +146,8 @@ extension Surface {
         return effects
     }
 
-    /// Leaves the tree: from the parent's stacks (current and pending), and the children are orphaned.
-    func detachFromTree() {
+    /// Leaves the parent's stacks, current and pending; its own children stay its own.
+    private func leaveParent() {
         if let parent {
             parent.childrenBelow.removeAll { $0 === self }
             parent.childrenAbove.removeAll { $0 === self }
@@ -158,14 +158,22 @@ extension Surface {
             }
         }
         parent = nil
-        for child in childrenBelow + childrenAbove { child.parent = nil }
+    }
+
+    /// The surface is destroyed: it leaves its parent, and its children — current, and those waiting for
+    /// its next commit to join — are orphaned (unmapped until they are given a parent again).
+    func detachFromTree() {
+        leaveParent()
+        let pendingChildren = pendingOrder.map { $0.below + $0.above } ?? []
+        for child in childrenBelow + childrenAbove + pendingChildren where child.parent === self { child.parent = nil }
         childrenBelow = []
         childrenAbove = []
         pendingOrder = nil
     }
 
-    /// wl_subsurface destroyed: the surface stops being a subsurface (and is no longer drawn).
-    public func removeFromParent() { detachFromTree() }
+    /// wl_subsurface destroyed: the surface stops being a subsurface and is no longer drawn, its own
+    /// subsurfaces with it; made a subsurface again, it comes back with them.
+    public func removeFromParent() { leaveParent() }
 
     /// Every surface of this tree that is drawn, bottom to top, with its offset from this surface.
     public func flattened(x: Int64 = 0, y: Int64 = 0) -> [(surface: Surface, x: Int64, y: Int64)] {

@@ -11,6 +11,8 @@ public final class ClientGlobals {
     public private(set) var wmBase: OpaquePointer?
     /// wl_data_device_manager (v3), when the compositor has one.
     public private(set) var dataDeviceManager: OpaquePointer?
+    /// wl_subcompositor (v1), when the compositor has one.
+    public private(set) var subcompositor: OpaquePointer?
     /// wp_presentation (v1), when the compositor has one.
     public private(set) var presentation: OpaquePointer?
     private var registry: OpaquePointer?
@@ -49,6 +51,7 @@ public final class ClientGlobals {
         case "wl_compositor" where version >= 4: compositor = bind(sw_client_interface_wl_compositor(), 4)
         case "wl_shm": shm = bind(sw_client_interface_wl_shm(), 1)
         case "xdg_wm_base": wmBase = bind(sw_client_interface_xdg_wm_base(), wmBaseVersion)
+        case "wl_subcompositor": subcompositor = bind(sw_client_interface_named("wl_subcompositor"), 1)
         case "wp_presentation": presentation = bind(sw_client_interface_named("wp_presentation"), 1)
         case "wl_data_device_manager": dataDeviceManager = bind(sw_client_interface_named("wl_data_device_manager"), 3)
         case "wl_seat": input?.bind(registry: registry, name: name, version: version)
@@ -61,11 +64,12 @@ public final class ClientGlobals {
         input?.destroy()
         if let dataDeviceManager { wl_data_device_manager_destroy(dataDeviceManager) }
         if let presentation { wp_presentation_destroy(presentation) }
+        if let subcompositor { wl_subcompositor_destroy(subcompositor) }
         if let wmBase { xdg_wm_base_destroy(wmBase) }
         if let shm { wl_shm_destroy(shm) }
         if let compositor { wl_compositor_destroy(compositor) }
         if let registry { wl_registry_destroy(registry) }
-        wmBase = nil; dataDeviceManager = nil; presentation = nil; shm = nil; compositor = nil; registry = nil
+        wmBase = nil; dataDeviceManager = nil; presentation = nil; subcompositor = nil; shm = nil; compositor = nil; registry = nil
     }
 }
 

@@ -34,9 +34,10 @@ final class WlSubcompositor: ResourceObject {
             return server.postImplementationError(client: client, "wl_subcompositor.get_subsurface: not a wl_surface Seawall made")
         }
         let name = "wl_surface@\(wl_resource_get_id(surface.resource))"
-        if let role = surface.roleName {
+        // A surface keeps its role for life, but a wl_subsurface destroyed may be followed by another.
+        if let role = surface.roleName, role != "wl_subsurface" || surface.roleHandler != nil {
             return Resource.postError(resource, code: WL_SUBCOMPOSITOR_ERROR_BAD_SURFACE.rawValue,
-                                      "\(name) already has the role \(role)")
+                                      role == "wl_subsurface" ? "\(name) already has a wl_subsurface" : "\(name) already has the role \(role)")
         }
         if parent.state.isSelfOrAncestor(surface.state) {
             return Resource.postError(resource, code: WL_SUBCOMPOSITOR_ERROR_BAD_SURFACE.rawValue,

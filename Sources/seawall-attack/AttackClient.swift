@@ -21,6 +21,7 @@ final class AttackClient {
     var wmBase: OpaquePointer? { globals.wmBase }
     var dataDeviceManager: OpaquePointer? { globals.dataDeviceManager }
     var presentation: OpaquePointer? { globals.presentation }
+    var subcompositor: OpaquePointer? { globals.subcompositor }
     private var configureSerial: UInt32?
     fileprivate var framesDone = 0
 

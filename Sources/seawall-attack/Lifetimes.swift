@@ -131,3 +131,29 @@ let floodScenarios: [Scenario] = [
         note("sent \(sent) syncs without reading")
     },
 ]
+
+/// wl_subsurface roles given, taken back and given again.
+let subsurfaceScenarios: [Scenario] = [
+    Scenario(name: "subsurface-again", summary: "get_subsurface, wl_subsurface.destroy, get_subsurface again for the same surface (allowed)") { client in
+        let fd = client.sealedMemfd(4096)
+        defer { close(fd) }
+        guard let subcompositor = client.subcompositor, let compositor = client.compositor, let window = client.window(),
+              let pool = client.pool(fd: fd, size: 4096), let child = wl_compositor_create_surface(compositor)
+        else { return note("no wl_subcompositor") }
+        guard let first = wl_subcompositor_get_subsurface(subcompositor, child, window.surface) else { return }
+        wl_subsurface_destroy(first)
+        guard let second = wl_subcompositor_get_subsurface(subcompositor, child, window.surface) else { return }
+        wl_subsurface_set_position(second, 4, 4)
+        wl_surface_attach(child, client.buffer(pool, width: 8, height: 8), 0, 0)
+        wl_surface_commit(child)
+        if client.show(client.buffer(pool, width: 16, height: 16), on: window.surface) { note("shown with the subsurface") }
+    },
+    Scenario(name: "subsurface-twice", summary: "a second get_subsurface while the first wl_subsurface lives") { client in
+        guard let subcompositor = client.subcompositor, let compositor = client.compositor,
+              let parent = wl_compositor_create_surface(compositor), let child = wl_compositor_create_surface(compositor)
+        else { return note("no wl_subcompositor") }
+        _ = wl_subcompositor_get_subsurface(subcompositor, child, parent)
+        _ = wl_subcompositor_get_subsurface(subcompositor, child, parent)
+        wl_display_roundtrip(client.display)
+    },
+]

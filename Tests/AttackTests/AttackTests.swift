@@ -90,6 +90,8 @@ let attacks: [Attack] = [
     Attack(scenario: "never-reads", expected: .disconnected),
     Attack(scenario: "destroy-toplevel-mid-resize", expected: .ok, press: true),
     Attack(scenario: "destroy-toplevel-mid-move", expected: .ok, press: true),
+    Attack(scenario: "subsurface-again", expected: .ok, notes: ["note: shown with the subsurface"]),
+    Attack(scenario: "subsurface-twice", expected: .error("wl_subcompositor", 0, "already has a wl_subsurface")),
     Attack(scenario: "feedback-then-destroy-surface", expected: .ok, notes: ["note: feedback: 0 presented, 3 discarded"]),
     Attack(scenario: "feedback-replaced-by-later-commit", expected: .ok,
            notes: ["note: first: 0 presented, 1 discarded; second: 1 presented, 0 discarded"]),

@@ -53,6 +53,31 @@ struct SubsurfaceTests {
         #expect(!leaf.isEffectivelySynchronized)
     }
 
+    @Test func aSubsurfaceRemovedKeepsItsOwnChildrenAndBringsThemBack() {
+        let root = Surface(id: 1), middle = Surface(id: 2), leaf = Surface(id: 3)
+        for surface in [root, middle, leaf] { _ = withBuffer(surface, 10, 10) }
+        root.addSubsurface(middle)
+        middle.addSubsurface(leaf)
+        for surface in [leaf, middle, root] { surface.synchronized = false; _ = surface.commitTree() }
+        #expect(root.flattened().map(\.surface.id) == [1, 2, 3])
+        middle.removeFromParent()   // wl_subsurface.destroy on middle
+        #expect(root.flattened().map(\.surface.id) == [1])
+        #expect(middle.childrenAbove.map(\.id) == [3] && leaf.parent === middle, "the leaf stays middle's")
+        root.addSubsurface(middle)  // a new wl_subsurface for middle
+        _ = root.commitTree()
+        #expect(root.flattened().map(\.surface.id) == [1, 2, 3])
+    }
+
+    @Test func aDestroyedParentOrphansChildrenStillWaitingToJoin() {
+        let parent = Surface(id: 1), joined = Surface(id: 2), waiting = Surface(id: 3)
+        parent.addSubsurface(joined)
+        _ = parent.commitTree()
+        parent.addSubsurface(waiting)   // joins with the parent's next commit, which never comes
+        parent.tearDown()
+        #expect(joined.parent == nil && waiting.parent == nil)
+        #expect(!waiting.isEffectivelySynchronized)
+    }
+
     @Test func positionAndOrderChangeWithTheParentsCommit() {
         let parent = Surface(id: 1), a = Surface(id: 2), b = Surface(id: 3)
         _ = withBuffer(parent, 100, 100)
