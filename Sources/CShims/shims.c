@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/vfs.h>
 
 
 /* The kernel's values; checked here so a header change cannot silently diverge from the enum. */
@@ -21,6 +22,13 @@ _Static_assert(SW_F_SEAL_FUTURE_WRITE == F_SEAL_FUTURE_WRITE, "F_SEAL_FUTURE_WRI
 int sw_get_seals(int fd) { return fcntl(fd, F_GET_SEALS); }
 int sw_add_seals(int fd, int seals) { return fcntl(fd, F_ADD_SEALS, seals); }
 int sw_memfd_create(const char *name, unsigned int flags) { return memfd_create(name, flags); }
+
+int sw_fstatfs_type(int fd, unsigned long *type) {
+    struct statfs info;
+    if (fstatfs(fd, &info) != 0) return -1;
+    *type = (unsigned long)info.f_type;
+    return 0;
+}
 void *sw_mremap_maymove(void *old_address, size_t old_size, size_t new_size) {
     return mremap(old_address, old_size, new_size, MREMAP_MAYMOVE);
 }

@@ -1,3 +1,4 @@
+import CShims
 import Glibc
 
 /// An error from a system call: which call failed and the errno it left.
@@ -59,6 +60,13 @@ public struct OwnedFD: ~Copyable {
         var st = stat()
         _ = try retryingEINTR("fstat") { fstat(rawValue, &st) }
         return st.st_mode & S_IFMT
+    }
+
+    /// The magic number of the filesystem the file is on (statfs.f_type: 0x01021994 for tmpfs and memfds).
+    public func filesystemMagic() throws(SystemError) -> UInt32 {
+        var type: UInt = 0
+        _ = try retryingEINTR("fstatfs") { sw_fstatfs_type(rawValue, &type) }
+        return UInt32(truncatingIfNeeded: type)
     }
 
     deinit { close(rawValue) }

@@ -89,12 +89,24 @@ enum PoolPolicy {
         try? fd.addSeals(.shrink)
     }
 
-    /// copy: the fd must be a regular file (memfd, /dev/shm, disk) Seawall can pread, at least `size` long.
+    /// Filesystems whose reads cannot be made to wait by the client or a network: memory (memfd, /dev/shm,
+    /// a tmpfs XDG_RUNTIME_DIR) and local disks. On FUSE a read waits for whoever serves the mount (which
+    /// may be the client), on NFS or SMB for the network — and Seawall reads during the commit.
+    static let readableFilesystems: [UInt32: String] = [
+        0x0102_1994: "tmpfs", 0x9584_58F6: "hugetlbfs", 0x0000_EF53: "ext2/3/4", 0x5846_5342: "xfs",
+        0x9123_683E: "btrfs", 0xF2F5_2010: "f2fs", 0x794C_7630: "overlayfs",
+    ]
+
+    /// copy: the fd must be a regular file on a local filesystem (memfd, /dev/shm, disk) that Seawall can
+    /// pread, at least `size` long.
     private static func checkReadableFile(_ fd: borrowing OwnedFD, size: Int64) throws(PoolError) {
-        let type: UInt32
-        do { type = try fd.fileType() } catch { throw .system(error) }
+        let type: UInt32, magic: UInt32
+        do { type = try fd.fileType(); magic = try fd.filesystemMagic() } catch { throw .system(error) }
         guard type == UInt32(S_IFREG) else {
             throw .unreadable("pool fd is not a file (\(FileTypeName.describe(type))); the copy policy reads files with pread")
+        }
+        guard readableFilesystems[magic] != nil else {
+            throw .unreadable("pool file is on filesystem 0x\(String(magic, radix: 16)), not memory or a local disk: the copy policy will not read it")
         }
         var probe: UInt8 = 0
         if pread(fd.rawValue, &probe, 0, 0) < 0 {

@@ -73,6 +73,9 @@ let scenarios: [Scenario] = [
         _ = ftruncate(fd, 4096)
         return fd
     },
+    fileScenario("copy-policy-procfs-file", "(--shm-policy copy) a regular file on a filesystem the copy policy does not read (/proc)") {
+        open("/proc/self/status", O_RDONLY)
+    },
     fileScenario("pipe", "the read end of a pipe") {
         var fds: [Int32] = [-1, -1]
         guard pipe(&fds) == 0 else { return -1 }

@@ -82,6 +82,8 @@ let attacks: [Attack] = [
     Attack(scenario: "killed-between-attach-and-commit", expected: .killed),
     Attack(scenario: "same-fd-twice", expected: .ok),
     Attack(scenario: "copy-policy-truncate", expected: .error("wl_buffer", 2, "short read"), policy: .copy),
+    Attack(scenario: "copy-policy-procfs-file", expected: .error("wl_shm", 2, "pool file is on filesystem 0x9fa0, not memory or a local disk"),
+           policy: .copy),
     Attack(scenario: "copy-policy-many-copies", expected: .error("wl_display", 3, "over the limit (--max-copy-mib) of 268435456"),
            policy: .copy, notes: ["note: surface 4 committed"]),
     Attack(scenario: "thousands-of-pools", expected: .error("wl_display", 3, "too many pools")),

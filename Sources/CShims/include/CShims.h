@@ -23,6 +23,9 @@ int sw_get_seals(int fd);
 int sw_add_seals(int fd, int seals);
 /* memfd_create(2), declared by glibc only under _GNU_SOURCE. */
 int sw_memfd_create(const char *name, unsigned int flags);
+
+/* fstatfs(2)'s f_type (the filesystem's magic number) in *type; 0 or -1 with errno. */
+int sw_fstatfs_type(int fd, unsigned long *type);
 /* mremap(2) with MREMAP_MAYMOVE: the function is variadic in glibc. Returns MAP_FAILED with errno. */
 void *sw_mremap_maymove(void *old_address, size_t old_size, size_t new_size);
 /* fallocate(fd, FALLOC_FL_PUNCH_HOLE|FALLOC_FL_KEEP_SIZE, ...): _GNU_SOURCE only. */
