@@ -130,6 +130,14 @@ extension Surface {
         return effects
     }
 
+    /// The commit of a surface that is not synchronized. State it cached while it was — before set_desync
+    /// reached it, or before its parent was destroyed — is applied first, with this commit folded in.
+    public func commitUnsynchronized() -> [(surface: Surface, effect: CommitEffect)] {
+        guard cached != nil else { return commitTree() }
+        cacheCommit()
+        return applyCached()
+    }
+
     /// Applies the cached state (if any) as a commit: when the parent commits, or on set_desync.
     public func applyCached() -> [(surface: Surface, effect: CommitEffect)] {
         guard let state = cached else {

@@ -128,7 +128,7 @@ final class WlSurface: ResourceObject {
             state.cacheCommit()   // a synchronized subsurface: applied with its parent's next commit
             return
         }
-        let effects = state.commitTree()
+        let effects = state.commitUnsynchronized()
         if let own = effects.first, own.surface === state { roleHandler?.didCommit(self, effect: own.effect) }
         server.treeCommitted(effects)
     }

@@ -78,6 +78,21 @@ struct SubsurfaceTests {
         #expect(!waiting.isEffectivelySynchronized)
     }
 
+    @Test func stateCachedBeforeTheParentWentIsAppliedWithTheNextCommit() {
+        let parent = Surface(id: 1), child = Surface(id: 2)
+        parent.addSubsurface(child)
+        _ = parent.commitTree()
+        let buffer = withBuffer(child, 10, 10)
+        child.cacheCommit()
+        parent.tearDown()           // the cache can no longer be applied by the parent's commit
+        #expect(!child.isEffectivelySynchronized && !child.hasBuffer)
+        child.pending.surfaceDamage.add(Rect(x: 0, y: 0, width: 1, height: 1))
+        let effects = child.commitUnsynchronized()
+        #expect(child.hasBuffer && child.width == 10, "the cached buffer is applied")
+        #expect(effects.map(\.surface.id) == [2])
+        #expect(buffer.locks == 1, "one lock: the current buffer's")
+    }
+
     @Test func positionAndOrderChangeWithTheParentsCommit() {
         let parent = Surface(id: 1), a = Surface(id: 2), b = Surface(id: 3)
         _ = withBuffer(parent, 100, 100)
