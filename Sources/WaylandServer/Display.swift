@@ -117,9 +117,14 @@ public final class Display {
     /// One round of the event loop: wait up to `timeoutMilliseconds` (-1: forever) for events, dispatch them,
     /// then flush queued events to every client (`wl_event_loop_dispatch` + `wl_display_flush_clients`).
     public func dispatch(timeoutMilliseconds: Int32) {
+        dispatching = true
         wl_event_loop_dispatch(loop, timeoutMilliseconds)
+        dispatching = false
         wl_display_flush_clients(pointer)
     }
+
+    /// Inside `dispatch`: requests, timers and idle work are running.
+    private var dispatching = false
 
     /// Disconnects every client now (`wl_display_destroy_clients`): their resources are destroyed, and with
     /// them every protocol object.
@@ -129,8 +134,13 @@ public final class Display {
     /// loop (a test runner's, say) drive this one.
     public var eventLoopFD: Int32 { wl_event_loop_get_fd(loop) }
 
-    /// Sends queued events to every client now.
-    public func flush() { wl_display_flush_clients(pointer) }
+    /// Sends queued events to every client now — or, inside `dispatch`, as soon as it ends. Flushing a
+    /// client whose socket is closed destroys it, and from inside that client's own request (a
+    /// wl_data_offer.receive, an xdg_toplevel.move) libwayland would go on reading the freed client.
+    public func flush() {
+        guard !dispatching else { return }
+        wl_display_flush_clients(pointer)
+    }
 
     /// A callback the event loop runs: timers, signals, idle work. Kept alive by the display.
     final class EventHandler {

@@ -5,13 +5,38 @@ import Glibc
 
 /// Windows that go away in the middle of something the seat does for them. These need the test to press
 /// the pointer on the attacker's window ("note: press me" asks for it; the test presses at the window's
-/// top-left corner plus (4, 4)) and to move the pointer and release after "note: toplevel destroyed".
+/// top-left corner plus (4, 4)) and to move the pointer and release after "note: drag me".
 let grabScenarios: [Scenario] = [
     grabThenDestroy("destroy-toplevel-mid-resize", "start xdg_toplevel.resize on a press, destroy the toplevel at once") {
         toplevel, seat, serial in xdg_toplevel_resize(toplevel, seat, serial, XDG_TOPLEVEL_RESIZE_EDGE_TOP_LEFT.rawValue)
     },
     grabThenDestroy("destroy-toplevel-mid-move", "start xdg_toplevel.move on a press, destroy the toplevel at once") {
         toplevel, seat, serial in xdg_toplevel_move(toplevel, seat, serial)
+    },
+    Scenario(name: "move-after-shutdown-read", summary: "on a press, shut the socket's read side, then xdg_toplevel.move and more requests") { client in
+        let fd = client.sealedMemfd(64 * 64 * 4)
+        defer { close(fd) }
+        guard let window = client.window(), let input = client.input,
+              client.show(client.buffer(client.pool(fd: fd, size: 64 * 64 * 4), width: 64, height: 64), on: window.surface)
+        else { return note("the window was not shown") }
+        var moved = false
+        input.onPress = { seat, serial in
+            guard !moved else { return }
+            moved = true
+            shutdown(wl_display_get_fd(client.display), Int32(SHUT_RD))
+            xdg_toplevel_move(window.toplevel, seat, serial)   // the move's leave event cannot be sent
+            for _ in 0..<20 { xdg_toplevel_set_title(window.toplevel, "after the move") }
+            drain(client.display)
+        }
+        note("press me")
+        fflush(nil)
+        let deadline = now() + 10
+        while !moved && now() < deadline {
+            if wl_display_dispatch_timeout(client.display, 100) < 0 { break }
+        }
+        note(moved ? "moved with the read side shut" : "no press came")
+        note("drag me")
+        usleep(500_000)
     },
 ]
 
@@ -41,6 +66,7 @@ private func grabThenDestroy(_ name: String, _ summary: String,
         }
         guard destroyed, wl_display_roundtrip(client.display) >= 0 else { return note("no press came") }
         note("toplevel destroyed")
+        note("drag me")
         fflush(nil)
         let end = now() + 2
         while now() < end {

@@ -92,6 +92,8 @@ let attacks: [Attack] = [
     Attack(scenario: "never-reads", expected: .disconnected),
     Attack(scenario: "destroy-toplevel-mid-resize", expected: .ok, press: true),
     Attack(scenario: "destroy-toplevel-mid-move", expected: .ok, press: true),
+    Attack(scenario: "move-after-shutdown-read", expected: .disconnected, press: true, notes: ["note: moved with the read side shut"]),
+    Attack(scenario: "receive-after-shutdown", expected: .disconnected, notes: ["note: receive sent with the read side shut"]),
     Attack(scenario: "subsurface-again", expected: .ok, notes: ["note: shown with the subsurface"]),
     Attack(scenario: "subsurface-twice", expected: .error("wl_subcompositor", 0, "already has a wl_subsurface")),
     Attack(scenario: "feedback-then-destroy-surface", expected: .ok, notes: ["note: feedback: 0 presented, 3 discarded"]),
@@ -139,7 +141,7 @@ struct AttackTests {
     static var exactFDs: Bool { getenv("SEAWALL_ATTACK_EXACT_FDS").map { String(cString: $0) == "1" } ?? false }
 
     /// For attacks on the seat: presses on the attacker's window when it asks ("note: press me"); once it
-    /// has destroyed its toplevel in answer, drags the pointer across the output and releases. Returns
+    /// has answered ("note: drag me"), drags the pointer across the output and releases. Returns
     /// whether the seat's move or resize had ended before the drag, or nil while waiting.
     static func pressAndDrag(_ harness: Harness, _ attacker: ChildProcess) -> Bool? {
         let seat = harness.server.seat
@@ -149,7 +151,7 @@ struct AttackTests {
             seat.pointerButton(0x110, pressed: true)
             return nil
         }
-        guard attacker.stdout.contains("note: toplevel destroyed") else { return nil }
+        guard attacker.stdout.contains("note: drag me") else { return nil }
         let ended = !seat.movingOrResizing
         for step in 0..<20 { seat.movePointer(toX: 300 - Double(step * 10), y: 200 - Double(step * 5)) }
         seat.pointerButton(0x110, pressed: false)
