@@ -234,6 +234,7 @@ public final class Seat {
     /// xdg_popup.grab: honoured for the serial of a recent button or touch-down event, on a popup whose
     /// parent is a toplevel or the innermost grabbing popup; otherwise the popup is dismissed at once.
     func grabPopup(_ popup: XdgPopup, serial: UInt32, parentIsToplevel: Bool, parent: XdgPopup?) {
+        guard !grabbingPopups.contains(where: { $0 === popup }) else { return }   // asked twice: it has its grab
         let validSerial = recentInputSerials.contains(serial)
         let validParent = grabbingPopups.isEmpty ? parentIsToplevel : (parent === grabbingPopups.last)
         guard validSerial, validParent else { return popup.dismiss() }
@@ -250,10 +251,12 @@ public final class Seat {
         updateKeyboardFocus()
     }
 
-    /// A popup was destroyed (or dismissed): it and any popup it grabbed for leave the grab.
+    /// A popup was destroyed: it leaves the grab, and popups opened from it are dismissed (popup_done).
     func popupGone(_ popup: XdgPopup) {
         guard let index = grabbingPopups.firstIndex(where: { $0 === popup }) else { return }
+        let nested = grabbingPopups[(index + 1)...]
         grabbingPopups.removeSubrange(index...)
+        for child in nested.reversed() { child.dismiss() }
         updateKeyboardFocus()
     }
 
@@ -429,7 +432,7 @@ public final class Seat {
     /// A surface is gone: it can no longer be named in a leave (its client knows), a grab of its window
     /// ends, and each touch point on it ends with wl_touch.up (the client still has its wl_touch).
     func surfaceDestroyed(_ surface: Surface, client: OpaquePointer) {
-        if focus === surface { focus = nil; pressedButtons.removeAll() }
+        if focus === surface { focus = nil }   // buttons still down stay down: the focus is picked on release
         if keyboardFocus === surface { keyboardFocus = nil }
         if grab?.window === surface { grab = nil }
         let lifted = touchPoints.filter { $0.value.surface === surface }.keys.sorted()

@@ -456,7 +456,10 @@ public final class Server {
     func toplevelDestroyed(_ toplevel: XdgToplevel) {
         toplevelObjects.removeAll { $0 === toplevel }
         seat.toplevelDestroyed(toplevel)
-        if activeToplevel === toplevel { activateNext() }
+        if activeToplevel === toplevel {
+            seat.dismissPopups()   // grabbing popups belong to the active window
+            activateNext()
+        }
     }
 
     /// `wl_client_post_implementation_error`: for requests Seawall cannot honour although they are valid.

@@ -6,7 +6,12 @@ import CWaylandServer
 /// its source at once (Seawall does not carry drags).
 final class WlDataDevice: SeatResource {
     static let implementation = Implementation(wl_data_device_interface(
-        start_drag: { _, _, source, _, _, _ in WlDataSource.from(source)?.cancel() },
+        start_drag: { _, resource, source, _, _, _ in
+            // No drags: the source is cancelled at once — unless it is the selection, which it stays.
+            guard let device = WlDataDevice.from(resource), let source = WlDataSource.from(source),
+                  !device.seat.isSelection(source) else { return }
+            source.cancel()
+        },
         set_selection: { _, resource, source, _ in
             guard let device = WlDataDevice.from(resource) else { return }
             // The serial is not checked (a seat without a keyboard has no events it could name, as in

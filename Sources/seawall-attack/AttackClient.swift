@@ -72,6 +72,32 @@ final class AttackClient {
         return (surface, xdgSurface, toplevel)
     }
 
+    /// The serial of the last button press, for scenarios that grab.
+    var lastPressSerial: UInt32?
+
+    /// xdg_popup.popup_done events received, by any popup of this client.
+    fileprivate(set) var popupsDone = 0
+
+    /// A 16x16 popup of `parent` (anchored at its top-left corner), optionally grabbing with `grab`'s seat
+    /// and serial; initial commit made and configure acked, ready for a buffer.
+    func popup(of parent: OpaquePointer, grab: (seat: OpaquePointer, serial: UInt32)?)
+        -> (surface: OpaquePointer, xdgSurface: OpaquePointer, popup: OpaquePointer)? {
+        guard let compositor, let wmBase, let positioner = xdg_wm_base_create_positioner(wmBase),
+              let surface = wl_compositor_create_surface(compositor),
+              let xdgSurface = xdg_wm_base_get_xdg_surface(wmBase, surface) else { return nil }
+        xdg_positioner_set_size(positioner, 16, 16)
+        xdg_positioner_set_anchor_rect(positioner, 0, 0, 1, 1)
+        guard let popup = xdg_surface_get_popup(xdgSurface, parent, positioner) else { return nil }
+        xdg_positioner_destroy(positioner)
+        xdg_surface_add_listener(xdgSurface, AttackListeners.xdgSurface, Unmanaged.passUnretained(self).toOpaque())
+        xdg_popup_add_listener(popup, AttackListeners.popup, Unmanaged.passUnretained(self).toOpaque())
+        if let grab { xdg_popup_grab(popup, grab.seat, grab.serial) }
+        configureSerial = nil
+        wl_surface_commit(surface)
+        while configureSerial == nil { if wl_display_dispatch(display) < 0 { return nil } }
+        return (surface, xdgSurface, popup)
+    }
+
     fileprivate func configured(_ xdgSurface: OpaquePointer, serial: UInt32) {
         xdg_surface_ack_configure(xdgSurface, serial)
         configureSerial = serial
@@ -189,6 +215,14 @@ enum AttackListeners {
             guard let data, let xdgSurface else { return }
             Unmanaged<AttackClient>.fromOpaque(data).takeUnretainedValue().configured(xdgSurface, serial: serial)
         }))
+
+    nonisolated(unsafe) static let popup = table(xdg_popup_listener(
+        configure: { _, _, _, _, _, _ in },
+        popup_done: { data, _ in
+            guard let data else { return }
+            Unmanaged<AttackClient>.fromOpaque(data).takeUnretainedValue().popupsDone += 1
+        },
+        repositioned: { _, _, _ in }))
 
     nonisolated(unsafe) static let frame = table(wl_callback_listener(
         done: { data, callback, _ in

@@ -40,6 +40,55 @@ let grabScenarios: [Scenario] = [
     },
 ]
 
+/// Popup grabs whose popups or windows go away, or that are asked for twice: each popup that loses its grab
+/// hears popup_done, and none keeps the grab (and the keyboard) while dismissed. Each opens a grabbing popup
+/// on a press, then does its `then` and reports "popup_done: N" (the number of popup_done events).
+let popupGrabScenarios: [Scenario] = [
+    popupGrab("popup-grab-then-destroy-toplevel", "open a grabbing popup on a press, then destroy the toplevel under it") {
+        client, window, _ in xdg_toplevel_destroy(window.toplevel)
+    },
+    popupGrab("popup-grab-twice", "xdg_popup.grab twice before the popup is mapped (the second is ignored)", grabTwice: true) { _, _, _ in },
+    popupGrab("popup-grab-destroy-parent-popup", "a grabbing popup opens a nested grabbing popup; the outer one is destroyed first") {
+        client, _, popup in
+        let fd = client.sealedMemfd(1024)
+        defer { close(fd) }
+        guard let seat = client.input?.seat, let serial = client.lastPressSerial,
+              let nested = client.popup(of: popup.xdgSurface, grab: (seat, serial)) else { return note("no nested popup") }
+        _ = client.show(client.buffer(client.pool(fd: fd, size: 1024), width: 16, height: 16), on: nested.surface)
+        xdg_popup_destroy(popup.popup)
+    },
+]
+
+private func popupGrab(_ name: String, _ summary: String, grabTwice: Bool = false,
+                       _ then: @escaping @Sendable (AttackClient, (surface: OpaquePointer, xdgSurface: OpaquePointer, toplevel: OpaquePointer),
+                                                    (surface: OpaquePointer, xdgSurface: OpaquePointer, popup: OpaquePointer)) -> Void) -> Scenario {
+    Scenario(name: name, summary: summary) { client in
+        let fd = client.sealedMemfd(64 * 64 * 4)
+        defer { close(fd) }
+        guard let window = client.window(), let input = client.input,
+              client.show(client.buffer(client.pool(fd: fd, size: 64 * 64 * 4), width: 64, height: 64), on: window.surface)
+        else { return note("the window was not shown") }
+        var pressed = false
+        input.onPress = { _, serial in client.lastPressSerial = serial; pressed = true }
+        note("press me")
+        fflush(nil)
+        let deadline = now() + 10
+        while !pressed && now() < deadline {
+            if wl_display_dispatch_timeout(client.display, 100) < 0 { return }
+        }
+        guard pressed, let seat = input.seat, let serial = client.lastPressSerial,
+              let popup = client.popup(of: window.xdgSurface, grab: (seat, serial)) else { return note("no popup") }
+        if grabTwice { xdg_popup_grab(popup.popup, seat, serial) }
+        let popupFD = client.sealedMemfd(1024)
+        defer { close(popupFD) }
+        _ = client.show(client.buffer(client.pool(fd: popupFD, size: 1024), width: 16, height: 16), on: popup.surface)
+        then(client, window, popup)
+        for _ in 0..<3 where wl_display_roundtrip(client.display) >= 0 {}
+        note("popup_done: \(client.popupsDone)")
+        note("drag me")
+    }
+}
+
 /// A 64x64 window; on the first press, `grab` (move or resize) then xdg_toplevel.destroy in the same
 /// batch; then the client stays connected, its wl_surface and xdg_surface alive, for two seconds while the
 /// test moves the pointer (a compositor still running the grab would send configures to the dead toplevel).

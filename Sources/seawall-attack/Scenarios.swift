@@ -186,7 +186,7 @@ let scenarios: [Scenario] = [
         defer { close(fd) }
         showFrom(client, fd: fd, size: 4096)
     },
-] + lifetimeScenarios + floodScenarios + grabScenarios + selectionScenarios + presentationScenarios + subsurfaceScenarios
+] + lifetimeScenarios + floodScenarios + grabScenarios + popupGrabScenarios + selectionScenarios + presentationScenarios + subsurfaceScenarios
 
 /// Sealed memfd for scenarios that make their fd before the client exists.
 func sealedAttackMemfd(_ size: Int) -> Int32 {

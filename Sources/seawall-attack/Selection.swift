@@ -31,6 +31,22 @@ let selectionScenarios: [Scenario] = [
         wl_data_source_destroy(source)
     },
     receiveAfterShutdown,
+    Scenario(name: "drag-the-selection", summary: "the focused client sets a source as the selection, then starts a drag with it") { client in
+        let fd = client.sealedMemfd(4096)
+        defer { close(fd) }
+        guard let manager = client.dataDeviceManager, let seat = client.input?.seat, let window = client.window(),
+              client.show(client.buffer(client.pool(fd: fd, size: 4096), width: 16, height: 16), on: window.surface),
+              let source = client.dataSource(), let device = wl_data_device_manager_get_data_device(manager, seat)
+        else { return note("no data device") }
+        let cancelled = UnsafeMutablePointer<Int>.allocate(capacity: 1)   // the listener's, for the process's life
+        cancelled.initialize(to: 0)
+        wl_data_source_add_listener(source, selectionSourceListener, cancelled)
+        wl_data_source_offer(source, "text/plain")
+        wl_data_device_set_selection(device, source, 0)
+        wl_data_device_start_drag(device, source, window.surface, nil, 0)
+        wl_display_roundtrip(client.display)
+        note("source cancelled \(cancelled.pointee) times")
+    },
 ]
 
 /// The focused client pastes its own selection (wl_data_offer.receive, which Seawall answers at once with

@@ -92,6 +92,9 @@ let attacks: [Attack] = [
     Attack(scenario: "never-reads", expected: .disconnected),
     Attack(scenario: "destroy-toplevel-mid-resize", expected: .ok, press: true),
     Attack(scenario: "destroy-toplevel-mid-move", expected: .ok, press: true),
+    Attack(scenario: "popup-grab-then-destroy-toplevel", expected: .ok, press: true, notes: ["note: popup_done: 1"]),
+    Attack(scenario: "popup-grab-twice", expected: .ok, press: true, notes: ["note: popup_done: 0"]),
+    Attack(scenario: "popup-grab-destroy-parent-popup", expected: .ok, press: true, notes: ["note: popup_done: 1"]),
     Attack(scenario: "move-after-shutdown-read", expected: .disconnected, press: true, notes: ["note: moved with the read side shut"]),
     Attack(scenario: "receive-after-shutdown", expected: .disconnected, notes: ["note: receive sent with the read side shut"]),
     Attack(scenario: "subsurface-again", expected: .ok, notes: ["note: shown with the subsurface"]),
@@ -101,6 +104,7 @@ let attacks: [Attack] = [
            notes: ["note: first: 0 presented, 1 discarded; second: 1 presented, 0 discarded"]),
     Attack(scenario: "selection-mime-type-too-long", expected: .error("wl_display", 3, "a MIME type of 4000 bytes (the limit is 255)")),
     Attack(scenario: "selection-too-many-mime-types", expected: .error("wl_display", 3, "more than 64 MIME types")),
+    Attack(scenario: "drag-the-selection", expected: .ok, notes: ["note: source cancelled 0 times"]),
     Attack(scenario: "selection-from-background", expected: .ok, notes: ["note: source cancelled 100 times"]),
 ]
 

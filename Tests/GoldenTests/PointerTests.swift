@@ -38,6 +38,28 @@ struct PointerTests {
         ], Comment(rawValue: client.stdout))
     }
 
+    @Test("a window that vanishes under a held button: the one beneath gets the pointer on release, not a stray release")
+    func heldButtonOutlivesItsWindow() throws {
+        let harness = try Harness()
+        harness.server.seat.addPointer()
+        let below = try harness.demo(["solid", "--size", "200x150", "--frames", "2", "--hold", "--print-input"])
+        try harness.run { below.stdout.contains("2 frames shown") }
+        let above = try harness.demo(["checkerboard", "--size", "200x150", "--frames", "2", "--hold", "--print-input"])
+        try harness.run { above.stdout.contains("2 frames shown") }
+        let seat = harness.server.seat
+        seat.movePointer(toX: 100, y: 100)             // (32..232) and (80..280): both windows, the second on top
+        seat.pointerButton(0x110, pressed: true)
+        try harness.run { Self.lines(above).contains("pointer button 272 pressed") }
+        above.terminate()
+        try harness.run { harness.window(appID: "seawall-demo.checkerboard") == nil }
+        _ = try? harness.run(seconds: 0.2) { false }
+        #expect(Self.lines(below).isEmpty, "the button is still down: no focus yet")
+        seat.pointerButton(0x110, pressed: false)
+        try harness.run { !Self.lines(below).isEmpty }
+        _ = try? harness.run(seconds: 0.2) { false }
+        #expect(Self.lines(below) == ["pointer enter 68.0 68.0"], Comment(rawValue: below.stdout))
+    }
+
     @Test("a window appearing under a still pointer gets enter at once")
     func focusFollowsTheScene() throws {
         let harness = try Harness()
