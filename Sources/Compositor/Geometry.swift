@@ -1,3 +1,16 @@
+/// How far a window may be moved by the client's own offsets (wl_surface.offset, which add up commit after
+/// commit): ±2^40 pixels, far off any output, and far from where adding another 32-bit offset could overflow.
+public let maxCoordinate: Int64 = 1 << 40
+
+extension Int64 {
+    /// `self + delta`, held within ±`maxCoordinate`.
+    public func offset(by delta: Int64) -> Int64 {
+        let (sum, overflow) = addingReportingOverflow(delta)
+        if overflow { return delta > 0 ? maxCoordinate : -maxCoordinate }
+        return Swift.min(maxCoordinate, Swift.max(-maxCoordinate, sum))
+    }
+}
+
 /// An axis-aligned rectangle in integer pixels. Coordinates are 64-bit so that client-supplied values
 /// (32-bit on the wire) can be added and multiplied without overflow.
 public struct Rect: Equatable, Hashable, Sendable, CustomStringConvertible {

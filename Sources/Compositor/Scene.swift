@@ -104,7 +104,7 @@ public final class Scene {
             return
         }
         if effect.offsetX != 0 || effect.offsetY != 0 {
-            view.x += effect.offsetX; view.y += effect.offsetY
+            view.x = view.x.offset(by: effect.offsetX); view.y = view.y.offset(by: effect.offsetY)
         }
         if effect.sizeChanged || effect.offsetX != 0 || effect.offsetY != 0 || effect.subsurfacesMoved {
             if let before { addDamage(before) }

@@ -208,8 +208,8 @@ extension Surface.PendingState {
         case .unchanged: break
         case .attach, .detach: buffer = newer.buffer
         }
-        offsetX += newer.offsetX
-        offsetY += newer.offsetY
+        offsetX = offsetX.offset(by: newer.offsetX)
+        offsetY = offsetY.offset(by: newer.offsetY)
         surfaceDamage.add(newer.surfaceDamage)
         bufferDamage.add(newer.bufferDamage)
         if let region = newer.opaqueRegion { opaqueRegion = region }

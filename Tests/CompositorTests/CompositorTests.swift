@@ -157,6 +157,19 @@ struct SceneTests {
         return surface
     }
 
+    @Test func clientOffsetsAddUpToABoundNotAnOverflow() {
+        let scene = Scene(outputWidth: 640, outputHeight: 480)
+        let surface = mapped(scene, 10, 10)
+        for _ in 0..<10_000 {
+            surface.pending.offsetX = Int64(Int32.max)
+            surface.pending.offsetY = Int64(Int32.min)
+            scene.apply(surface.commit(), to: surface)
+        }
+        let view = scene.view(for: surface)
+        #expect(view?.x == maxCoordinate && view?.y == -maxCoordinate)
+        #expect(Int64.max.offset(by: Int64(Int32.max)) == maxCoordinate)
+    }
+
     @Test func cascadePlacesWindowsDiagonallyAndWrapsEvery8() {
         let p = CascadePlacement()
         #expect(p.position(index: 0, width: 100, height: 100, outputWidth: 1000, outputHeight: 1000) == (32, 32))
