@@ -72,6 +72,37 @@ final class AttackClient {
         return (surface, xdgSurface, toplevel)
     }
 
+    /// A 64x64 window shown with a sealed buffer (its first frame done), or nil (with a note saying so).
+    func shownWindow() -> (surface: OpaquePointer, xdgSurface: OpaquePointer, toplevel: OpaquePointer)? {
+        let size = 64 * 64 * 4
+        let fd = sealedMemfd(size)
+        defer { if fd >= 0 { close(fd) } }   // the request queued its own copy
+        guard fd >= 0, let window = window(),
+              show(buffer(pool(fd: fd, size: Int32(size)), width: 64, height: 64), on: window.surface)
+        else { note("the window was not shown"); return nil }
+        return window
+    }
+
+    /// Dispatches events until `done()` holds or `seconds` pass; false if the connection failed.
+    @discardableResult
+    func dispatch(for seconds: Double, until done: () -> Bool = { false }) -> Bool {
+        let deadline = now() + seconds
+        while !done() && now() < deadline {
+            if wl_display_dispatch_timeout(display, 100) < 0 { return false }
+        }
+        return true
+    }
+
+    /// Asks the test for a press on this client's window ("note: press me"; the test presses at the window's
+    /// top-left corner plus (4, 4)) and dispatches until `pressed()` holds (up to 10 s, or until the connection
+    /// fails, which the press handler may have caused on purpose); true if it holds.
+    func awaitPress(_ pressed: () -> Bool) -> Bool {
+        note("press me")
+        fflush(nil)
+        dispatch(for: 10, until: pressed)
+        return pressed()
+    }
+
     /// The serial of the last button press, for scenarios that grab.
     var lastPressSerial: UInt32?
 

@@ -4,8 +4,8 @@ import CWaylandClient
 import Glibc
 
 /// Windows that go away in the middle of something the seat does for them. These need the test to press
-/// the pointer on the attacker's window ("note: press me" asks for it; the test presses at the window's
-/// top-left corner plus (4, 4)) and to move the pointer and release after "note: drag me".
+/// the pointer on the attacker's window (AttackClient.awaitPress) and to move the pointer and release after
+/// "note: drag me".
 let grabScenarios: [Scenario] = [
     grabThenDestroy("destroy-toplevel-mid-resize", "start xdg_toplevel.resize on a press, destroy the toplevel at once") {
         toplevel, seat, serial in xdg_toplevel_resize(toplevel, seat, serial, XDG_TOPLEVEL_RESIZE_EDGE_TOP_LEFT.rawValue)
@@ -14,11 +14,7 @@ let grabScenarios: [Scenario] = [
         toplevel, seat, serial in xdg_toplevel_move(toplevel, seat, serial)
     },
     Scenario(name: "move-after-shutdown-read", summary: "on a press, shut the socket's read side, then xdg_toplevel.move and more requests") { client in
-        let fd = client.sealedMemfd(64 * 64 * 4)
-        defer { close(fd) }
-        guard let window = client.window(), let input = client.input,
-              client.show(client.buffer(client.pool(fd: fd, size: 64 * 64 * 4), width: 64, height: 64), on: window.surface)
-        else { return note("the window was not shown") }
+        guard let window = client.shownWindow(), let input = client.input else { return }
         var moved = false
         input.onPress = { seat, serial in
             guard !moved else { return }
@@ -28,13 +24,7 @@ let grabScenarios: [Scenario] = [
             for _ in 0..<20 { xdg_toplevel_set_title(window.toplevel, "after the move") }
             drain(client.display)
         }
-        note("press me")
-        fflush(nil)
-        let deadline = now() + 10
-        while !moved && now() < deadline {
-            if wl_display_dispatch_timeout(client.display, 100) < 0 { break }
-        }
-        note(moved ? "moved with the read side shut" : "no press came")
+        note(client.awaitPress { moved } ? "moved with the read side shut" : "no press came")
         note("drag me")
         usleep(500_000)
     },
@@ -63,20 +53,10 @@ private func popupGrab(_ name: String, _ summary: String, grabTwice: Bool = fals
                        _ then: @escaping @Sendable (AttackClient, (surface: OpaquePointer, xdgSurface: OpaquePointer, toplevel: OpaquePointer),
                                                     (surface: OpaquePointer, xdgSurface: OpaquePointer, popup: OpaquePointer)) -> Void) -> Scenario {
     Scenario(name: name, summary: summary) { client in
-        let fd = client.sealedMemfd(64 * 64 * 4)
-        defer { close(fd) }
-        guard let window = client.window(), let input = client.input,
-              client.show(client.buffer(client.pool(fd: fd, size: 64 * 64 * 4), width: 64, height: 64), on: window.surface)
-        else { return note("the window was not shown") }
+        guard let window = client.shownWindow(), let input = client.input else { return }
         var pressed = false
         input.onPress = { _, serial in client.lastPressSerial = serial; pressed = true }
-        note("press me")
-        fflush(nil)
-        let deadline = now() + 10
-        while !pressed && now() < deadline {
-            if wl_display_dispatch_timeout(client.display, 100) < 0 { return }
-        }
-        guard pressed, let seat = input.seat, let serial = client.lastPressSerial,
+        guard client.awaitPress({ pressed }), let seat = input.seat, let serial = client.lastPressSerial,
               let popup = client.popup(of: window.xdgSurface, grab: (seat, serial)) else { return note("no popup") }
         if grabTwice { xdg_popup_grab(popup.popup, seat, serial) }
         let popupFD = client.sealedMemfd(1024)
@@ -95,11 +75,7 @@ private func popupGrab(_ name: String, _ summary: String, grabTwice: Bool = fals
 private func grabThenDestroy(_ name: String, _ summary: String,
                              _ grab: @escaping @Sendable (OpaquePointer, OpaquePointer, UInt32) -> Void) -> Scenario {
     Scenario(name: name, summary: summary) { client in
-        let fd = client.sealedMemfd(64 * 64 * 4)
-        defer { close(fd) }
-        guard let window = client.window(), let input = client.input,
-              client.show(client.buffer(client.pool(fd: fd, size: 64 * 64 * 4), width: 64, height: 64), on: window.surface)
-        else { return note("the window was not shown") }
+        guard let window = client.shownWindow(), let input = client.input else { return }
         var destroyed = false
         input.onPress = { seat, serial in
             guard !destroyed else { return }
@@ -107,19 +83,10 @@ private func grabThenDestroy(_ name: String, _ summary: String,
             xdg_toplevel_destroy(window.toplevel)
             destroyed = true
         }
-        note("press me")
-        fflush(nil)
-        let deadline = now() + 10
-        while !destroyed && now() < deadline {
-            if wl_display_dispatch_timeout(client.display, 100) < 0 { return }
-        }
-        guard destroyed, wl_display_roundtrip(client.display) >= 0 else { return note("no press came") }
+        guard client.awaitPress({ destroyed }), wl_display_roundtrip(client.display) >= 0 else { return note("no press came") }
         note("toplevel destroyed")
         note("drag me")
         fflush(nil)
-        let end = now() + 2
-        while now() < end {
-            if wl_display_dispatch_timeout(client.display, 100) < 0 { return }
-        }
+        client.dispatch(for: 2)
     }
 }

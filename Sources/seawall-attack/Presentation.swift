@@ -7,56 +7,56 @@ import Glibc
 /// that forgets one keeps the object until the client disconnects (and the client waits forever).
 let presentationScenarios: [Scenario] = [
     Scenario(name: "feedback-then-destroy-surface", summary: "3 wp_presentation.feedback and a frame callback on a commit, then destroy the surface at once") { client in
-        let fd = client.sealedMemfd(4096)
-        defer { close(fd) }
-        guard let presentation = client.presentation, let window = client.window(),
-              let buffer = client.buffer(client.pool(fd: fd, size: 4096), width: 16, height: 16)
-        else { return note("no wp_presentation") }
+        guard let (presentation, window, buffer) = setUp(client) else { return note("no wp_presentation") }
         let counts = FeedbackCounts.make()
-        for _ in 0..<3 {
-            guard let feedback = wp_presentation_feedback(presentation, window.surface) else { return }
-            wp_presentation_feedback_add_listener(feedback, feedbackListener, counts)
-        }
+        for _ in 0..<3 { requestFeedback(presentation, window.surface, counts) }
         wl_surface_attach(window.surface, buffer, 0, 0)
         wl_surface_damage_buffer(window.surface, 0, 0, 16, 16)
         wl_surface_commit(window.surface)
         xdg_toplevel_destroy(window.toplevel)
         xdg_surface_destroy(window.xdgSurface)
         wl_surface_destroy(window.surface)   // in the same batch: before any frame can show the commit
-        let deadline = now() + 3
-        while counts.pointee.presented + counts.pointee.discarded < 3 && now() < deadline {
-            if wl_display_dispatch_timeout(client.display, 100) < 0 { return }
-        }
+        client.dispatch(for: 3) { counts.pointee.ended == 3 }
         note("feedback: \(counts.pointee.presented) presented, \(counts.pointee.discarded) discarded")
     },
     Scenario(name: "feedback-replaced-by-later-commit", summary: "two commits with feedback before a frame: the first is discarded, the second presented") { client in
-        let fd = client.sealedMemfd(4096)
-        defer { close(fd) }
-        guard let presentation = client.presentation, let window = client.window(),
-              let buffer = client.buffer(client.pool(fd: fd, size: 4096), width: 16, height: 16)
-        else { return note("no wp_presentation") }
+        guard let (presentation, window, buffer) = setUp(client) else { return note("no wp_presentation") }
         let first = FeedbackCounts.make(), second = FeedbackCounts.make()
         for counts in [first, second] {
-            guard let feedback = wp_presentation_feedback(presentation, window.surface) else { return }
-            wp_presentation_feedback_add_listener(feedback, feedbackListener, counts)
+            requestFeedback(presentation, window.surface, counts)
             wl_surface_attach(window.surface, buffer, 0, 0)
             wl_surface_damage_buffer(window.surface, 0, 0, 16, 16)
             wl_surface_commit(window.surface)
         }
-        let deadline = now() + 3
         let (a, b) = (first, second)
-        while a.pointee.presented + a.pointee.discarded + b.pointee.presented + b.pointee.discarded < 2 && now() < deadline {
-            if wl_display_dispatch_timeout(client.display, 100) < 0 { return }
-        }
+        client.dispatch(for: 3) { a.pointee.ended + b.pointee.ended == 2 }
         note("first: \(a.pointee.presented) presented, \(a.pointee.discarded) discarded; second: \(b.pointee.presented) presented, \(b.pointee.discarded) discarded")
     },
 ]
+
+/// A window and a 16x16 buffer for it (not attached), with the bound wp_presentation; nil without it.
+private func setUp(_ client: AttackClient)
+    -> (OpaquePointer, (surface: OpaquePointer, xdgSurface: OpaquePointer, toplevel: OpaquePointer), OpaquePointer)? {
+    let fd = client.sealedMemfd(4096)
+    defer { if fd >= 0 { close(fd) } }   // the request queued its own copy
+    guard let presentation = client.presentation, let window = client.window(),
+          let buffer = client.buffer(client.pool(fd: fd, size: 4096), width: 16, height: 16) else { return nil }
+    return (presentation, window, buffer)
+}
+
+/// wp_presentation.feedback for `surface`'s next commit, counted into `counts`.
+private func requestFeedback(_ presentation: OpaquePointer, _ surface: OpaquePointer,
+                             _ counts: UnsafeMutablePointer<FeedbackCounts>) {
+    guard let feedback = wp_presentation_feedback(presentation, surface) else { return }
+    wp_presentation_feedback_add_listener(feedback, feedbackListener, counts)
+}
 
 /// What the feedback objects of one commit heard; the listener's user data (allocated for the process's
 /// life, which is one scenario).
 struct FeedbackCounts {
     var presented = 0
     var discarded = 0
+    var ended: Int { presented + discarded }
 
     static func make() -> UnsafeMutablePointer<FeedbackCounts> {
         let pointer = UnsafeMutablePointer<FeedbackCounts>.allocate(capacity: 1)
