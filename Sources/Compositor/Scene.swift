@@ -179,6 +179,20 @@ public final class Scene {
         }
     }
 
+    /// The surfaces a frame composed now would show: those drawn by a mapped view (a buffer, every parent
+    /// mapped) at least partly inside the output. Hidden behind other windows still counts as shown.
+    public func displayedSurfaces() -> Set<ObjectIdentifier> {
+        var shown = Set<ObjectIdentifier>()
+        for view in mappedViews {
+            for entry in view.surface.flattened() {
+                let rect = Rect(x: view.x + entry.x, y: view.y + entry.y,
+                                width: entry.surface.width, height: entry.surface.height)
+                if !rect.intersection(outputRect).isEmpty { shown.insert(ObjectIdentifier(entry.surface)) }
+            }
+        }
+        return shown
+    }
+
     /// The topmost mapped view under an output point whose input region accepts it.
     public func view(atX x: Int64, y: Int64) -> View? {
         for view in mappedViews.reversed() where view.bounds.contains(x: x, y: y) {

@@ -15,6 +15,10 @@ public protocol FrameCallbackSink: AnyObject {
     func replacedByLaterCommit() -> Bool
     /// The surface is gone: the commit will never be shown (wp_presentation_feedback: discarded).
     func discarded()
+    /// A frame was composed while the surface was not on the output (unmapped, under an unmapped parent, or
+    /// wholly outside it). Returns whether the sink is finished (wp_presentation_feedback: discarded) rather
+    /// than answered like a shown one (wl_callback: clients throttle on it whether or not they are seen).
+    func notDisplayed() -> Bool
 }
 
 extension Surface {

@@ -316,7 +316,18 @@ public final class Server {
                 log.error("scanout to \(scanout.name) failed: \(error)")
             }
         }
-        let callbacks = surfaces.values.flatMap { $0.state.takeFrameCallbacks() }
+        // Every committed surface's callbacks are answered by this frame; presentation feedback of a surface
+        // the frame did not show is discarded now instead.
+        let shown = scene.displayedSurfaces()
+        var callbacks: [any FrameCallbackSink] = []
+        for surface in surfaces.values {
+            let sinks = surface.state.takeFrameCallbacks()
+            if shown.contains(ObjectIdentifier(surface.state)) {
+                callbacks += sinks
+            } else {
+                callbacks += sinks.filter { !$0.notDisplayed() }
+            }
+        }
         if scanout is PacedScanoutTarget {
             // Answered when this frame is on screen (scanoutEvents).
             if !callbacks.isEmpty { awaitingPresentation[frameCount, default: []] += callbacks }

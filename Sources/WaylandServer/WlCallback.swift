@@ -24,6 +24,9 @@ final class WlCallback: ResourceObject, FrameCallbackSink {
     /// Still answered by the next frame: clients throttle their drawing on it.
     func replacedByLaterCommit() -> Bool { false }
 
+    /// Answered with the frame all the same: clients pace their drawing on it, seen or not.
+    func notDisplayed() -> Bool { false }
+
     /// The surface is gone: destroyed unanswered (as Weston does), so a client that makes and destroys
     /// surfaces in a loop does not pile up callbacks in Seawall until it disconnects.
     func discarded() {

@@ -88,5 +88,11 @@ final class PresentationFeedback: ResourceObject, FrameCallbackSink {
         return true
     }
 
+    /// The frame did not show the surface: its content was never displayed.
+    func notDisplayed() -> Bool {
+        discarded()
+        return true
+    }
+
     func resourceDestroyed() { resource = nil }
 }

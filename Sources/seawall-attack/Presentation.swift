@@ -32,6 +32,26 @@ let presentationScenarios: [Scenario] = [
         client.dispatch(for: 3) { a.pointee.ended + b.pointee.ended == 2 }
         note("first: \(a.pointee.presented) presented, \(a.pointee.discarded) discarded; second: \(b.pointee.presented) presented, \(b.pointee.discarded) discarded")
     },
+    Scenario(name: "feedback-for-unseen-surfaces", summary: "feedback on a role-less surface, on a subsurface placed far outside the output and on a shown window, in one frame") { client in
+        guard let (presentation, window, buffer) = setUp(client), let compositor = client.compositor,
+              let subcompositor = client.subcompositor,
+              let roleless = wl_compositor_create_surface(compositor), let child = wl_compositor_create_surface(compositor),
+              let subsurface = wl_subcompositor_get_subsurface(subcompositor, child, window.surface)
+        else { return note("no wp_presentation or wl_subcompositor") }
+        wl_subsurface_set_desync(subsurface)
+        wl_subsurface_set_position(subsurface, 1_000_000, 1_000_000)
+        let counts = (roleless: FeedbackCounts.make(), offOutput: FeedbackCounts.make(), shown: FeedbackCounts.make())
+        for (surface, sink) in [(roleless, counts.roleless), (child, counts.offOutput), (window.surface, counts.shown)] {
+            requestFeedback(presentation, surface, sink)
+            wl_surface_attach(surface, buffer, 0, 0)
+            wl_surface_damage_buffer(surface, 0, 0, 16, 16)
+            wl_surface_commit(surface)   // the window's commit also applies the subsurface's position
+        }
+        client.dispatch(for: 3) { counts.roleless.pointee.ended + counts.offOutput.pointee.ended + counts.shown.pointee.ended == 3 }
+        for (name, sink) in [("role-less", counts.roleless), ("outside the output", counts.offOutput), ("shown", counts.shown)] {
+            note("\(name): \(sink.pointee.presented) presented, \(sink.pointee.discarded) discarded")
+        }
+    },
 ]
 
 /// A window and a 16x16 buffer for it (not attached), with the bound wp_presentation; nil without it.

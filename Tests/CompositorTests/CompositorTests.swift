@@ -26,6 +26,7 @@ final class CallbackRecorder: FrameCallbackSink {
         return discardsWhenReplaced
     }
     func discarded() { discards += 1 }
+    func notDisplayed() -> Bool { replacedByLaterCommit() }
 }
 
 struct RegionTests {
@@ -168,6 +169,26 @@ struct SceneTests {
         let view = scene.view(for: surface)
         #expect(view?.x == maxCoordinate && view?.y == -maxCoordinate)
         #expect(Int64.max.offset(by: Int64(Int32.max)) == maxCoordinate)
+    }
+
+    @Test func displayedSurfacesAreThoseDrawnAtLeastPartlyOnTheOutput() {
+        let scene = Scene(outputWidth: 640, outputHeight: 480)
+        let window = mapped(scene, 100, 50)
+        let inside = Surface(id: 2), outside = Surface(id: 3), bufferless = Surface(id: 4)
+        for (child, x) in [(inside, Int64(-40)), (outside, Int64(700)), (bufferless, Int64(0))] {
+            window.addSubsurface(child)
+            child.setPendingPosition(x: x, y: 0)
+            if child !== bufferless {
+                child.pending.buffer = .attach(CountingBuffer(10, 10))
+                child.cacheCommit()
+            }
+        }
+        // The window is at (32, 32): `inside` reaches from x = -8 to 2, `outside` starts at 732.
+        for (surface, effect) in window.commitTree() { scene.apply(effect, to: surface) }
+        #expect(scene.displayedSurfaces() == [ObjectIdentifier(window), ObjectIdentifier(inside)])
+        let unmapped = Surface(id: 5)
+        scene.addView(for: unmapped)
+        #expect(scene.displayedSurfaces().count == 2, "a view without a buffer shows nothing")
     }
 
     @Test func cascadePlacesWindowsDiagonallyAndWrapsEvery8() {
