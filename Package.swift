@@ -11,8 +11,8 @@ let package = Package(
         .executable(name: "seawall-demo", targets: ["seawall-demo"]),
         .executable(name: "seawall-attack", targets: ["seawall-attack"]),
         .executable(name: "seawall-fuzz", targets: ["seawall-fuzz"]),
-        // The Wayland Conformance Suite's integration module (tools/wlcs): load with the wlcs test runner.
-        .library(name: "seawall-wlcs", type: .dynamic, targets: ["SeawallWLCS", "CWLCSEntry"]),
+        // What other packages build on: Integrations/WLCS (the conformance suite's module, a package of its own
+        // so that building Seawall never needs WLCS installed).
         .library(name: "SeawallCore", targets: ["WaylandServer", "Compositor", "Render", "Scanout", "SealedMemory"]),
     ],
     dependencies: [
@@ -72,14 +72,6 @@ let package = Package(
         .executableTarget(name: "seawall-demo", dependencies: [
             "DemoClientKit", "Compositor",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
-
-        // WLCS (Debian package wlcs): its headers, the exported C entry point, and the Swift side.
-        .systemLibrary(name: "CWLCS", pkgConfig: "wlcs", providers: [.apt(["wlcs"])]),
-        .target(name: "CWLCSEntry", dependencies: ["CWLCS", "CWaylandClient"]),
-        .target(name: "SeawallWLCS", dependencies: [
-            "WaylandServer", "Compositor", "Scanout", "CWLCSEntry",
-            .product(name: "Logging", package: "swift-log"),
         ]),
 
         // Hostile clients: one attack per connection (AttackTests), and a protocol fuzzer (tools/fuzz).

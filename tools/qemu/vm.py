@@ -2,6 +2,7 @@
 """Boot a throw-away QEMU VM on the host's own root and run a job in it with a real DRM driver.
 
     tools/qemu/vm.py --gpu virtio|bochs --job DIR [--xres 640 --yres 480] [--timeout 240] SCRIPT
+    tools/qemu/vm.py --prepare-only [--cache DIR]
 
 The guest runs SCRIPT (copied to DIR/job.sh) with /bin/sh, chrooted in the host's root (9p, read-only),
 in DIR (9p, read-write, the same path as on the host), with the virtio-gpu or bochs-drm driver loaded.
@@ -10,7 +11,8 @@ It asks for screendumps by writing `SNAP NAME` to $CTL (/dev/ttyS1); this script
 or 124 on timeout. Prints one timing line: boot, job and whole-run seconds, and the snapshots taken.
 
 Needs qemu-system-x86, busybox-static and a Debian kernel (INITRD=No apt-get install linux-image-amd64);
-tools/test-drm installs them. The initramfs and the uncompressed kernel are cached in ~/.cache/seawall-vm.
+tools/test-drm installs them. The initramfs and the uncompressed kernel are cached in ~/.cache/seawall-vm
+(SEAWALL_VM_CACHE or --cache elsewhere); any number of runs may fill and use the cache at once.
 KVM is not used: TCG with -cpu max (RDRAND, so the Swift runtime's first getrandom does not block).
 """
 import argparse, glob, hashlib, json, lzma, os, select, shutil, signal, socket, subprocess, sys, tempfile, time
@@ -26,11 +28,10 @@ def newest_kernel():
     return kernels[-1]
 
 
-def cpio_entry(name, data=b"", mode=0o100644, ino=[1000]):
-    """One record of a newc cpio archive (what the kernel unpacks as initramfs)."""
-    ino[0] += 1
+def cpio_entry(name, ino, data=b"", mode=0o100644):
+    """One record of a newc cpio archive (what the kernel unpacks as initramfs), with inode number `ino`."""
     name_bytes = name.encode() + b"\0"
-    fields = [ino[0], mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(name_bytes), 0]
+    fields = [ino, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(name_bytes), 0]
     head = b"070701" + b"".join(b"%08X" % f for f in fields) + name_bytes
     head += b"\0" * (-len(head) % 4)
     return head + data + b"\0" * (-len(data) % 4)
@@ -83,52 +84,101 @@ def read_module(path):
     return data
 
 
-def prepare(kernel, cache):
-    """Returns (kernel image to boot, initramfs path), building and caching both when needed."""
+def cached_file(path, build):
+    """The cache entry `path`, made by `build(f)` (which writes it to the open file f) if it is not there yet.
+
+    Any number of processes may ask for the same entry at once (tools/test-drm boots two VMs side by side, and
+    two tools/test-drm runs may share a cache): the first to take the entry's lock (fcntl on PATH.lock) builds
+    it into a private temporary file in the cache folder, flushes it to disk and renames it into place; the
+    others wait for the lock, then find the finished file. A reader never sees a partial file: the name
+    appears only once the whole file is written. Returns `path`, or None if `build` declined (returned False).
+    """
+    import fcntl
+    if os.path.exists(path):
+        return path
+    folder = os.path.dirname(path)
+    os.makedirs(folder, exist_ok=True)
+    with open(path + ".lock", "a") as lock:
+        fcntl.lockf(lock, fcntl.LOCK_EX)
+        try:
+            if os.path.exists(path):   # built by whoever held the lock before us
+                return path
+            fd, temporary = tempfile.mkstemp(dir=folder, prefix=os.path.basename(path) + ".", suffix=".partial")
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    if build(f) is False:
+                        return None
+                    f.flush()
+                    os.fsync(f.fileno())
+                os.chmod(temporary, 0o644)
+                os.replace(temporary, path)
+            finally:
+                if os.path.exists(temporary):
+                    os.unlink(temporary)
+            return path
+        finally:
+            fcntl.lockf(lock, fcntl.LOCK_UN)
+
+
+def cache_tag(kernel):
+    """What the cached files are made from: guest-init.sh, busybox, this script and the kernel."""
     kver = os.path.basename(kernel)[len("vmlinuz-"):]
-    moddir = f"/lib/modules/{kver}"
     busybox = shutil.which("busybox") or "/bin/busybox"
-    init = os.path.join(HERE, "guest-init.sh")
     key = hashlib.sha256()
-    for p in (init, busybox, __file__):
+    for p in (os.path.join(HERE, "guest-init.sh"), busybox, __file__):
         key.update(open(p, "rb").read())
     key.update(f"{kver}:{os.stat(kernel).st_size}:{os.stat(kernel).st_mtime}".encode())
-    tag = key.hexdigest()[:12]
-    os.makedirs(cache, exist_ok=True)
-    initrd = os.path.join(cache, f"initrd-{kver}-{tag}.cpio")
-    if not os.path.exists(initrd):
-        if has_interpreter(busybox):
-            sys.exit("vm.py: busybox is dynamically linked: apt-get install busybox-static")
-        plan = module_plan(moddir)
-        out = [cpio_entry(d, mode=0o40755) for d in ("bin", "dev", "modules", "proc", "sys", "host")]
-        out.append(cpio_entry("bin/busybox", open(busybox, "rb").read(), 0o100755))
-        out.append(cpio_entry("init", open(init, "rb").read(), 0o100755))
-        names = []
-        for rel in plan:
-            name = os.path.basename(rel).split(".ko")[0].replace("-", "_")
-            names.append(name)
-            out.append(cpio_entry(f"modules/{name}.ko", read_module(os.path.join(moddir, rel))))
-        out.append(cpio_entry("modules/load-order", ("\n".join(names) + "\n").encode()))
-        out.append(cpio_entry("TRAILER!!!", mode=0))
-        with open(initrd + ".tmp", "wb") as f:
-            f.write(b"".join(out))
-        os.rename(initrd + ".tmp", initrd)
+    return kver, key.hexdigest()[:12]
+
+
+def write_initramfs(f, kver):
+    """The guest's initramfs (newc cpio): static busybox, guest-init.sh as /init, and the driver modules."""
+    moddir = f"/lib/modules/{kver}"
+    busybox = shutil.which("busybox") or "/bin/busybox"
+    if has_interpreter(busybox):
+        sys.exit("vm.py: busybox is dynamically linked: apt-get install busybox-static")
+    plan = module_plan(moddir)
+    inodes = iter(range(1001, 1_000_000))
+    for d in ("bin", "dev", "modules", "proc", "sys", "host"):
+        f.write(cpio_entry(d, next(inodes), mode=0o40755))
+    f.write(cpio_entry("bin/busybox", next(inodes), open(busybox, "rb").read(), 0o100755))
+    f.write(cpio_entry("init", next(inodes), open(os.path.join(HERE, "guest-init.sh"), "rb").read(), 0o100755))
+    names = []
+    for rel in plan:
+        name = os.path.basename(rel).split(".ko")[0].replace("-", "_")
+        names.append(name)
+        f.write(cpio_entry(f"modules/{name}.ko", next(inodes), read_module(os.path.join(moddir, rel))))
+    f.write(cpio_entry("modules/load-order", next(inodes), ("\n".join(names) + "\n").encode()))
+    f.write(cpio_entry("TRAILER!!!", next(inodes), mode=0))
+
+
+def write_vmlinux(f, kernel):
+    """The uncompressed kernel inside the bzImage, or False if it holds no xz-compressed ELF image."""
+    blob = open(kernel, "rb").read()
+    at = blob.find(b"\xfd7zXZ\x00")
+    try:
+        image = lzma.LZMADecompressor(format=lzma.FORMAT_XZ).decompress(blob[at:]) if at >= 0 else b""
+    except lzma.LZMAError:
+        image = b""
+    if not image.startswith(b"\x7fELF"):
+        return False
+    f.write(image)
+
+
+def prepare(kernel, cache):
+    """Returns (kernel image to boot, initramfs path), building and caching both when needed."""
+    kver, tag = cache_tag(kernel)
+    initrd = cached_file(os.path.join(cache, f"initrd-{kver}-{tag}.cpio"), lambda f: write_initramfs(f, kver))
     # The bzImage decompresses itself (xz) at boot: ~2 s under TCG. The uncompressed vmlinux inside boots
     # straight through its PVH entry note (CONFIG_PVH), so unpack it once.
-    vmlinux = os.path.join(cache, f"vmlinux-{kver}-{tag}")
-    if not os.path.exists(vmlinux):
-        blob = open(kernel, "rb").read()
-        at = blob.find(b"\xfd7zXZ\x00")
-        try:
-            image = lzma.LZMADecompressor(format=lzma.FORMAT_XZ).decompress(blob[at:]) if at >= 0 else b""
-        except lzma.LZMAError:
-            image = b""
-        if not image.startswith(b"\x7fELF"):
-            return kernel, initrd
-        with open(vmlinux + ".tmp", "wb") as f:
-            f.write(image)
-        os.rename(vmlinux + ".tmp", vmlinux)
-    return vmlinux, initrd
+    vmlinux = cached_file(os.path.join(cache, f"vmlinux-{kver}-{tag}"), lambda f: write_vmlinux(f, kernel))
+    return vmlinux or kernel, initrd
+
+
+def default_cache():
+    if os.environ.get("SEAWALL_VM_CACHE"):
+        return os.environ["SEAWALL_VM_CACHE"]
+    return os.path.join(os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "seawall-vm")
 
 
 def connect(path, deadline, qemu):
@@ -169,15 +219,25 @@ class QMP:
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--gpu", choices=["virtio", "bochs"], required=True)
-    ap.add_argument("--job", required=True)
+    ap.add_argument("--gpu", choices=["virtio", "bochs"])
+    ap.add_argument("--job")
     ap.add_argument("--xres", type=int, default=640)
     ap.add_argument("--yres", type=int, default=480)
     ap.add_argument("--timeout", type=float, default=240)
     ap.add_argument("--kernel", default=None)
-    ap.add_argument("--cache", default=os.path.join(os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "seawall-vm"))
-    ap.add_argument("script")
+    ap.add_argument("--cache", default=default_cache(),
+                    help="where the initramfs and the unpacked kernel are kept (SEAWALL_VM_CACHE, else ~/.cache/seawall-vm)")
+    ap.add_argument("--prepare-only", action="store_true",
+                    help="fill the cache, print the kernel image and initramfs paths, and boot nothing")
+    ap.add_argument("script", nargs="?")
     a = ap.parse_args()
+    if a.prepare_only:
+        image, initrd = prepare(a.kernel or newest_kernel(), a.cache)
+        print(image)
+        print(initrd)
+        return 0
+    if a.script is None or a.gpu is None or a.job is None:
+        ap.error("--gpu, --job and a job SCRIPT are needed (or --prepare-only)")
     job = os.path.abspath(a.job)
     if " " in job or "," in job:
         sys.exit("vm.py: the job directory's path must not contain spaces or commas (QEMU option syntax)")
