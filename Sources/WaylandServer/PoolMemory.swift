@@ -1,5 +1,6 @@
 import Glibc
 import SealedMemory
+import SystemCalls
 
 /// What one client holds, counted against `Limits`. Shared by that client's pools and surfaces, which give
 /// their share back when they die (possibly after the client itself is gone).

@@ -1,11 +1,11 @@
 import Compositor
 import CServerShims
-import CShims
 import CWaylandServer
 import Glibc
 import Logging
 import Render
 import Scanout
+import SystemCalls
 
 /// How Seawall decides when to repaint.
 public enum RefreshMode: Sendable, Equatable {
@@ -113,8 +113,8 @@ public final class Server {
     private var surfaceIDs: UInt64 = 0
     private var serial: UInt32 = 0
     /// The virtual vblank of `.interval` mode: a periodic timerfd on CLOCK_MONOTONIC (nanosecond precision,
-    /// no drift), closed with the server.
-    private var vblankTimer: Int32 = -1
+    /// no drift), closed with the server. nil in the other refresh modes.
+    private var vblankTimer: PeriodicTimer?
     private var repaintScheduled = false
     private var statsTimer: Display.Timer?
     private var statsFrames: UInt64 = 0
@@ -146,7 +146,6 @@ public final class Server {
     deinit {
         shuttingDown = true
         display.destroyClients()
-        if vblankTimer >= 0 { close(vblankTimer) }
     }
 
     /// Set while the server is being torn down: resources dying then must not schedule new work.
@@ -201,11 +200,15 @@ public final class Server {
     private func startFrameClock() {
         switch configuration.refresh {
         case .interval:
-            vblankTimer = sw_timerfd_periodic(Clock.nanoseconds() + periodNanoseconds, periodNanoseconds)
-            guard vblankTimer >= 0 else {
+            let timer: PeriodicTimer
+            do {
+                timer = try PeriodicTimer(firstNanoseconds: Clock.nanoseconds() + periodNanoseconds,
+                                          periodNanoseconds: periodNanoseconds)
+            } catch {
                 preconditionFailure("timerfd_create failed at start-up (out of file descriptors)")
             }
-            display.onReadable(vblankTimer) { [unowned self] in self.tick() }
+            display.onReadable(timer.rawValue) { [unowned self] in self.tick() }
+            vblankTimer = consume timer
         case .display:
             guard let paced = scanout as? PacedScanoutTarget else {
                 preconditionFailure("RefreshMode.display needs a PacedScanoutTarget, not \(scanout.name)")
@@ -275,7 +278,7 @@ public final class Server {
 
     /// One virtual vblank (or several, if the loop was busy: they count as one).
     private func tick() {
-        guard sw_timerfd_expirations(vblankTimer) > 0 else { return }
+        guard let expirations = vblankTimer?.expirations(), expirations > 0 else { return }
         if needsRepaint { repaint() }
     }
 

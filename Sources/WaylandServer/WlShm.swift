@@ -2,6 +2,7 @@ import CProtocolsServer
 import CWaylandServer
 import Glibc
 import SealedMemory
+import SystemCalls
 
 /// wl_shm: Seawall's own implementation (never wl_display_init_shm). Pools must be memfds sealed with
 /// F_SEAL_SHRINK; anything else is refused with wl_shm.error.invalid_fd and a message naming what is missing.
