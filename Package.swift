@@ -13,7 +13,7 @@ let package = Package(
         .executable(name: "seawall-fuzz", targets: ["seawall-fuzz"]),
         // The Wayland Conformance Suite's integration module (tools/wlcs): load with the wlcs test runner.
         .library(name: "seawall-wlcs", type: .dynamic, targets: ["SeawallWLCS", "CWLCSEntry"]),
-        .library(name: "SeawallCore", targets: ["WaylandServer", "Compositor", "Render", "Scanout", "SealedMemory", "SystemCalls"]),
+        .library(name: "SeawallCore", targets: ["WaylandServer", "Compositor", "Render", "Scanout", "ClientMemory", "SystemCalls"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -43,8 +43,8 @@ let package = Package(
 
         // System calls: OwnedFD, the one errno error (SystemError), the EINTR retry, timerfd. No Wayland here.
         .target(name: "SystemCalls", dependencies: ["CShims"]),
-        // Sealed memfds and read-only mappings. No Wayland here.
-        .target(name: "SealedMemory", dependencies: ["SystemCalls", "CShims"]),
+        // Client memory: seals, memfds, mappings, and the shm policy from a received fd to pool memory. No Wayland.
+        .target(name: "ClientMemory", dependencies: ["SystemCalls", "CShims"]),
         // Pure Swift compositor state: surfaces, scene, damage, frame clock.
         .target(name: "Compositor", dependencies: []),
         // pixman composition of the scene into an output image.
@@ -58,17 +58,17 @@ let package = Package(
         .target(name: "DRMScanout", dependencies: ["Scanout", "Render", "Compositor", "SystemCalls", "CDRM", "CDRMShims"]),
         // The Wayland protocol objects, one file per interface.
         .target(name: "WaylandServer", dependencies: [
-            "CWaylandServer", "CProtocolsServer", "CServerShims", "CShims", "SystemCalls", "SealedMemory", "Compositor", "Render",
+            "CWaylandServer", "CProtocolsServer", "CServerShims", "CShims", "SystemCalls", "ClientMemory", "Compositor", "Render",
             "Scanout",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Helpers for client programs: sealed pools, patterns, deliberate misbehaviour.
         .target(name: "DemoClientKit", dependencies: [
-            "CWaylandClient", "CProtocolsClient", "CClientShims", "SystemCalls", "SealedMemory", "CShims",
+            "CWaylandClient", "CProtocolsClient", "CClientShims", "SystemCalls", "ClientMemory", "CShims",
         ]),
 
         .executableTarget(name: "seawall", dependencies: [
-            "WaylandServer", "Compositor", "Scanout", "DRMScanout", "CShims",
+            "WaylandServer", "ClientMemory", "Compositor", "Scanout", "DRMScanout", "CShims",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -87,11 +87,11 @@ let package = Package(
 
         // Hostile clients: one attack per connection (AttackTests), and a protocol fuzzer (tools/fuzz).
         .executableTarget(name: "seawall-attack", dependencies: [
-            "DemoClientKit", "CWaylandClient", "CProtocolsClient", "CClientShims", "SealedMemory", "CShims",
+            "DemoClientKit", "CWaylandClient", "CProtocolsClient", "CClientShims", "ClientMemory", "CShims",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "seawall-fuzz", dependencies: [
-            "CWaylandClient", "CProtocolsClient", "CClientShims", "SealedMemory", "CShims",
+            "CWaylandClient", "CProtocolsClient", "CClientShims", "ClientMemory", "CShims",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -105,11 +105,11 @@ let package = Package(
         ]),
 
         .testTarget(name: "SystemCallsTests", dependencies: ["SystemCalls"]),
-        .testTarget(name: "SealedMemoryTests", dependencies: ["SealedMemory", "SystemCalls"]),
+        .testTarget(name: "ClientMemoryTests", dependencies: ["ClientMemory", "SystemCalls"]),
         .testTarget(name: "CompositorTests", dependencies: ["Compositor"]),
         .testTarget(name: "DemoClientKitTests", dependencies: ["DemoClientKit", "SystemCalls"]),
         .testTarget(name: "AttackTests", dependencies: [
-            "SeawallTestSupport", "WaylandServer", "Compositor", "Scanout", "SealedMemory", "CShims",
+            "SeawallTestSupport", "WaylandServer", "Compositor", "Scanout", "ClientMemory", "CShims",
         ]),
         .testTarget(name: "FuzzTests", dependencies: ["SeawallTestSupport"]),
         // The DRM backend against a simulated card (no device needed); tools/test-drm runs it on real drivers.
@@ -119,7 +119,7 @@ let package = Package(
         .testTarget(name: "RenderTests", dependencies: ["Render", "Scanout", "Compositor"]),
         // Goldens live in Tests/GoldenTests/Golden and are found through #filePath (re-recording writes there).
         .testTarget(name: "GoldenTests", dependencies: [
-            "SeawallTestSupport", "WaylandServer", "Compositor", "Render", "Scanout", "SealedMemory", "CShims",
+            "SeawallTestSupport", "WaylandServer", "Compositor", "Render", "Scanout", "ClientMemory", "CShims",
         ],
                     exclude: ["Golden"]),
     ]

@@ -1,7 +1,7 @@
 import CClientShims
 import CWaylandClient
 import Glibc
-import SealedMemory
+import ClientMemory
 import SystemCalls
 
 /// SIGINT and SIGTERM as a file descriptor, polled beside the Wayland socket so that a demo client asked to

@@ -1,4 +1,4 @@
-import SealedMemory
+import ClientMemory
 import SystemCalls
 
 /// How a demo client makes its memfd.

@@ -1,5 +1,5 @@
 import Glibc
-import SealedMemory
+import ClientMemory
 import SystemCalls
 
 /// The XKB keymap every wl_keyboard receives: a US layout written for Seawall (letters, digits, punctuation,

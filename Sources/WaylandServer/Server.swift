@@ -1,4 +1,5 @@
 import Compositor
+import ClientMemory
 import CServerShims
 import CWaylandServer
 import Glibc
@@ -18,19 +19,6 @@ public enum RefreshMode: Sendable, Equatable {
     /// Paced by the display (a `PacedScanoutTarget`, e.g. DRM page flips): repaint when something waits and
     /// the previous frame is on screen; frame callbacks fire when their frame is.
     case display
-}
-
-/// What Seawall does with a wl_shm pool fd that lacks F_SEAL_SHRINK.
-public enum ShmPolicy: String, Sendable, CaseIterable {
-    /// Refuse it (wl_shm.error.invalid_fd). The default.
-    case require
-    /// If it is a memfd that still accepts seals, add F_SEAL_SHRINK on the client's behalf, then verify as
-    /// usual (Mesa's software EGL/Vulkan clients make such memfds and never seal them).
-    case autoseal
-    /// Never map it: copy the damaged rows of each committed buffer out with pread into memory Seawall owns.
-    /// A short read (the client truncated the file) is that client's protocol error. Sealed pools are still
-    /// mapped.
-    case copy
 }
 
 /// Per-client limits on what a client may hold. Exceeding one is a protocol error for that client only.

@@ -1,5 +1,5 @@
 import CWaylandServer
-import SealedMemory
+import ClientMemory
 import SystemCalls
 
 /// wl_keyboard: one client's view of the seat's keyboard focus. It gets Seawall's keymap (`Keymap`, in a

@@ -1,5 +1,5 @@
 import DemoClientKit
-import SealedMemory
+import ClientMemory
 import SystemCalls
 import Testing
 

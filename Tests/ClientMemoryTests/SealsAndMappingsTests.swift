@@ -1,10 +1,10 @@
 import Glibc
-import SealedMemory
+import ClientMemory
 import SystemCalls
 import Testing
 
 /// Real memfds and real seals: what the kernel enforces and what Seawall's pool policy accepts.
-struct SealedMemoryTests {
+struct SealsAndMappingsTests {
     @Test func sealedMemfdCarriesShrinkSealAndSize() throws {
         let fd = try Memfd.createSealed(name: "test", size: 8192)
         #expect(try fd.seals().contains(.shrink))
