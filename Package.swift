@@ -13,7 +13,7 @@ let package = Package(
         .executable(name: "seawall-fuzz", targets: ["seawall-fuzz"]),
         // What other packages build on: Integrations/WLCS (the conformance suite's module, a package of its own
         // so that building Seawall never needs WLCS installed).
-        .library(name: "SeawallCore", targets: ["WaylandServer", "Compositor", "Render", "Scanout", "SealedMemory"]),
+        .library(name: "SeawallCore", targets: ["WaylandServer", "Compositor", "Render", "Scanout", "ClientMemory", "SystemCalls"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -41,8 +41,10 @@ let package = Package(
         .target(name: "CProtocolsServer", dependencies: ["CProtocols", "CWaylandServer"]),
         .target(name: "CProtocolsClient", dependencies: ["CProtocols", "CWaylandClient"]),
 
-        // Sealed memfds and read-only mappings. No Wayland here.
-        .target(name: "SealedMemory", dependencies: ["CShims"]),
+        // System calls: OwnedFD, the one errno error (SystemError), the EINTR retry, timerfd. No Wayland here.
+        .target(name: "SystemCalls", dependencies: ["CShims"]),
+        // Client memory: seals, memfds, mappings, and the shm policy from a received fd to pool memory. No Wayland.
+        .target(name: "ClientMemory", dependencies: ["SystemCalls", "CShims"]),
         // Pure Swift compositor state: surfaces, scene, damage, frame clock.
         .target(name: "Compositor", dependencies: []),
         // pixman composition of the scene into an output image.
@@ -50,22 +52,23 @@ let package = Package(
         // XRGB→RGB with SSSE3, picked at run time (SwiftPM builds Swift for baseline x86-64).
         .target(name: "CPixelConvert"),
         // Where finished frames go: PPM/PNG files (DRM comes next).
-        .target(name: "Scanout", dependencies: ["Render", "CPNG", "CPixelConvert"]),
+        .target(name: "Scanout", dependencies: ["Render", "SystemCalls", "CPNG", "CPixelConvert"]),
         // Scanout to a KMS display through DRM dumb buffers (libdrm); CDRMShims holds what Swift cannot call.
         .target(name: "CDRMShims", dependencies: ["CDRM"]),
-        .target(name: "DRMScanout", dependencies: ["Scanout", "Render", "Compositor", "CDRM", "CDRMShims"]),
+        .target(name: "DRMScanout", dependencies: ["Scanout", "Render", "Compositor", "SystemCalls", "CDRM", "CDRMShims"]),
         // The Wayland protocol objects, one file per interface.
         .target(name: "WaylandServer", dependencies: [
-            "CWaylandServer", "CProtocolsServer", "CServerShims", "CShims", "SealedMemory", "Compositor", "Render", "Scanout",
+            "CWaylandServer", "CProtocolsServer", "CServerShims", "CShims", "SystemCalls", "ClientMemory", "Compositor", "Render",
+            "Scanout",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Helpers for client programs: sealed pools, patterns, deliberate misbehaviour.
         .target(name: "DemoClientKit", dependencies: [
-            "CWaylandClient", "CProtocolsClient", "CClientShims", "SealedMemory", "CShims",
+            "CWaylandClient", "CProtocolsClient", "CClientShims", "SystemCalls", "ClientMemory", "CShims",
         ]),
 
         .executableTarget(name: "seawall", dependencies: [
-            "WaylandServer", "Compositor", "Scanout", "DRMScanout", "CShims",
+            "WaylandServer", "ClientMemory", "Compositor", "Scanout", "DRMScanout", "CShims",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -76,11 +79,11 @@ let package = Package(
 
         // Hostile clients: one attack per connection (AttackTests), and a protocol fuzzer (tools/fuzz).
         .executableTarget(name: "seawall-attack", dependencies: [
-            "DemoClientKit", "CWaylandClient", "CProtocolsClient", "CClientShims", "SealedMemory", "CShims",
+            "DemoClientKit", "CWaylandClient", "CProtocolsClient", "CClientShims", "ClientMemory", "CShims",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "seawall-fuzz", dependencies: [
-            "CWaylandClient", "CProtocolsClient", "CClientShims", "SealedMemory", "CShims",
+            "CWaylandClient", "CProtocolsClient", "CClientShims", "ClientMemory", "CShims",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -93,21 +96,22 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
-        .testTarget(name: "SealedMemoryTests", dependencies: ["SealedMemory"]),
+        .testTarget(name: "SystemCallsTests", dependencies: ["SystemCalls"]),
+        .testTarget(name: "ClientMemoryTests", dependencies: ["ClientMemory", "SystemCalls"]),
         .testTarget(name: "CompositorTests", dependencies: ["Compositor"]),
-        .testTarget(name: "DemoClientKitTests", dependencies: ["DemoClientKit"]),
+        .testTarget(name: "DemoClientKitTests", dependencies: ["DemoClientKit", "SystemCalls"]),
         .testTarget(name: "AttackTests", dependencies: [
-            "SeawallTestSupport", "WaylandServer", "Compositor", "Scanout", "SealedMemory", "CShims",
+            "SeawallTestSupport", "WaylandServer", "Compositor", "Scanout", "ClientMemory", "CShims",
         ]),
         .testTarget(name: "FuzzTests", dependencies: ["SeawallTestSupport"]),
         // The DRM backend against a simulated card (no device needed); tools/test-drm runs it on real drivers.
         .testTarget(name: "DRMTests", dependencies: [
-            "DRMScanout", "SeawallTestSupport", "WaylandServer", "Compositor", "Render", "Scanout",
+            "DRMScanout", "SeawallTestSupport", "WaylandServer", "Compositor", "Render", "Scanout", "SystemCalls",
         ]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Scanout", "Compositor"]),
         // Goldens live in Tests/GoldenTests/Golden and are found through #filePath (re-recording writes there).
         .testTarget(name: "GoldenTests", dependencies: [
-            "SeawallTestSupport", "WaylandServer", "Compositor", "Render", "Scanout", "SealedMemory", "CShims",
+            "SeawallTestSupport", "WaylandServer", "Compositor", "Render", "Scanout", "ClientMemory", "CShims",
         ],
                     exclude: ["Golden"]),
     ]

@@ -3,6 +3,7 @@ import Compositor
 import Glibc
 import Render
 import Scanout
+import SystemCalls
 
 /// Shows frames on a KMS display through two DRM dumb buffers, paced by page flips.
 ///
@@ -59,7 +60,7 @@ public final class DRMScanout: PacedScanoutTarget {
 
     /// Opens the card (`--device`, else the first /dev/dri/card*) with libdrm and sets up as below.
     public convenience init(devicePath: String?, connector: String?, mode: ModeRequest?) throws(ScanoutError) {
-        let device = try DisplaySetup.openCard(devicePath, cards: LibDRMDevice.cardPaths()) { path throws(KMSCallError) in
+        let device = try DisplaySetup.openCard(devicePath, cards: LibDRMDevice.cardPaths()) { path throws(SystemError) in
             try LibDRMDevice(path: path)
         }
         try self.init(device: device, connector: connector, mode: mode)
@@ -75,8 +76,8 @@ public final class DRMScanout: PacedScanoutTarget {
             let resources = try device.resources()
             choice = try DisplaySetup.choose(resources, connector: connector, mode: mode, path: path)
             savedCrtc = try device.crtcState(choice.crtcID)
-        } catch let error as KMSCallError {
-            throw ScanoutError("cannot read the display configuration of \(path): \(error)")
+        } catch let error as SystemError {
+            throw ScanoutError("cannot read the display configuration of \(path): \(error.brief)")
         } catch let error as ScanoutError {
             throw error
         } catch {
@@ -89,7 +90,7 @@ public final class DRMScanout: PacedScanoutTarget {
                 slots.append(Slot(framebuffer: try device.makeFramebuffer(width: choice.mode.width, height: choice.mode.height),
                                   missed: everything))
             } catch {
-                throw ScanoutError("cannot make a \(choice.mode.width)x\(choice.mode.height) dumb buffer on \(path): \(error)")
+                throw ScanoutError("cannot make a \(choice.mode.width)x\(choice.mode.height) dumb buffer on \(path): \(error.brief)")
             }
         }
     }
@@ -119,7 +120,7 @@ public final class DRMScanout: PacedScanoutTarget {
                 try device.setCrtc(choice.crtcID, framebufferID: slots[0].framebuffer.id, x: 0, y: 0,
                                    connectorIDs: [choice.connector.id], mode: choice.mode)
             } catch {
-                throw ScanoutError("cannot set mode \(choice.mode) on \(choice.connector.name) (\(device.path)): \(error)")
+                throw ScanoutError("cannot set mode \(choice.mode) on \(choice.connector.name) (\(device.path)): \(error.brief)")
             }
             front = 0
         }
@@ -129,7 +130,7 @@ public final class DRMScanout: PacedScanoutTarget {
         do {
             try device.pageFlip(choice.crtcID, framebufferID: slots[back].framebuffer.id)
         } catch {
-            throw ScanoutError("page flip on \(device.path) failed: \(error)")
+            throw ScanoutError("page flip on \(device.path) failed: \(error.brief)")
         }
         inFlight = (frame, back)
         statistics.flipsRequested += 1
@@ -163,10 +164,10 @@ public final class DRMScanout: PacedScanoutTarget {
         guard dirtySupported else { return }
         do {
             try device.markDirty(framebufferID: framebuffer.id, rects)
-        } catch where error.code == ENOSYS || error.code == EOPNOTSUPP {
+        } catch where error.errno == ENOSYS || error.errno == EOPNOTSUPP {
             dirtySupported = false
         } catch {
-            throw ScanoutError("drmModeDirtyFB on \(device.path) failed: \(error)")
+            throw ScanoutError("drmModeDirtyFB on \(device.path) failed: \(error.brief)")
         }
     }
 
@@ -175,7 +176,7 @@ public final class DRMScanout: PacedScanoutTarget {
         do {
             flips = try device.readFlipEvents()
         } catch {
-            throw ScanoutError("cannot read DRM events from \(device.path): \(error)")
+            throw ScanoutError("cannot read DRM events from \(device.path): \(error.brief)")
         }
         for flip in flips {
             guard let (frame, slot) = inFlight else { continue }
@@ -213,7 +214,7 @@ public final class DRMScanout: PacedScanoutTarget {
                     try device.setCrtc(savedCrtc.crtcID, framebufferID: 0, x: 0, y: 0, connectorIDs: [], mode: nil)
                 }
             } catch {
-                failure = ScanoutError("cannot restore the display of \(device.path) (CRTC \(savedCrtc.crtcID)): \(error)")
+                failure = ScanoutError("cannot restore the display of \(device.path) (CRTC \(savedCrtc.crtcID)): \(error.brief)")
             }
         }
         slots = []   // drmModeRmFB, DESTROY_DUMB, munmap: after the CRTC no longer shows them

@@ -1,6 +1,7 @@
 import CDRM
 import Glibc
 import Scanout
+import SystemCalls
 
 /// `--mode WxH[@HZ]`: the size of a display mode and, optionally, its rate.
 public struct ModeRequest: Equatable, CustomStringConvertible {
@@ -48,7 +49,7 @@ public enum DisplaySetup {
     /// Opens `path` (or the first /dev/dri/card* if nil) with `open`, and checks it can be used: a DRM device
     /// (`drmGetCap` answers), with dumb buffers, and this process its master (`drmSetMaster`).
     public static func openCard(_ path: String?, cards: [String],
-                                open: (String) throws(KMSCallError) -> any KMSDevice) throws(ScanoutError) -> any KMSDevice {
+                                open: (String) throws(SystemError) -> any KMSDevice) throws(ScanoutError) -> any KMSDevice {
         guard let path = path ?? cards.first else {
             throw ScanoutError("no DRM device: /dev/dri has no card* — no display driver is loaded (modprobe one, e.g. virtio-gpu or bochs), or pass --device PATH")
         }
@@ -62,10 +63,10 @@ public enum DisplaySetup {
         do {
             dumbBuffers = try device.supportsDumbBuffers()
         } catch {
-            if error.code == ENOTTY || error.code == EINVAL || error.code == EOPNOTSUPP {
-                throw ScanoutError("\(path) is not a DRM device (\(error)); pass a card such as /dev/dri/card0")
+            if error.errno == ENOTTY || error.errno == EINVAL || error.errno == EOPNOTSUPP {
+                throw ScanoutError("\(path) is not a DRM device (\(error.brief)); pass a card such as /dev/dri/card0")
             }
-            throw ScanoutError("cannot query \(path): \(error)")
+            throw ScanoutError("cannot query \(path): \(error.brief)")
         }
         guard dumbBuffers else {
             throw ScanoutError("\(path) does not offer dumb buffers (DRM_CAP_DUMB_BUFFER is 0); Seawall's DRM backend needs them")
@@ -78,9 +79,9 @@ public enum DisplaySetup {
         return device
     }
 
-    static func openFailure(_ path: String, _ error: KMSCallError, cards: [String]) -> ScanoutError {
+    static func openFailure(_ path: String, _ error: SystemError, cards: [String]) -> ScanoutError {
         let present = cards.isEmpty ? "there is no /dev/dri/card* at all: is a display driver loaded?" : "cards here: " + cards.joined(separator: ", ")
-        switch error.code {
+        switch error.errno {
         case ENOENT, ENODEV, ENXIO:
             return ScanoutError("no such DRM device: cannot open \(path): \(error.reason) (\(present))")
         case EACCES, EPERM:
@@ -90,14 +91,14 @@ public enum DisplaySetup {
         }
     }
 
-    static func masterFailure(_ path: String, _ error: KMSCallError) -> ScanoutError {
-        switch error.code {
+    static func masterFailure(_ path: String, _ error: SystemError) -> ScanoutError {
+        switch error.errno {
         case EBUSY, EINVAL:
-            return ScanoutError("not DRM master: cannot become master of \(path) (\(error)): another program holds it — a display server (Xorg, weston, another seawall) drives this card; stop it first")
+            return ScanoutError("not DRM master: cannot become master of \(path) (\(error.brief)): another program holds it — a display server (Xorg, weston, another seawall) drives this card; stop it first")
         case EACCES, EPERM:
-            return ScanoutError("not DRM master: not allowed to become master of \(path) (\(error)): run Seawall as root, or as the first program to open the card")
+            return ScanoutError("not DRM master: not allowed to become master of \(path) (\(error.brief)): run Seawall as root, or as the first program to open the card")
         default:
-            return ScanoutError("not DRM master: cannot become master of \(path) (\(error))")
+            return ScanoutError("not DRM master: cannot become master of \(path) (\(error.brief))")
         }
     }
 

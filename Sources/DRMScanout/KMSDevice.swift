@@ -1,28 +1,15 @@
 import CDRM
 import Compositor
 import Glibc
+import SystemCalls
 
-/// A libdrm call that failed: which call, on what, and the errno it reported.
-public struct KMSCallError: Error, CustomStringConvertible, Equatable {
-    /// The C call, e.g. "drmModeSetCrtc".
-    public let call: String
-    /// The errno value (ENOENT, EACCES, EBUSY, …).
-    public let code: Int32
-
-    public init(_ call: String, _ code: Int32) {
-        self.call = call
-        self.code = code
-    }
-
+extension SystemError {
     /// The errno after a failed libdrm call. Calls that go through libdrm's DRM_IOCTL return -errno and leave
     /// errno set; drmIoctl-based calls return -1 with errno set. Read errno first, the return value as a fallback.
-    static func last(_ call: String, returned result: Int32) -> KMSCallError {
-        let code = errno
-        return KMSCallError(call, code != 0 ? code : (result < -1 ? -result : EIO))
+    static func afterLibDRM(_ call: String, returned result: Int32) -> SystemError {
+        let code = Glibc.errno
+        return SystemError(call, errno: code != 0 ? code : (result < -1 ? -result : EIO))
     }
-
-    public var reason: String { String(cString: strerror(code)) }
-    public var description: String { "\(call): \(reason)" }
 }
 
 /// One display mode (`drmModeModeInfo`) and what Seawall needs to know about it.
@@ -164,25 +151,25 @@ public protocol KMSDevice: AnyObject {
     /// What to poll for page-flip events.
     var fileDescriptor: Int32 { get }
     /// `drmGetCap(DRM_CAP_DUMB_BUFFER)`.
-    func supportsDumbBuffers() throws(KMSCallError) -> Bool
+    func supportsDumbBuffers() throws(SystemError) -> Bool
     /// `drmSetMaster`, unless `drmIsMaster` already says so.
-    func becomeMaster() throws(KMSCallError)
+    func becomeMaster() throws(SystemError)
     /// `drmModeGetResources`, then every connector and encoder.
-    func resources() throws(KMSCallError) -> KMSResources
+    func resources() throws(SystemError) -> KMSResources
     /// `drmModeGetCrtc`.
-    func crtcState(_ crtcID: UInt32) throws(KMSCallError) -> KMSCrtcState
+    func crtcState(_ crtcID: UInt32) throws(SystemError) -> KMSCrtcState
     /// `drmModeCreateDumbBuffer` (32 bpp), `drmModeAddFB2` (XRGB8888, the returned pitch),
     /// `drmModeMapDumbBuffer` and `mmap`.
-    func makeFramebuffer(width: Int, height: Int) throws(KMSCallError) -> any KMSFramebuffer
+    func makeFramebuffer(width: Int, height: Int) throws(SystemError) -> any KMSFramebuffer
     /// `drmModeSetCrtc`: show `framebufferID` (0 with a nil mode: switch the CRTC off) on `connectorIDs`.
     func setCrtc(_ crtcID: UInt32, framebufferID: UInt32, x: UInt32, y: UInt32,
-                 connectorIDs: [UInt32], mode: KMSMode?) throws(KMSCallError)
+                 connectorIDs: [UInt32], mode: KMSMode?) throws(SystemError)
     /// `drmModePageFlip` with DRM_MODE_PAGE_FLIP_EVENT.
-    func pageFlip(_ crtcID: UInt32, framebufferID: UInt32) throws(KMSCallError)
+    func pageFlip(_ crtcID: UInt32, framebufferID: UInt32) throws(SystemError)
     /// `drmModeDirtyFB` with the rectangles written.
-    func markDirty(framebufferID: UInt32, _ rects: [Rect]) throws(KMSCallError)
+    func markDirty(framebufferID: UInt32, _ rects: [Rect]) throws(SystemError)
     /// `drmCrtcGetSequence`: the CRTC's vblank counter (EOPNOTSUPP on drivers without one).
-    func vblankSequence(_ crtcID: UInt32) throws(KMSCallError) -> UInt64
+    func vblankSequence(_ crtcID: UInt32) throws(SystemError) -> UInt64
     /// `drmHandleEvent`: reads the pending events and returns the completed flips.
-    func readFlipEvents() throws(KMSCallError) -> [KMSFlip]
+    func readFlipEvents() throws(SystemError) -> [KMSFlip]
 }

@@ -2,7 +2,7 @@ import CClientShims
 import CProtocolsClient
 import CWaylandClient
 import Glibc
-import SealedMemory
+import ClientMemory
 
 /// What a demo client is asked to do (seawall-demo's command line).
 public struct DemoOptions: Sendable {

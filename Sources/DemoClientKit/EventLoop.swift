@@ -1,7 +1,8 @@
 import CClientShims
 import CWaylandClient
 import Glibc
-import SealedMemory
+import ClientMemory
+import SystemCalls
 
 /// SIGINT and SIGTERM as a file descriptor, polled beside the Wayland socket so that a demo client asked to
 /// stop disconnects and exits 0 instead of dying between two requests. No signal handler is installed (and

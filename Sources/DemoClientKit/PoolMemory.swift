@@ -1,4 +1,5 @@
-import SealedMemory
+import ClientMemory
+import SystemCalls
 
 /// How a demo client makes its memfd.
 public enum MemfdKind: String, CaseIterable, Sendable {

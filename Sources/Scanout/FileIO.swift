@@ -1,4 +1,5 @@
 import Glibc
+import SystemCalls
 
 /// A scanout or image-file failure, with a message a person understands: what was attempted, on which path,
 /// and the system's reason (`strerror`) where there is one.
@@ -13,18 +14,9 @@ public struct ScanoutError: Error, CustomStringConvertible {
     }
 }
 
-/// Thin wrappers over the POSIX file calls the scanouts need. EINTR is retried here and nowhere else.
+/// Thin wrappers over the POSIX file calls the scanouts need. EINTR is retried by SystemCalls' `retryingEINTR`;
+/// descriptors are `OwnedFD`s.
 enum FileIO {
-    /// Runs a system call, retrying while it fails with EINTR. Returns the result and the errno of a failure.
-    static func retrying<T: BinaryInteger>(_ call: () -> T) -> (T, Int32) {
-        while true {
-            let result = call()
-            if result >= 0 { return (result, 0) }
-            let code = errno
-            if code != EINTR { return (result, code) }
-        }
-    }
-
     /// `mkdir -p`: creates `path` and any missing parents (`mkdir`, mode 0755); an existing directory is fine.
     static func makeDirectories(_ path: String) throws(ScanoutError) {
         if path.isEmpty { throw ScanoutError("cannot create a directory with an empty path") }
@@ -48,23 +40,34 @@ enum FileIO {
         return String(path[..<directoryEnd]) + "." + String(path[directoryEnd...]) + ".tmp-\(getpid())"
     }
 
+    /// `open(2)` as an owned descriptor; a failure says `failure` about `path`.
+    static func open(_ path: String, _ flags: Int32, mode: mode_t = 0, failure: String) throws(ScanoutError) -> OwnedFD {
+        do { return try OwnedFD.open(path, flags, mode: mode) } catch { throw .system(failure, path: path, errno: error.errno) }
+    }
+
     /// Writes `chunks` to `path` atomically: a temporary file in the same directory (`open` O_CREAT|O_TRUNC,
     /// `write` until done, `close`), then `rename` over `path`. Readers see the old file or the new one.
     static func writeAtomically(_ path: String, _ chunks: [UnsafeRawBufferPointer]) throws(ScanoutError) {
         let temporary = temporaryName(for: path)
-        let (fd, openError) = retrying { open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }
-        if fd < 0 { throw .system("cannot create", path: temporary, errno: openError) }
+        let fd = try open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode: 0o644, failure: "cannot create")
         var failure: ScanoutError?
         outer: for chunk in chunks {
             var done = 0
             while done < chunk.count, let base = chunk.baseAddress {
-                let (n, code) = retrying { write(fd, base + done, chunk.count - done) }
-                if n < 0 { failure = .system("cannot write", path: temporary, errno: code); break outer }
-                done += n
+                do {
+                    done += try retryingEINTR("write") { write(fd.rawValue, base + done, chunk.count - done) }
+                } catch {
+                    failure = .system("cannot write", path: temporary, errno: error.errno)
+                    break outer
+                }
             }
         }
-        // close's error matters for files (deferred write errors, e.g. on NFS); it is not retried on EINTR.
-        if close(fd) != 0, failure == nil { failure = .system("cannot close", path: temporary, errno: errno) }
+        // close's error matters for files (deferred write errors, e.g. on NFS).
+        do {
+            try fd.close()
+        } catch where failure == nil {
+            failure = .system("cannot close", path: temporary, errno: error.errno)
+        } catch {}
         if failure == nil, rename(temporary, path) != 0 { failure = .system("cannot rename to", path: path, errno: errno) }
         if let failure {
             unlink(temporary)
@@ -83,11 +86,9 @@ enum FileIO {
 
     /// Reads a whole regular file (`open`, `fstat`, `read` until EOF), refusing files over `limit` bytes.
     static func readFile(_ path: String, limit: Int) throws(ScanoutError) -> [UInt8] {
-        let (fd, openError) = retrying { open(path, O_RDONLY | O_CLOEXEC) }
-        if fd < 0 { throw .system("cannot open", path: path, errno: openError) }
-        defer { close(fd) }
+        let fd = try open(path, O_RDONLY | O_CLOEXEC, failure: "cannot open")
         var info = stat()
-        if fstat(fd, &info) != 0 { throw .system("cannot stat", path: path, errno: errno) }
+        if fstat(fd.rawValue, &info) != 0 { throw .system("cannot stat", path: path, errno: errno) }
         if (info.st_mode & S_IFMT) != S_IFREG { throw ScanoutError("\(path) is not a regular file") }
         if info.st_size > limit { throw ScanoutError("\(path) is \(info.st_size) bytes, more than the \(limit) allowed") }
         var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
@@ -95,8 +96,13 @@ enum FileIO {
         var readError: Int32 = 0
         bytes.withUnsafeMutableBytes { buffer in
             while done < buffer.count, let base = buffer.baseAddress {
-                let (n, code) = retrying { read(fd, base + done, buffer.count - done) }
-                if n < 0 { readError = code; return }
+                let n: Int
+                do throws(SystemError) {
+                    n = try retryingEINTR("read") { read(fd.rawValue, base + done, buffer.count - done) }
+                } catch {
+                    readError = error.errno
+                    return
+                }
                 if n == 0 { return }   // the file shrank under us; the parser reports the short data
                 done += n
             }

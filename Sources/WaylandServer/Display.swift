@@ -1,6 +1,7 @@
 import CServerShims
 import CWaylandServer
 import Glibc
+import SystemCalls
 
 /// Why Seawall could not start serving; `description` is printed to the person who ran it.
 public enum DisplayError: Error, Equatable, CustomStringConvertible {
@@ -92,9 +93,9 @@ public final class Display {
 
     /// Whether a Unix socket at `path` accepts connections (someone is serving there).
     static func someoneListens(at path: String) -> Bool {
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
+        let raw = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard raw >= 0 else { return false }
+        let fd = OwnedFD(taking: raw)
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
@@ -105,7 +106,7 @@ public final class Display {
         }
         let result = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+                connect(fd.rawValue, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
             }
         }
         return result == 0

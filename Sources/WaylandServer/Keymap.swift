@@ -1,5 +1,6 @@
 import Glibc
-import SealedMemory
+import ClientMemory
+import SystemCalls
 
 /// The XKB keymap every wl_keyboard receives: a US layout written for Seawall (letters, digits, punctuation,
 /// modifiers, arrows and editing keys, F1–F12; evdev key codes + 8), complete in itself (no includes), so

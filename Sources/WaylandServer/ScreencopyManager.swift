@@ -1,3 +1,4 @@
+import ClientMemory
 import CProtocolsServer
 import CWaylandServer
 import Compositor

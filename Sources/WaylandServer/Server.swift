@@ -1,11 +1,12 @@
 import Compositor
+import ClientMemory
 import CServerShims
-import CShims
 import CWaylandServer
 import Glibc
 import Logging
 import Render
 import Scanout
+import SystemCalls
 
 /// How Seawall decides when to repaint.
 public enum RefreshMode: Sendable, Equatable {
@@ -18,19 +19,6 @@ public enum RefreshMode: Sendable, Equatable {
     /// Paced by the display (a `PacedScanoutTarget`, e.g. DRM page flips): repaint when something waits and
     /// the previous frame is on screen; frame callbacks fire when their frame is.
     case display
-}
-
-/// What Seawall does with a wl_shm pool fd that lacks F_SEAL_SHRINK.
-public enum ShmPolicy: String, Sendable, CaseIterable {
-    /// Refuse it (wl_shm.error.invalid_fd). The default.
-    case require
-    /// If it is a memfd that still accepts seals, add F_SEAL_SHRINK on the client's behalf, then verify as
-    /// usual (Mesa's software EGL/Vulkan clients make such memfds and never seal them).
-    case autoseal
-    /// Never map it: copy the damaged rows of each committed buffer out with pread into memory Seawall owns.
-    /// A short read (the client truncated the file) is that client's protocol error. Sealed pools are still
-    /// mapped.
-    case copy
 }
 
 /// Per-client limits on what a client may hold. Exceeding one is a protocol error for that client only.
@@ -113,8 +101,8 @@ public final class Server {
     private var surfaceIDs: UInt64 = 0
     private var serial: UInt32 = 0
     /// The virtual vblank of `.interval` mode: a periodic timerfd on CLOCK_MONOTONIC (nanosecond precision,
-    /// no drift), closed with the server.
-    private var vblankTimer: Int32 = -1
+    /// no drift), closed with the server. nil in the other refresh modes.
+    private var vblankTimer: PeriodicTimer?
     private var repaintScheduled = false
     private var statsTimer: Display.Timer?
     private var statsFrames: UInt64 = 0
@@ -146,7 +134,6 @@ public final class Server {
     deinit {
         shuttingDown = true
         display.destroyClients()
-        if vblankTimer >= 0 { close(vblankTimer) }
     }
 
     /// Set while the server is being torn down: resources dying then must not schedule new work.
@@ -201,11 +188,15 @@ public final class Server {
     private func startFrameClock() {
         switch configuration.refresh {
         case .interval:
-            vblankTimer = sw_timerfd_periodic(Clock.nanoseconds() + periodNanoseconds, periodNanoseconds)
-            guard vblankTimer >= 0 else {
+            let timer: PeriodicTimer
+            do {
+                timer = try PeriodicTimer(firstNanoseconds: Clock.nanoseconds() + periodNanoseconds,
+                                          periodNanoseconds: periodNanoseconds)
+            } catch {
                 preconditionFailure("timerfd_create failed at start-up (out of file descriptors)")
             }
-            display.onReadable(vblankTimer) { [unowned self] in self.tick() }
+            display.onReadable(timer.rawValue) { [unowned self] in self.tick() }
+            vblankTimer = consume timer
         case .display:
             guard let paced = scanout as? PacedScanoutTarget else {
                 preconditionFailure("RefreshMode.display needs a PacedScanoutTarget, not \(scanout.name)")
@@ -275,7 +266,7 @@ public final class Server {
 
     /// One virtual vblank (or several, if the loop was busy: they count as one).
     private func tick() {
-        guard sw_timerfd_expirations(vblankTimer) > 0 else { return }
+        guard let expirations = vblankTimer?.expirations(), expirations > 0 else { return }
         if needsRepaint { repaint() }
     }
 

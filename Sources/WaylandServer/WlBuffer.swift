@@ -1,3 +1,4 @@
+import ClientMemory
 import Compositor
 import CProtocolsServer
 import CWaylandServer
@@ -27,8 +28,7 @@ final class ShmBuffer: ClientBuffer {
     /// The buffer's bytes in its pool's mapping. nil for a pool under the copy policy, which is never mapped:
     /// its surfaces show a `SurfaceCopy` instead.
     func withPixels<R>(_ body: (UnsafeRawPointer) throws -> R) rethrows -> R? {
-        guard let memory = memory as? MappedPool else { return nil }
-        return try memory.withBytes { bytes in
+        try memory.withMappedBytes { bytes in
             // Checked at create_buffer against a pool that can only have grown since.
             guard let base = bytes.baseAddress,
                   offset + Int64(stride) * Int64(height) <= Int64(bytes.count) else { return nil }
@@ -49,8 +49,6 @@ final class ShmBuffer: ClientBuffer {
         if let resource { wl_buffer_send_release(resource) }
     }
 
-    /// The byte range of row `row`, columns `x ..< x + count`, within the pool.
-    func poolOffset(row: Int64, x: Int64) -> Int64 { offset + row * Int64(stride) + x * 4 }
 }
 
 /// wl_buffer: the client's handle on a ShmBuffer.

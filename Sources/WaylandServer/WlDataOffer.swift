@@ -1,5 +1,5 @@
 import CWaylandServer
-import Glibc
+import SystemCalls
 
 /// wl_data_offer: one announcement of a selection to one client. receive(mime, fd) hands the fd to the
 /// source, which writes the data; an offer whose source is no longer the selection (or gone) just closes the fd.
@@ -10,9 +10,11 @@ final class WlDataOffer: ResourceObject {
     static let implementation = Implementation(wl_data_offer_interface(
         accept: { _, _, _, _ in },   // drag-and-drop feedback: no drags here
         receive: { _, resource, mimeType, fd in
-            defer { close(fd) }   // the request's fd is Seawall's to close; the source gets its own copy
+            // The request's fd is Seawall's from the first line on; the source gets its own copy.
+            guard fd >= 0 else { return }
+            let owned = OwnedFD(taking: fd)
             guard let offer = WlDataOffer.from(resource), let mimeType else { return }
-            offer.receive(String(cString: mimeType), fd: fd)
+            offer.receive(String(cString: mimeType), fd: owned)
         },
         destroy: Resource.destroyRequest,
         finish: { _, _ in },
@@ -35,7 +37,7 @@ final class WlDataOffer: ResourceObject {
         self.source = source
     }
 
-    private func receive(_ mimeType: String, fd: Int32) {
+    private func receive(_ mimeType: String, fd: borrowing OwnedFD) {
         guard let source, seat.isSelection(source), source.mimeTypes.contains(mimeType) else { return }
         source.send(mimeType, to: fd)
         seat.flush()

@@ -1,4 +1,5 @@
 import CWaylandServer
+import SystemCalls
 
 /// wl_data_source: what a client offers to paste, as a list of MIME types. Set as the seat's selection
 /// (wl_data_device.set_selection), it is asked to write the data into a pipe whenever a client receives an
@@ -50,9 +51,10 @@ final class WlDataSource: ResourceObject {
         if !mimeTypes.contains(mimeType) { mimeTypes.append(mimeType) }
     }
 
-    /// wl_data_source.send: the source writes `mimeType` data into `fd` (libwayland sends a duplicate).
-    func send(_ mimeType: String, to fd: Int32) {
-        wl_data_source_send_send(resource, mimeType, fd)
+    /// wl_data_source.send: the source writes `mimeType` data into `fd` (libwayland sends a duplicate; `fd`
+    /// stays the caller's).
+    func send(_ mimeType: String, to fd: borrowing OwnedFD) {
+        wl_data_source_send_send(resource, mimeType, fd.rawValue)
     }
 
     /// wl_data_source.cancelled: no longer the selection (or a drag that Seawall does not carry out).

@@ -1,5 +1,6 @@
 import CWaylandServer
-import SealedMemory
+import ClientMemory
+import SystemCalls
 
 /// wl_keyboard: one client's view of the seat's keyboard focus. It gets Seawall's keymap (`Keymap`, in a
 /// sealed memfd) and repeat info when made, then enter/leave (with modifiers) as the focus moves between

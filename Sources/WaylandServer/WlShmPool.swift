@@ -1,3 +1,4 @@
+import ClientMemory
 import Compositor
 import CProtocolsServer
 import CWaylandServer
@@ -79,7 +80,7 @@ final class WlShmPool: ResourceObject {
         }
         let limit = server.limits.maxPoolBytesPerClient
         if let client = wl_resource_get_client(resource) {
-            let total = server.account(for: client).poolBytes + Int64(size) - memory.size
+            let total = server.account(for: client).memory.poolBytes + Int64(size) - memory.size
             if total > limit {
                 return server.postImplementationError(client: client,
                     "pools would total \(total) bytes, over the limit (--max-pool-mib) of \(limit)")

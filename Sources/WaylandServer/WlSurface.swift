@@ -1,3 +1,4 @@
+import ClientMemory
 import Compositor
 import CProtocolsServer
 import CWaylandServer
@@ -143,10 +144,10 @@ final class WlSurface: ResourceObject {
         var fresh = false
         switch state.pending.buffer {
         case .attach(let attached):
-            guard let shm = attached as? ShmBuffer, shm.memory is CopiedPool else { copy = nil; return true }
+            guard let shm = attached as? ShmBuffer, shm.memory.isCopied else { copy = nil; return true }
             buffer = shm
             if copy?.fits(shm) != true {
-                let account = server.account(for: client)
+                let account = server.account(for: client).memory
                 let total = account.copyBytes - (copy.map { SurfaceCopy.byteCount($0.source) } ?? 0) + SurfaceCopy.byteCount(shm)
                 guard total <= server.limits.maxCopyBytesPerClient else {
                     postImplementationError("copies of unsealed buffers would total \(total) bytes, over the limit (--max-copy-mib) of \(server.limits.maxCopyBytesPerClient)")
@@ -165,13 +166,15 @@ final class WlSurface: ResourceObject {
         }
         guard let copy else { return true }
         if fresh { damage = Region(Rect(x: 0, y: 0, width: Int64(buffer.width), height: Int64(buffer.height))) }
-        if let failure = copy.refresh(from: buffer, damage: damage) {
+        do {
+            try copy.refresh(from: buffer, damage: damage)
+        } catch {
             // wl_shm.error.invalid_fd on the wl_buffer; if the client destroyed that already, the code would
             // mean something else on any other object, so it is an implementation error instead.
             if let bufferResource = buffer.resource {
-                Resource.postError(bufferResource, code: WL_SHM_ERROR_INVALID_FD.rawValue, failure)
+                Resource.postError(bufferResource, code: WL_SHM_ERROR_INVALID_FD.rawValue, error.description)
             } else {
-                postImplementationError(failure)
+                postImplementationError(error.description)
             }
             return false
         }

@@ -3,8 +3,9 @@
 // This file is meant to be read top to bottom. It parses the command line, builds the pieces —
 // a scanout target (where finished frames go), the Wayland server (display, globals, scene, renderer,
 // frame clock) — then runs the event loop until SIGINT or SIGTERM, and finally writes the last frame.
-// Everything that touches client memory lives in WaylandServer and SealedMemory; nothing here does.
+// Everything that touches client memory lives in ClientMemory (and WaylandServer speaks for it); nothing here does.
 import ArgumentParser
+import ClientMemory
 import CShims
 import Compositor
 import DRMScanout

@@ -1,3 +1,4 @@
+import ClientMemory
 import Glibc
 import SeawallTestSupport
 import Testing

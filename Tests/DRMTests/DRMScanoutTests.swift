@@ -4,6 +4,7 @@ import Glibc
 import Render
 import Scanout
 import SeawallTestSupport
+import SystemCalls
 import Testing
 import WaylandServer
 
@@ -13,7 +14,7 @@ import WaylandServer
 @Suite
 struct DRMSetupTests {
     static func open(_ card: SimulatedCard) throws(ScanoutError) -> any KMSDevice {
-        try DisplaySetup.openCard(card.path, cards: [card.path]) { _ throws(KMSCallError) in card }
+        try DisplaySetup.openCard(card.path, cards: [card.path]) { _ throws(SystemError) in card }
     }
 
     /// What `body` threw, as a person would read it ("no error" if nothing).
@@ -26,13 +27,13 @@ struct DRMSetupTests {
         for (code, expected) in [(ENOENT, "no such DRM device: cannot open /dev/dri/card3"),
                                  (EACCES, "permission denied: cannot open /dev/dri/card3")] {
             let text = Self.message {
-                _ = try DisplaySetup.openCard("/dev/dri/card3", cards: []) { _ throws(KMSCallError) in
-                    throw KMSCallError("open", code)
+                _ = try DisplaySetup.openCard("/dev/dri/card3", cards: []) { _ throws(SystemError) in
+                    throw SystemError("open", errno: code)
                 }
             }
             #expect(text.contains(expected), Comment(rawValue: text))
         }
-        let none = Self.message { _ = try DisplaySetup.openCard(nil, cards: []) { _ throws(KMSCallError) in SimulatedCard() } }
+        let none = Self.message { _ = try DisplaySetup.openCard(nil, cards: []) { _ throws(SystemError) in SimulatedCard() } }
         #expect(none.contains("no DRM device"), Comment(rawValue: none))
         let card = SimulatedCard()
         card.capabilityError = ENOTTY

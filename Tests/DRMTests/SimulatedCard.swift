@@ -1,6 +1,7 @@
 import Compositor
 import DRMScanout
 import Glibc
+import SystemCalls
 
 /// A KMS card in memory: what `LibDRMDevice` asks the kernel, answered from fields a test sets. Page flips
 /// complete when the test says so (or at once with `autoComplete`), through a pipe the server can poll.
@@ -45,17 +46,17 @@ final class SimulatedCard: KMSDevice {
                      encoderID: 30, encoderIDs: [30])
     }
 
-    func supportsDumbBuffers() throws(KMSCallError) -> Bool {
-        if let capabilityError { throw KMSCallError("drmGetCap", capabilityError) }
+    func supportsDumbBuffers() throws(SystemError) -> Bool {
+        if let capabilityError { throw SystemError("drmGetCap", errno: capabilityError) }
         return dumbBuffers
     }
-    func becomeMaster() throws(KMSCallError) {
-        if let masterError { throw KMSCallError("drmSetMaster", masterError) }
+    func becomeMaster() throws(SystemError) {
+        if let masterError { throw SystemError("drmSetMaster", errno: masterError) }
     }
-    func resources() throws(KMSCallError) -> KMSResources { resourcesValue }
-    func crtcState(_ crtcID: UInt32) throws(KMSCallError) -> KMSCrtcState { saved }
+    func resources() throws(SystemError) -> KMSResources { resourcesValue }
+    func crtcState(_ crtcID: UInt32) throws(SystemError) -> KMSCrtcState { saved }
 
-    func makeFramebuffer(width: Int, height: Int) throws(KMSCallError) -> any KMSFramebuffer {
+    func makeFramebuffer(width: Int, height: Int) throws(SystemError) -> any KMSFramebuffer {
         nextID += 1
         let fb = SimulatedFramebuffer(id: nextID, width: width, height: height, card: self)
         live[nextID] = WeakFramebuffer(framebuffer: fb)
@@ -66,12 +67,12 @@ final class SimulatedCard: KMSDevice {
         live[id] = nil
     }
 
-    func setCrtc(_ crtcID: UInt32, framebufferID: UInt32, x: UInt32, y: UInt32, connectorIDs: [UInt32], mode: KMSMode?) throws(KMSCallError) {
+    func setCrtc(_ crtcID: UInt32, framebufferID: UInt32, x: UInt32, y: UInt32, connectorIDs: [UInt32], mode: KMSMode?) throws(SystemError) {
         calls.append("setCrtc fb=\(framebufferID) mode=\(mode?.description ?? "off")")
         onScreen = framebufferID
     }
-    func pageFlip(_ crtcID: UInt32, framebufferID: UInt32) throws(KMSCallError) {
-        if pendingFlip != nil { throw KMSCallError("drmModePageFlip", EBUSY) }
+    func pageFlip(_ crtcID: UInt32, framebufferID: UInt32) throws(SystemError) {
+        if pendingFlip != nil { throw SystemError("drmModePageFlip", errno: EBUSY) }
         calls.append("flip fb=\(framebufferID)")
         pendingFlip = framebufferID
         if autoComplete { completeFlip() }
@@ -81,16 +82,16 @@ final class SimulatedCard: KMSDevice {
         var byte: UInt8 = 1
         _ = write(pipeFDs[1], &byte, 1)
     }
-    func markDirty(framebufferID: UInt32, _ rects: [Rect]) throws(KMSCallError) {
-        if let dirtyError { throw KMSCallError("drmModeDirtyFB", dirtyError) }
+    func markDirty(framebufferID: UInt32, _ rects: [Rect]) throws(SystemError) {
+        if let dirtyError { throw SystemError("drmModeDirtyFB", errno: dirtyError) }
         calls.append("dirty fb=\(framebufferID) \(rects.count)")
         dirtyRects.append(rects)
     }
-    func vblankSequence(_ crtcID: UInt32) throws(KMSCallError) -> UInt64 {
-        if let vblankError { throw KMSCallError("drmCrtcGetSequence", vblankError) }
+    func vblankSequence(_ crtcID: UInt32) throws(SystemError) -> UInt64 {
+        if let vblankError { throw SystemError("drmCrtcGetSequence", errno: vblankError) }
         return 1
     }
-    func readFlipEvents() throws(KMSCallError) -> [KMSFlip] {
+    func readFlipEvents() throws(SystemError) -> [KMSFlip] {
         var byte: UInt8 = 0
         var flips: [KMSFlip] = []
         while read(pipeFDs[0], &byte, 1) == 1 {

@@ -1,5 +1,6 @@
 import DemoClientKit
-import SealedMemory
+import ClientMemory
+import SystemCalls
 import Testing
 
 /// The demo client's drawing and memory, without a compositor (GoldenTests run it against one).

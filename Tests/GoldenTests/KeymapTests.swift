@@ -1,5 +1,5 @@
 import Glibc
-import SealedMemory
+import ClientMemory
 import Testing
 @testable import WaylandServer
 

@@ -1,5 +1,6 @@
 import CShims
 import Glibc
+import SystemCalls
 
 /// The mmap'd region behind both mapping kinds: maps in `init`, may move in `grow`, unmaps in `deinit`.
 struct MappedRegion: ~Copyable {

@@ -1,9 +1,10 @@
 import Glibc
-import SealedMemory
+import ClientMemory
+import SystemCalls
 import Testing
 
 /// Real memfds and real seals: what the kernel enforces and what Seawall's pool policy accepts.
-struct SealedMemoryTests {
+struct SealsAndMappingsTests {
     @Test func sealedMemfdCarriesShrinkSealAndSize() throws {
         let fd = try Memfd.createSealed(name: "test", size: 8192)
         #expect(try fd.seals().contains(.shrink))
@@ -82,16 +83,6 @@ struct SealedMemoryTests {
         #expect(throws: SystemError.self) { _ = try WritableMapping(fd: fd, count: 4096) }
         let reader = try ReadOnlyMapping(fd: fd, count: 4096)
         #expect(reader.withBytes { $0[0] } == 0)
-    }
-
-    @Test func ownedFDClosesOnDeinit() throws {
-        var raw: Int32 = -1
-        do {
-            let fd = try Memfd.createSealed(name: "test", size: 16)
-            raw = fd.rawValue
-            #expect(fcntl(raw, F_GETFD) >= 0)
-        }
-        #expect(fcntl(raw, F_GETFD) == -1 && errno == EBADF)
     }
 }
 

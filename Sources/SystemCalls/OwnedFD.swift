@@ -1,29 +1,6 @@
 import CShims
 import Glibc
 
-/// An error from a system call: which call failed and the errno it left.
-public struct SystemError: Error, Equatable, CustomStringConvertible {
-    public let operation: String
-    public let errno: Int32
-
-    public init(_ operation: String, errno: Int32 = Glibc.errno) {
-        self.operation = operation
-        self.errno = errno
-    }
-
-    public var description: String { "\(operation): \(String(cString: strerror(errno))) (errno \(errno))" }
-}
-
-/// Runs a system call, retrying while it fails with EINTR. Every wrapper in this module goes through here.
-@inline(__always)
-func retryingEINTR<T: BinaryInteger>(_ operation: String, _ call: () -> T) throws(SystemError) -> T {
-    while true {
-        let result = call()
-        if result != -1 { return result }
-        if errno != EINTR { throw SystemError(operation) }
-    }
-}
-
 /// A file descriptor this value owns: it is closed exactly once, when the value goes away.
 /// Received fds become one of these on a handler's first line.
 public struct OwnedFD: ~Copyable {
@@ -40,6 +17,19 @@ public struct OwnedFD: ~Copyable {
         let fd = rawValue
         discard self
         return fd
+    }
+
+    /// `open(2)` of `path` with `flags` (add O_CLOEXEC yourself), retried on EINTR. The error carries open's
+    /// errno (ENOENT, EACCES…).
+    public static func open(_ path: String, _ flags: Int32, mode: mode_t = 0) throws(SystemError) -> OwnedFD {
+        OwnedFD(taking: try retryingEINTR("open") { Glibc.open(path, flags, mode) })
+    }
+
+    /// `close(2)` now, reporting its error (a file's deferred write error, e.g. on NFS); not retried on EINTR,
+    /// since the descriptor is gone either way. Dropping the value closes it without asking.
+    public consuming func close() throws(SystemError) {
+        let fd = release()
+        if Glibc.close(fd) != 0 { throw SystemError("close") }
     }
 
     /// `dup(2)` with close-on-exec, as a new owned descriptor.
@@ -69,5 +59,5 @@ public struct OwnedFD: ~Copyable {
         return UInt32(truncatingIfNeeded: type)
     }
 
-    deinit { close(rawValue) }
+    deinit { Glibc.close(rawValue) }
 }

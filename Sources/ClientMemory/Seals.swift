@@ -1,5 +1,6 @@
 import CShims
 import Glibc
+import SystemCalls
 
 /// The seals a memfd can carry (`F_SEAL_*`, fcntl(2)).
 public struct Seals: OptionSet, Sendable, CustomStringConvertible {

@@ -1,4 +1,5 @@
 import Glibc
+import SystemCalls
 
 /// Why a client's pool fd was refused. `description` is the text posted to the client.
 public enum PoolRejection: Error, Equatable, CustomStringConvertible {
