@@ -113,8 +113,8 @@ let package = Package(
             "DRMScanout", "SeawallTestSupport", "WaylandServer", "Compositor", "Render", "Scanout",
         ]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Scanout", "Compositor"]),
-        // Goldens live in Tests/GoldenTests/Golden and are found through #filePath (re-recording writes there).
-        .testTarget(name: "GoldenTests", dependencies: [
+        // Goldens live in Tests/EndToEndTests/Golden and are found through #filePath (re-recording writes there).
+        .testTarget(name: "EndToEndTests", dependencies: [
             "SeawallTestSupport", "WaylandServer", "Compositor", "Render", "Scanout", "SealedMemory", "CShims",
         ],
                     exclude: ["Golden"]),

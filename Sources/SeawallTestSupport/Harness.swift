@@ -118,7 +118,7 @@ public final class Harness {
     }
 }
 
-/// Compares `image` with Tests/GoldenTests/Golden/NAME.ppm (every test target shares those goldens).
+/// Compares `image` with Tests/EndToEndTests/Golden/NAME.ppm (every test target shares those goldens).
 ///
 /// Exact unless `tolerance` (per channel) is given. On a mismatch the actual image and a diff image are
 /// written (PPM and PNG) to .build/golden-failures/ and the failure names them. With RECORD_GOLDENS=1
@@ -127,7 +127,7 @@ public func expectGolden(_ image: RGBImage, _ name: String, tolerance: Int = 0,
                          sourceLocation: SourceLocation = #_sourceLocation) {
     // This file is Sources/SeawallTestSupport/Harness.swift: the package root is three levels up.
     let packageRoot = String(#filePath).components(droppingLast: 3)
-    let goldenPath = packageRoot + "/Tests/GoldenTests/Golden/\(name).ppm"
+    let goldenPath = packageRoot + "/Tests/EndToEndTests/Golden/\(name).ppm"
     let failures = packageRoot + "/.build/golden-failures"
 
     if let record = getenv("RECORD_GOLDENS"), String(cString: record) == "1" {
