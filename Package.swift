@@ -97,7 +97,7 @@ let package = Package(
 
         // What the end-to-end tests share: client processes, an in-process server, golden comparison.
         .target(name: "SeawallTestSupport", dependencies: [
-            "WaylandServer", "Compositor", "Render", "Scanout",
+            "WaylandServer", "Compositor", "Render", "Scanout", "CPNG",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
@@ -112,7 +112,7 @@ let package = Package(
         .testTarget(name: "DRMTests", dependencies: [
             "DRMScanout", "SeawallTestSupport", "WaylandServer", "Compositor", "Render", "Scanout",
         ]),
-        .testTarget(name: "RenderTests", dependencies: ["Render", "Scanout", "Compositor"]),
+        .testTarget(name: "RenderTests", dependencies: ["Render", "Scanout", "Compositor", "SeawallTestSupport"]),
         // Goldens live in Tests/EndToEndTests/Golden and are found through #filePath (re-recording writes there).
         .testTarget(name: "EndToEndTests", dependencies: [
             "SeawallTestSupport", "WaylandServer", "Compositor", "Render", "Scanout", "SealedMemory", "CShims",
