@@ -21,31 +21,6 @@ struct FuzzTests {
     /// A fresh private runtime directory (mode 0700, like /run/user/UID).
     static func runtimeDirectory() throws -> String { try TestFiles.makeRuntimeDirectory(prefix: "seawall-fuzz") }
 
-    /// The number of open fds of `pid` (entries of /proc/PID/fd, via `opendir`/`readdir`).
-    static func fdCount(_ pid: pid_t) -> Int {
-        guard let dir = opendir("/proc/\(pid)/fd") else { return -1 }
-        defer { closedir(dir) }
-        var count = 0
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if name != "." && name != ".." { count += 1 }
-        }
-        return count
-    }
-
-    /// The lines of /proc/PID/maps naming a memfd: client pools Seawall still has mapped (`fopen`/`fgets`).
-    static func memfdMappings(_ pid: pid_t) -> Int {
-        guard let file = fopen("/proc/\(pid)/maps", "r") else { return -1 }
-        defer { fclose(file) }
-        var line = [CChar](repeating: 0, count: 4096)
-        var count = 0
-        while fgets(&line, Int32(line.count), file) != nil {
-            let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            if text.contains("memfd:") { count += 1 }
-        }
-        return count
-    }
-
     /// The end of a long transcript (the fuzzer's report is at its end; sanitizer reports at the server's).
     static func tail(_ text: String, _ count: Int = 6000) -> String {
         text.count <= count ? text : "…" + String(text.suffix(count))
@@ -74,8 +49,8 @@ struct FuzzTests {
             }
             usleep(10_000)
         }
-        let baselineFDs = Self.fdCount(server.pid)
-        let baselineMemfds = Self.memfdMappings(server.pid)
+        // Every client pool is a memfd: its fds and mappings name "memfd:".
+        let baseline = ProcessResources.count(pid: server.pid, marker: "memfd:")
 
         let fuzz = try ChildProcess(executable: Self.fuzzer,
                                     arguments: ["--seconds", String(seconds), "--seed", String(seed)],
@@ -98,16 +73,16 @@ struct FuzzTests {
         #expect(clientDone && client.exitStatus == 0, Comment(rawValue: client.transcript))
 
         // With every client gone, Seawall is back to the fds and mappings it started with.
-        var fds = Self.fdCount(server.pid), memfds = Self.memfdMappings(server.pid)
+        var after = ProcessResources.count(pid: server.pid, marker: "memfd:")
         let settle = monotonicSeconds() + 5
-        while (fds != baselineFDs || memfds != baselineMemfds) && monotonicSeconds() < settle {
+        while (after.fds, after.markedMappings) != (baseline.fds, baseline.markedMappings) && monotonicSeconds() < settle {
             server.poll()
             usleep(50_000)
-            fds = Self.fdCount(server.pid)
-            memfds = Self.memfdMappings(server.pid)
+            after = ProcessResources.count(pid: server.pid, marker: "memfd:")
         }
-        #expect(fds == baselineFDs, "seawall has \(fds) fds open after the fuzzer, \(baselineFDs) at start (seed \(seed))")
-        #expect(memfds == baselineMemfds, "seawall maps \(memfds) memfd regions after the fuzzer, \(baselineMemfds) at start (seed \(seed))")
+        #expect(after.fds == baseline.fds, "seawall has \(after.fds) fds open after the fuzzer, \(baseline.fds) at start (seed \(seed))")
+        #expect(after.markedMappings == baseline.markedMappings,
+                "seawall maps \(after.markedMappings) memfd regions after the fuzzer, \(baseline.markedMappings) at start (seed \(seed))")
 
         kill(server.pid, SIGTERM)
         #expect(server.wait(seconds: 20), "seawall did not exit after SIGTERM")
