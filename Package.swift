@@ -97,7 +97,7 @@ let package = Package(
 
         // What the end-to-end tests share: client processes, an in-process server, golden comparison.
         .target(name: "SeawallTestSupport", dependencies: [
-            "WaylandServer", "Compositor", "Render", "Scanout", "CPNG",
+            "WaylandServer", "Compositor", "Render", "Scanout", "CPNG", "CWaylandServer",
             .product(name: "Logging", package: "swift-log"),
         ]),
 

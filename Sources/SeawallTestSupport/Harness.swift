@@ -1,3 +1,4 @@
+import CWaylandServer
 import Compositor
 import Glibc
 import Logging
@@ -47,6 +48,35 @@ public final class Harness {
         // The test runner may live inside an .xctest directory.
         if dir.hasSuffix(".xctest") { dir = dir[..<(dir.lastIndex(of: "/") ?? dir.endIndex)] }
         return String(dir)
+    }
+
+    /// Listens for clients on a new socket DIRECTORY/NAME (`socket`, `bind`, `listen`, then
+    /// `wl_display_add_socket_fd`). Unlike `listenOn`, which names a socket in XDG_RUNTIME_DIR, this needs
+    /// nothing in the test process's environment, which every test running beside it shares. Clients find it
+    /// with XDG_RUNTIME_DIR=DIRECTORY and WAYLAND_DISPLAY=NAME in their own environment. The caller removes
+    /// the socket file afterwards; the display closes the fd.
+    public func listen(inDirectory directory: String, name: String) throws {
+        let path = Array((directory + "/" + name).utf8)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        guard path.count < MemoryLayout.size(ofValue: address.sun_path) else {
+            throw TestFiles.Failure(description: "socket path \(directory)/\(name) is too long")
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in raw.copyBytes(from: path) }
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw TestFiles.Failure(description: "socket: \(String(cString: strerror(errno)))") }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard bound == 0, Glibc.listen(fd, 128) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw TestFiles.Failure(description: "cannot listen on \(directory)/\(name): \(reason)")
+        }
+        guard wl_display_add_socket_fd(server.display.pointer, fd) == 0 else {
+            close(fd)
+            throw TestFiles.Failure(description: "wl_display_add_socket_fd failed for \(directory)/\(name)")
+        }
     }
 
     /// Starts `seawall-demo ARGUMENTS` connected to this server through a socketpair.

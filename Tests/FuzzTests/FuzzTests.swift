@@ -41,13 +41,16 @@ struct FuzzTests {
                                                   "--log-level", "warning"],
                                       environment: environment)
         defer { server.terminate() }
-        let started = monotonicSeconds()
-        while !server.stdout.contains("seawall: listening on fuzz ") {
-            guard server.poll(), monotonicSeconds() - started < 30 else {
-                Issue.record("seawall did not start\n\(server.transcript)")
-                return
-            }
-            usleep(10_000)
+        guard server.wait(seconds: 30, until: { $0.stdout.contains("seawall: listening on fuzz ") }) else {
+            Issue.record("seawall did not start\n\(server.transcript)")
+            return
+        }
+        // seawall prints its listening line before it adds its SIGINT and SIGTERM signalfds and enters its
+        // event loop; nothing announces those, so the baseline waits for them by polling /proc (a count taken
+        // at once would miss both fds).
+        let setUp = monotonicSeconds() + 10
+        while ProcessResources.count(pid: server.pid, marker: "[signalfd]").markedFDs < 2 && monotonicSeconds() < setUp {
+            usleep(5_000)
         }
         // Every client pool is a memfd: its fds and mappings name "memfd:".
         let baseline = ProcessResources.count(pid: server.pid, marker: "memfd:")
@@ -59,7 +62,7 @@ struct FuzzTests {
         let deadline = monotonicSeconds() + seconds + 60
         while fuzz.poll() && monotonicSeconds() < deadline {
             server.poll()
-            usleep(20_000)
+            ChildProcess.awaitOutput(from: [fuzz, server], seconds: deadline - monotonicSeconds())
         }
         if fuzz.poll() { fuzz.terminate() }
         print(fuzz.stdout.split(separator: "\n").filter { $0.contains("requests") }.joined(separator: "\n"))
