@@ -92,7 +92,7 @@ let package = Package(
 
         // What the end-to-end tests share: client processes, an in-process server, golden comparison.
         .target(name: "SeawallTestSupport", dependencies: [
-            "WaylandServer", "Compositor", "Render", "Scanout",
+            "WaylandServer", "Compositor", "Render", "Scanout", "CPNG", "CWaylandServer",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
@@ -108,9 +108,9 @@ let package = Package(
         .testTarget(name: "DRMTests", dependencies: [
             "DRMScanout", "SeawallTestSupport", "WaylandServer", "Compositor", "Render", "Scanout", "SystemCalls",
         ]),
-        .testTarget(name: "RenderTests", dependencies: ["Render", "Scanout", "Compositor"]),
-        // Goldens live in Tests/GoldenTests/Golden and are found through #filePath (re-recording writes there).
-        .testTarget(name: "GoldenTests", dependencies: [
+        .testTarget(name: "RenderTests", dependencies: ["Render", "Scanout", "Compositor", "SeawallTestSupport"]),
+        // Goldens live in Tests/EndToEndTests/Golden and are found through #filePath (re-recording writes there).
+        .testTarget(name: "EndToEndTests", dependencies: [
             "SeawallTestSupport", "WaylandServer", "Compositor", "Render", "Scanout", "ClientMemory", "CShims",
         ],
                     exclude: ["Golden"]),

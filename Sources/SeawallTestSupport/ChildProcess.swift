@@ -95,12 +95,36 @@ public final class ChildProcess {
 
     /// Waits (up to `seconds`) for the child to exit by itself.
     public func wait(seconds: Double) -> Bool {
+        wait(seconds: seconds) { $0.exitStatus != nil || $0.exitSignal != nil }
+    }
+
+    /// Waits (up to `seconds`) until `condition` holds, e.g. until the child has said something; false if
+    /// the child exits or the time runs out first without it. It wakes when the child writes or closes its
+    /// output (`ChildProcess.awaitOutput`), not on a timer.
+    @discardableResult
+    public func wait(seconds: Double, until condition: (ChildProcess) -> Bool) -> Bool {
         let deadline = monotonicSeconds() + seconds
-        while poll() {
-            if monotonicSeconds() > deadline { return false }
-            usleep(5_000)
+        while true {
+            let running = poll()
+            if condition(self) { return true }
+            let left = deadline - monotonicSeconds()
+            if !running || left <= 0 { return false }
+            ChildProcess.awaitOutput(from: [self], seconds: left)
         }
-        return true
+    }
+
+    /// Blocks until one of `children` writes to its stdout or stderr or closes them (as it does on exit),
+    /// or at most `seconds` (`poll` on their pipes; then `poll()` each child to take what came). A child
+    /// whose pipes are closed while it still runs (its own children hold them, or it closed them) can only
+    /// be noticed by `waitpid`: then this returns within 10 ms, or 100 ms while any pipe is still open.
+    public static func awaitOutput(from children: [ChildProcess], seconds: Double) {
+        var fds = children.flatMap { [$0.outFD, $0.errFD] }.filter { $0 >= 0 }
+            .map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+        let cap = fds.isEmpty ? 0.01 : 0.1
+        let milliseconds = Int32((max(0, min(seconds, cap)) * 1000).rounded(.up))
+        _ = fds.withUnsafeMutableBufferPointer { buffer in
+            Glibc.poll(buffer.baseAddress, nfds_t(buffer.count), milliseconds)
+        }
     }
 
     /// SIGTERM, then SIGKILL if it does not exit within a second.

@@ -1,9 +1,9 @@
+import CWaylandServer
 import Compositor
 import Glibc
 import Logging
 import Render
 import Scanout
-import Testing
 import WaylandServer
 
 /// An in-process Seawall in manual frame mode, fed by real client processes over socketpairs.
@@ -48,6 +48,35 @@ public final class Harness {
         // The test runner may live inside an .xctest directory.
         if dir.hasSuffix(".xctest") { dir = dir[..<(dir.lastIndex(of: "/") ?? dir.endIndex)] }
         return String(dir)
+    }
+
+    /// Listens for clients on a new socket DIRECTORY/NAME (`socket`, `bind`, `listen`, then
+    /// `wl_display_add_socket_fd`). Unlike `listenOn`, which names a socket in XDG_RUNTIME_DIR, this needs
+    /// nothing in the test process's environment, which every test running beside it shares. Clients find it
+    /// with XDG_RUNTIME_DIR=DIRECTORY and WAYLAND_DISPLAY=NAME in their own environment. The caller removes
+    /// the socket file afterwards; the display closes the fd.
+    public func listen(inDirectory directory: String, name: String) throws {
+        let path = Array((directory + "/" + name).utf8)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        guard path.count < MemoryLayout.size(ofValue: address.sun_path) else {
+            throw TestFiles.Failure(description: "socket path \(directory)/\(name) is too long")
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in raw.copyBytes(from: path) }
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw TestFiles.Failure(description: "socket: \(String(cString: strerror(errno)))") }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard bound == 0, Glibc.listen(fd, 128) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw TestFiles.Failure(description: "cannot listen on \(directory)/\(name): \(reason)")
+        }
+        guard wl_display_add_socket_fd(server.display.pointer, fd) == 0 else {
+            close(fd)
+            throw TestFiles.Failure(description: "wl_display_add_socket_fd failed for \(directory)/\(name)")
+        }
     }
 
     /// Starts `seawall-demo ARGUMENTS` connected to this server through a socketpair.
@@ -115,61 +144,5 @@ public final class Harness {
 
     deinit {
         for child in children { child.terminate() }
-    }
-}
-
-/// Compares `image` with Tests/GoldenTests/Golden/NAME.ppm (every test target shares those goldens).
-///
-/// Exact unless `tolerance` (per channel) is given. On a mismatch the actual image and a diff image are
-/// written (PPM and PNG) to .build/golden-failures/ and the failure names them. With RECORD_GOLDENS=1
-/// the golden is rewritten instead — and the test fails anyway, so a re-recording is never silent.
-public func expectGolden(_ image: RGBImage, _ name: String, tolerance: Int = 0,
-                         sourceLocation: SourceLocation = #_sourceLocation) {
-    // This file is Sources/SeawallTestSupport/Harness.swift: the package root is three levels up.
-    let packageRoot = String(#filePath).components(droppingLast: 3)
-    let goldenPath = packageRoot + "/Tests/GoldenTests/Golden/\(name).ppm"
-    let failures = packageRoot + "/.build/golden-failures"
-
-    if let record = getenv("RECORD_GOLDENS"), String(cString: record) == "1" {
-        do {
-            try image.writePPM(to: goldenPath)
-            Issue.record("re-recorded golden \(goldenPath) (RECORD_GOLDENS=1 always fails the run; commit the image with a reason)",
-                         sourceLocation: sourceLocation)
-        } catch {
-            Issue.record("could not record \(goldenPath): \(error)", sourceLocation: sourceLocation)
-        }
-        return
-    }
-
-    mkdir(packageRoot + "/.build", 0o755)
-    mkdir(failures, 0o755)
-    let actualBase = failures + "/\(name).actual"
-    let expected: RGBImage
-    do {
-        expected = try RGBImage(contentsOfPPM: goldenPath)
-    } catch {
-        try? image.writePPM(to: actualBase + ".ppm")
-        try? image.writePNG(to: actualBase + ".png")
-        Issue.record("no golden image \(goldenPath) (\(error)); the actual frame is in \(actualBase).png — record with RECORD_GOLDENS=1",
-                     sourceLocation: sourceLocation)
-        return
-    }
-    let comparison = image.compare(to: expected, tolerance: tolerance)
-    if comparison.matches { return }
-    let diffBase = failures + "/\(name).diff"
-    try? image.writePPM(to: actualBase + ".ppm")
-    try? image.writePNG(to: actualBase + ".png")
-    try? comparison.diff.writePPM(to: diffBase + ".ppm")
-    try? comparison.diff.writePNG(to: diffBase + ".png")
-    Issue.record("frame differs from golden \(name): \(comparison.summary); actual: \(actualBase).png, diff: \(diffBase).png",
-                 sourceLocation: sourceLocation)
-}
-
-extension String {
-    /// The path without its last `count` components.
-    func components(droppingLast count: Int) -> String {
-        var path = Substring(self)
-        for _ in 0..<count { path = path[..<(path.lastIndex(of: "/") ?? path.startIndex)] }
-        return String(path)
     }
 }

@@ -119,30 +119,9 @@ let attacks: [Attack] = [
 struct AttackTests {
     static let attacker = Harness.binaryDirectory + "/seawall-attack"
 
-    /// Counts of this process's (the server's) fds and mappings: all, and those of attack memfds.
-    static func resources() -> (fds: Int, attackFDs: Int, attackMaps: Int) {
-        var fds = 0, attackFDs = 0
-        if let dir = opendir("/proc/self/fd") {
-            while let entry = readdir(dir) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-                if name == "." || name == ".." { continue }
-                fds += 1
-                var target = [CChar](repeating: 0, count: 512)
-                if readlink("/proc/self/fd/\(name)", &target, 511) > 0,
-                   String(cString: target).contains("seawall-attack") { attackFDs += 1 }
-            }
-            closedir(dir)
-        }
-        var attackMaps = 0
-        if let file = fopen("/proc/self/maps", "r") {
-            var line = [CChar](repeating: 0, count: 4096)
-            while fgets(&line, 4096, file) != nil {
-                if String(cString: line).contains("seawall-attack") { attackMaps += 1 }
-            }
-            fclose(file)
-        }
-        return (fds, attackFDs, attackMaps)
-    }
+    /// Counts of this process's (the server's) fds and mappings: all fds, and the fds and mappings of the
+    /// attack client's memfds (named "seawall-attack").
+    static func resources() -> ProcessResources { .count(marker: "seawall-attack") }
 
     /// Whether this run may compare the total fd count (tools/test runs this suite alone, so nothing else
     /// in the process opens files meanwhile).
@@ -221,12 +200,12 @@ struct AttackTests {
         // (d) nothing of the attacker is left in Seawall
         var after = Self.resources()
         let deadline = monotonicSeconds() + 5
-        while (after.attackFDs, after.attackMaps) != (baseline.attackFDs, baseline.attackMaps) && monotonicSeconds() < deadline {
+        while (after.markedFDs, after.markedMappings) != (baseline.markedFDs, baseline.markedMappings) && monotonicSeconds() < deadline {
             harness.server.display.dispatch(timeoutMilliseconds: 10)
             after = Self.resources()
         }
-        #expect(after.attackFDs == baseline.attackFDs, "attack memfds still open: \(after.attackFDs) vs \(baseline.attackFDs)")
-        #expect(after.attackMaps == baseline.attackMaps, "attack memfds still mapped: \(after.attackMaps) vs \(baseline.attackMaps)")
+        #expect(after.markedFDs == baseline.markedFDs, "attack memfds still open: \(after.markedFDs) vs \(baseline.markedFDs)")
+        #expect(after.markedMappings == baseline.markedMappings, "attack memfds still mapped: \(after.markedMappings) vs \(baseline.markedMappings)")
         if Self.exactFDs { #expect(after.fds == baseline.fds, "open fds: \(after.fds) after, \(baseline.fds) before") }
     }
 }

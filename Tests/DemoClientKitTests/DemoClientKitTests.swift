@@ -3,7 +3,7 @@ import ClientMemory
 import SystemCalls
 import Testing
 
-/// The demo client's drawing and memory, without a compositor (GoldenTests run it against one).
+/// The demo client's drawing and memory, without a compositor (EndToEndTests run it against one).
 struct PatternTests {
     func frame(_ pattern: Pattern, _ k: Int, _ width: Int = 64, _ height: Int = 48, color: UInt32? = nil) -> [UInt32] {
         var pixels = [UInt32](repeating: 0xDEAD_BEEF, count: width * height)

@@ -21,31 +21,6 @@ struct FuzzTests {
     /// A fresh private runtime directory (mode 0700, like /run/user/UID).
     static func runtimeDirectory() throws -> String { try TestFiles.makeRuntimeDirectory(prefix: "seawall-fuzz") }
 
-    /// The number of open fds of `pid` (entries of /proc/PID/fd, via `opendir`/`readdir`).
-    static func fdCount(_ pid: pid_t) -> Int {
-        guard let dir = opendir("/proc/\(pid)/fd") else { return -1 }
-        defer { closedir(dir) }
-        var count = 0
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if name != "." && name != ".." { count += 1 }
-        }
-        return count
-    }
-
-    /// The lines of /proc/PID/maps naming a memfd: client pools Seawall still has mapped (`fopen`/`fgets`).
-    static func memfdMappings(_ pid: pid_t) -> Int {
-        guard let file = fopen("/proc/\(pid)/maps", "r") else { return -1 }
-        defer { fclose(file) }
-        var line = [CChar](repeating: 0, count: 4096)
-        var count = 0
-        while fgets(&line, Int32(line.count), file) != nil {
-            let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            if text.contains("memfd:") { count += 1 }
-        }
-        return count
-    }
-
     /// The end of a long transcript (the fuzzer's report is at its end; sanitizer reports at the server's).
     static func tail(_ text: String, _ count: Int = 6000) -> String {
         text.count <= count ? text : "…" + String(text.suffix(count))
@@ -66,16 +41,19 @@ struct FuzzTests {
                                                   "--log-level", "warning"],
                                       environment: environment)
         defer { server.terminate() }
-        let started = monotonicSeconds()
-        while !server.stdout.contains("seawall: listening on fuzz ") {
-            guard server.poll(), monotonicSeconds() - started < 30 else {
-                Issue.record("seawall did not start\n\(server.transcript)")
-                return
-            }
-            usleep(10_000)
+        guard server.wait(seconds: 30, until: { $0.stdout.contains("seawall: listening on fuzz ") }) else {
+            Issue.record("seawall did not start\n\(server.transcript)")
+            return
         }
-        let baselineFDs = Self.fdCount(server.pid)
-        let baselineMemfds = Self.memfdMappings(server.pid)
+        // seawall prints its listening line before it adds its SIGINT and SIGTERM signalfds and enters its
+        // event loop; nothing announces those, so the baseline waits for them by polling /proc (a count taken
+        // at once would miss both fds).
+        let setUp = monotonicSeconds() + 10
+        while ProcessResources.count(pid: server.pid, marker: "[signalfd]").markedFDs < 2 && monotonicSeconds() < setUp {
+            usleep(5_000)
+        }
+        // Every client pool is a memfd: its fds and mappings name "memfd:".
+        let baseline = ProcessResources.count(pid: server.pid, marker: "memfd:")
 
         let fuzz = try ChildProcess(executable: Self.fuzzer,
                                     arguments: ["--seconds", String(seconds), "--seed", String(seed)],
@@ -84,7 +62,7 @@ struct FuzzTests {
         let deadline = monotonicSeconds() + seconds + 60
         while fuzz.poll() && monotonicSeconds() < deadline {
             server.poll()
-            usleep(20_000)
+            ChildProcess.awaitOutput(from: [fuzz, server], seconds: deadline - monotonicSeconds())
         }
         if fuzz.poll() { fuzz.terminate() }
         print(fuzz.stdout.split(separator: "\n").filter { $0.contains("requests") }.joined(separator: "\n"))
@@ -98,16 +76,16 @@ struct FuzzTests {
         #expect(clientDone && client.exitStatus == 0, Comment(rawValue: client.transcript))
 
         // With every client gone, Seawall is back to the fds and mappings it started with.
-        var fds = Self.fdCount(server.pid), memfds = Self.memfdMappings(server.pid)
+        var after = ProcessResources.count(pid: server.pid, marker: "memfd:")
         let settle = monotonicSeconds() + 5
-        while (fds != baselineFDs || memfds != baselineMemfds) && monotonicSeconds() < settle {
+        while (after.fds, after.markedMappings) != (baseline.fds, baseline.markedMappings) && monotonicSeconds() < settle {
             server.poll()
             usleep(50_000)
-            fds = Self.fdCount(server.pid)
-            memfds = Self.memfdMappings(server.pid)
+            after = ProcessResources.count(pid: server.pid, marker: "memfd:")
         }
-        #expect(fds == baselineFDs, "seawall has \(fds) fds open after the fuzzer, \(baselineFDs) at start (seed \(seed))")
-        #expect(memfds == baselineMemfds, "seawall maps \(memfds) memfd regions after the fuzzer, \(baselineMemfds) at start (seed \(seed))")
+        #expect(after.fds == baseline.fds, "seawall has \(after.fds) fds open after the fuzzer, \(baseline.fds) at start (seed \(seed))")
+        #expect(after.markedMappings == baseline.markedMappings,
+                "seawall maps \(after.markedMappings) memfd regions after the fuzzer, \(baseline.markedMappings) at start (seed \(seed))")
 
         kill(server.pid, SIGTERM)
         #expect(server.wait(seconds: 20), "seawall did not exit after SIGTERM")

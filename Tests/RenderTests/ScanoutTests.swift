@@ -2,6 +2,7 @@ import Compositor
 import Glibc
 import Render
 import Scanout
+import SeawallTestSupport
 import Testing
 
 @Suite struct ScanoutTests {
@@ -95,6 +96,18 @@ import Testing
         try image.writePNG(to: directory + "/x.png")
         #expect(readPrefix(directory + "/x.png", count: 8) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
         #expect(throws: ScanoutError.self) { try image.writePNG(to: directory + "/no/such/dir/x.png") }
+    }
+
+    @Test("a PNG reads back with exactly the pixels written (goldens are PNG)")
+    func pngRoundTrips() throws {
+        let directory = try #require(makeTemporaryDirectory())
+        defer { removeDirectory(directory) }
+        let image = RGBImage(randomImage(width: 37, height: 23, seed: 11))
+        try image.writePNG(to: directory + "/x.png")
+        #expect(try RGBImage(contentsOfPNG: directory + "/x.png") == image)
+        #expect(throws: ScanoutError.self) { try RGBImage(contentsOfPNG: directory + "/missing.png") }
+        #expect(writeRaw(Array("P6\n1 1\n255\nabc".utf8), to: directory + "/not.png"))
+        #expect(throws: ScanoutError.self) { try RGBImage(contentsOfPNG: directory + "/not.png") }
     }
 
     @Test func compareReportsMismatchesAndTolerance() {

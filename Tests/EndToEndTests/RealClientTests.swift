@@ -17,11 +17,12 @@ struct RealClientTests {
                      "\(Self.simpleShm) is missing: install Debian's weston package (tools/test does this as root)")
         let runtime = try TestFiles.makeRuntimeDirectory()
         defer { rmdir(runtime) }
-        setenv("XDG_RUNTIME_DIR", runtime, 1)
         let socket = "wayland-test-\(getpid())"
 
-        let harness = try Harness(width: 640, height: 480, listenOn: socket)
-        #expect(harness.server.socketName == socket)
+        // The socket is made in the private runtime directory; the test process's environment (shared with
+        // every suite running beside this one) is left alone: only the client's gets XDG_RUNTIME_DIR.
+        let harness = try Harness(width: 640, height: 480)
+        try harness.listen(inDirectory: runtime, name: socket)
         let client = try harness.launch(Self.simpleShm, [],
                                         environment: ["WAYLAND_DISPLAY": socket, "XDG_RUNTIME_DIR": runtime])
 
@@ -54,7 +55,6 @@ struct RealClientTests {
         client.terminate()
         #expect(client.exitSignal == SIGTERM || client.exitStatus == 0, Comment(rawValue: client.transcript))
         unlink(runtime + "/" + socket)
-        unlink(runtime + "/" + socket + ".lock")
     }
 }
 

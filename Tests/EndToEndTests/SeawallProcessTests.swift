@@ -17,12 +17,8 @@ struct SeawallProcessTests {
     static func start(_ runtime: String, socket: String, _ arguments: [String] = []) throws -> ChildProcess {
         let child = try ChildProcess(executable: seawall, arguments: ["--socket", socket] + arguments,
                                      environment: ["XDG_RUNTIME_DIR": runtime])
-        let deadline = monotonicSeconds() + 20
-        while !child.stdout.contains("seawall: listening on \(socket) ") {
-            guard child.poll(), monotonicSeconds() < deadline else {
-                throw ChildProcess.SpawnError(description: "seawall did not start\n" + child.transcript)
-            }
-            usleep(10_000)
+        guard child.wait(seconds: 20, until: { $0.stdout.contains("seawall: listening on \(socket) ") }) else {
+            throw ChildProcess.SpawnError(description: "seawall did not start\n" + child.transcript)
         }
         return child
     }
@@ -73,9 +69,7 @@ struct SeawallProcessTests {
                                                            "--dump-every", "1"])
         #expect(server.stdout.contains("listening on s"), Comment(rawValue: server.transcript))
         let client = try Self.demo(runtime, socket: "s", ["gradient", "--size", "320x240", "--frames", "3", "--hold"])
-        let deadline = monotonicSeconds() + 30
-        while !client.stdout.contains("3 frames shown") && client.poll() && monotonicSeconds() < deadline { usleep(10_000) }
-        #expect(client.stdout.contains("3 frames shown"), Comment(rawValue: client.transcript))
+        #expect(client.wait(seconds: 30) { $0.stdout.contains("3 frames shown") }, Comment(rawValue: client.transcript))
 
         kill(server.pid, SIGTERM)
         #expect(server.wait(seconds: 20))
@@ -183,9 +177,10 @@ struct PresentationTests {
         let server = try SeawallProcessTests.start(runtime, socket: "s", ["--backend", "null", "--refresh", "60"])
         let child = try ChildProcess(executable: client, arguments: [],
                                      environment: ["XDG_RUNTIME_DIR": runtime, "WAYLAND_DISPLAY": "s"])
-        // ~1.5 s of frames, then stop it the way a person would.
-        let deadline = monotonicSeconds() + 1.5
-        while monotonicSeconds() < deadline && child.poll() { usleep(20_000) }
+        // At least 45 frames' lines (it prints one per presented frame; stdio hands a pipe whole blocks of
+        // about 45), then stop it the way a person would.
+        func presented(_ child: ChildProcess) -> Int { child.stdout.split(separator: "\n").filter { $0.contains(" p2p ") }.count }
+        #expect(child.wait(seconds: 30) { presented($0) >= 45 }, Comment(rawValue: "too few presented frames\n" + child.transcript))
         kill(child.pid, SIGINT)
         #expect(child.wait(seconds: 10))
         // Lines look like: "   42: f2c  0 ms, c2p 17 ms, f2p 17 ms, p2p 16228 us, t2p  16183, [____], seq 43"

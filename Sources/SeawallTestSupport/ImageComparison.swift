@@ -1,4 +1,7 @@
-/// The result of comparing an image with an expected (golden) one.
+import Scanout
+
+/// The result of comparing an image with an expected (golden) one. Test support only: Seawall itself never
+/// compares images (`expectGolden` does, and tools/lib/golden.py draws the same diff image for tools/test-drm).
 public struct ImageComparison {
     /// The sizes differ; nothing else was compared.
     public var sizeMismatch: Bool

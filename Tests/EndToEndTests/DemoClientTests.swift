@@ -8,7 +8,7 @@ import WaylandServer
 /// End to end: real seawall-demo processes draw into sealed memfds, Seawall composes them, and the output
 /// is compared with golden images. Serialized: each test owns the process's children and one server.
 @Suite(.serialized)
-struct GoldenTests {
+struct DemoClientTests {
     /// A client that has shown `frames` frames and holds its last one (seawall-demo --frames N --hold).
     static func shown(_ child: ChildProcess, _ frames: Int) -> Bool {
         child.stdout.contains("seawall-demo: \(frames) frames shown")

@@ -1,0 +1,108 @@
+import CPNG
+import Glibc
+import Scanout
+import Testing
+
+/// Compares `image` with Tests/EndToEndTests/Golden/NAME.png (every test target shares those goldens).
+///
+/// Exact unless `tolerance` (per channel) is given. On a mismatch the actual image and a diff image are
+/// written (PPM and PNG) to .build/golden-failures/ and the failure names them. With RECORD_GOLDENS=1
+/// the golden is rewritten instead — and the test fails anyway, so a re-recording is never silent.
+/// (`tools/test-drm --record` does the same for the DRM scenarios' goldens, with tools/lib/golden.py.)
+public func expectGolden(_ image: RGBImage, _ name: String, tolerance: Int = 0,
+                         sourceLocation: SourceLocation = #_sourceLocation) {
+    // This file is Sources/SeawallTestSupport/Golden.swift: the package root is three levels up.
+    let packageRoot = String(#filePath).components(droppingLast: 3)
+    let goldenPath = packageRoot + "/Tests/EndToEndTests/Golden/\(name).png"
+    let failures = packageRoot + "/.build/golden-failures"
+
+    if let record = getenv("RECORD_GOLDENS"), String(cString: record) == "1" {
+        do {
+            try image.writePNG(to: goldenPath)
+            let back = try RGBImage(contentsOfPNG: goldenPath)
+            if back != image { Issue.record("\(goldenPath) does not read back as the frame", sourceLocation: sourceLocation) }
+            Issue.record("re-recorded golden \(goldenPath) (RECORD_GOLDENS=1 always fails the run; commit the image with a reason)",
+                         sourceLocation: sourceLocation)
+        } catch {
+            Issue.record("could not record \(goldenPath): \(error)", sourceLocation: sourceLocation)
+        }
+        return
+    }
+
+    mkdir(packageRoot + "/.build", 0o755)
+    mkdir(failures, 0o755)
+    let actualBase = failures + "/\(name).actual"
+    let expected: RGBImage
+    do {
+        expected = try RGBImage(contentsOfPNG: goldenPath)
+    } catch {
+        try? image.writePPM(to: actualBase + ".ppm")
+        try? image.writePNG(to: actualBase + ".png")
+        Issue.record("no golden image \(goldenPath) (\(error)); the actual frame is in \(actualBase).png — record with RECORD_GOLDENS=1",
+                     sourceLocation: sourceLocation)
+        return
+    }
+    let comparison = image.compare(to: expected, tolerance: tolerance)
+    if comparison.matches { return }
+    let diffBase = failures + "/\(name).diff"
+    try? image.writePPM(to: actualBase + ".ppm")
+    try? image.writePNG(to: actualBase + ".png")
+    if comparison.sizeMismatch {
+        Issue.record("frame differs from golden \(name): \(comparison.summary); actual: \(actualBase).png",
+                     sourceLocation: sourceLocation)
+        return
+    }
+    try? comparison.diff.writePPM(to: diffBase + ".ppm")
+    try? comparison.diff.writePNG(to: diffBase + ".png")
+    Issue.record("frame differs from golden \(name): \(comparison.summary); actual: \(actualBase).png, diff: \(diffBase).png",
+                 sourceLocation: sourceLocation)
+}
+
+extension RGBImage {
+    /// Reads a PNG with libpng's simplified API (`png_image_begin_read_from_file`, then `png_image_finish_read`
+    /// into 8-bit RGB). Goldens are opaque: a PNG with an alpha channel is refused rather than composed onto
+    /// some background, so what is compared is exactly what the file holds.
+    public init(contentsOfPNG path: String) throws(ScanoutError) {
+        var image = png_image()   // zero-initialised by the importer
+        image.version = UInt32(PNG_IMAGE_VERSION)
+        func libpngMessage() -> String {
+            withUnsafeBytes(of: image.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        }
+        errno = 0
+        guard png_image_begin_read_from_file(&image, path) != 0 else {
+            let reason = errno != 0 ? String(cString: strerror(errno)) + " " : ""
+            let message = libpngMessage()
+            png_image_free(&image)
+            throw ScanoutError("cannot read PNG \(path): \(reason)(libpng: \(message))")
+        }
+        let width = Int(image.width), height = Int(image.height)
+        if image.format & UInt32(PNG_FORMAT_FLAG_ALPHA) != 0 {
+            png_image_free(&image)
+            throw ScanoutError("\(path): the PNG has an alpha channel; golden images are opaque RGB")
+        }
+        if width == 0 || height == 0 || width * height > RGBImage.maxPixels {
+            png_image_free(&image)
+            throw ScanoutError("\(path): PNG size \(width)x\(height) out of range")
+        }
+        image.format = UInt32(PNG_FORMAT_RGB)
+        var bytes = [UInt8](repeating: 0, count: width * height * 3)
+        let ok = bytes.withUnsafeMutableBytes { body in
+            png_image_finish_read(&image, nil, body.baseAddress, Int32(width * 3), nil)
+        }
+        if ok == 0 {
+            let message = libpngMessage()
+            png_image_free(&image)
+            throw ScanoutError("cannot read PNG \(path): libpng: \(message)")
+        }
+        self.init(width: width, height: height, bytes: bytes)
+    }
+}
+
+extension String {
+    /// The path without its last `count` components.
+    func components(droppingLast count: Int) -> String {
+        var path = Substring(self)
+        for _ in 0..<count { path = path[..<(path.lastIndex(of: "/") ?? path.startIndex)] }
+        return String(path)
+    }
+}
