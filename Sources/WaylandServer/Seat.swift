@@ -296,19 +296,10 @@ public final class Seat {
     /// The topmost drawn surface under the pointer whose input region accepts it, and its output position.
     func surfaceUnderPointer() -> (surface: Surface, x: Int64, y: Int64)? { surface(at: pointerX, pointerY) }
 
-    /// The topmost drawn surface at output point (x, y) whose input region accepts it.
+    /// The topmost drawn surface at output point (x, y) whose input region accepts it (`Scene.surface(atX:y:)`).
     func surface(at x: Double, _ y: Double) -> (surface: Surface, x: Int64, y: Int64)? {
-        let px = Int64(x.rounded(.down)), py = Int64(y.rounded(.down))
-        for view in server.scene.mappedViews.reversed() {
-            for entry in view.surface.flattened().reversed() {
-                let x = view.x + entry.x, y = view.y + entry.y
-                let rect = Rect(x: x, y: y, width: entry.surface.width, height: entry.surface.height)
-                guard rect.contains(x: px, y: py) else { continue }
-                if let input = entry.surface.inputRegion, !input.contains(x: px - x, y: py - y) { continue }
-                return (entry.surface, x, y)
-            }
-        }
-        return nil
+        guard let hit = server.scene.surface(atX: Int64(x.rounded(.down)), y: Int64(y.rounded(.down))) else { return nil }
+        return (hit.surface, hit.x, hit.y)
     }
 
     /// What re-picking the focus came to.
