@@ -7,19 +7,6 @@ import Logging
 import Render
 import Scanout
 
-/// How Seawall decides when to repaint.
-public enum RefreshMode: Sendable, Equatable {
-    /// A virtual vblank at `hz` frames per second: damage and frame callbacks wait for the next tick.
-    case interval(hz: Int)
-    /// Repaint as soon as the event loop is idle after a commit (`--refresh 0`).
-    case onCommit
-    /// Only when `Server.repaint()` is called: tests step frames deterministically.
-    case manual
-    /// Paced by the display (a `PacedScanoutTarget`, e.g. DRM page flips): repaint when something waits and
-    /// the previous frame is on screen; frame callbacks fire when their frame is.
-    case display
-}
-
 /// What Seawall does with a wl_shm pool fd that lacks F_SEAL_SHRINK.
 public enum ShmPolicy: String, Sendable, CaseIterable {
     /// Refuse it (wl_shm.error.invalid_fd). The default.
@@ -94,12 +81,14 @@ public final class Server {
     /// The socket clients connect to (nil when not listening).
     public private(set) var socketName: String?
 
+    /// When to repaint and which frame answers which callbacks.
+    public let frameClock: FrameClock
+    /// The scanout target as a display that paces frames, if it is one (asked once, here).
+    private let paced: PacedScanoutTarget?
     /// Frames presented so far (the first frame is 1).
-    public private(set) var frameCount: UInt64 = 0
+    public var frameCount: UInt64 { frameClock.frameCount }
     /// The last frame known to be on screen (for a paced target, the last completed flip).
-    public private(set) var presentedFrames: UInt64 = 0
-    /// Frame callbacks waiting for their frame to reach the screen, by frame number.
-    private var awaitingPresentation: [UInt64: [any FrameCallbackSink]] = [:]
+    public var presentedFrames: UInt64 { frameClock.presentedFrames }
     public private(set) var clientCount = 0
     /// Scanout failures end the run: the caller (main) sees this set and stops.
     public private(set) var scanoutError: ScanoutError?
@@ -124,6 +113,9 @@ public final class Server {
         self.configuration = configuration
         self.scanout = scanout
         self.log = logger
+        paced = scanout as? PacedScanoutTarget
+        frameClock = FrameClock(mode: configuration.refresh,
+                                pacing: paced.map { .display(refreshMillihertz: $0.refreshMillihertz) } ?? .immediate)
         display = try Display()
         scene = Scene(outputWidth: Int64(configuration.width), outputHeight: Int64(configuration.height))
         renderer = Renderer(width: configuration.width, height: configuration.height, background: configuration.background)
@@ -207,7 +199,7 @@ public final class Server {
             }
             display.onReadable(vblankTimer) { [unowned self] in self.tick() }
         case .display:
-            guard let paced = scanout as? PacedScanoutTarget else {
+            guard let paced else {
                 preconditionFailure("RefreshMode.display needs a PacedScanoutTarget, not \(scanout.name)")
             }
             display.onReadable(paced.eventFileDescriptor) { [unowned self] in self.scanoutEvents(paced) }
@@ -227,43 +219,13 @@ public final class Server {
     }
 
     /// Period of the virtual vblank in nanoseconds.
-    private var periodNanoseconds: UInt64 {
-        if case .interval(let hz) = configuration.refresh, hz > 0 { return 1_000_000_000 / UInt64(hz) }
-        return 0
-    }
-
-    /// The refresh rate wl_output reports, in mHz.
-    var refreshMillihertz: Int32 {
-        if let rate = (scanout as? PacedScanoutTarget)?.refreshMillihertz { return rate }
-        if case .interval(let hz) = configuration.refresh { return Int32(clamping: hz * 1000) }
-        return 60_000
-    }
-
-    /// Nanoseconds between frames as wp_presentation reports them (0 when repainting on commit or by hand).
-    var refreshNanoseconds: UInt32 {
-        switch configuration.refresh {
-        case .interval(let hz) where hz > 0: return UInt32(1_000_000_000 / hz)
-        case .display:
-            guard let mhz = (scanout as? PacedScanoutTarget)?.refreshMillihertz, mhz > 0 else { return 0 }
-            return UInt32(1_000_000_000_000 / Int64(mhz))
-        default: return 0
-        }
-    }
+    private var periodNanoseconds: UInt64 { frameClock.periodNanoseconds }
 
     /// The display reported progress: fire the frame callbacks of every completed frame with its
     /// presentation time, then start the next frame if something waits.
     private func scanoutEvents(_ paced: PacedScanoutTarget) {
         do {
-            try paced.dispatchEvents { frame, nanoseconds in
-                let presentation = FramePresentation(nanoseconds: nanoseconds, sequence: frame,
-                                                     refreshNanoseconds: refreshNanoseconds, fromHardware: true)
-                for done in awaitingPresentation.keys.filter({ $0 <= frame }).sorted() {
-                    for callback in awaitingPresentation.removeValue(forKey: done) ?? [] {
-                        callback.presented(presentation)
-                    }
-                }
-                presentedFrames = max(presentedFrames, frame)
-            }
+            try paced.dispatchEvents { frame, nanoseconds in frameClock.displayCompleted(frame: frame, at: nanoseconds) }
         } catch {
             scanoutError = error
             log.error("scanout to \(scanout.name) failed: \(error)")
@@ -285,17 +247,12 @@ public final class Server {
     }
 
     private func scheduleRepaintSoon() {
-        if shuttingDown { return }
-        switch configuration.refresh {
-        case .onCommit: break
-        case .display: if (scanout as? PacedScanoutTarget)?.isBusy == true { return }
-        case .interval, .manual: return
-        }
+        if shuttingDown || !frameClock.repaintsWhenIdle(displayBusy: paced?.isBusy == true) { return }
         guard !repaintScheduled else { return }
         repaintScheduled = true
         display.whenIdle { [unowned self] in
             self.repaintScheduled = false
-            if (self.scanout as? PacedScanoutTarget)?.isBusy == true { return }
+            if self.paced?.isBusy == true { return }
             self.repaint()
         }
     }
@@ -303,7 +260,7 @@ public final class Server {
     /// One frame: compose the damage, present it, then tell every committed surface its frame was shown.
     public func repaint() {
         let damage = scene.takeDamage()
-        frameCount += 1
+        let frameCount = frameClock.beginFrame()
         statsFrames += 1
         if !damage.isEmpty {
             renderer.render(scene.items(), damage: damage)
@@ -316,27 +273,8 @@ public final class Server {
                 log.error("scanout to \(scanout.name) failed: \(error)")
             }
         }
-        // Every committed surface's callbacks are answered by this frame; presentation feedback of a surface
-        // the frame did not show is discarded now instead.
-        let shown = scene.displayedSurfaces()
-        var callbacks: [any FrameCallbackSink] = []
-        for surface in surfaces.values {
-            let sinks = surface.state.takeFrameCallbacks()
-            if shown.contains(ObjectIdentifier(surface.state)) {
-                callbacks += sinks
-            } else {
-                callbacks += sinks.filter { !$0.notDisplayed() }
-            }
-        }
-        if scanout is PacedScanoutTarget {
-            // Answered when this frame is on screen (scanoutEvents).
-            if !callbacks.isEmpty { awaitingPresentation[frameCount, default: []] += callbacks }
-        } else {
-            let presentation = FramePresentation(nanoseconds: Clock.nanoseconds(), sequence: frameCount,
-                                                 refreshNanoseconds: refreshNanoseconds, fromHardware: false)
-            for callback in callbacks { callback.presented(presentation) }
-            presentedFrames = frameCount
-        }
+        let callbacks = FrameClock.callbacks(of: surfaces.values.lazy.map(\.state), shown: scene.displayedSurfaces())
+        frameClock.presented(callbacks: callbacks, at: Clock.nanoseconds())
         display.flush()
     }
 
