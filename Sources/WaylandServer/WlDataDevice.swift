@@ -15,7 +15,7 @@ final class WlDataDevice: SeatResource {
         set_selection: { _, resource, source, _ in
             guard let device = WlDataDevice.from(resource) else { return }
             // The serial is not checked (a seat without a keyboard has no events it could name, as in
-            // Mir); the focus is (Seat.setSelection).
+            // Mir); the focus is (Compositor.setSelection).
             device.seat.setSelection(WlDataSource.from(source), from: device.client)
         },
         release: Resource.destroyRequest))
