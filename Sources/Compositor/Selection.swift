@@ -26,6 +26,18 @@ extension Compositor {
         offerSelectionToFocus()
     }
 
+    /// wl_data_device.start_drag: Seawall carries no drags, so the source is cancelled at once — unless it is
+    /// the selection, which it stays.
+    public func dragStarted(with source: DataSource) {
+        if source !== selection { events?.cancel(source) }
+    }
+
+    /// wl_data_offer.receive: the data is asked of the source only while it is the selection and offers
+    /// that type (an offer outlives the selection it announced).
+    public func mayReceive(_ mimeType: String, from source: DataSource) -> Bool {
+        source === selection && source.mimeTypes.contains(mimeType)
+    }
+
     private func offerSelectionToFocus() {
         guard let client = keyboardFocusClient else { return }
         events?.offerSelection(selection, to: client)

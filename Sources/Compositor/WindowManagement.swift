@@ -192,3 +192,22 @@ extension Compositor {
         window.requestedSize = nil
     }
 }
+
+/// Popups: where an xdg_popup goes by its positioner's rules, kept inside the output.
+extension Compositor {
+    /// Places popup `surface` by `rules` relative to its parent's window geometry (`parent`, whose window
+    /// geometry starts at `parentGeometryOrigin` inside it), constrained to the output, and moves the surface
+    /// in the parent's tree (less its own window geometry's origin, `geometryOrigin`). Returns the popup's
+    /// geometry relative to the parent's window geometry: what xdg_popup.configure carries.
+    public func placePopup(_ surface: Surface, rules: PopupPositioner, parent: Surface,
+                           parentGeometryOrigin: (x: Int64, y: Int64), geometryOrigin: (x: Int64, y: Int64)) -> Rect {
+        let onOutput = outputPosition(of: parent)
+        let bounds = Rect(x: -(onOutput.x + parentGeometryOrigin.x), y: -(onOutput.y + parentGeometryOrigin.y),
+                          width: outputWidth, height: outputHeight)
+        let geometry = rules.constrained(to: bounds)
+        surface.movePopup(x: parentGeometryOrigin.x + geometry.x - geometryOrigin.x,
+                          y: parentGeometryOrigin.y + geometry.y - geometryOrigin.y)
+        treeChanged(surface.root)   // the tree's shape changed: repaint it
+        return geometry
+    }
+}

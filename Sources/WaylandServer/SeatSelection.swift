@@ -17,8 +17,6 @@ extension Seat {
         server.log.notice("set_selection from \(server.describe(client: client)) ignored: it does not have the keyboard focus")
     }
 
-    func isSelection(_ source: WlDataSource) -> Bool { compositor.selection === source.source }
-
     /// A new wl_data_device of the focused client hears the current selection at once.
     func dataDeviceBound(_ device: WlDataDevice) {
         dataDevices.append(device)

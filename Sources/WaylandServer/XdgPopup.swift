@@ -61,18 +61,13 @@ final class XdgPopup: ResourceObject, XdgRoleObject {
         popup = Popup(client: ClientID(wl_resource_get_client(resource)), surface: surface.state)
     }
 
-    /// Applies the rules: the popup's geometry relative to the parent's window geometry, constrained to the
-    /// output, and the surface's position in the parent's tree.
+    /// Applies the rules (`Compositor.placePopup`): the popup's geometry relative to the parent's window
+    /// geometry, constrained to the output, and the surface's position in the parent's tree.
     private func place() {
         guard let parent, let parentSurface = parent.surface, let surface else { return }
-        let parentOrigin = parent.geometryOrigin
-        let onOutput = server.compositor.outputPosition(of: parentSurface.state)
-        let bounds = Rect(x: -(onOutput.x + parentOrigin.x), y: -(onOutput.y + parentOrigin.y),
-                          width: Int64(server.configuration.width), height: Int64(server.configuration.height))
-        geometry = rules.constrained(to: bounds)
-        let own = xdgSurface?.geometryOrigin ?? (x: 0, y: 0)
-        surface.state.movePopup(x: parentOrigin.x + geometry.x - own.x, y: parentOrigin.y + geometry.y - own.y)
-        server.compositor.treeChanged(surface.state.root)   // the tree's shape changed: repaint it
+        geometry = server.compositor.placePopup(surface.state, rules: rules, parent: parentSurface.state,
+                                                parentGeometryOrigin: parent.geometryOrigin,
+                                                geometryOrigin: xdgSurface?.geometryOrigin ?? (x: 0, y: 0))
     }
 
     /// xdg_popup.configure with the popup's geometry, then xdg_surface.configure.

@@ -128,6 +128,12 @@ struct InputFocusTests {
         front.offer("text/plain")
         #expect(bench.compositor.setSelection(front, from: ClientID(2)))
         #expect(bench.events.take() == ["offer [\"text/plain\"] to client 2"])
+        #expect(bench.compositor.mayReceive("text/plain", from: front))
+        #expect(!bench.compositor.mayReceive("image/png", from: front) && !bench.compositor.mayReceive("text/plain", from: background))
+        bench.compositor.dragStarted(with: front)
+        #expect(bench.events.take().isEmpty, "the selection is not cancelled by a drag")
+        bench.compositor.dragStarted(with: background)
+        #expect(bench.events.take() == ["cancel [\"text/plain\"]"], "no drags: any other source is cancelled")
         bench.compositor.dataSourceDestroyed(front)
         #expect(bench.events.take() == ["offer [] to client 2"] && bench.compositor.selection == nil)
     }

@@ -111,4 +111,25 @@ struct WindowManagementTests {
         bench.compositor.pointerButton(0x110, pressed: false)
         #expect(bench.events.take() == ["pointer enter 1 18.0,18.0"], "the release is not sent; the focus is picked again")
     }
+
+    @Test func aPopupIsPlacedByItsRulesInsideTheOutput() {
+        let bench = Bench()
+        let parent = bench.mappedWindow(1, 100, 100)   // at (32, 32)
+        parent.geometry = Rect(x: 4, y: 4, width: 92, height: 92)
+        let popup = Surface(id: 2)
+        bench.compositor.surfaceCreated(popup)
+        parent.surface!.attachPopup(popup)
+        var rules = PopupPositioner()
+        rules.width = 50; rules.height = 40
+        rules.anchorRect = Rect(x: 600, y: 10, width: 10, height: 10)   // far right of the output
+        rules.anchor = .bottomRight; rules.gravity = .bottomRight
+        rules.adjustment = [.slideX]
+        let repaints = bench.events.repaints
+        let geometry = bench.compositor.placePopup(popup, rules: rules, parent: parent.surface!,
+                                                   parentGeometryOrigin: (4, 4), geometryOrigin: (2, 2))
+        // The output's right edge is at 640 - 36 = 604 in the parent's window geometry: slid left to 554.
+        #expect(geometry == Rect(x: 554, y: 20, width: 50, height: 40))
+        #expect(popup.positionX == 4 + 554 - 2 && popup.positionY == 4 + 20 - 2)
+        #expect(bench.events.repaints > repaints, "the tree changed shape")
+    }
 }
