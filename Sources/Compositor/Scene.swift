@@ -193,11 +193,27 @@ public final class Scene {
         return shown
     }
 
-    /// The topmost mapped view under an output point whose input region accepts it.
-    public func view(atX x: Int64, y: Int64) -> View? {
-        for view in mappedViews.reversed() where view.bounds.contains(x: x, y: y) {
-            guard let input = view.surface.inputRegion else { return view }
-            if input.contains(x: x - view.x, y: y - view.y) { return view }
+    /// What is under an output point: the surface that takes input there and where its top-left corner is.
+    public struct Hit {
+        public let surface: Surface
+        public let x: Int64
+        public let y: Int64
+    }
+
+    /// The hit test: the topmost drawn surface at output point (x, y) whose input region accepts it. Windows
+    /// are searched from the top of the stack, and in each window its surface tree (subsurfaces and popups
+    /// above or below their parent) from the top down; a surface's input region (wl_surface.set_input_region,
+    /// the whole surface if unset) decides whether the point is its, and a point it refuses goes on to what
+    /// is below.
+    public func surface(atX x: Int64, y: Int64) -> Hit? {
+        for view in mappedViews.reversed() {
+            for entry in view.surface.flattened().reversed() {
+                let left = view.x + entry.x, top = view.y + entry.y
+                let rect = Rect(x: left, y: top, width: entry.surface.width, height: entry.surface.height)
+                guard rect.contains(x: x, y: y) else { continue }
+                if let input = entry.surface.inputRegion, !input.contains(x: x - left, y: y - top) { continue }
+                return Hit(surface: entry.surface, x: left, y: top)
+            }
         }
         return nil
     }

@@ -102,6 +102,8 @@ public final class Surface {
     }
 
     public let id: UInt64
+    /// The client the surface belongs to.
+    public let client: ClientID
     public var pending = PendingState()
     public private(set) var buffer: (any ClientBuffer)?
     public private(set) var opaqueRegion = Region()
@@ -129,7 +131,10 @@ public final class Surface {
     /// A synchronized subsurface's commits, waiting for its parent's commit.
     var cached: PendingState?
 
-    public init(id: UInt64) { self.id = id }
+    public init(id: UInt64, client: ClientID = ClientID(0)) {
+        self.id = id
+        self.client = client
+    }
 
     public var width: Int64 { buffer.map { Int64($0.width) } ?? 0 }
     public var height: Int64 { buffer.map { Int64($0.height) } ?? 0 }

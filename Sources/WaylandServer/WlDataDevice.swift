@@ -1,4 +1,5 @@
 import CWaylandServer
+import Compositor
 
 /// wl_data_device: a client's view of the seat's selection. While the client has the keyboard focus, each
 /// selection is announced to it as a new wl_data_offer (data_offer, its MIME types, then selection); a
@@ -7,15 +8,13 @@ import CWaylandServer
 final class WlDataDevice: SeatResource {
     static let implementation = Implementation(wl_data_device_interface(
         start_drag: { _, resource, source, _, _, _ in
-            // No drags: the source is cancelled at once — unless it is the selection, which it stays.
-            guard let device = WlDataDevice.from(resource), let source = WlDataSource.from(source),
-                  !device.seat.isSelection(source) else { return }
-            source.cancel()
+            guard let device = WlDataDevice.from(resource), let source = WlDataSource.from(source) else { return }
+            device.seat.compositor.dragStarted(with: source.source)
         },
         set_selection: { _, resource, source, _ in
             guard let device = WlDataDevice.from(resource) else { return }
             // The serial is not checked (a seat without a keyboard has no events it could name, as in
-            // Mir); the focus is (Seat.setSelection).
+            // Mir); the focus is (Compositor.setSelection).
             device.seat.setSelection(WlDataSource.from(source), from: device.client)
         },
         release: Resource.destroyRequest))

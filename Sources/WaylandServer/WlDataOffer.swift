@@ -1,4 +1,5 @@
 import CWaylandServer
+import Compositor
 import SystemCalls
 
 /// wl_data_offer: one announcement of a selection to one client. receive(mime, fd) hands the fd to the
@@ -38,7 +39,7 @@ final class WlDataOffer: ResourceObject {
     }
 
     private func receive(_ mimeType: String, fd: borrowing OwnedFD) {
-        guard let source, seat.isSelection(source), source.mimeTypes.contains(mimeType) else { return }
+        guard let source, seat.compositor.mayReceive(mimeType, from: source.source) else { return }
         source.send(mimeType, to: fd)
         seat.flush()
     }

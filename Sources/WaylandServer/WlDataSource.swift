@@ -1,4 +1,5 @@
 import CWaylandServer
+import Compositor
 import SystemCalls
 
 /// wl_data_source: what a client offers to paste, as a list of MIME types. Set as the seat's selection
@@ -14,7 +15,9 @@ final class WlDataSource: ResourceObject {
     private unowned(unsafe) let server: Server   // see Server.deinit
     let resource: OpaquePointer
     let client: OpaquePointer
-    private(set) var mimeTypes: [String] = []
+    /// The source as the compositor's selection knows it.
+    let source: DataSource
+    var mimeTypes: [String] { source.mimeTypes }
 
     static let implementation = Implementation(wl_data_source_interface(
         offer: { _, resource, mimeType in
@@ -31,13 +34,16 @@ final class WlDataSource: ResourceObject {
     static func create(server: Server, client: OpaquePointer, version: Int32, id: UInt32) {
         guard let resource = Resource.create(client: client, interface: Interfaces.wlDataSource, version: version, id: id)
         else { return }
-        Resource.bind(resource, implementation: implementation, object: WlDataSource(server: server, resource: resource, client: client))
+        let source = WlDataSource(server: server, resource: resource, client: client)
+        Resource.bind(resource, implementation: implementation, object: source)
+        server.seat.dataSourceCreated(source)
     }
 
     private init(server: Server, resource: OpaquePointer, client: OpaquePointer) {
         self.server = server
         self.resource = resource
         self.client = client
+        source = DataSource(client: ClientID(client))
     }
 
     private func offer(_ mimeType: String) {
@@ -48,7 +54,7 @@ final class WlDataSource: ResourceObject {
             return server.postImplementationError(
                 client: client, "wl_data_source.offer: a MIME type of \(mimeType.utf8.count) bytes (the limit is \(WlDataSource.maxMimeTypeLength))")
         }
-        if !mimeTypes.contains(mimeType) { mimeTypes.append(mimeType) }
+        source.offer(mimeType)
     }
 
     /// wl_data_source.send: the source writes `mimeType` data into `fd` (libwayland sends a duplicate; `fd`

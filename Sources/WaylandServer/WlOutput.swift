@@ -25,7 +25,7 @@ final class WlOutput: ResourceObject {
                                 Int32(WL_OUTPUT_SUBPIXEL_UNKNOWN.rawValue), "Seawall", "headless",
                                 Int32(WL_OUTPUT_TRANSFORM_NORMAL.rawValue))
         wl_output_send_mode(resource, WL_OUTPUT_MODE_CURRENT.rawValue | WL_OUTPUT_MODE_PREFERRED.rawValue,
-                            width, height, server.refreshMillihertz)
+                            width, height, server.frameClock.refreshMillihertz)
         if version >= 2 { wl_output_send_scale(resource, 1) }
         if version >= 4 {
             wl_output_send_name(resource, name)

@@ -54,7 +54,7 @@ final class WlSubsurface: ResourceObject, SurfaceRoleHandler {
         guard let surface else { return }
         surface.state.synchronized = false
         if !surface.state.isEffectivelySynchronized {
-            server.treeCommitted(surface.state.applyCached())
+            server.compositor.commit(surface.state.applyCached())
         }
     }
 
@@ -71,7 +71,7 @@ final class WlSubsurface: ResourceObject, SurfaceRoleHandler {
         guard let surface else { return }
         let root = surface.state.root
         surface.state.removeFromParent()
-        server.subsurfaceRemoved(from: root)
+        server.compositor.treeChanged(root)
         if surface.roleHandler === self { surface.roleHandler = nil }
     }
 }

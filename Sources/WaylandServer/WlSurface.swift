@@ -21,8 +21,6 @@ final class WlSurface: ResourceObject {
     let client: OpaquePointer
     let state: Surface
     weak var roleHandler: SurfaceRoleHandler?
-    /// Whether wl_surface.enter has been sent for the output (and no leave since).
-    var onOutput = false
     /// Under the copy policy, the pixels this surface shows (see SurfaceCopy).
     private var copy: SurfaceCopy?
     /// Whether a role object (of any kind) was ever given to this surface: a surface gets one role for life.
@@ -88,7 +86,7 @@ final class WlSurface: ResourceObject {
         account.surfaces += 1
         self.resource = resource
         self.client = client
-        self.state = Surface(id: server.nextSurfaceID())
+        self.state = Surface(id: server.nextSurfaceID(), client: ClientID(client))
     }
 
     var version: Int32 { wl_resource_get_version(resource) }
@@ -131,7 +129,7 @@ final class WlSurface: ResourceObject {
         }
         let effects = state.commitUnsynchronized()
         if let own = effects.first, own.surface === state { roleHandler?.didCommit(self, effect: own.effect) }
-        server.treeCommitted(effects)
+        server.compositor.commit(effects)
     }
 
     /// The copy policy's part of a commit: a buffer from a pool that is never mapped is shown through this

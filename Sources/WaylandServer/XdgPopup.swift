@@ -13,11 +13,8 @@ final class XdgPopup: ResourceObject, XdgRoleObject {
     private var rules: PopupPositioner
     /// Where the popup is, relative to the parent's window geometry (as configured).
     private(set) var geometry = Rect(x: 0, y: 0, width: 0, height: 0)
-    /// popup_done was sent: the popup stays (hidden by nothing) until its client destroys it.
-    private var dismissed = false
-
-    var client: OpaquePointer? { wl_resource_get_client(resource) }
-    var surfaceState: Surface? { surface?.state }
+    /// The popup as the compositor's popup grabs know it.
+    let popup: Popup
 
     static let implementation = Implementation(xdg_popup_interface(
         destroy: Resource.destroyRequest,
@@ -46,6 +43,7 @@ final class XdgPopup: ResourceObject, XdgRoleObject {
         let popup = XdgPopup(server: server, xdgSurface: xdgSurface, parent: parent, resource: resource,
                              surface: surface, rules: positioner)
         Resource.bind(resource, implementation: implementation, object: popup)
+        server.popups[popup.popup] = popup
         surface.roleName = "xdg_popup"
         parentSurface.state.attachPopup(surface.state)
         popup.place()
@@ -60,20 +58,16 @@ final class XdgPopup: ResourceObject, XdgRoleObject {
         self.resource = resource
         self.surface = surface
         self.rules = rules
+        popup = Popup(client: ClientID(wl_resource_get_client(resource)), surface: surface.state)
     }
 
-    /// Applies the rules: the popup's geometry relative to the parent's window geometry, constrained to the
-    /// output, and the surface's position in the parent's tree.
+    /// Applies the rules (`Compositor.placePopup`): the popup's geometry relative to the parent's window
+    /// geometry, constrained to the output, and the surface's position in the parent's tree.
     private func place() {
         guard let parent, let parentSurface = parent.surface, let surface else { return }
-        let parentOrigin = parent.geometryOrigin
-        let onOutput = server.outputPosition(of: parentSurface.state)
-        let bounds = Rect(x: -(onOutput.x + parentOrigin.x), y: -(onOutput.y + parentOrigin.y),
-                          width: Int64(server.configuration.width), height: Int64(server.configuration.height))
-        geometry = rules.constrained(to: bounds)
-        let own = xdgSurface?.geometryOrigin ?? (x: 0, y: 0)
-        surface.state.movePopup(x: parentOrigin.x + geometry.x - own.x, y: parentOrigin.y + geometry.y - own.y)
-        server.subsurfaceRemoved(from: surface.state.root)   // the tree's shape changed: repaint it
+        geometry = server.compositor.placePopup(surface.state, rules: rules, parent: parentSurface.state,
+                                                parentGeometryOrigin: parent.geometryOrigin,
+                                                geometryOrigin: xdgSurface?.geometryOrigin ?? (x: 0, y: 0))
     }
 
     /// xdg_popup.configure with the popup's geometry, then xdg_surface.configure.
@@ -83,31 +77,30 @@ final class XdgPopup: ResourceObject, XdgRoleObject {
         xdgSurface?.sendConfigure()
     }
 
-    /// xdg_popup.grab: only before the popup is mapped (invalid_grab otherwise); the seat decides whether the
-    /// serial and the parent allow it, and dismisses the popup if not.
+    /// xdg_popup.grab: only before the popup is mapped (invalid_grab otherwise); the compositor decides
+    /// whether the serial and the parent allow it, and dismisses the popup if not.
     private func grab(serial: UInt32) {
         if surface?.state.hasBuffer == true {
             return Resource.postError(resource, code: XDG_POPUP_ERROR_INVALID_GRAB.rawValue,
                                       "xdg_popup.grab after the popup was mapped")
         }
-        server.seat.grabPopup(self, serial: serial, parentIsToplevel: parent?.role is XdgToplevel,
-                              parent: parent?.role as? XdgPopup)
+        server.compositor.grabPopup(popup, serial: serial, parentIsToplevel: parent?.role is XdgToplevel,
+                                    parent: parent?.popup?.popup)
     }
 
-    /// xdg_popup.popup_done, once: the grab ended (or was refused); the client should destroy the popup.
-    func dismiss() {
-        guard !dismissed else { return }
-        dismissed = true
-        xdg_popup_send_popup_done(resource)
-    }
+    /// xdg_popup.popup_done (the compositor sends it once): the grab ended (or was refused); the client
+    /// should destroy the popup.
+    func sendPopupDone() { xdg_popup_send_popup_done(resource) }
 
     func resourceDestroyed() {
-        server.seat.popupGone(self)
+        server.popups[popup] = nil
+        server.compositor.popupDestroyed(popup)
         if let surface {
             let root = surface.state.root
             surface.state.removeFromParent()
-            server.subsurfaceRemoved(from: root)
+            server.compositor.treeChanged(root)
         }
         xdgSurface?.roleDestroyed()
+        if let surface { server.compositor.roleRemoved(from: surface.state) }
     }
 }

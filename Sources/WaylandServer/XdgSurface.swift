@@ -6,12 +6,6 @@ import Compositor
 protocol XdgRoleObject: AnyObject {
     /// The role's configure event(s), followed by xdg_surface.configure.
     func sendConfigure()
-    /// A commit with a buffer took effect.
-    func committed()
-}
-
-extension XdgRoleObject {
-    func committed() {}
 }
 
 /// xdg_surface: the configure → ack_configure → commit handshake shared by toplevels and popups.
@@ -35,7 +29,10 @@ final class XdgSurface: ResourceObject, SurfaceRoleHandler {
     private var configured = false
     /// The initial configure has been sent for this cycle.
     private var initialConfigureSent = false
-    private(set) var windowGeometry: Rect?
+    /// set_window_geometry's rectangle (a toplevel's window shares it with the compositor).
+    private(set) var windowGeometry: Rect? {
+        didSet { toplevel?.window.geometry = windowGeometry }
+    }
 
     static let implementation = Implementation(xdg_surface_interface(
         destroy: { _, resource in
@@ -100,7 +97,6 @@ final class XdgSurface: ResourceObject, SurfaceRoleHandler {
         role = XdgToplevel.create(server: server, xdgSurface: self, client: client,
                                   version: wl_resource_get_version(resource), id: id, surface: surface)
         configureEagerlyIfAsked()
-        server.scene.addView(for: surface.state)
     }
 
     private func getPopup(client: OpaquePointer, id: UInt32, parentResource: OpaquePointer?,
@@ -155,11 +151,10 @@ final class XdgSurface: ResourceObject, SurfaceRoleHandler {
         return serial
     }
 
-    /// The role object went away: the surface unmaps. An xdg_surface gets one role object for life, so it
-    /// stays unmapped until it is destroyed.
+    /// The role object went away (the role tells the compositor, and the surface unmaps). An xdg_surface
+    /// gets one role object for life, so it stays unmapped until it is destroyed.
     func roleDestroyed() {
         role = nil
-        if let surface { server.windowUnmapped(surface.state) }
     }
 
     // MARK: SurfaceRoleHandler
@@ -181,7 +176,6 @@ final class XdgSurface: ResourceObject, SurfaceRoleHandler {
 
     func didCommit(_ surface: WlSurface, effect: Surface.CommitEffect) {
         guard let role else { return }
-        if effect.hasBuffer { role.committed() }
         if effect.hasBuffer && !initialConfigureSent && !configured {
             // Only reachable with allowBufferBeforeFirstConfigure: the buffer-first commit still gets its
             // initial configure (strict mode refused that commit in willCommit).

@@ -232,8 +232,8 @@ struct SceneTests {
         #expect(scene.items().map { $0.x } == [300, 80])
         scene.raise(a)
         #expect(scene.mappedViews.last?.surface === a)
-        #expect(scene.view(atX: 350, y: 350)?.surface === a)
-        #expect(scene.view(atX: 90, y: 90)?.surface === b)
+        #expect(scene.surface(atX: 350, y: 350)?.surface === a)
+        #expect(scene.surface(atX: 90, y: 90)?.surface === b)
     }
 
     @Test func damageIsClippedToTheOutput() {

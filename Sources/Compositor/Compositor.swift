@@ -1,0 +1,165 @@
+/// Every decision Seawall makes about what clients see, in pure Swift: the scene, the frame clock, window
+/// management (WindowManagement.swift), the pointer (PointerFocus.swift), touch (TouchFocus.swift), the
+/// keyboard focus with the popup grabs (KeyboardFocus.swift) and the selection (Selection.swift).
+///
+/// The protocol layer calls in with requests and input and hears what to send through `events`, in the order
+/// it was decided. A commit flows one way through it: `commit(_:)` applies it to the scene, then the window
+/// policy, then the focus, and ends with `CompositorEvents.sceneChanged()` (the repaint schedule).
+public final class Compositor {
+    public let scene: Scene
+    public let frameClock: FrameClock
+    /// Told what to send. The protocol layer (the server) sets itself here and outlives the compositor's use.
+    public weak var events: CompositorEvents?
+
+    private var serial: UInt32 = 0
+    /// Every live surface, by identity.
+    private var surfaces: [ObjectIdentifier: Surface] = [:]
+    /// The surfaces drawn on the output (wl_surface.enter sent, and no leave since).
+    private var onOutput: Set<ObjectIdentifier> = []
+
+    // Window management (WindowManagement.swift).
+    /// Toplevel windows in the order their roles were made.
+    public internal(set) var windows: [Window] = []
+    /// The window shown as active (xdg_toplevel state activated): the one last clicked or touched, or else
+    /// mapped.
+    public internal(set) var activeWindow: Window?
+
+    // The pointer (PointerFocus.swift).
+    public internal(set) var hasPointer = false
+    public internal(set) var pointerX: Double = 0
+    public internal(set) var pointerY: Double = 0
+    /// The surface under the pointer that receives its events, and where that surface is on the output.
+    weak var pointerFocus: Surface?
+    var pointerFocusOrigin: (x: Int64, y: Int64) = (0, 0)
+    var pressedButtons: Set<UInt32> = []
+    /// The serial of the last button press, which a move or resize request must quote.
+    var lastPressSerial: UInt32?
+    /// An interactive move or resize (xdg_toplevel.move / resize) in progress.
+    var grab: WindowGrab?
+    /// Serials of the last few button and touch-down events sent (a popup grab must quote one).
+    var recentInputSerials: [UInt32] = []
+
+    // Touch (TouchFocus.swift).
+    public internal(set) var hasTouch = false
+    /// Each touch point's surface (chosen at touch-down) and that surface's output position.
+    var touchPoints: [Int32: (surface: Surface, x: Int64, y: Int64)] = [:]
+
+    // The keyboard (KeyboardFocus.swift).
+    public internal(set) var hasKeyboard = false
+    /// The surface with the keyboard focus: the innermost grabbing popup's, else the active window's.
+    public internal(set) weak var keyboardFocus: Surface?
+    /// Popups with an explicit grab (xdg_popup.grab), outermost first.
+    var grabbingPopups: [Popup] = []
+
+    // The selection (Selection.swift).
+    /// The clipboard: the data source last set as the selection, offered to the client with the keyboard focus.
+    public internal(set) weak var selection: DataSource?
+
+    public init(outputWidth: Int64, outputHeight: Int64, frameClock: FrameClock) {
+        scene = Scene(outputWidth: outputWidth, outputHeight: outputHeight)
+        self.frameClock = frameClock
+    }
+
+    /// The output's size (maximized and fullscreen windows, configure bounds, popup constraints).
+    public var outputWidth: Int64 { scene.outputWidth }
+    public var outputHeight: Int64 { scene.outputHeight }
+
+    /// A new serial for an event (wrapping, like libwayland's display serial).
+    public func nextSerial() -> UInt32 {
+        serial &+= 1
+        return serial
+    }
+
+    // MARK: Surfaces and commits
+
+    public func surfaceCreated(_ surface: Surface) { surfaces[ObjectIdentifier(surface)] = surface }
+
+    /// Every live surface (frame callbacks are collected from them).
+    public var liveSurfaces: some Collection<Surface> { surfaces.values }
+
+    /// Whether anything waits for a frame: damage on the output or frame callbacks of committed surfaces.
+    public var needsRepaint: Bool {
+        !scene.damage.isEmpty || surfaces.values.contains { !$0.frameCallbacks.isEmpty }
+    }
+
+    /// A commit took effect on these surfaces (a surface and the synchronized subsurfaces it carried), in
+    /// this order: the scene maps, moves and damages; each surface learns whether it is on the output; a
+    /// window that committed a buffer gets the window policy (activation when it first maps, its place when
+    /// maximized, fullscreen or resized by its left or top edge); then the focus follows the new scene and a
+    /// frame is scheduled.
+    public func commit(_ effects: [(surface: Surface, effect: Surface.CommitEffect)]) {
+        guard !effects.isEmpty else { return }
+        var committedWindows: [(window: Window, unmappedAt: (x: Int64, y: Int64)?)] = []
+        for (surface, effect) in effects {
+            if effect.hasBuffer, let window = window(of: surface) {
+                let view = scene.view(for: surface)
+                committedWindows.append((window, view.flatMap { $0.mapped ? nil : ($0.x, $0.y) }))
+            }
+            scene.apply(effect, to: surface)
+            updateOutputPresence(surface)
+        }
+        for (window, unmappedAt) in committedWindows { windowCommitted(window, unmappedAt: unmappedAt) }
+        sceneChanged()
+    }
+
+    /// wl_surface.enter / leave: a surface is on the (one) output while it is drawn — it has a buffer and
+    /// its tree's window is mapped.
+    private func updateOutputPresence(_ surface: Surface) {
+        let id = ObjectIdentifier(surface)
+        guard surfaces[id] != nil else { return }
+        let drawn = surface.hasBuffer && (scene.view(for: surface.root)?.mapped ?? false)
+        guard drawn != onOutput.contains(id) else { return }
+        if drawn { onOutput.insert(id) } else { onOutput.remove(id) }
+        events?.surface(surface, isOnOutput: drawn)
+    }
+
+    /// Something on the output changed: the pointer re-picks its focus at once (surfaces going away can
+    /// still be named in a leave) and a frame is scheduled.
+    func sceneChanged() {
+        pointerSceneChanged()
+        events?.sceneChanged()
+    }
+
+    /// A subsurface or popup left the tree rooted at `root`, or a popup moved in it.
+    public func treeChanged(_ root: Surface) {
+        scene.treeChanged(root)
+        sceneChanged()
+    }
+
+    /// A shown role went away (an xdg_surface's toplevel or popup): its surface leaves the output.
+    public func roleRemoved(from surface: Surface) {
+        scene.removeView(for: surface)
+        sceneChanged()
+    }
+
+    /// The wl_surface is gone: it leaves the scene, its state is torn down (callbacks discarded, buffer
+    /// released), and nothing names it any more: the pointer and keyboard focus let go of it without a leave
+    /// (its client knows), a grab of its window ends, and each touch point on it ends with wl_touch.up.
+    public func surfaceDestroyed(_ surface: Surface) {
+        scene.removeView(for: surface)
+        surface.tearDown()
+        surfaces[ObjectIdentifier(surface)] = nil
+        onOutput.remove(ObjectIdentifier(surface))
+        for window in windows where window.surface === surface { window.surface = nil }
+        for popup in grabbingPopups where popup.surface === surface { popup.surface = nil }
+        if pointerFocus === surface { pointerFocus = nil }   // buttons still down stay down: picked on release
+        if keyboardFocus === surface { keyboardFocus = nil }
+        if grab?.surface === surface { grab = nil }
+        liftTouches(on: surface)
+        sceneChanged()
+    }
+
+    /// Where a surface's top-left corner is on the output: its tree's window position plus its offset in
+    /// the tree ((0, 0) for a surface whose tree is not a window).
+    public func outputPosition(of surface: Surface) -> (x: Int64, y: Int64) {
+        let inTree = surface.offsetInTree
+        guard let view = scene.view(for: surface.root) else { return inTree }
+        return (view.x + inTree.x, view.y + inTree.y)
+    }
+
+    /// Serials of input events a popup grab may quote: the last 16 button presses, releases and touch-downs.
+    func sentInput(serial: UInt32) {
+        recentInputSerials.append(serial)
+        if recentInputSerials.count > 16 { recentInputSerials.removeFirst() }
+    }
+}

@@ -1,0 +1,80 @@
+/// A Wayland client as the compositor knows it: an identity to compare, nothing to call. The protocol layer
+/// makes one from its wl_client pointer; tests make them from numbers.
+public struct ClientID: Hashable, Sendable {
+    public let rawValue: Int
+    public init(_ rawValue: Int) { self.rawValue = rawValue }
+}
+
+/// What the compositor decided, for the protocol layer to send. Every event is addressed by the compositor's
+/// own objects (a `Surface`, a `Window`, a `Popup`, a `DataSource`, a client) and is called synchronously in
+/// the order the decisions are made, so the order on the wire is the order of the decisions. Serials are the
+/// compositor's (`Compositor.nextSerial()`), so that it can check the ones clients quote back.
+public protocol CompositorEvents: AnyObject {
+    /// The window's state or the size it is asked to take changed: xdg_toplevel.configure, then
+    /// xdg_surface.configure.
+    func configure(_ window: Window)
+    /// The surface started (true) or stopped being drawn on the output: wl_surface.enter / leave.
+    func surface(_ surface: Surface, isOnOutput: Bool)
+
+    /// wl_pointer.enter at surface-local (x, y), then frame.
+    func pointerEnter(_ surface: Surface, serial: UInt32, x: Double, y: Double)
+    /// wl_pointer.leave, then frame.
+    func pointerLeave(_ surface: Surface, serial: UInt32)
+    /// wl_pointer.motion at surface-local (x, y), then frame.
+    func pointerMotion(_ surface: Surface, x: Double, y: Double)
+    /// wl_pointer.button (a Linux input code), then frame.
+    func pointerButton(_ surface: Surface, serial: UInt32, button: UInt32, pressed: Bool)
+
+    /// wl_touch.down at surface-local (x, y), then frame.
+    func touchDown(_ surface: Surface, serial: UInt32, id: Int32, x: Double, y: Double)
+    /// wl_touch.motion at surface-local (x, y), then frame, to the client's touch objects.
+    func touchMotion(client: ClientID, id: Int32, x: Double, y: Double)
+    /// wl_touch.up for each of `ids`, then one frame, to the client's touch objects.
+    func touchUp(client: ClientID, serial: UInt32, ids: [Int32])
+
+    /// wl_keyboard.enter (no keys down) and modifiers (none).
+    func keyboardEnter(_ surface: Surface, serial: UInt32)
+    /// wl_keyboard.leave.
+    func keyboardLeave(_ surface: Surface, serial: UInt32)
+
+    /// xdg_popup.popup_done: the popup's grab ended or was refused (sent once per popup).
+    func popupDone(_ popup: Popup)
+
+    /// The selection (or none) is announced to `client`'s data devices (wl_data_device.data_offer and
+    /// selection).
+    func offerSelection(_ source: DataSource?, to client: ClientID)
+    /// wl_data_source.cancelled: the source is not (or no longer) the selection.
+    func cancel(_ source: DataSource)
+
+    /// Something on the output changed: a frame is due (the protocol layer schedules the repaint).
+    func sceneChanged()
+}
+
+/// An xdg_popup as the compositor sees it, for the popup-grab stack: its client, its surface while the
+/// wl_surface lives, and whether popup_done went out.
+public final class Popup {
+    public let client: ClientID
+    /// The popup's surface; nil once its wl_surface is destroyed.
+    public internal(set) var surface: Surface?
+    /// popup_done was sent: the popup stays (hidden by nothing) until its client destroys it.
+    public internal(set) var dismissed = false
+
+    public init(client: ClientID, surface: Surface) {
+        self.client = client
+        self.surface = surface
+    }
+}
+
+/// A wl_data_source as the compositor sees it: whose it is and what it offers.
+public final class DataSource {
+    public let client: ClientID
+    /// The MIME types offered, in the order first offered, each once.
+    public private(set) var mimeTypes: [String] = []
+
+    public init(client: ClientID) { self.client = client }
+
+    /// wl_data_source.offer (a type offered again is not repeated). The protocol layer enforces the limits.
+    public func offer(_ mimeType: String) {
+        if !mimeTypes.contains(mimeType) { mimeTypes.append(mimeType) }
+    }
+}

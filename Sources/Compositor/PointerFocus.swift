@@ -1,0 +1,114 @@
+/// The pointer: its position, the surface with its focus (picked by `Scene.surface(atX:y:)`), the implicit
+/// grab while buttons are down, and the re-pick whenever the scene changes under a still pointer.
+extension Compositor {
+    /// What re-picking the focus came to.
+    enum FocusChange { case entered, same, none }
+
+    /// A pointer device appears; returns whether it is new (every wl_seat then hears the capabilities).
+    public func addPointer() -> Bool {
+        guard !hasPointer else { return false }
+        hasPointer = true
+        return true
+    }
+
+    /// The surface with the pointer focus.
+    public var pointerFocusSurface: Surface? { pointerFocus }
+
+    /// Where the pointer is on the focused surface, in surface-local coordinates.
+    public var pointerOnFocus: (x: Double, y: Double) {
+        (pointerX - Double(pointerFocusOrigin.x), pointerY - Double(pointerFocusOrigin.y))
+    }
+
+    /// Moves the pointer to output coordinates (x, y). During a move or resize the window follows and no
+    /// client sees the pointer; otherwise a new focus learns the position from its enter event, and the
+    /// surface already focused gets motion.
+    public func movePointer(toX x: Double, y: Double) {
+        pointerX = x
+        pointerY = y
+        if let grab { return grabbedPointerMoved(grab) }
+        if case .entered = updatePointerFocus() { return }
+        sendPointerMotion()
+    }
+
+    /// A button (a Linux input code, e.g. BTN_LEFT = 0x110) goes down or up. While any is down, the focus
+    /// stays where the first press happened (an implicit grab). A press activates and raises the window
+    /// under the pointer; a press outside the grabbing popups' client ends the popup grab and goes nowhere.
+    public func pointerButton(_ button: UInt32, pressed: Bool) {
+        if pressed { pressedButtons.insert(button) } else { pressedButtons.remove(button) }
+        if let grab {
+            // The move or resize ends with the last button; the window's client never saw the pointer leave
+            // its grab, so the release is not sent, and the focus is picked afresh.
+            guard pressedButtons.isEmpty else { return }
+            self.grab = nil
+            grabEnded(grab)
+            updatePointerFocus()
+            return
+        }
+        if pressed, let owner = grabbingPopups.last?.client, pointerFocus?.client != owner {
+            return dismissPopups()
+        }
+        if pressed, pressedButtons.count == 1, let focus = pointerFocus { focusWindow(of: focus) }
+        if let focus = pointerFocus {
+            let serial = nextSerial()
+            if pressed { lastPressSerial = serial }
+            sentInput(serial: serial)
+            events?.pointerButton(focus, serial: serial, button: button, pressed: pressed)
+        }
+        if pressedButtons.isEmpty { updatePointerFocus() }
+    }
+
+    /// The topmost drawn surface at output point (x, y) whose input region accepts it.
+    func surface(atX x: Double, y: Double) -> Scene.Hit? {
+        scene.surface(atX: Int64(x.rounded(.down)), y: Int64(y.rounded(.down)))
+    }
+
+    /// Re-picks the focus (after motion, a release, and whenever the scene changes under a still pointer).
+    /// A focus that stays has its output position refreshed.
+    @discardableResult
+    func updatePointerFocus() -> FocusChange {
+        guard hasPointer, grab == nil else { return .none }
+        guard pressedButtons.isEmpty else {
+            // An implicit grab keeps the focus, wherever its surface went.
+            if let focus = pointerFocus { pointerFocusOrigin = outputPosition(of: focus) }
+            return .same
+        }
+        let under = surface(atX: pointerX, y: pointerY)
+        if let under, under.surface === pointerFocus {
+            pointerFocusOrigin = (under.x, under.y)
+            return .same
+        }
+        sendPointerLeave()
+        pointerFocus = under?.surface
+        pointerFocusOrigin = under.map { ($0.x, $0.y) } ?? (0, 0)
+        guard let new = pointerFocus else { return .none }
+        let (x, y) = pointerOnFocus
+        events?.pointerEnter(new, serial: nextSerial(), x: x, y: y)
+        return .entered
+    }
+
+    /// The scene changed (a window mapped, moved, restacked or went away; a subsurface moved): the pointer
+    /// stays where it is, so the focus may change, or the focused surface moved under it and its client
+    /// hears the new position as motion. Runs at once, so a surface that is going away can still be left.
+    func pointerSceneChanged() {
+        guard hasPointer, grab == nil, let before = pointerFocus.map({ ($0, pointerFocusOrigin) }) else {
+            updatePointerFocus()
+            return
+        }
+        guard case .same = updatePointerFocus(), pointerFocus === before.0,
+              pointerFocusOrigin != before.1 else { return }
+        sendPointerMotion()
+    }
+
+    /// wl_pointer.motion (and frame) to the focus, at the pointer's position on it.
+    private func sendPointerMotion() {
+        guard let focus = pointerFocus else { return }
+        let (x, y) = pointerOnFocus
+        events?.pointerMotion(focus, x: x, y: y)
+    }
+
+    /// wl_pointer.leave (and frame) to the focus.
+    func sendPointerLeave() {
+        guard let old = pointerFocus else { return }
+        events?.pointerLeave(old, serial: nextSerial())
+    }
+}

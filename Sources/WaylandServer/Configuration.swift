@@ -1,0 +1,47 @@
+// Seawall's configuration: the per-client limits and what the compositor needs at start (the pool policy,
+// ShmPolicy, is ClientMemory's).
+import ClientMemory
+import Compositor
+
+/// Per-client limits on what a client may hold. Exceeding one is a protocol error for that client only.
+/// The defaults fit real clients with room to spare (foot maps a 512 MiB sparse pool; toolkits keep a few
+/// dozen pools and surfaces).
+public struct Limits: Sendable {
+    /// Largest buffer width or height accepted by wl_shm_pool.create_buffer.
+    public var maxBufferDimension: Int32 = 16384
+    /// Live pools per client (each keeps one fd open in Seawall), counting pools whose wl_shm_pool was
+    /// destroyed but whose buffers still live.
+    public var maxPoolsPerClient: Int = 128
+    /// Bytes of pool address space per client (mapped, not touched: pages Seawall does not read cost nothing).
+    public var maxPoolBytesPerClient: Int64 = 4 << 30
+    /// Live wl_surfaces per client.
+    public var maxSurfacesPerClient: Int = 1024
+    /// Bytes of Seawall's own copies of a client's surfaces under the copy policy (each surface showing an
+    /// unsealed buffer keeps width × height × 4 bytes). Unlike pool address space this is memory Seawall
+    /// fills, so it is capped well below it: 256 MiB holds a dozen 4K windows.
+    public var maxCopyBytesPerClient: Int64 = 256 << 20
+    public init() {}
+}
+
+/// Everything the compositor core needs to know at start.
+public struct Configuration: Sendable {
+    public var width: Int = 1280
+    public var height: Int = 720
+    public var refresh: RefreshMode = .interval(hz: 60)
+    /// The socket name in $XDG_RUNTIME_DIR; nil picks the first free wayland-N. Ignored if `listen` is false.
+    public var socket: String?
+    /// Whether to open a listening socket at all (tests may hand in connected fds with `addClient(fd:)`).
+    public var listen = true
+    public var background: UInt32 = 0xFF20_2830
+    public var limits = Limits()
+    public var shmPolicy: ShmPolicy = .require
+    /// The xdg_wm_base version advertised (1…5). 3 by default: see XdgWmBase.
+    public var xdgWmBaseVersion: Int32 = 3
+    /// Accept a buffer attached before the first configure was acked instead of posting
+    /// xdg_surface.error.unconfigured_buffer, and send the first configure as soon as an xdg role exists.
+    /// Off by default; WLCS 1.5's helpers need it (they attach before any commit).
+    public var allowBufferBeforeFirstConfigure = false
+    /// Seconds between stats log lines (0: none).
+    public var statsInterval: Int = 5
+    public init() {}
+}

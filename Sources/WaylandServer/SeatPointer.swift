@@ -1,0 +1,60 @@
+import CWaylandServer
+import Compositor
+
+/// Sending the compositor's pointer events to the focused client's wl_pointer objects, each followed by
+/// wl_pointer.frame from version 5.
+extension Seat {
+    /// A new wl_pointer of the focused client is told about the focus at once.
+    func pointerBound(_ pointer: WlPointer) {
+        pointers.append(pointer)
+        if let focus = compositor.pointerFocusSurface, let surface = resource(for: focus), surface.client == pointer.client {
+            let (x, y) = compositor.pointerOnFocus
+            sendEnter(pointer, serial: compositor.nextSerial(), surface: surface.resource, x: x, y: y)
+        }
+    }
+
+    func pointerEnter(_ surface: Surface, serial: UInt32, x: Double, y: Double) {
+        guard let target = resource(for: surface) else { return }
+        for pointer in pointers(of: target.client) { sendEnter(pointer, serial: serial, surface: target.resource, x: x, y: y) }
+    }
+
+    func pointerLeave(_ surface: Surface, serial: UInt32) {
+        guard let target = resource(for: surface) else { return }
+        for pointer in pointers(of: target.client) {
+            wl_pointer_send_leave(pointer.resource, serial, target.resource)
+            frame(pointer)
+        }
+    }
+
+    func pointerMotion(_ surface: Surface, x: Double, y: Double) {
+        guard let target = resource(for: surface) else { return }
+        let time = Clock.milliseconds()
+        for pointer in pointers(of: target.client) {
+            wl_pointer_send_motion(pointer.resource, time, wl_fixed_from_double(x), wl_fixed_from_double(y))
+            frame(pointer)
+        }
+    }
+
+    func pointerButton(_ surface: Surface, serial: UInt32, button: UInt32, pressed: Bool) {
+        guard let target = resource(for: surface) else { return }
+        let time = Clock.milliseconds()
+        let state = pressed ? WL_POINTER_BUTTON_STATE_PRESSED : WL_POINTER_BUTTON_STATE_RELEASED
+        for pointer in pointers(of: target.client) {
+            wl_pointer_send_button(pointer.resource, serial, time, button, state.rawValue)
+            frame(pointer)
+        }
+    }
+
+    private func sendEnter(_ pointer: WlPointer, serial: UInt32, surface: OpaquePointer, x: Double, y: Double) {
+        wl_pointer_send_enter(pointer.resource, serial, surface, wl_fixed_from_double(x), wl_fixed_from_double(y))
+        frame(pointer)
+    }
+
+    private func frame(_ pointer: WlPointer) {
+        if pointer.version >= 5 { wl_pointer_send_frame(pointer.resource) }
+    }
+
+    private func pointers(of client: OpaquePointer?) -> [WlPointer] {
+        pointers.filter { $0.client == client }
+    }
+}

@@ -1,0 +1,102 @@
+import Compositor
+import CServerShims
+import CWaylandServer
+import Glibc
+
+/// Connected clients and what each holds (pools, pool bytes, surfaces, copies), for the per-client limits.
+/// An entry lives from connection to disconnection; pools and surfaces that outlive it keep their account.
+final class ClientAccounts {
+    private var accounts: [OpaquePointer: ClientAccount] = [:]
+    private(set) var count = 0
+
+    func connected(_ client: OpaquePointer) {
+        count += 1
+        accounts[client] = ClientAccount()
+    }
+
+    func disconnected(_ client: OpaquePointer) {
+        count -= 1
+        accounts[client] = nil
+    }
+
+    /// What `client` holds.
+    func account(for client: OpaquePointer) -> ClientAccount {
+        if let account = accounts[client] { return account }
+        let account = ClientAccount()
+        accounts[client] = account
+        return account
+    }
+}
+
+extension ClientID {
+    /// The compositor's name for a wl_client.
+    init(_ client: OpaquePointer?) { self.init(Int(bitPattern: client)) }
+}
+
+extension Server {
+    /// Clients connected now.
+    public var clientCount: Int { clients.count }
+
+    /// Counts clients in and out, and logs who connected.
+    func trackClients() {
+        let counter: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?) -> Void = { client, data in
+            guard let client, let data else { return }
+            let server = Unmanaged<Server>.fromOpaque(data).takeUnretainedValue()
+            server.clients.connected(client)
+            server.log.info("client connected: \(server.describe(client: client))")
+            let entry = ClientEntry(server: server, client: client)
+            sw_client_add_destroy_callback(client, { data in
+                guard let data else { return }
+                let entry = Unmanaged<ClientEntry>.fromOpaque(data).takeRetainedValue()
+                entry.server.clients.disconnected(entry.client)
+            }, Unmanaged.passRetained(entry).toOpaque())
+        }
+        // The display (and with it this listener) dies in `deinit` before the server's memory does.
+        sw_display_add_client_created_callback(display.pointer, counter, Unmanaged.passUnretained(self).toOpaque())
+    }
+
+    /// Serves a client on a connected socket (tests, conformance harnesses). Seawall owns `fd`.
+    @discardableResult
+    public func addClient(fd: Int32) -> Bool { display.addClient(fd: fd) != nil }
+
+    /// Serves a client on a connected socket and returns its wl_client (conformance harnesses keep it).
+    public func createClient(fd: Int32) -> OpaquePointer? { display.addClient(fd: fd) }
+
+    /// What `client` holds, for the limits.
+    func account(for client: OpaquePointer) -> ClientAccount { clients.account(for: client) }
+
+    /// `wl_client_post_implementation_error`: for requests Seawall cannot honour although they are valid.
+    func postImplementationError(client: OpaquePointer, _ message: String) {
+        log.notice("implementation error for \(describe(client: client)): \(message)")
+        sw_client_post_implementation_error(client, message)
+    }
+
+    /// "pid 1234 (weston-simple-s)": who a client is, for log lines.
+    public func describe(client: OpaquePointer) -> String {
+        var pid: pid_t = 0, uid: uid_t = 0, gid: gid_t = 0
+        wl_client_get_credentials(client, &pid, &uid, &gid)
+        guard pid > 0 else { return "client" }
+        var name = ""
+        if let file = fopen("/proc/\(pid)/comm", "r") {
+            var buffer = [CChar](repeating: 0, count: 64)
+            if fgets(&buffer, 64, file) != nil { name = String(cString: buffer).trimmingCharacters(in: "\n") }
+            fclose(file)
+        }
+        return name.isEmpty ? "pid \(pid)" : "pid \(pid) (\(name))"
+    }
+}
+
+/// A connected client, as the destroy callback needs to find it.
+private final class ClientEntry {
+    unowned(unsafe) let server: Server   // see Server.deinit
+    let client: OpaquePointer
+    init(server: Server, client: OpaquePointer) { self.server = server; self.client = client }
+}
+
+private extension String {
+    func trimmingCharacters(in set: String) -> String {
+        var s = self
+        while let last = s.last, set.contains(last) { s.removeLast() }
+        return s
+    }
+}

@@ -1,0 +1,56 @@
+import Compositor
+import CWaylandServer
+
+/// The compositor's window, under a name that the nested `Server.Window` does not hide.
+public typealias ManagedWindow = Window
+
+/// Protocol objects by the compositor object they stand for (a `Surface`, a `Window`, a `Popup`, a
+/// `DataSource`): how an event addressed to a compositor object finds the resource to send it on.
+struct Registry<Object: AnyObject> {
+    private var objects: [ObjectIdentifier: Object] = [:]
+
+    subscript(model: AnyObject) -> Object? {
+        get { objects[ObjectIdentifier(model)] }
+        set { objects[ObjectIdentifier(model)] = newValue }
+    }
+}
+
+/// The translator from the compositor's decisions to wire events: each event finds its protocol object
+/// and sends; nothing here decides.
+extension Server: CompositorEvents {
+    public func configure(_ window: ManagedWindow) { toplevels[window]?.sendConfigure() }
+
+    public func surface(_ surface: Surface, isOnOutput: Bool) {
+        guard let wl = surfaces[surface] else { return }
+        for output in outputs where wl_resource_get_client(output.resource) == wl.client {
+            if isOnOutput { wl_surface_send_enter(wl.resource, output.resource) } else { wl_surface_send_leave(wl.resource, output.resource) }
+        }
+    }
+
+    public func pointerEnter(_ surface: Surface, serial: UInt32, x: Double, y: Double) {
+        seat.pointerEnter(surface, serial: serial, x: x, y: y)
+    }
+    public func pointerLeave(_ surface: Surface, serial: UInt32) { seat.pointerLeave(surface, serial: serial) }
+    public func pointerMotion(_ surface: Surface, x: Double, y: Double) { seat.pointerMotion(surface, x: x, y: y) }
+    public func pointerButton(_ surface: Surface, serial: UInt32, button: UInt32, pressed: Bool) {
+        seat.pointerButton(surface, serial: serial, button: button, pressed: pressed)
+    }
+
+    public func touchDown(_ surface: Surface, serial: UInt32, id: Int32, x: Double, y: Double) {
+        seat.touchDown(surface, serial: serial, id: id, x: x, y: y)
+    }
+    public func touchMotion(client: ClientID, id: Int32, x: Double, y: Double) {
+        seat.touchMotion(client: client, id: id, x: x, y: y)
+    }
+    public func touchUp(client: ClientID, serial: UInt32, ids: [Int32]) { seat.touchUp(client: client, serial: serial, ids: ids) }
+
+    public func keyboardEnter(_ surface: Surface, serial: UInt32) { seat.keyboardEnter(surface, serial: serial) }
+    public func keyboardLeave(_ surface: Surface, serial: UInt32) { seat.keyboardLeave(surface, serial: serial) }
+
+    public func popupDone(_ popup: Popup) { popups[popup]?.sendPopupDone() }
+
+    public func offerSelection(_ source: DataSource?, to client: ClientID) { seat.offerSelection(source, to: client) }
+    public func cancel(_ source: DataSource) { seat.dataSources[source]?.cancel() }
+
+    public func sceneChanged() { scheduleRepaintSoon() }
+}

@@ -1,0 +1,70 @@
+import Compositor
+
+/// Records what the compositor decided, one line per event, in order.
+final class EventRecorder: CompositorEvents {
+    var lines: [String] = []
+    var repaints = 0
+
+    func take() -> [String] {
+        defer { lines = [] }
+        return lines
+    }
+
+    func configure(_ window: Window) {
+        lines.append("configure \(window.surface?.id ?? 0)\(window.activated ? " activated" : "")")
+    }
+    func surface(_ surface: Surface, isOnOutput: Bool) { lines.append("\(isOnOutput ? "enter" : "leave") output \(surface.id)") }
+    func pointerEnter(_ surface: Surface, serial: UInt32, x: Double, y: Double) { lines.append("pointer enter \(surface.id) \(x),\(y)") }
+    func pointerLeave(_ surface: Surface, serial: UInt32) { lines.append("pointer leave \(surface.id)") }
+    func pointerMotion(_ surface: Surface, x: Double, y: Double) { lines.append("pointer motion \(surface.id) \(x),\(y)") }
+    func pointerButton(_ surface: Surface, serial: UInt32, button: UInt32, pressed: Bool) {
+        lines.append("pointer button \(surface.id) \(pressed ? "down" : "up")")
+    }
+    func touchDown(_ surface: Surface, serial: UInt32, id: Int32, x: Double, y: Double) { lines.append("touch down \(surface.id) #\(id) \(x),\(y)") }
+    func touchMotion(client: ClientID, id: Int32, x: Double, y: Double) { lines.append("touch motion client \(client.rawValue) #\(id) \(x),\(y)") }
+    func touchUp(client: ClientID, serial: UInt32, ids: [Int32]) { lines.append("touch up client \(client.rawValue) \(ids)") }
+    func keyboardEnter(_ surface: Surface, serial: UInt32) { lines.append("keyboard enter \(surface.id)") }
+    func keyboardLeave(_ surface: Surface, serial: UInt32) { lines.append("keyboard leave \(surface.id)") }
+    func popupDone(_ popup: Popup) { lines.append("popup done \(popup.surface?.id ?? 0)") }
+    func offerSelection(_ source: DataSource?, to client: ClientID) {
+        lines.append("offer \(source?.mimeTypes ?? []) to client \(client.rawValue)")
+    }
+    func cancel(_ source: DataSource) { lines.append("cancel \(source.mimeTypes)") }
+    func sceneChanged() { repaints += 1 }
+}
+
+/// A compositor with a 640×480 output and a recorder, and helpers that act like the protocol layer.
+struct Bench {
+    let compositor = Compositor(outputWidth: 640, outputHeight: 480,
+                                frameClock: FrameClock(mode: .manual, pacing: .immediate))
+    let events = EventRecorder()
+
+    init() { compositor.events = events }
+
+    /// A toplevel window for surface `id` of client `client` (no buffer yet).
+    func window(_ id: UInt64, client: Int = 1) -> Window {
+        let surface = Surface(id: id, client: ClientID(client))
+        compositor.surfaceCreated(surface)
+        let window = Window(surface: surface)
+        compositor.addWindow(window)
+        return window
+    }
+
+    /// Commits a `width`×`height` buffer on the surface, as wl_surface.commit does.
+    func commit(_ surface: Surface?, _ width: Int32, _ height: Int32) {
+        guard let surface else { return }
+        surface.pending.buffer = .attach(CountingBuffer(width, height))
+        compositor.commit(surface.commitTree())
+    }
+
+    /// A window mapped at its cascade place with a `width`×`height` buffer.
+    func mappedWindow(_ id: UInt64, client: Int = 1, _ width: Int32 = 100, _ height: Int32 = 100) -> Window {
+        let window = window(id, client: client)
+        commit(window.surface, width, height)
+        return window
+    }
+
+    func position(_ window: Window) -> (Int64, Int64)? {
+        window.surface.flatMap { compositor.scene.view(for: $0) }.map { ($0.x, $0.y) }
+    }
+}

@@ -1,0 +1,61 @@
+import Compositor
+import Testing
+
+/// The frame clock without a server: rates, when a commit repaints, and when callbacks are answered.
+struct FrameClockTests {
+    @Test func ratesFollowTheModeAndTheDisplay() {
+        let interval = FrameClock(mode: .interval(hz: 60), pacing: .immediate)
+        #expect(interval.periodNanoseconds == 16_666_666 && interval.refreshNanoseconds == 16_666_666)
+        #expect(interval.refreshMillihertz == 60_000)
+        let display = FrameClock(mode: .display, pacing: .display(refreshMillihertz: 50_000))
+        #expect(display.periodNanoseconds == 0 && display.refreshNanoseconds == 20_000_000)
+        #expect(display.refreshMillihertz == 50_000)
+        let unknownRate = FrameClock(mode: .display, pacing: .display(refreshMillihertz: nil))
+        #expect(unknownRate.refreshNanoseconds == 0 && unknownRate.refreshMillihertz == 60_000)
+        let manual = FrameClock(mode: .manual, pacing: .immediate)
+        #expect(manual.refreshNanoseconds == 0 && manual.refreshMillihertz == 60_000 && !manual.isPaced)
+    }
+
+    @Test func onlyOnCommitAndAnIdleDisplayRepaintWhenIdle() {
+        #expect(FrameClock(mode: .onCommit, pacing: .immediate).repaintsWhenIdle(displayBusy: false))
+        let display = FrameClock(mode: .display, pacing: .display(refreshMillihertz: 60_000))
+        #expect(display.repaintsWhenIdle(displayBusy: false) && !display.repaintsWhenIdle(displayBusy: true))
+        #expect(!FrameClock(mode: .interval(hz: 60), pacing: .immediate).repaintsWhenIdle(displayBusy: false))
+        #expect(!FrameClock(mode: .manual, pacing: .immediate).repaintsWhenIdle(displayBusy: false))
+    }
+
+    @Test func anUnpacedFrameAnswersItsCallbacksAtOnce() {
+        let clock = FrameClock(mode: .manual, pacing: .immediate)
+        let callback = CallbackRecorder()
+        #expect(clock.beginFrame() == 1)
+        clock.presented(callbacks: [callback], at: 5_000_000)
+        #expect(callback.times == [5] && clock.presentedFrames == 1)
+    }
+
+    @Test func aPacedFrameWaitsForTheDisplayAndLateReportsAnswerEarlierFrames() {
+        let clock = FrameClock(mode: .display, pacing: .display(refreshMillihertz: 60_000))
+        let first = CallbackRecorder(), second = CallbackRecorder()
+        _ = clock.beginFrame()
+        clock.presented(callbacks: [first], at: 1_000_000)
+        _ = clock.beginFrame()
+        clock.presented(callbacks: [second], at: 2_000_000)
+        #expect(first.times.isEmpty && clock.presentedFrames == 0, "not on screen yet")
+        clock.displayCompleted(frame: 2, at: 40_000_000)
+        #expect(first.times == [40] && second.times == [40] && clock.presentedFrames == 2)
+        clock.displayCompleted(frame: 1, at: 50_000_000)
+        #expect(first.times == [40] && clock.presentedFrames == 2, "answered once; the count never goes back")
+    }
+
+    @Test func aSurfaceTheFrameDoesNotShowHasItsFeedbackDiscarded() {
+        let shown = Surface(id: 1), hidden = Surface(id: 2)
+        let callback = CallbackRecorder(), feedback = CallbackRecorder(discardsWhenReplaced: true)
+        let hiddenCallback = CallbackRecorder()
+        shown.pending.frameCallbacks = [callback]
+        hidden.pending.frameCallbacks = [feedback, hiddenCallback]
+        _ = shown.commit(); _ = hidden.commit()
+        let answered = FrameClock.callbacks(of: [shown, hidden], shown: [ObjectIdentifier(shown)])
+        #expect(answered.count == 2, "wl_callback is answered seen or not")
+        #expect(feedback.discards == 1 && hiddenCallback.discards == 0)
+        #expect(shown.frameCallbacks.isEmpty && hidden.frameCallbacks.isEmpty)
+    }
+}

@@ -1,0 +1,140 @@
+import Compositor
+import Testing
+
+/// Input focus without a server: the pointer (enter, motion, implicit grab, re-pick on scene change),
+/// touch points, the keyboard focus with popup grabs, and the selection.
+struct InputFocusTests {
+    @Test func thePointerEntersMovesAndLeavesByTheSceneHitTest() {
+        let bench = Bench()
+        #expect(bench.compositor.addPointer() && !bench.compositor.addPointer())
+        _ = bench.mappedWindow(1)   // at (32, 32), 100×100
+        _ = bench.events.take()
+        bench.compositor.movePointer(toX: 40, y: 42.5)
+        bench.compositor.movePointer(toX: 41, y: 42.5)
+        bench.compositor.movePointer(toX: 200, y: 200)
+        #expect(bench.events.take() == ["pointer enter 1 8.0,10.5", "pointer motion 1 9.0,10.5", "pointer leave 1"])
+    }
+
+    @Test func aHeldButtonKeepsTheFocusWhereverThePointerGoes() {
+        let bench = Bench()
+        _ = bench.compositor.addPointer()
+        _ = bench.mappedWindow(1)
+        bench.compositor.movePointer(toX: 40, y: 40)
+        bench.compositor.pointerButton(0x110, pressed: true)
+        _ = bench.events.take()
+        bench.compositor.movePointer(toX: 300, y: 300)
+        #expect(bench.events.take() == ["pointer motion 1 268.0,268.0"], "outside the window, still its motion")
+        bench.compositor.pointerButton(0x110, pressed: false)
+        #expect(bench.events.take() == ["pointer button 1 up", "pointer leave 1"], "released: picked again")
+    }
+
+    @Test func aWindowMovingUnderAStillPointerGivesMotionOrAnotherFocus() {
+        let bench = Bench()
+        _ = bench.compositor.addPointer()
+        let window = bench.mappedWindow(1)
+        bench.compositor.movePointer(toX: 40, y: 40)
+        _ = bench.events.take()
+        bench.compositor.place(window.surface!, x: 30, y: 30)
+        #expect(bench.events.take() == ["pointer motion 1 10.0,10.0"])
+        bench.compositor.place(window.surface!, x: 300, y: 300)
+        #expect(bench.events.take() == ["pointer leave 1"])
+        #expect(bench.events.repaints > 0, "each change schedules a frame")
+    }
+
+    @Test func touchPointsStayWithTheirSurfaceAndLiftWhenItGoes() {
+        let bench = Bench()
+        _ = bench.compositor.addTouch()
+        let window = bench.mappedWindow(1, client: 7)
+        _ = bench.events.take()
+        bench.compositor.touchDown(id: 3, x: 42, y: 52)
+        bench.compositor.touchDown(id: 4, x: 500, y: 400)   // nothing there
+        bench.compositor.touchMotion(id: 3, x: 300, y: 300)
+        bench.compositor.touchDown(id: 5, x: 40, y: 40)
+        bench.compositor.touchUp(id: 3)
+        #expect(bench.events.take() == ["touch down 1 #3 10.0,20.0", "touch motion client 7 #3 268.0,268.0",
+                                        "touch down 1 #5 8.0,8.0", "touch up client 7 [3]"])
+        bench.compositor.touchDown(id: 6, x: 41, y: 41)
+        bench.compositor.surfaceDestroyed(window.surface!)
+        #expect(bench.events.take().contains("touch up client 7 [5, 6]"))
+    }
+
+    /// Two windows of two clients, the second active, and a popup of it that grabs with the press's serial.
+    func grabbingPopup(_ bench: Bench) -> (popup: Popup, press: UInt32) {
+        _ = bench.compositor.addPointer()
+        _ = bench.mappedWindow(1, client: 1)
+        let b = bench.mappedWindow(2, client: 2)
+        bench.compositor.place(b.surface!, x: 200, y: 200)
+        bench.compositor.movePointer(toX: 210, y: 210)
+        bench.compositor.pointerButton(0x110, pressed: true)
+        let press = bench.compositor.nextSerial() &- 1
+        bench.compositor.pointerButton(0x110, pressed: false)
+        let popupSurface = Surface(id: 3, client: ClientID(2))
+        bench.compositor.surfaceCreated(popupSurface)
+        b.surface!.attachPopup(popupSurface)
+        _ = bench.events.take()
+        return (Popup(client: ClientID(2), surface: popupSurface), press)
+    }
+
+    @Test func aPopupGrabTakesTheKeyboardAndAPressElsewhereEndsIt() {
+        let bench = Bench()
+        let (popup, press) = grabbingPopup(bench)
+        bench.compositor.grabPopup(popup, serial: press, parentIsToplevel: true, parent: nil)
+        #expect(bench.events.take() == ["keyboard leave 2", "keyboard enter 3"])
+        bench.compositor.movePointer(toX: 40, y: 40)   // over client 1's window
+        _ = bench.events.take()
+        bench.compositor.pointerButton(0x110, pressed: true)
+        #expect(bench.events.take() == ["popup done 3", "keyboard leave 3", "keyboard enter 2"],
+                "the press goes nowhere and activates nothing")
+        #expect(popup.dismissed)
+        bench.compositor.popupDestroyed(popup)
+        #expect(bench.events.take().isEmpty, "popup_done goes out once")
+    }
+
+    @Test func aGrabWithAStaleSerialOrTheWrongParentIsDismissedAtOnce() {
+        let bench = Bench()
+        let (popup, press) = grabbingPopup(bench)
+        bench.compositor.grabPopup(popup, serial: press &+ 1000, parentIsToplevel: true, parent: nil)
+        #expect(bench.events.take() == ["popup done 3"])
+        let other = Popup(client: ClientID(2), surface: popup.surface!)
+        bench.compositor.grabPopup(other, serial: press, parentIsToplevel: false, parent: nil)
+        #expect(bench.events.take() == ["popup done 3"], "a first grab needs a toplevel parent")
+    }
+
+    @Test func nestedGrabsEndInnermostFirstWhenTheirParentGoes() {
+        let bench = Bench()
+        let (outer, press) = grabbingPopup(bench)
+        let innerSurface = Surface(id: 4, client: ClientID(2))
+        bench.compositor.surfaceCreated(innerSurface)
+        let inner = Popup(client: ClientID(2), surface: innerSurface)
+        bench.compositor.grabPopup(outer, serial: press, parentIsToplevel: true, parent: nil)
+        bench.compositor.grabPopup(inner, serial: press, parentIsToplevel: false, parent: outer)
+        #expect(bench.compositor.keyboardFocus === innerSurface)
+        _ = bench.events.take()
+        bench.compositor.popupDestroyed(outer)
+        #expect(bench.events.take() == ["popup done 4", "keyboard leave 4", "keyboard enter 2"])
+    }
+
+    @Test func onlyTheFocusedClientSetsTheSelectionAndItIsOfferedToTheFocus() {
+        let bench = Bench()
+        _ = bench.mappedWindow(1, client: 1)
+        _ = bench.mappedWindow(2, client: 2)   // active: client 2 has the keyboard focus
+        _ = bench.events.take()
+        let background = DataSource(client: ClientID(1))
+        background.offer("text/plain")
+        #expect(!bench.compositor.setSelection(background, from: ClientID(1)))
+        #expect(bench.events.take() == ["cancel [\"text/plain\"]"] && bench.compositor.selection == nil)
+        let front = DataSource(client: ClientID(2))
+        front.offer("text/plain")
+        front.offer("text/plain")
+        #expect(bench.compositor.setSelection(front, from: ClientID(2)))
+        #expect(bench.events.take() == ["offer [\"text/plain\"] to client 2"])
+        #expect(bench.compositor.mayReceive("text/plain", from: front))
+        #expect(!bench.compositor.mayReceive("image/png", from: front) && !bench.compositor.mayReceive("text/plain", from: background))
+        bench.compositor.dragStarted(with: front)
+        #expect(bench.events.take().isEmpty, "the selection is not cancelled by a drag")
+        bench.compositor.dragStarted(with: background)
+        #expect(bench.events.take() == ["cancel [\"text/plain\"]"], "no drags: any other source is cancelled")
+        bench.compositor.dataSourceDestroyed(front)
+        #expect(bench.events.take() == ["offer [] to client 2"] && bench.compositor.selection == nil)
+    }
+}
