@@ -45,27 +45,26 @@ let package = Package(
         .target(name: "SystemCalls", dependencies: ["CShims"]),
         // Client memory: seals, memfds, mappings, and the shm policy from a received fd to pool memory. No Wayland.
         .target(name: "ClientMemory", dependencies: ["SystemCalls", "CShims"]),
-        // Pure Swift compositor state: surfaces, scene, damage, frame clock.
+        // Every decision, in pure Swift: surfaces, scene, damage, windows, input focus, selection, frame clock.
         .target(name: "Compositor", dependencies: []),
         // pixman composition of the scene into an output image.
         .target(name: "Render", dependencies: ["Compositor", "CPixman"]),
         // XRGB→RGB with SSSE3, picked at run time (SwiftPM builds Swift for baseline x86-64).
         .target(name: "CPixelConvert"),
-        // Where finished frames go: PPM/PNG files (DRM comes next).
+        // Where finished frames go: PPM/PNG files, or nowhere (DRMScanout adds a KMS display).
         .target(name: "Scanout", dependencies: ["Render", "SystemCalls", "CPNG", "CPixelConvert"]),
         // Scanout to a KMS display through DRM dumb buffers (libdrm); CDRMShims holds what Swift cannot call.
         .target(name: "CDRMShims", dependencies: ["CDRM"]),
         .target(name: "DRMScanout", dependencies: ["Scanout", "Render", "Compositor", "SystemCalls", "CDRM", "CDRMShims"]),
         // The Wayland protocol objects, one file per interface.
         .target(name: "WaylandServer", dependencies: [
-            "CWaylandServer", "CProtocolsServer", "CServerShims", "CShims", "SystemCalls", "ClientMemory", "Compositor", "Render",
+            "CWaylandServer", "CProtocolsServer", "CServerShims", "SystemCalls", "ClientMemory", "Compositor", "Render",
             "Scanout",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Helpers for client programs: sealed pools, patterns, deliberate misbehaviour.
         .target(name: "DemoClientKit", dependencies: [
-            "CWaylandClient", "CProtocolsClient", "CClientShims", "SystemCalls", "ClientMemory", "CShims",
-        ]),
+            "CWaylandClient", "CProtocolsClient", "CClientShims", "SystemCalls", "ClientMemory",         ]),
 
         .executableTarget(name: "seawall", dependencies: [
             "WaylandServer", "ClientMemory", "Compositor", "Scanout", "DRMScanout", "CShims",
@@ -79,11 +78,10 @@ let package = Package(
 
         // Hostile clients: one attack per connection (AttackTests), and a protocol fuzzer (tools/fuzz).
         .executableTarget(name: "seawall-attack", dependencies: [
-            "DemoClientKit", "CWaylandClient", "CProtocolsClient", "CClientShims", "ClientMemory", "CShims",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "DemoClientKit", "CWaylandClient", "CProtocolsClient", "CClientShims", "CShims",
         ]),
         .executableTarget(name: "seawall-fuzz", dependencies: [
-            "CWaylandClient", "CProtocolsClient", "CClientShims", "ClientMemory", "CShims",
+            "CWaylandClient", "CClientShims", "CShims",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -101,8 +99,7 @@ let package = Package(
         .testTarget(name: "CompositorTests", dependencies: ["Compositor"]),
         .testTarget(name: "DemoClientKitTests", dependencies: ["DemoClientKit", "SystemCalls"]),
         .testTarget(name: "AttackTests", dependencies: [
-            "SeawallTestSupport", "WaylandServer", "Compositor", "Scanout", "ClientMemory", "CShims",
-        ]),
+            "SeawallTestSupport", "WaylandServer", "ClientMemory",         ]),
         .testTarget(name: "FuzzTests", dependencies: ["SeawallTestSupport"]),
         // The DRM backend against a simulated card (no device needed); tools/test-drm runs it on real drivers.
         .testTarget(name: "DRMTests", dependencies: [
@@ -111,8 +108,7 @@ let package = Package(
         .testTarget(name: "RenderTests", dependencies: ["Render", "Scanout", "Compositor", "SeawallTestSupport"]),
         // Goldens live in Tests/EndToEndTests/Golden and are found through #filePath (re-recording writes there).
         .testTarget(name: "EndToEndTests", dependencies: [
-            "SeawallTestSupport", "WaylandServer", "Compositor", "Render", "Scanout", "ClientMemory", "CShims",
-        ],
+            "SeawallTestSupport", "WaylandServer", "Compositor", "Render", "Scanout", "ClientMemory",         ],
                     exclude: ["Golden"]),
     ]
 )

@@ -3,7 +3,7 @@ import Render
 
 /// Where finished frames go.
 public protocol ScanoutTarget: AnyObject {
-    /// Short name for logs and options: "ppm", "null", later "drm".
+    /// Short name for logs and options: "ppm", "null", "drm".
     var name: String { get }
     /// Shows a finished frame. `damage` = what changed since the previous present; `frame` counts from 1.
     func present(_ image: OutputImage, damage: Region, frame: UInt64) throws(ScanoutError)

@@ -1,8 +1,8 @@
 import CWaylandServer
 import Compositor
 
-/// The seat's protocol side. Input arrives through the public methods (a conformance harness or, later, a
-/// real input backend) and goes to the compositor, which decides focus and grabs; the seat then flushes what
+/// The seat's protocol side. Input arrives through the public methods (tests and the conformance harness)
+/// and goes to the compositor, which decides focus and grabs; the seat then flushes what
 /// the compositor had sent. It keeps each client's device objects and sends them the compositor's events,
 /// by concern: SeatPointer.swift, SeatKeyboard.swift, SeatTouch.swift, SeatSelection.swift. Seawall itself
 /// has no input devices.
