@@ -88,9 +88,11 @@ let package = Package(
         // Benchmark: a 1080p full-damage frame, compose + PPM (tools/bench).
         .executableTarget(name: "seawall-bench", dependencies: ["Render", "Scanout", "Compositor"]),
 
-        // What the end-to-end tests share: client processes, an in-process server, golden comparison.
+        // What the end-to-end tests share: client processes, an in-process server, golden comparison; and for
+        // the protocol tests in-process libwayland clients and the per-test fd and mapping check.
         .target(name: "SeawallTestSupport", dependencies: [
             "WaylandServer", "Compositor", "Render", "Scanout", "CPNG", "CWaylandServer",
+            "CWaylandClient", "CClientShims", "DemoClientKit",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
@@ -101,6 +103,12 @@ let package = Package(
         .testTarget(name: "AttackTests", dependencies: [
             "SeawallTestSupport", "WaylandServer", "ClientMemory",         ]),
         .testTarget(name: "FuzzTests", dependencies: ["SeawallTestSupport"]),
+        // libwayland client and server in one process over socketpairs, one thread driving both; every test
+        // ends with the process's fds and mappings as they were before it.
+        .testTarget(name: "ProtocolTests", dependencies: [
+            "SeawallTestSupport", "WaylandServer", "Compositor", "Render", "Scanout", "ClientMemory", "SystemCalls",
+            "CWaylandClient", "CProtocolsClient", "CClientShims", "DemoClientKit",
+        ]),
         // The DRM backend against a simulated card (no device needed); tools/test-drm runs it on real drivers.
         .testTarget(name: "DRMTests", dependencies: [
             "DRMScanout", "SeawallTestSupport", "WaylandServer", "Compositor", "Render", "Scanout", "SystemCalls",

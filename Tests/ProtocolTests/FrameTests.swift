@@ -1,0 +1,150 @@
+import CWaylandClient
+import Compositor
+import Glibc
+import Render
+import Scanout
+import SeawallTestSupport
+import Testing
+import WaylandServer
+
+/// A display whose frames complete when the test says so (a pipe the server polls, as it polls a DRM card
+/// for page flips), each presented at 1000 s + 16 ms × frame on the test's own clock.
+final class SteppedDisplay: PacedScanoutTarget {
+    let name = "stepped"
+    let refreshMillihertz: Int32? = 62_500
+    private var ends: [Int32] = [-1, -1]
+    private var inFlight: UInt64?
+    var eventFileDescriptor: Int32 { ends[0] }
+    var isBusy: Bool { inFlight != nil }
+
+    static func milliseconds(ofFrame frame: UInt64) -> UInt32 { UInt32(1_000_000 + 16 * frame) }
+
+    init() throws {
+        guard pipe(&ends) == 0 else { throw SetUpFailure(call: "pipe", errno: errno) }
+        for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+        _ = fcntl(ends[0], F_SETFL, O_NONBLOCK)
+    }
+
+    deinit { close(ends[0]); close(ends[1]) }
+
+    func present(_ image: OutputImage, damage: Region, frame: UInt64) throws(ScanoutError) {
+        inFlight = frame
+    }
+
+    /// The frame in flight is on screen now (the server hears of it at its next dispatch).
+    func completeFrame() {
+        var byte: UInt8 = 1
+        _ = write(ends[1], &byte, 1)
+    }
+
+    func dispatchEvents(_ completed: (UInt64, UInt64) -> Void) throws(ScanoutError) {
+        var byte: UInt8 = 0
+        while read(ends[0], &byte, 1) == 1 {
+            guard let frame = inFlight else { continue }
+            inFlight = nil
+            completed(frame, UInt64(SteppedDisplay.milliseconds(ofFrame: frame)) * 1_000_000)
+        }
+    }
+
+    func finish(_ image: OutputImage) throws(ScanoutError) -> [String] { [] }
+}
+
+struct SetUpFailure: Error { let call: String; let errno: Int32 }
+
+extension ProtocolTests {
+    /// wl_surface.frame: answered by the repaint that shows the commit, with its time.
+    @Suite struct FrameCallbacks {
+        static func monotonicMilliseconds() -> UInt32 {
+            var now = timespec()
+            clock_gettime(CLOCK_MONOTONIC, &now)
+            return UInt32(truncatingIfNeeded: (Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000))
+        }
+
+        /// Stepped by hand: nothing before the repaint; then the time of the repaint on CLOCK_MONOTONIC in
+        /// milliseconds, never decreasing. A frame asked for without a commit waits for the commit.
+        @Test func aFrameCallbackFiresAtTheRepaintThatShowsTheCommit() throws {
+            let session = try Session()
+            let client = try session.connect()
+            let (window, _, _) = try session.showWindow(client, appID: "frames", color: 0x80_8080)
+            var times: [UInt32] = []
+            for round in 0..<3 {
+                let frame = try client.frame(window.surface)
+                wl_surface_commit(window.surface)
+                try #require(client.link.roundtrip())
+                #expect(!frame.done, "round \(round): the callback fired before the repaint")
+                #expect(session.server.needsRepaint, "round \(round): a waiting callback needs a frame")
+                let before = Self.monotonicMilliseconds()
+                session.repaint()
+                let after = Self.monotonicMilliseconds()
+                let time = try #require(frame.times.first, "round \(round): no done after the repaint")
+                #expect(frame.times.count == 1)
+                #expect(before <= time && time <= after, "round \(round): \(time) outside \(before)...\(after)")
+                times.append(time)
+            }
+            #expect(times == times.sorted(), "times go backwards: \(times)")
+
+            let uncommitted = try client.frame(window.surface)
+            try #require(client.link.roundtrip())
+            session.repaint()
+            #expect(!uncommitted.done, "a frame request takes effect with the next commit")
+            wl_surface_commit(window.surface)
+            try #require(client.link.roundtrip())
+            session.repaint()
+            #expect(uncommitted.done)
+        }
+
+        /// A commit that changes nothing on the output (xdg's initial commit: no buffer, no frame callback) has
+        /// nothing to present. Seawall presents a frame anyway when it repaints on commit (`.display`,
+        /// `.onCommit`): `Server.sceneChanged` schedules a repaint for every commit without asking
+        /// `needsRepaint`, so on a paced display the window's first buffer then waits a whole flip.
+        @Test func aCommitWithNothingToShowStartsNoFrame() throws {
+            let display = try SteppedDisplay()
+            let session = try Session(scanout: display) { $0.refresh = .display }
+            let client = try session.connect()
+            let window = try Toplevel(client, appID: "idle")
+            wl_surface_commit(window.surface)
+            try #require(client.link.roundtrip())
+            #expect(window.serials.count == 1)
+            #expect(!session.server.needsRepaint, "nothing waits for a frame")
+            withKnownIssue("every commit presents a frame in .display mode, even one with nothing to show") {
+                #expect(session.server.frameCount == 0)
+                #expect(!display.isBusy)
+            }
+        }
+
+        /// With a paced display, a callback waits for its frame to be on screen and carries that frame's
+        /// presentation time: frames 16 ms apart give times 16 ms apart.
+        @Test func withAPacedDisplayCallbacksCarryThePresentationTime() throws {
+            let display = try SteppedDisplay()
+            let session = try Session(scanout: display) { $0.refresh = .display }
+            let client = try session.connect()
+            let (window, _, _) = try session.showWindow(client, appID: "paced", color: 0x40_4040)
+            // The server repaints by itself in this mode: let every frame it started so far complete.
+            func flipAll() {
+                while display.isBusy {
+                    display.completeFrame()
+                    client.link.exchange()
+                }
+            }
+            flipAll()
+
+            var times: [UInt32] = []
+            for round in 0..<3 {
+                let frame = try client.frame(window.surface)
+                wl_surface_damage_buffer(window.surface, 0, 0, 1, 1)
+                wl_surface_commit(window.surface)
+                try #require(client.link.roundtrip())
+                #expect(display.isBusy, "round \(round): the commit was not presented")
+                #expect(!frame.done, "round \(round): the callback fired before its frame was on screen")
+                let shownIn = session.server.frameCount
+                display.completeFrame()
+                client.link.exchange()
+                let time = try #require(frame.times.first, "round \(round): no done after the flip")
+                #expect(time == SteppedDisplay.milliseconds(ofFrame: shownIn))
+                #expect(!display.isBusy, "round \(round): a frame was started with nothing to show")
+                times.append(time)
+            }
+            #expect(zip(times, times.dropFirst()).allSatisfy { $1 == $0 + 16 }, "\(times)")
+        }
+    }
+}

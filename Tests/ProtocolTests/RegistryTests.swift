@@ -1,0 +1,52 @@
+import CProtocolsClient
+import CWaylandClient
+import SeawallTestSupport
+import Testing
+import WaylandServer
+
+extension ProtocolTests {
+    /// wl_registry and the announcements that come with binding.
+    @Suite struct Registry {
+        /// Seawall's globals and versions (README: "What Seawall implements"), xdg_wm_base at its default 3.
+        static let globals: [String: UInt32] = [
+            "wl_compositor": 5, "wl_subcompositor": 1, "wl_shm": 1, "wl_output": 4, "wl_seat": 7,
+            "wl_data_device_manager": 3, "xdg_wm_base": 3, "wp_presentation": 1, "zxdg_output_manager_v1": 3,
+            "zwlr_screencopy_manager_v1": 3,
+        ]
+
+        @Test func listsEveryGlobalWithItsVersion() throws {
+            let session = try Session()
+            let client = try session.connect()
+            #expect(client.globals.mapValues(\.version) == Self.globals)
+            #expect(Set(client.globals.values.map(\.name)).count == Self.globals.count, "global names are unique")
+        }
+
+        /// --xdg-wm-base-version N offers min(5, max(1, N)).
+        @Test(arguments: [(Int32(1), UInt32(1)), (4, 4), (5, 5), (0, 1), (9, 5)])
+        func xdgWmBaseVersionFollowsTheConfiguration(configured: Int32, offered: UInt32) throws {
+            let session = try Session { $0.xdgWmBaseVersion = configured }
+            let client = try session.connect()
+            #expect(client.globals["xdg_wm_base"]?.version == offered)
+        }
+
+        @Test func wlShmAnnouncesARGBAndXRGB() throws {
+            let session = try Session()
+            let client = try session.connect()
+            _ = try client.shm()
+            try #require(client.link.roundtrip())
+            #expect(client.shmFormats == [WL_SHM_FORMAT_ARGB8888.rawValue, WL_SHM_FORMAT_XRGB8888.rawValue])
+        }
+
+        /// Several clients at once each get the whole list, and the server counts them.
+        @Test func clientsAreCountedInAndOut() throws {
+            let session = try Session()
+            let first = try session.connect()
+            let second = try session.connect()
+            #expect(first.globals.count == second.globals.count)
+            #expect(session.server.clientCount == 2)
+            first.link.disconnect()
+            second.link.exchange()
+            #expect(session.server.clientCount == 1)
+        }
+    }
+}
