@@ -144,14 +144,15 @@ public final class Server {
     /// Whether anything waits for a frame: damage on the output or frame callbacks of committed surfaces.
     public var needsRepaint: Bool { compositor.needsRepaint }
 
-    /// Schedules a repaint for when the loop is idle, if the frame clock repaints on change.
+    /// Schedules a repaint for when the loop is idle, if the frame clock repaints on change and, by then,
+    /// something waits for a frame (a commit that changed nothing on the output presents nothing).
     func scheduleRepaintSoon() {
         if shuttingDown || !frameClock.repaintsWhenIdle(displayBusy: paced?.isBusy == true) { return }
         guard !repaintScheduled else { return }
         repaintScheduled = true
         display.whenIdle { [unowned self] in
             self.repaintScheduled = false
-            if self.paced?.isBusy == true { return }
+            if self.paced?.isBusy == true || !self.needsRepaint { return }
             self.repaint()
         }
     }

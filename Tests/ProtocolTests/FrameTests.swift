@@ -94,9 +94,8 @@ extension ProtocolTests {
         }
 
         /// A commit that changes nothing on the output (xdg's initial commit: no buffer, no frame callback) has
-        /// nothing to present. Seawall presents a frame anyway when it repaints on commit (`.display`,
-        /// `.onCommit`): `Server.sceneChanged` schedules a repaint for every commit without asking
-        /// `needsRepaint`, so on a paced display the window's first buffer then waits a whole flip.
+        /// nothing to present: when Seawall repaints on commit (`.display`, `.onCommit`) it starts no frame
+        /// for it, so on a paced display the window's first buffer does not wait behind an empty flip.
         @Test func aCommitWithNothingToShowStartsNoFrame() throws {
             let display = try SteppedDisplay()
             let session = try Session(scanout: display) { $0.refresh = .display }
@@ -106,10 +105,8 @@ extension ProtocolTests {
             try #require(client.link.roundtrip())
             #expect(window.serials.count == 1)
             #expect(!session.server.needsRepaint, "nothing waits for a frame")
-            withKnownIssue("every commit presents a frame in .display mode, even one with nothing to show") {
-                #expect(session.server.frameCount == 0)
-                #expect(!display.isBusy)
-            }
+            #expect(session.server.frameCount == 0)
+            #expect(!display.isBusy)
         }
 
         /// With a paced display, a callback waits for its frame to be on screen and carries that frame's
