@@ -2,6 +2,16 @@
 /// commit): ±2^40 pixels, far off any output, and far from where adding another 32-bit offset could overflow.
 public let maxCoordinate: Int64 = 1 << 40
 
+extension Double {
+    /// An input coordinate as the compositor keeps it: finite and within ±`maxCoordinate` (NaN counts as 0),
+    /// so that every later conversion to an integer pixel is defined. Input may come from a harness or, later,
+    /// from a control socket: it is not trusted to be a sane number.
+    public var asInputCoordinate: Double {
+        guard !isNaN else { return 0 }
+        return Swift.min(Swift.max(self, -Double(maxCoordinate)), Double(maxCoordinate))
+    }
+}
+
 extension Int64 {
     /// `self + delta`, held within ±`maxCoordinate`.
     public func offset(by delta: Int64) -> Int64 {

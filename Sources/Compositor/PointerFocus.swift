@@ -23,8 +23,8 @@ extension Compositor {
     /// client sees the pointer; otherwise a new focus learns the position from its enter event, and the
     /// surface already focused gets motion.
     public func movePointer(toX x: Double, y: Double) {
-        pointerX = x
-        pointerY = y
+        pointerX = x.asInputCoordinate
+        pointerY = y.asInputCoordinate
         if let grab { return grabbedPointerMoved(grab) }
         if case .entered = updatePointerFocus() { return }
         sendPointerMotion()

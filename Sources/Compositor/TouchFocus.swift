@@ -10,6 +10,7 @@ extension Compositor {
     /// Touch point `id` goes down at output coordinates (x, y): the surface there gets it until it lifts,
     /// and its window becomes active and comes to the top.
     public func touchDown(id: Int32, x: Double, y: Double) {
+        let x = x.asInputCoordinate, y = y.asInputCoordinate
         guard let under = surface(atX: x, y: y) else { return }
         touchPoints[id] = (under.surface, under.x, under.y)
         focusWindow(of: under.surface)
@@ -21,6 +22,7 @@ extension Compositor {
     /// Touch point `id` moves to output coordinates (x, y): its surface hears where, in its own coordinates
     /// (from where the surface was at touch-down).
     public func touchMotion(id: Int32, x: Double, y: Double) {
+        let x = x.asInputCoordinate, y = y.asInputCoordinate
         guard let point = touchPoints[id] else { return }
         events?.touchMotion(client: point.surface.client, id: id, x: x - Double(point.x), y: y - Double(point.y))
     }

@@ -41,6 +41,29 @@ struct InputFocusTests {
         #expect(bench.events.repaints > 0, "each change schedules a frame")
     }
 
+    /// Input positions are not trusted to be numbers a pixel can be made of: NaN and values past Int64 (which
+    /// trapped when turned into a pixel) are held to 0 and ±2^40, during a window move too.
+    @Test func nanAndHugeInputPositionsAreHeldWithinTheCoordinateRange() {
+        let bench = Bench()
+        _ = bench.compositor.addPointer()
+        _ = bench.compositor.addTouch()
+        let window = bench.mappedWindow(1)
+        for x in [Double.nan, .infinity, -.infinity, 1e300, -1e300] {
+            bench.compositor.movePointer(toX: x, y: x)
+            #expect(bench.compositor.pointerX.isFinite && abs(bench.compositor.pointerX) <= Double(maxCoordinate))
+            bench.compositor.touchDown(id: 1, x: x, y: x)
+            bench.compositor.touchMotion(id: 1, x: x, y: x)
+            bench.compositor.touchUp(id: 1)
+        }
+        #expect(Double.nan.asInputCoordinate == 0 && (1e300).asInputCoordinate == Double(maxCoordinate))
+        bench.compositor.movePointer(toX: 40, y: 40)
+        bench.compositor.pointerButton(0x110, pressed: true)
+        bench.compositor.startMove(of: window, serial: bench.compositor.nextSerial() &- 1)
+        bench.compositor.movePointer(toX: .infinity, y: -.nan)
+        let view = bench.compositor.scene.view(for: window.surface!)
+        #expect(view.map { abs($0.x) <= 2 * maxCoordinate && abs($0.y) <= 2 * maxCoordinate } == true)
+    }
+
     @Test func touchPointsStayWithTheirSurfaceAndLiftWhenItGoes() {
         let bench = Bench()
         _ = bench.compositor.addTouch()
