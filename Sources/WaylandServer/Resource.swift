@@ -108,39 +108,6 @@ enum Resource {
     }
 }
 
-/// The interface tables, named as in the protocol.
-enum Interfaces {
-    static let wlCompositor = Interface(sw_interface_wl_compositor())
-    static let wlSurface = Interface(sw_interface_wl_surface())
-    static let wlRegion = Interface(sw_interface_wl_region())
-    static let wlCallback = Interface(sw_interface_wl_callback())
-    static let wlShm = Interface(sw_interface_wl_shm())
-    static let wlShmPool = Interface(sw_interface_wl_shm_pool())
-    static let wlBuffer = Interface(sw_interface_wl_buffer())
-    static let wlOutput = Interface(sw_interface_wl_output())
-    static let wlSeat = Interface(sw_interface_wl_seat())
-    static let wlPointer = Interface(sw_interface_wl_pointer())
-    static let wlKeyboard = Interface(sw_interface_wl_keyboard())
-    static let wlTouch = Interface(sw_interface_wl_touch())
-    static let wlSubcompositor = Interface(sw_interface_wl_subcompositor())
-    static let wlDataDeviceManager = Interface(sw_interface_wl_data_device_manager())
-    static let wlDataDevice = Interface(sw_interface_wl_data_device())
-    static let wlDataSource = Interface(sw_interface_wl_data_source())
-    static let wlDataOffer = Interface(sw_interface_wl_data_offer())
-    static let wlSubsurface = Interface(sw_interface_wl_subsurface())
-    static let xdgWmBase = Interface(sw_interface_xdg_wm_base())
-    static let xdgSurface = Interface(sw_interface_xdg_surface())
-    static let xdgToplevel = Interface(sw_interface_xdg_toplevel())
-    static let xdgPositioner = Interface(sw_interface_xdg_positioner())
-    static let xdgPopup = Interface(sw_interface_xdg_popup())
-    static let wpPresentation = Interface(sw_interface_wp_presentation())
-    static let xdgOutputManager = Interface(sw_interface_zxdg_output_manager_v1())
-    static let xdgOutput = Interface(sw_interface_zxdg_output_v1())
-    static let screencopyManager = Interface(sw_interface_zwlr_screencopy_manager_v1())
-    static let screencopyFrame = Interface(sw_interface_zwlr_screencopy_frame_v1())
-    static let wpPresentationFeedback = Interface(sw_interface_wp_presentation_feedback())
-}
-
 /// A global object (`wl_global_create`) whose bind handler creates a resource for each client that binds it.
 final class Global {
     let pointer: OpaquePointer

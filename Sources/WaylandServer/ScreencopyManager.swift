@@ -8,10 +8,7 @@ import Render
 /// buffer of their own. Seawall writes the last composed frame: into a sealed pool through a short-lived
 /// writable mapping, into a copy-policy pool with pwrite (never a mapping).
 final class ScreencopyManager: ProtocolObject {
-    static let version: Int32 = 3
     private unowned(unsafe) let server: Server   // see Server.deinit
-
-    static let interface = Interfaces.screencopyManager
 
     static let implementation = Implementation(zwlr_screencopy_manager_v1_interface(
         capture_output: { client, resource, id, _, _ in
@@ -44,8 +41,6 @@ final class ScreencopyFrame: ProtocolObject {
     private let resource: OpaquePointer
     private let region: Rect
     private var used = false
-
-    static let interface = Interfaces.screencopyFrame
 
     static let implementation = Implementation(zwlr_screencopy_frame_v1_interface(
         copy: { _, resource, buffer in ScreencopyFrame.from(resource)?.copy(into: buffer, withDamage: false) },

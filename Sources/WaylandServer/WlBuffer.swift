@@ -55,8 +55,6 @@ final class ShmBuffer: ClientBuffer {
 final class WlBuffer: ProtocolObject {
     let buffer: ShmBuffer
 
-    static let interface = Interfaces.wlBuffer
-
     static let implementation = Implementation(wl_buffer_interface(destroy: Resource.destroyRequest))
 
     static func create(client: OpaquePointer, version: Int32, id: UInt32, buffer: ShmBuffer) {

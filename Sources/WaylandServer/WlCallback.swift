@@ -6,7 +6,6 @@ import CWaylandServer
 final class WlCallback: ProtocolObject, FrameCallbackSink {
     private var resource: OpaquePointer?
 
-    static let interface = Interfaces.wlCallback
     static let implementation = Implementation<NoRequests>.none
 
     static func create(client: OpaquePointer, id: UInt32) -> WlCallback? {

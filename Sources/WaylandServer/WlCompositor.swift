@@ -2,8 +2,6 @@ import CWaylandServer
 
 /// wl_compositor: makes surfaces and regions. Advertised at version 5 (damage_buffer, offset).
 final class WlCompositor: ProtocolObject {
-    static let interface = Interfaces.wlCompositor
-    static let version: Int32 = 5
     private unowned(unsafe) let server: Server   // see Server.deinit
 
     static let implementation = Implementation(wl_compositor_interface(

@@ -6,7 +6,6 @@ import Compositor
 /// cleared selection is selection(null). set_selection makes a source the selection; start_drag cancels
 /// its source at once (Seawall does not carry drags).
 final class WlDataDevice: SeatResource, ProtocolObject {
-    static let interface = Interfaces.wlDataDevice
     static let implementation = Implementation(wl_data_device_interface(
         start_drag: { _, resource, source, _, _, _ in
             guard let device = WlDataDevice.from(resource), let source = WlDataSource.from(source) else { return }

@@ -4,8 +4,6 @@ import CWaylandServer
 /// the seat's clipboard). Seawall keeps one selection per seat (copy and paste between clients, `Seat`);
 /// drag and drop is not offered: a drag's source is cancelled at once.
 final class WlDataDeviceManager: ProtocolObject {
-    static let interface = Interfaces.wlDataDeviceManager
-    static let version: Int32 = 3
 
     static let implementation = Implementation(wl_data_device_manager_interface(
         create_data_source: { client, resource, id in

@@ -5,7 +5,6 @@ import SystemCalls
 /// wl_data_offer: one announcement of a selection to one client. receive(mime, fd) hands the fd to the
 /// source, which writes the data; an offer whose source is no longer the selection (or gone) just closes the fd.
 final class WlDataOffer: ProtocolObject {
-    static let interface = Interfaces.wlDataOffer
     private unowned(unsafe) let seat: Seat   // the seat lives as long as the server, which outlives resources
     private weak var source: WlDataSource?
 

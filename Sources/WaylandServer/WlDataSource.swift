@@ -19,8 +19,6 @@ final class WlDataSource: ProtocolObject {
     let source: DataSource
     var mimeTypes: [String] { source.mimeTypes }
 
-    static let interface = Interfaces.wlDataSource
-
     static let implementation = Implementation(wl_data_source_interface(
         offer: { _, resource, mimeType in
             guard let source = WlDataSource.from(resource), let mimeType else { return }

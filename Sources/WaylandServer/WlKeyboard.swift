@@ -6,7 +6,6 @@ import SystemCalls
 /// sealed memfd) and repeat info when made, then enter/leave (with modifiers) as the focus moves between
 /// windows and grabbing popups (`Seat`). Seawall has no keyboard device, so no keys are ever pressed.
 final class WlKeyboard: SeatResource, ProtocolObject {
-    static let interface = Interfaces.wlKeyboard
     static let implementation = Implementation(wl_keyboard_interface(release: Resource.destroyRequest))
 
     static func create(seat: Seat, keymap: KeymapFile?, client: OpaquePointer, version: Int32, id: UInt32) {

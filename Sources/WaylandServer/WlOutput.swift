@@ -5,11 +5,9 @@ import CWaylandServer
 final class WlOutput: ProtocolObject {
     private unowned(unsafe) let server: Server   // see Server.deinit
     let resource: OpaquePointer
-    static let version: Int32 = 4
     /// The connector-like name clients see (wl_output.name).
     static let name = "SEAWALL-1"
 
-    static let interface = Interfaces.wlOutput
     static let implementation = Implementation(wl_output_interface(release: Resource.destroyRequest))
 
     static func bind(server: Server, client: OpaquePointer, version: UInt32, id: UInt32) {

@@ -3,7 +3,6 @@ import CWaylandServer
 /// wl_pointer: one client's view of the seat's pointer. Events come from `Seat`; the client can only set a
 /// cursor (accepted and not drawn: Seawall is headless) and release the object.
 final class WlPointer: SeatResource, ProtocolObject {
-    static let interface = Interfaces.wlPointer
     static let implementation = Implementation(wl_pointer_interface(
         set_cursor: { _, _, _, _, _, _ in },
         release: Resource.destroyRequest))

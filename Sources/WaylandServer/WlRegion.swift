@@ -11,8 +11,6 @@ final class WlRegion: ProtocolObject {
     private(set) var region = Region()
     private let resource: OpaquePointer
 
-    static let interface = Interfaces.wlRegion
-
     static let implementation = Implementation(wl_region_interface(
         destroy: Resource.destroyRequest,
         add: { _, resource, x, y, width, height in

@@ -4,11 +4,8 @@ import CWaylandServer
 /// (`Seat`): none by default, a pointer, keyboard and/or touch once a harness or backend adds them. Device
 /// objects work whether or not the capability is there (a client may ask before it hears the capabilities).
 final class WlSeat: ProtocolObject {
-    static let version: Int32 = 7
     private unowned(unsafe) let server: Server   // see Server.deinit
     let resource: OpaquePointer
-
-    static let interface = Interfaces.wlSeat
 
     static let implementation = Implementation(wl_seat_interface(
         get_pointer: { client, resource, id in

@@ -9,8 +9,6 @@ final class WlShm: ProtocolObject {
     private unowned(unsafe) let server: Server   // see Server.deinit
     private let resource: OpaquePointer
 
-    static let interface = Interfaces.wlShm
-
     static let implementation = Implementation(wl_shm_interface(
         create_pool: { client, resource, id, fd, size in
             // The fd is ours from the first line on: closed on every path that does not keep it.

@@ -10,8 +10,6 @@ final class WlShmPool: ProtocolObject {
     private let resource: OpaquePointer
     private let memory: PoolMemory
 
-    static let interface = Interfaces.wlShmPool
-
     static let implementation = Implementation(wl_shm_pool_interface(
         create_buffer: { client, resource, id, offset, width, height, stride, format in
             guard let client, let pool = WlShmPool.from(resource) else { return }

@@ -2,11 +2,8 @@ import CWaylandServer
 
 /// wl_subcompositor: turns a wl_surface into a subsurface of another.
 final class WlSubcompositor: ProtocolObject {
-    static let version: Int32 = 1
     private unowned(unsafe) let server: Server   // see Server.deinit
     private let resource: OpaquePointer
-
-    static let interface = Interfaces.wlSubcompositor
 
     static let implementation = Implementation(wl_subcompositor_interface(
         destroy: Resource.destroyRequest,

@@ -8,8 +8,6 @@ final class WlSubsurface: ProtocolObject, SurfaceRoleHandler {
     private let resource: OpaquePointer
     private weak var surface: WlSurface?
 
-    static let interface = Interfaces.wlSubsurface
-
     static let implementation = Implementation(wl_subsurface_interface(
         destroy: Resource.destroyRequest,
         set_position: { _, resource, x, y in

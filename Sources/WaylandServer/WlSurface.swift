@@ -26,8 +26,6 @@ final class WlSurface: ProtocolObject {
     /// Whether a role object (of any kind) was ever given to this surface: a surface gets one role for life.
     var roleName: String?
 
-    static let interface = Interfaces.wlSurface
-
     static let implementation = Implementation(wl_surface_interface(
         destroy: Resource.destroyRequest,
         attach: { _, resource, buffer, x, y in WlSurface.from(resource)?.attach(buffer, x: x, y: y) },

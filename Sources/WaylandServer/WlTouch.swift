@@ -2,7 +2,6 @@ import CWaylandServer
 
 /// wl_touch: one client's view of the seat's touch screen. Events come from `Seat`.
 final class WlTouch: SeatResource, ProtocolObject {
-    static let interface = Interfaces.wlTouch
     static let implementation = Implementation(wl_touch_interface(release: Resource.destroyRequest))
 
     static func create(seat: Seat, client: OpaquePointer, version: Int32, id: UInt32) {

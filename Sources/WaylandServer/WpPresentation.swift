@@ -8,8 +8,6 @@ import Glibc
 final class WpPresentation: ProtocolObject {
     private unowned(unsafe) let server: Server   // see Server.deinit
 
-    static let interface = Interfaces.wpPresentation
-
     static let implementation = Implementation(wp_presentation_interface(
         destroy: Resource.destroyRequest,
         feedback: { client, resource, surface, id in
@@ -39,7 +37,6 @@ final class PresentationFeedback: ProtocolObject, FrameCallbackSink {
     private var resource: OpaquePointer?
     private let client: OpaquePointer
 
-    static let interface = Interfaces.wpPresentationFeedback
     static let implementation = Implementation<NoRequests>.none
 
     static func create(server: Server, client: OpaquePointer, id: UInt32) -> PresentationFeedback? {

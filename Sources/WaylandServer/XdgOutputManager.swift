@@ -4,10 +4,8 @@ import CWaylandServer
 /// zxdg_output_manager_v1: the output's logical position and size (Seawall has one output at (0, 0), scale
 /// 1, so the logical size is the mode), plus its name and description.
 final class XdgOutputManager: ProtocolObject {
-    static let version: Int32 = 3
     private unowned(unsafe) let server: Server   // see Server.deinit
 
-    static let interface = Interfaces.xdgOutputManager
     static let implementation = Implementation(zxdg_output_manager_v1_interface(
         destroy: Resource.destroyRequest,
         get_xdg_output: { client, resource, id, wlOutput in
@@ -42,6 +40,5 @@ final class XdgOutputManager: ProtocolObject {
 
 /// A zxdg_output_v1: its events are sent once, when it is made.
 final class XdgOutputObject: ProtocolObject {
-    static let interface = Interfaces.xdgOutput
     static let implementation = Implementation(zxdg_output_v1_interface(destroy: Resource.destroyRequest))
 }

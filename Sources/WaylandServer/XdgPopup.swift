@@ -16,8 +16,6 @@ final class XdgPopup: ProtocolObject, XdgRoleObject {
     /// The popup as the compositor's popup grabs know it.
     let popup: Popup
 
-    static let interface = Interfaces.xdgPopup
-
     static let implementation = Implementation(xdg_popup_interface(
         destroy: Resource.destroyRequest,
         grab: { _, resource, _, serial in XdgPopup.from(resource)?.grab(serial: serial) },

@@ -8,8 +8,6 @@ final class XdgPositioner: ProtocolObject {
     private let resource: OpaquePointer
     private(set) var rules = PopupPositioner()
 
-    static let interface = Interfaces.xdgPositioner
-
     static let implementation = Implementation(xdg_positioner_interface(
         destroy: Resource.destroyRequest,
         set_size: { _, resource, width, height in

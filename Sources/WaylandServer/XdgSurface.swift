@@ -34,8 +34,6 @@ final class XdgSurface: ProtocolObject, SurfaceRoleHandler {
         didSet { toplevel?.window.geometry = windowGeometry }
     }
 
-    static let interface = Interfaces.xdgSurface
-
     static let implementation = Implementation(xdg_surface_interface(
         destroy: { _, resource in
             guard let resource else { return }

@@ -14,8 +14,6 @@ final class XdgToplevel: ProtocolObject, XdgRoleObject {
     /// The window as the compositor manages it.
     let window: ManagedWindow
 
-    static let interface = Interfaces.xdgToplevel
-
     static let implementation = Implementation(xdg_toplevel_interface(
         destroy: Resource.destroyRequest,
         set_parent: { _, _, _ in },

@@ -7,12 +7,14 @@ import CWaylandServer
 /// whatever version is advertised and abort on the version-4 configure_bounds event they have no listener for.
 final class XdgWmBase: ProtocolObject {
     static let highestVersion: Int32 = 5
+    /// The version the global is offered at: `--xdg-wm-base-version`, kept within 1…`highestVersion`.
+    static func advertisedVersion(_ configuration: Configuration) -> Int32 {
+        min(highestVersion, max(1, configuration.xdgWmBaseVersion))
+    }
     private unowned(unsafe) let server: Server   // see Server.deinit
     let resource: OpaquePointer
     /// The xdg_surfaces made through this object that are still alive (destroying the base first is an error).
     var liveSurfaces = 0
-
-    static let interface = Interfaces.xdgWmBase
 
     static let implementation = Implementation(xdg_wm_base_interface(
         destroy: { _, resource in
