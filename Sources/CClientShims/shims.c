@@ -32,14 +32,6 @@ size_t sw_client_last_log(char *buffer, size_t capacity) {
     return length;
 }
 
-#define SW_CLIENT_INTERFACE(name) \
-    const struct wl_interface *sw_client_interface_##name(void) { return &name##_interface; }
-SW_CLIENT_INTERFACE(wl_compositor)
-SW_CLIENT_INTERFACE(wl_shm)
-SW_CLIENT_INTERFACE(wl_output)
-SW_CLIENT_INTERFACE(wl_seat)
-SW_CLIENT_INTERFACE(xdg_wm_base)
-
 /* seawall-fuzz: interface tables by name. The generated tables are hidden symbols in CProtocols; weak declarations
  * resolve to them when their object file is linked and to NULL when it is not. */
 extern const struct wl_interface xdg_positioner_interface __attribute__((weak));

@@ -4,13 +4,6 @@
 #include <wayland-server-core.h>
 #include <wayland-server-protocol.h>
 
-/* Defined by the generated xdg-shell code in CProtocols. */
-extern const struct wl_interface wp_presentation_interface, wp_presentation_feedback_interface;
-extern const struct wl_interface zxdg_output_manager_v1_interface, zxdg_output_v1_interface;
-extern const struct wl_interface zwlr_screencopy_manager_v1_interface, zwlr_screencopy_frame_v1_interface;
-extern const struct wl_interface xdg_wm_base_interface, xdg_surface_interface, xdg_toplevel_interface,
-    xdg_positioner_interface, xdg_popup_interface;
-
 void sw_resource_post_error(struct wl_resource *resource, uint32_t code, const char *message) {
     wl_resource_post_error(resource, code, "%s", message);
 }
@@ -67,37 +60,6 @@ void sw_display_add_client_created_callback(struct wl_display *display, sw_clien
     wl_display_add_client_created_listener(display, &self->listener);
     wl_display_add_destroy_listener(display, &self->display_destroy);
 }
-
-#define SW_INTERFACE(name) const struct wl_interface *sw_interface_##name(void) { return &name##_interface; }
-SW_INTERFACE(wl_compositor)
-SW_INTERFACE(wl_surface)
-SW_INTERFACE(wl_region)
-SW_INTERFACE(wl_callback)
-SW_INTERFACE(wl_shm)
-SW_INTERFACE(wl_shm_pool)
-SW_INTERFACE(wl_buffer)
-SW_INTERFACE(wl_output)
-SW_INTERFACE(wl_seat)
-SW_INTERFACE(wl_pointer)
-SW_INTERFACE(wl_keyboard)
-SW_INTERFACE(wl_touch)
-SW_INTERFACE(wl_subcompositor)
-SW_INTERFACE(wl_subsurface)
-SW_INTERFACE(xdg_wm_base)
-SW_INTERFACE(xdg_surface)
-SW_INTERFACE(xdg_toplevel)
-SW_INTERFACE(xdg_positioner)
-SW_INTERFACE(xdg_popup)
-SW_INTERFACE(wp_presentation)
-SW_INTERFACE(wp_presentation_feedback)
-SW_INTERFACE(wl_data_device_manager)
-SW_INTERFACE(wl_data_device)
-SW_INTERFACE(wl_data_source)
-SW_INTERFACE(wl_data_offer)
-SW_INTERFACE(zxdg_output_manager_v1)
-SW_INTERFACE(zxdg_output_v1)
-SW_INTERFACE(zwlr_screencopy_manager_v1)
-SW_INTERFACE(zwlr_screencopy_frame_v1)
 
 #include <stdio.h>
 #include <string.h>

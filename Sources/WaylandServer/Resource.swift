@@ -9,18 +9,71 @@ protocol ResourceObject: AnyObject {
     func resourceDestroyed()
 }
 
+/// The Seawall object behind every resource of one interface. A conforming type names the interface and its
+/// request table; it gets `from(_:)` (the checked way from a request's resource to the object), `makeResource`
+/// (a new resource with its object bound to it) and, unless it has something to do then, an empty
+/// `resourceDestroyed()`.
+protocol ProtocolObject: ResourceObject {
+    /// The request table's C type (`wl_surface_interface`, …), or `NoRequests`.
+    associatedtype Requests
+    /// The interface's table (generated into Interfaces.swift from protocol/interfaces.list).
+    static var interface: Interface { get }
+    /// Seawall's handlers for the interface's requests.
+    static var implementation: Implementation<Requests> { get }
+}
+
+extension ProtocolObject {
+    /// The object behind `resource`, if it is a live resource of this interface with Seawall's implementation
+    /// (`wl_resource_instance_of`). nil for a null argument, a foreign resource, or one being destroyed.
+    static func from(_ resource: OpaquePointer?) -> Self? {
+        guard let resource,
+              wl_resource_instance_of(resource, interface.pointer, implementation.raw) != 0,
+              let data = wl_resource_get_user_data(resource) else { return nil }
+        return Unmanaged<AnyObject>.fromOpaque(data).takeUnretainedValue() as? Self
+    }
+
+    /// `wl_resource_create` for `client`, then `wl_resource_set_implementation` with the object `make` builds for
+    /// the new resource as user data (retained until the resource is destroyed). On allocation failure, tells the
+    /// client (`wl_client_post_no_memory`), never calls `make`, and returns nil.
+    @discardableResult
+    static func makeResource(client: OpaquePointer, version: Int32, id: UInt32,
+                             _ make: (_ resource: OpaquePointer) -> Self) -> (resource: OpaquePointer, object: Self)? {
+        guard let resource = wl_resource_create(client, interface.pointer, version, id) else {
+            wl_client_post_no_memory(client)
+            return nil
+        }
+        let object = make(resource)
+        let data = Unmanaged<AnyObject>.passRetained(object).toOpaque()
+        wl_resource_set_implementation(resource, implementation.raw, data, destroyTrampoline)
+        return (resource, object)
+    }
+
+    /// Nothing to do by default: the object goes with its resource.
+    func resourceDestroyed() {}
+}
+
 /// A request table for one interface, allocated once for the process and never freed (libwayland keeps
 /// a pointer to it in every resource of that interface).
 struct Implementation<Table>: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<Table>
+    /// The table libwayland dispatches requests through; nil for an interface without requests.
+    let raw: UnsafeRawPointer?
     init(_ table: Table) {
-        pointer = .allocate(capacity: 1)
+        let pointer = UnsafeMutablePointer<Table>.allocate(capacity: 1)
         pointer.initialize(to: table)
+        raw = UnsafeRawPointer(pointer)
     }
-    var raw: UnsafeRawPointer { UnsafeRawPointer(pointer) }
+    fileprivate init() { raw = nil }
 }
 
-/// The interface description a resource is created with (from CShims, so the address is libwayland's own).
+/// The request table type of an interface that has no requests (wl_callback, wp_presentation_feedback).
+enum NoRequests {}
+
+extension Implementation where Table == NoRequests {
+    /// No table: libwayland gets NULL, as there is nothing to dispatch.
+    static var none: Implementation { Implementation() }
+}
+
+/// The interface description a resource is created with (from CServerShims, so the address is libwayland's own).
 struct Interface: @unchecked Sendable {
     let pointer: UnsafePointer<wl_interface>
     init(_ pointer: UnsafePointer<wl_interface>?) {
@@ -30,7 +83,7 @@ struct Interface: @unchecked Sendable {
 }
 
 /// The one destroy callback every Seawall resource uses: hands the resource's object its last call and
-/// releases the retain taken in `Resource.bind`.
+/// releases the retain taken in `ProtocolObject.makeResource`.
 private let destroyTrampoline: @convention(c) (OpaquePointer?) -> Void = { resource in
     guard let resource, let data = wl_resource_get_user_data(resource) else { return }
     wl_resource_set_user_data(resource, nil)
@@ -42,39 +95,6 @@ private let destroyTrampoline: @convention(c) (OpaquePointer?) -> Void = { resou
 let protocolLog = Logger(label: "seawall.protocol")
 
 enum Resource {
-    /// `wl_resource_create`. On allocation failure, tells the client (wl_client_post_no_memory) and returns nil.
-    static func create(client: OpaquePointer, interface: Interface, version: Int32, id: UInt32) -> OpaquePointer? {
-        guard let resource = wl_resource_create(client, interface.pointer, version, id) else {
-            wl_client_post_no_memory(client)
-            return nil
-        }
-        return resource
-    }
-
-    /// `wl_resource_set_implementation` with `object` as user data (retained until the resource is destroyed).
-    static func bind<Table>(_ resource: OpaquePointer, implementation: Implementation<Table>?, object: ResourceObject) {
-        let data = Unmanaged<AnyObject>.passRetained(object).toOpaque()
-        wl_resource_set_implementation(resource, implementation?.raw, data, destroyTrampoline)
-    }
-
-    /// Creates a resource and binds `object` to it in one step. Returns nil if the resource could not be made.
-    static func make<Table>(client: OpaquePointer, interface: Interface, version: Int32, id: UInt32,
-                            implementation: Implementation<Table>?, object: ResourceObject) -> OpaquePointer? {
-        guard let resource = create(client: client, interface: interface, version: version, id: id) else { return nil }
-        bind(resource, implementation: implementation, object: object)
-        return resource
-    }
-
-    /// The object behind `resource`, if it is a live resource of `interface` with Seawall's `implementation`
-    /// (`wl_resource_instance_of`). nil for a null argument, a foreign resource, or one being destroyed.
-    static func object<T: AnyObject, Table>(_ resource: OpaquePointer?, _ type: T.Type, interface: Interface,
-                                            implementation: Implementation<Table>) -> T? {
-        guard let resource,
-              wl_resource_instance_of(resource, interface.pointer, implementation.raw) != 0,
-              let data = wl_resource_get_user_data(resource) else { return nil }
-        return Unmanaged<AnyObject>.fromOpaque(data).takeUnretainedValue() as? T
-    }
-
     /// Posts a protocol error on `resource` with a message a person understands; the client is disconnected.
     static func postError(_ resource: OpaquePointer, code: UInt32, _ message: String) {
         let interface = wl_resource_get_class(resource).map { String(cString: $0) } ?? "?"
@@ -86,39 +106,6 @@ enum Resource {
     static let destroyRequest: @convention(c) (OpaquePointer?, OpaquePointer?) -> Void = { _, resource in
         if let resource { wl_resource_destroy(resource) }
     }
-}
-
-/// The interface tables, named as in the protocol.
-enum Interfaces {
-    static let wlCompositor = Interface(sw_interface_wl_compositor())
-    static let wlSurface = Interface(sw_interface_wl_surface())
-    static let wlRegion = Interface(sw_interface_wl_region())
-    static let wlCallback = Interface(sw_interface_wl_callback())
-    static let wlShm = Interface(sw_interface_wl_shm())
-    static let wlShmPool = Interface(sw_interface_wl_shm_pool())
-    static let wlBuffer = Interface(sw_interface_wl_buffer())
-    static let wlOutput = Interface(sw_interface_wl_output())
-    static let wlSeat = Interface(sw_interface_wl_seat())
-    static let wlPointer = Interface(sw_interface_wl_pointer())
-    static let wlKeyboard = Interface(sw_interface_wl_keyboard())
-    static let wlTouch = Interface(sw_interface_wl_touch())
-    static let wlSubcompositor = Interface(sw_interface_wl_subcompositor())
-    static let wlDataDeviceManager = Interface(sw_interface_wl_data_device_manager())
-    static let wlDataDevice = Interface(sw_interface_wl_data_device())
-    static let wlDataSource = Interface(sw_interface_wl_data_source())
-    static let wlDataOffer = Interface(sw_interface_wl_data_offer())
-    static let wlSubsurface = Interface(sw_interface_wl_subsurface())
-    static let xdgWmBase = Interface(sw_interface_xdg_wm_base())
-    static let xdgSurface = Interface(sw_interface_xdg_surface())
-    static let xdgToplevel = Interface(sw_interface_xdg_toplevel())
-    static let xdgPositioner = Interface(sw_interface_xdg_positioner())
-    static let xdgPopup = Interface(sw_interface_xdg_popup())
-    static let wpPresentation = Interface(sw_interface_wp_presentation())
-    static let xdgOutputManager = Interface(sw_interface_zxdg_output_manager_v1())
-    static let xdgOutput = Interface(sw_interface_zxdg_output_v1())
-    static let screencopyManager = Interface(sw_interface_zwlr_screencopy_manager_v1())
-    static let screencopyFrame = Interface(sw_interface_zwlr_screencopy_frame_v1())
-    static let wpPresentationFeedback = Interface(sw_interface_wp_presentation_feedback())
 }
 
 /// A global object (`wl_global_create`) whose bind handler creates a resource for each client that binds it.

@@ -7,8 +7,7 @@ import Render
 /// zwlr_screencopy_manager_v1: clients (grim) capture the output, or a rectangle of it, into a wl_shm
 /// buffer of their own. Seawall writes the last composed frame: into a sealed pool through a short-lived
 /// writable mapping, into a copy-policy pool with pwrite (never a mapping).
-final class ScreencopyManager: ResourceObject {
-    static let version: Int32 = 3
+final class ScreencopyManager: ProtocolObject {
     private unowned(unsafe) let server: Server   // see Server.deinit
 
     static let implementation = Implementation(zwlr_screencopy_manager_v1_interface(
@@ -28,23 +27,16 @@ final class ScreencopyManager: ResourceObject {
         },
         destroy: Resource.destroyRequest))
 
-    static func from(_ resource: OpaquePointer?) -> ScreencopyManager? {
-        Resource.object(resource, ScreencopyManager.self, interface: Interfaces.screencopyManager, implementation: implementation)
-    }
-
     static func bind(server: Server, client: OpaquePointer, version: UInt32, id: UInt32) {
-        _ = Resource.make(client: client, interface: Interfaces.screencopyManager, version: Int32(version), id: id,
-                          implementation: implementation, object: ScreencopyManager(server: server))
+        makeResource(client: client, version: Int32(version), id: id) { _ in ScreencopyManager(server: server) }
     }
 
     private init(server: Server) { self.server = server }
-
-    func resourceDestroyed() {}
 }
 
 /// zwlr_screencopy_frame_v1: one capture. Announces the buffer it wants (XRGB8888 of the region's size),
 /// then copies on `copy` and answers ready (or failed).
-final class ScreencopyFrame: ResourceObject {
+final class ScreencopyFrame: ProtocolObject {
     private unowned(unsafe) let server: Server
     private let resource: OpaquePointer
     private let region: Rect
@@ -55,15 +47,10 @@ final class ScreencopyFrame: ResourceObject {
         destroy: Resource.destroyRequest,
         copy_with_damage: { _, resource, buffer in ScreencopyFrame.from(resource)?.copy(into: buffer, withDamage: true) }))
 
-    static func from(_ resource: OpaquePointer?) -> ScreencopyFrame? {
-        Resource.object(resource, ScreencopyFrame.self, interface: Interfaces.screencopyFrame, implementation: implementation)
-    }
-
     static func create(server: Server, client: OpaquePointer, version: Int32, id: UInt32, region: Rect) {
-        guard let resource = Resource.create(client: client, interface: Interfaces.screencopyFrame, version: version, id: id)
-        else { return }
-        let frame = ScreencopyFrame(server: server, resource: resource, region: region)
-        Resource.bind(resource, implementation: implementation, object: frame)
+        guard let (resource, _) = makeResource(client: client, version: version, id: id, {
+            ScreencopyFrame(server: server, resource: $0, region: region)
+        }) else { return }
         if region.isEmpty {
             zwlr_screencopy_frame_v1_send_failed(resource)
             return
@@ -110,6 +97,4 @@ final class ScreencopyFrame: ResourceObject {
         zwlr_screencopy_frame_v1_send_ready(resource, UInt32(truncatingIfNeeded: seconds >> 32),
                                            UInt32(truncatingIfNeeded: seconds), UInt32(now % 1_000_000_000))
     }
-
-    func resourceDestroyed() {}
 }

@@ -15,15 +15,13 @@ class SeatResource: ResourceObject {
         self.client = client
     }
 
-    /// `wl_resource_create` and a new object of this class bound to it; nil if the client is out of memory.
-    static func make<Table>(seat: Seat, client: OpaquePointer, interface: Interface, version: Int32, id: UInt32,
-                            implementation: Implementation<Table>) -> Self? {
-        guard let resource = Resource.create(client: client, interface: interface, version: version, id: id)
-        else { return nil }
-        let object = Self(seat: seat, resource: resource, client: client)
-        Resource.bind(resource, implementation: implementation, object: object)
-        return object
-    }
-
     func resourceDestroyed() { seat.forget(self) }
+}
+
+extension ProtocolObject where Self: SeatResource {
+    /// A new resource of this interface for `client` with a new object of this class bound to it; nil if the
+    /// client is out of memory.
+    static func make(seat: Seat, client: OpaquePointer, version: Int32, id: UInt32) -> Self? {
+        makeResource(client: client, version: version, id: id) { Self(seat: seat, resource: $0, client: client) }?.object
+    }
 }

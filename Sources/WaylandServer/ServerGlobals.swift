@@ -1,23 +1,32 @@
 import CWaylandServer
 
+/// One global Seawall offers: its interface, the version it is offered at, and the bind handler in its
+/// interface's file. The list of them, `GlobalDescription.all`, is generated from protocol/interfaces.list.
+struct GlobalDescription {
+    enum Version {
+        /// The version in the list.
+        case fixed(Int32)
+        /// Decided by the configuration (xdg_wm_base: `--xdg-wm-base-version`).
+        case configured((Configuration) -> Int32)
+    }
+
+    let interface: Interface
+    let version: Version
+    let bind: (_ server: Server, _ client: OpaquePointer, _ version: UInt32, _ id: UInt32) -> Void
+}
+
 /// The globals Seawall offers, one per interface, each bound by its interface's file.
 extension Server {
     func createGlobals() {
-        func global(_ interface: Interface, _ version: Int32, _ bind: @escaping (Server, OpaquePointer, UInt32, UInt32) -> Void) {
-            guard let g = Global(display: display.pointer, interface: interface, version: version, onBind: { [unowned self] client, version, id in
-                bind(self, client, version, id)
+        for description in GlobalDescription.all {
+            let version = switch description.version {
+            case .fixed(let version): version
+            case .configured(let version): version(configuration)
+            }
+            guard let g = Global(display: display.pointer, interface: description.interface, version: version, onBind: { [unowned self] client, version, id in
+                description.bind(self, client, version, id)
             }) else { preconditionFailure("wl_global_create failed at start-up (out of memory)") }
             globals.append(g)
         }
-        global(Interfaces.wlCompositor, WlCompositor.version) { WlCompositor.bind(server: $0, client: $1, version: $2, id: $3) }
-        global(Interfaces.wlShm, 1) { WlShm.bind(server: $0, client: $1, version: $2, id: $3) }
-        global(Interfaces.wlOutput, WlOutput.version) { WlOutput.bind(server: $0, client: $1, version: $2, id: $3) }
-        global(Interfaces.wlSeat, WlSeat.version) { WlSeat.bind(server: $0, client: $1, version: $2, id: $3) }
-        global(Interfaces.xdgWmBase, min(XdgWmBase.highestVersion, max(1, configuration.xdgWmBaseVersion))) { XdgWmBase.bind(server: $0, client: $1, version: $2, id: $3) }
-        global(Interfaces.wlSubcompositor, WlSubcompositor.version) { WlSubcompositor.bind(server: $0, client: $1, version: $2, id: $3) }
-        global(Interfaces.wlDataDeviceManager, WlDataDeviceManager.version) { WlDataDeviceManager.bind(server: $0, client: $1, version: $2, id: $3) }
-        global(Interfaces.xdgOutputManager, XdgOutputManager.version) { XdgOutputManager.bind(server: $0, client: $1, version: $2, id: $3) }
-        global(Interfaces.screencopyManager, ScreencopyManager.version) { ScreencopyManager.bind(server: $0, client: $1, version: $2, id: $3) }
-        global(Interfaces.wpPresentation, 1) { WpPresentation.bind(server: $0, client: $1, version: $2, id: $3) }
     }
 }

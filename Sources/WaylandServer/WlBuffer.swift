@@ -52,20 +52,16 @@ final class ShmBuffer: ClientBuffer {
 }
 
 /// wl_buffer: the client's handle on a ShmBuffer.
-final class WlBuffer: ResourceObject {
+final class WlBuffer: ProtocolObject {
     let buffer: ShmBuffer
 
     static let implementation = Implementation(wl_buffer_interface(destroy: Resource.destroyRequest))
 
-    static func from(_ resource: OpaquePointer?) -> WlBuffer? {
-        Resource.object(resource, WlBuffer.self, interface: Interfaces.wlBuffer, implementation: implementation)
-    }
-
     static func create(client: OpaquePointer, version: Int32, id: UInt32, buffer: ShmBuffer) {
-        guard let resource = Resource.create(client: client, interface: Interfaces.wlBuffer, version: version, id: id)
-        else { return }
-        buffer.resource = resource
-        Resource.bind(resource, implementation: implementation, object: WlBuffer(buffer: buffer))
+        makeResource(client: client, version: version, id: id) { resource in
+            buffer.resource = resource
+            return WlBuffer(buffer: buffer)
+        }
     }
 
     private init(buffer: ShmBuffer) { self.buffer = buffer }

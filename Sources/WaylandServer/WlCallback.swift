@@ -3,13 +3,13 @@ import CWaylandServer
 
 /// wl_callback from wl_surface.frame: answered once with `done(time)` when the frame showing its commit
 /// has been presented, then destroyed (the protocol's rule for this one-shot object).
-final class WlCallback: ResourceObject, FrameCallbackSink {
+final class WlCallback: ProtocolObject, FrameCallbackSink {
     private var resource: OpaquePointer?
 
+    static let implementation = Implementation<NoRequests>.none
+
     static func create(client: OpaquePointer, id: UInt32) -> WlCallback? {
-        let callback = WlCallback()
-        guard let resource = Resource.make(client: client, interface: Interfaces.wlCallback, version: 1, id: id,
-                                           implementation: nil as Implementation<Int>?, object: callback)
+        guard let (resource, callback) = makeResource(client: client, version: 1, id: id, { _ in WlCallback() })
         else { return nil }
         callback.resource = resource
         return callback

@@ -1,8 +1,7 @@
 import CWaylandServer
 
 /// wl_compositor: makes surfaces and regions. Advertised at version 5 (damage_buffer, offset).
-final class WlCompositor: ResourceObject {
-    static let version: Int32 = 5
+final class WlCompositor: ProtocolObject {
     private unowned(unsafe) let server: Server   // see Server.deinit
 
     static let implementation = Implementation(wl_compositor_interface(
@@ -15,16 +14,9 @@ final class WlCompositor: ResourceObject {
             WlRegion.create(client: client, version: wl_resource_get_version(resource), id: id)
         }))
 
-    static func from(_ resource: OpaquePointer?) -> WlCompositor? {
-        Resource.object(resource, WlCompositor.self, interface: Interfaces.wlCompositor, implementation: implementation)
-    }
-
     static func bind(server: Server, client: OpaquePointer, version: UInt32, id: UInt32) {
-        _ = Resource.make(client: client, interface: Interfaces.wlCompositor, version: Int32(version), id: id,
-                          implementation: implementation, object: WlCompositor(server: server))
+        makeResource(client: client, version: Int32(version), id: id) { _ in WlCompositor(server: server) }
     }
 
     private init(server: Server) { self.server = server }
-
-    func resourceDestroyed() {}
 }

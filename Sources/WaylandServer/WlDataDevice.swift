@@ -5,7 +5,7 @@ import Compositor
 /// selection is announced to it as a new wl_data_offer (data_offer, its MIME types, then selection); a
 /// cleared selection is selection(null). set_selection makes a source the selection; start_drag cancels
 /// its source at once (Seawall does not carry drags).
-final class WlDataDevice: SeatResource {
+final class WlDataDevice: SeatResource, ProtocolObject {
     static let implementation = Implementation(wl_data_device_interface(
         start_drag: { _, resource, source, _, _, _ in
             guard let device = WlDataDevice.from(resource), let source = WlDataSource.from(source) else { return }
@@ -19,13 +19,8 @@ final class WlDataDevice: SeatResource {
         },
         release: Resource.destroyRequest))
 
-    static func from(_ resource: OpaquePointer?) -> WlDataDevice? {
-        Resource.object(resource, WlDataDevice.self, interface: Interfaces.wlDataDevice, implementation: implementation)
-    }
-
     static func create(seat: Seat, client: OpaquePointer, version: Int32, id: UInt32) {
-        guard let device = make(seat: seat, client: client, interface: Interfaces.wlDataDevice, version: version, id: id,
-                                implementation: implementation) else { return }
+        guard let device = make(seat: seat, client: client, version: version, id: id) else { return }
         seat.dataDeviceBound(device)
     }
 

@@ -4,7 +4,7 @@ import SystemCalls
 
 /// wl_data_offer: one announcement of a selection to one client. receive(mime, fd) hands the fd to the
 /// source, which writes the data; an offer whose source is no longer the selection (or gone) just closes the fd.
-final class WlDataOffer: ResourceObject {
+final class WlDataOffer: ProtocolObject {
     private unowned(unsafe) let seat: Seat   // the seat lives as long as the server, which outlives resources
     private weak var source: WlDataSource?
 
@@ -21,16 +21,9 @@ final class WlDataOffer: ResourceObject {
         finish: { _, _ in },
         set_actions: { _, _, _, _ in }))
 
-    static func from(_ resource: OpaquePointer?) -> WlDataOffer? {
-        Resource.object(resource, WlDataOffer.self, interface: Interfaces.wlDataOffer, implementation: implementation)
-    }
-
     /// A server-made wl_data_offer for `client` (new_id in wl_data_device.data_offer); nil if out of memory.
     static func create(seat: Seat, source: WlDataSource, client: OpaquePointer, version: Int32) -> OpaquePointer? {
-        guard let resource = Resource.create(client: client, interface: Interfaces.wlDataOffer, version: version, id: 0)
-        else { return nil }
-        Resource.bind(resource, implementation: implementation, object: WlDataOffer(seat: seat, source: source))
-        return resource
+        makeResource(client: client, version: version, id: 0) { _ in WlDataOffer(seat: seat, source: source) }?.resource
     }
 
     private init(seat: Seat, source: WlDataSource) {
@@ -43,6 +36,4 @@ final class WlDataOffer: ResourceObject {
         source.send(mimeType, to: fd)
         seat.flush()
     }
-
-    func resourceDestroyed() {}
 }

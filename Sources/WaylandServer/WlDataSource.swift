@@ -5,7 +5,7 @@ import SystemCalls
 /// wl_data_source: what a client offers to paste, as a list of MIME types. Set as the seat's selection
 /// (wl_data_device.set_selection), it is asked to write the data into a pipe whenever a client receives an
 /// offer of it; it is cancelled when another selection replaces it. Dragging is not offered.
-final class WlDataSource: ResourceObject {
+final class WlDataSource: ProtocolObject {
     /// More MIME types than any real client offers; past it the client gets an implementation error.
     static let maxMimeTypes = 64
     /// The longest MIME type accepted, in bytes: RFC 6838 allows 127 for the type and 127 for the subtype,
@@ -27,15 +27,10 @@ final class WlDataSource: ResourceObject {
         destroy: Resource.destroyRequest,
         set_actions: { _, _, _ in }))   // drag-and-drop actions: no drags here
 
-    static func from(_ resource: OpaquePointer?) -> WlDataSource? {
-        Resource.object(resource, WlDataSource.self, interface: Interfaces.wlDataSource, implementation: implementation)
-    }
-
     static func create(server: Server, client: OpaquePointer, version: Int32, id: UInt32) {
-        guard let resource = Resource.create(client: client, interface: Interfaces.wlDataSource, version: version, id: id)
-        else { return }
-        let source = WlDataSource(server: server, resource: resource, client: client)
-        Resource.bind(resource, implementation: implementation, object: source)
+        guard let (_, source) = makeResource(client: client, version: version, id: id, {
+            WlDataSource(server: server, resource: $0, client: client)
+        }) else { return }
         server.seat.dataSourceCreated(source)
     }
 

@@ -5,12 +5,11 @@ import SystemCalls
 /// wl_keyboard: one client's view of the seat's keyboard focus. It gets Seawall's keymap (`Keymap`, in a
 /// sealed memfd) and repeat info when made, then enter/leave (with modifiers) as the focus moves between
 /// windows and grabbing popups (`Seat`). Seawall has no keyboard device, so no keys are ever pressed.
-final class WlKeyboard: SeatResource {
+final class WlKeyboard: SeatResource, ProtocolObject {
     static let implementation = Implementation(wl_keyboard_interface(release: Resource.destroyRequest))
 
     static func create(seat: Seat, keymap: KeymapFile?, client: OpaquePointer, version: Int32, id: UInt32) {
-        guard let keyboard = make(seat: seat, client: client, interface: Interfaces.wlKeyboard, version: version, id: id,
-                                  implementation: implementation) else { return }
+        guard let keyboard = make(seat: seat, client: client, version: version, id: id) else { return }
         if let keymap {
             wl_keyboard_send_keymap(keyboard.resource, WL_KEYBOARD_KEYMAP_FORMAT_XKB_V1.rawValue, keymap.fd.rawValue, keymap.size)
         }

@@ -2,20 +2,18 @@ import CWaylandServer
 
 /// wl_output: the one output, whose current and preferred mode is the composed image's size.
 /// Advertised at version 4 (name and description).
-final class WlOutput: ResourceObject {
+final class WlOutput: ProtocolObject {
     private unowned(unsafe) let server: Server   // see Server.deinit
     let resource: OpaquePointer
-    static let version: Int32 = 4
     /// The connector-like name clients see (wl_output.name).
     static let name = "SEAWALL-1"
 
     static let implementation = Implementation(wl_output_interface(release: Resource.destroyRequest))
 
     static func bind(server: Server, client: OpaquePointer, version: UInt32, id: UInt32) {
-        guard let resource = Resource.create(client: client, interface: Interfaces.wlOutput, version: Int32(version), id: id)
-        else { return }
-        let output = WlOutput(server: server, resource: resource)
-        Resource.bind(resource, implementation: implementation, object: output)
+        guard let (resource, output) = makeResource(client: client, version: Int32(version), id: id, {
+            WlOutput(server: server, resource: $0)
+        }) else { return }
         server.outputBound(output)
         let width = Int32(clamping: server.configuration.width)
         let height = Int32(clamping: server.configuration.height)

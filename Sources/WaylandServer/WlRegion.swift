@@ -5,7 +5,7 @@ import CWaylandServer
 /// wl_region: a client-built set of rectangles, copied into surface state by set_opaque/input_region.
 /// Regions are exact (input and opaque regions cannot be approximated), so their complexity is capped:
 /// every add or subtract costs time in the number of rectangles, and a flood of them would stall the server.
-final class WlRegion: ResourceObject {
+final class WlRegion: ProtocolObject {
     /// More disjoint rectangles than any real client needs.
     static let maxRectangles = 1024
     private(set) var region = Region()
@@ -30,17 +30,9 @@ final class WlRegion: ResourceObject {
         sw_client_post_implementation_error(client, "wl_region has more than \(WlRegion.maxRectangles) rectangles")
     }
 
-    static func from(_ resource: OpaquePointer?) -> WlRegion? {
-        Resource.object(resource, WlRegion.self, interface: Interfaces.wlRegion, implementation: implementation)
-    }
-
     static func create(client: OpaquePointer, version: Int32, id: UInt32) {
-        guard let resource = Resource.create(client: client, interface: Interfaces.wlRegion, version: version, id: id)
-        else { return }
-        Resource.bind(resource, implementation: implementation, object: WlRegion(resource: resource))
+        makeResource(client: client, version: version, id: id) { WlRegion(resource: $0) }
     }
 
     private init(resource: OpaquePointer) { self.resource = resource }
-
-    func resourceDestroyed() {}
 }

@@ -3,8 +3,7 @@ import CWaylandServer
 /// wl_seat: the one seat, "seat0". Its capabilities are those of the input devices attached to the server
 /// (`Seat`): none by default, a pointer, keyboard and/or touch once a harness or backend adds them. Device
 /// objects work whether or not the capability is there (a client may ask before it hears the capabilities).
-final class WlSeat: ResourceObject {
-    static let version: Int32 = 7
+final class WlSeat: ProtocolObject {
     private unowned(unsafe) let server: Server   // see Server.deinit
     let resource: OpaquePointer
 
@@ -24,15 +23,10 @@ final class WlSeat: ResourceObject {
         },
         release: Resource.destroyRequest))
 
-    static func from(_ resource: OpaquePointer?) -> WlSeat? {
-        Resource.object(resource, WlSeat.self, interface: Interfaces.wlSeat, implementation: implementation)
-    }
-
     static func bind(server: Server, client: OpaquePointer, version: UInt32, id: UInt32) {
-        guard let resource = Resource.create(client: client, interface: Interfaces.wlSeat, version: Int32(version), id: id)
-        else { return }
-        let seat = WlSeat(server: server, resource: resource)
-        Resource.bind(resource, implementation: implementation, object: seat)
+        guard let (resource, seat) = makeResource(client: client, version: Int32(version), id: id, {
+            WlSeat(server: server, resource: $0)
+        }) else { return }
         server.seat.seatBound(seat)
         wl_seat_send_capabilities(resource, server.seat.capabilities)
         if version >= 2 { wl_seat_send_name(resource, "seat0") }

@@ -5,7 +5,7 @@ import SystemCalls
 
 /// wl_shm: Seawall's own implementation (never wl_display_init_shm). Pools must be memfds sealed with
 /// F_SEAL_SHRINK; anything else is refused with wl_shm.error.invalid_fd and a message naming what is missing.
-final class WlShm: ResourceObject {
+final class WlShm: ProtocolObject {
     private unowned(unsafe) let server: Server   // see Server.deinit
     private let resource: OpaquePointer
 
@@ -18,15 +18,11 @@ final class WlShm: ResourceObject {
             shm.createPool(client: client, id: id, fd: owned, size: size)
         }))
 
-    static func from(_ resource: OpaquePointer?) -> WlShm? {
-        Resource.object(resource, WlShm.self, interface: Interfaces.wlShm, implementation: implementation)
-    }
-
     /// Binds a client to the wl_shm global and advertises the two formats Seawall composes.
     static func bind(server: Server, client: OpaquePointer, version: UInt32, id: UInt32) {
-        guard let resource = Resource.create(client: client, interface: Interfaces.wlShm, version: Int32(version), id: id)
-        else { return }
-        Resource.bind(resource, implementation: implementation, object: WlShm(server: server, resource: resource))
+        guard let (resource, _) = makeResource(client: client, version: Int32(version), id: id, {
+            WlShm(server: server, resource: $0)
+        }) else { return }
         wl_shm_send_format(resource, WL_SHM_FORMAT_ARGB8888.rawValue)
         wl_shm_send_format(resource, WL_SHM_FORMAT_XRGB8888.rawValue)
     }
@@ -61,6 +57,4 @@ final class WlShm: ResourceObject {
         }
         WlShmPool.create(server: server, client: client, version: wl_resource_get_version(resource), id: id, memory: memory)
     }
-
-    func resourceDestroyed() {}
 }

@@ -5,7 +5,7 @@ import CWaylandServer
 
 /// wl_shm_pool: a verified, mapped client pool. Buffers are carved out of it with 64-bit bounds checks;
 /// it can only grow, and every growth is checked against the sealed file's size again.
-final class WlShmPool: ResourceObject {
+final class WlShmPool: ProtocolObject {
     private unowned(unsafe) let server: Server   // see Server.deinit
     private let resource: OpaquePointer
     private let memory: PoolMemory
@@ -21,15 +21,8 @@ final class WlShmPool: ResourceObject {
             WlShmPool.from(resource)?.resize(to: size)
         }))
 
-    static func from(_ resource: OpaquePointer?) -> WlShmPool? {
-        Resource.object(resource, WlShmPool.self, interface: Interfaces.wlShmPool, implementation: implementation)
-    }
-
     static func create(server: Server, client: OpaquePointer, version: Int32, id: UInt32, memory: PoolMemory) {
-        guard let resource = Resource.create(client: client, interface: Interfaces.wlShmPool, version: version, id: id)
-        else { return }
-        Resource.bind(resource, implementation: implementation,
-                      object: WlShmPool(server: server, resource: resource, memory: memory))
+        makeResource(client: client, version: version, id: id) { WlShmPool(server: server, resource: $0, memory: memory) }
     }
 
     private init(server: Server, resource: OpaquePointer, memory: PoolMemory) {
@@ -96,8 +89,6 @@ final class WlShmPool: ResourceObject {
     private func post(_ code: wl_shm_error, _ message: String) {
         Resource.postError(resource, code: code.rawValue, message)
     }
-
-    func resourceDestroyed() {}
 }
 
 /// Names for wl_shm formats in messages: 0 and 1 are special on the wire; the rest are DRM fourccs.

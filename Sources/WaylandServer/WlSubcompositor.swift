@@ -1,8 +1,7 @@
 import CWaylandServer
 
 /// wl_subcompositor: turns a wl_surface into a subsurface of another.
-final class WlSubcompositor: ResourceObject {
-    static let version: Int32 = 1
+final class WlSubcompositor: ProtocolObject {
     private unowned(unsafe) let server: Server   // see Server.deinit
     private let resource: OpaquePointer
 
@@ -13,14 +12,8 @@ final class WlSubcompositor: ResourceObject {
             subcompositor.getSubsurface(client: client, id: id, surfaceResource: surface, parentResource: parent)
         }))
 
-    static func from(_ resource: OpaquePointer?) -> WlSubcompositor? {
-        Resource.object(resource, WlSubcompositor.self, interface: Interfaces.wlSubcompositor, implementation: implementation)
-    }
-
     static func bind(server: Server, client: OpaquePointer, version: UInt32, id: UInt32) {
-        guard let resource = Resource.create(client: client, interface: Interfaces.wlSubcompositor,
-                                             version: Int32(version), id: id) else { return }
-        Resource.bind(resource, implementation: implementation, object: WlSubcompositor(server: server, resource: resource))
+        makeResource(client: client, version: Int32(version), id: id) { WlSubcompositor(server: server, resource: $0) }
     }
 
     private init(server: Server, resource: OpaquePointer) {
@@ -46,6 +39,4 @@ final class WlSubcompositor: ResourceObject {
         WlSubsurface.create(server: server, client: client, version: wl_resource_get_version(resource), id: id,
                             surface: surface, parent: parent)
     }
-
-    func resourceDestroyed() {}
 }

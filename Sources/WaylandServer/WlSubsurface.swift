@@ -3,7 +3,7 @@ import Compositor
 
 /// wl_subsurface: a surface drawn relative to its parent, in the parent's stack, synchronized with the
 /// parent's commits unless set_desync. Position and stacking are applied on the parent's next commit.
-final class WlSubsurface: ResourceObject, SurfaceRoleHandler {
+final class WlSubsurface: ProtocolObject, SurfaceRoleHandler {
     private unowned(unsafe) let server: Server   // see Server.deinit
     private let resource: OpaquePointer
     private weak var surface: WlSurface?
@@ -18,16 +18,11 @@ final class WlSubsurface: ResourceObject, SurfaceRoleHandler {
         set_sync: { _, resource in WlSubsurface.from(resource)?.surface?.state.synchronized = true },
         set_desync: { _, resource in WlSubsurface.from(resource)?.setDesync() }))
 
-    static func from(_ resource: OpaquePointer?) -> WlSubsurface? {
-        Resource.object(resource, WlSubsurface.self, interface: Interfaces.wlSubsurface, implementation: implementation)
-    }
-
     static func create(server: Server, client: OpaquePointer, version: Int32, id: UInt32, surface: WlSurface,
                        parent: WlSurface) {
-        guard let resource = Resource.create(client: client, interface: Interfaces.wlSubsurface, version: version, id: id)
-        else { return }
-        let subsurface = WlSubsurface(server: server, resource: resource, surface: surface)
-        Resource.bind(resource, implementation: implementation, object: subsurface)
+        guard let (_, subsurface) = makeResource(client: client, version: version, id: id, {
+            WlSubsurface(server: server, resource: $0, surface: surface)
+        }) else { return }
         surface.roleName = "wl_subsurface"
         surface.roleHandler = subsurface
         parent.state.addSubsurface(surface.state)

@@ -15,7 +15,7 @@ protocol SurfaceRoleHandler: AnyObject {
 
 /// wl_surface: collects pending state from requests and makes it current on commit (Compositor.Surface holds
 /// the double-buffered state; this file turns requests into it and posts the protocol's errors).
-final class WlSurface: ResourceObject {
+final class WlSurface: ProtocolObject {
     private unowned(unsafe) let server: Server   // see Server.deinit
     let resource: OpaquePointer
     let client: OpaquePointer
@@ -61,20 +61,15 @@ final class WlSurface: ResourceObject {
             surface.state.pending.offsetY = Int64(y)
         }))
 
-    static func from(_ resource: OpaquePointer?) -> WlSurface? {
-        Resource.object(resource, WlSurface.self, interface: Interfaces.wlSurface, implementation: implementation)
-    }
-
     static func create(server: Server, client: OpaquePointer, version: Int32, id: UInt32) {
         let account = server.account(for: client)
         if account.surfaces >= server.limits.maxSurfacesPerClient {
             return server.postImplementationError(client: client,
                 "too many surfaces: this client already has \(account.surfaces), the limit (--max-surfaces) is \(server.limits.maxSurfacesPerClient)")
         }
-        guard let resource = Resource.create(client: client, interface: Interfaces.wlSurface, version: version, id: id)
-        else { return }
-        let surface = WlSurface(server: server, resource: resource, client: client, account: account)
-        Resource.bind(resource, implementation: implementation, object: surface)
+        guard let (_, surface) = makeResource(client: client, version: version, id: id, {
+            WlSurface(server: server, resource: $0, client: client, account: account)
+        }) else { return }
         server.surfaceCreated(surface)
     }
 

@@ -5,7 +5,7 @@ import Glibc
 
 /// wp_presentation: tells clients when their frames reached the screen, on CLOCK_MONOTONIC. With the DRM
 /// backend the time is the page flip's; with a virtual clock it is Seawall's own repaint time.
-final class WpPresentation: ResourceObject {
+final class WpPresentation: ProtocolObject {
     private unowned(unsafe) let server: Server   // see Server.deinit
 
     static let implementation = Implementation(wp_presentation_interface(
@@ -20,34 +20,29 @@ final class WpPresentation: ResourceObject {
             surface.state.pending.frameCallbacks.append(feedback)
         }))
 
-    static func from(_ resource: OpaquePointer?) -> WpPresentation? {
-        Resource.object(resource, WpPresentation.self, interface: Interfaces.wpPresentation, implementation: implementation)
-    }
-
     static func bind(server: Server, client: OpaquePointer, version: UInt32, id: UInt32) {
-        guard let resource = Resource.make(client: client, interface: Interfaces.wpPresentation, version: Int32(version),
-                                           id: id, implementation: implementation, object: WpPresentation(server: server))
-        else { return }
+        guard let (resource, _) = makeResource(client: client, version: Int32(version), id: id, { _ in
+            WpPresentation(server: server)
+        }) else { return }
         wp_presentation_send_clock_id(resource, UInt32(CLOCK_MONOTONIC))
     }
 
     private init(server: Server) { self.server = server }
-
-    func resourceDestroyed() {}
 }
 
 /// wp_presentation_feedback: one commit's answer, sent once (presented, or discarded when a later commit or the
 /// surface's end comes first) and then destroyed.
-final class PresentationFeedback: ResourceObject, FrameCallbackSink {
+final class PresentationFeedback: ProtocolObject, FrameCallbackSink {
     private unowned(unsafe) let server: Server
     private var resource: OpaquePointer?
     private let client: OpaquePointer
 
+    static let implementation = Implementation<NoRequests>.none
+
     static func create(server: Server, client: OpaquePointer, id: UInt32) -> PresentationFeedback? {
-        let feedback = PresentationFeedback(server: server, client: client)
-        guard let resource = Resource.make(client: client, interface: Interfaces.wpPresentationFeedback, version: 1,
-                                           id: id, implementation: nil as Implementation<Int>?, object: feedback)
-        else { return nil }
+        guard let (resource, feedback) = makeResource(client: client, version: 1, id: id, { _ in
+            PresentationFeedback(server: server, client: client)
+        }) else { return nil }
         feedback.resource = resource
         return feedback
     }

@@ -4,7 +4,7 @@ import Compositor
 
 /// xdg_popup: a short-lived surface placed relative to its parent by positioner rules, kept inside the
 /// output by the rules' constraint adjustments, and drawn in the parent's tree above everything of it.
-final class XdgPopup: ResourceObject, XdgRoleObject {
+final class XdgPopup: ProtocolObject, XdgRoleObject {
     private unowned(unsafe) let server: Server   // see Server.deinit
     private weak var xdgSurface: XdgSurface?
     private weak var parent: XdgSurface?
@@ -31,18 +31,13 @@ final class XdgPopup: ResourceObject, XdgRoleObject {
             popup.sendConfigure()
         }))
 
-    static func from(_ resource: OpaquePointer?) -> XdgPopup? {
-        Resource.object(resource, XdgPopup.self, interface: Interfaces.xdgPopup, implementation: implementation)
-    }
-
     static func create(server: Server, xdgSurface: XdgSurface, parent: XdgSurface, parentSurface: WlSurface,
                        client: OpaquePointer, version: Int32, id: UInt32, surface: WlSurface,
                        positioner: PopupPositioner) -> XdgPopup? {
-        guard let resource = Resource.create(client: client, interface: Interfaces.xdgPopup, version: version, id: id)
-        else { return nil }
-        let popup = XdgPopup(server: server, xdgSurface: xdgSurface, parent: parent, resource: resource,
-                             surface: surface, rules: positioner)
-        Resource.bind(resource, implementation: implementation, object: popup)
+        guard let (_, popup) = makeResource(client: client, version: version, id: id, {
+            XdgPopup(server: server, xdgSurface: xdgSurface, parent: parent, resource: $0, surface: surface,
+                     rules: positioner)
+        }) else { return nil }
         server.popups[popup.popup] = popup
         surface.roleName = "xdg_popup"
         parentSurface.state.attachPopup(surface.state)

@@ -4,7 +4,7 @@ import Compositor
 
 /// xdg_positioner: the rules a popup is placed by (Compositor.PopupPositioner), validated as they arrive.
 /// get_popup and reposition copy the rules, so the positioner may be changed or destroyed afterwards.
-final class XdgPositioner: ResourceObject {
+final class XdgPositioner: ProtocolObject {
     private let resource: OpaquePointer
     private(set) var rules = PopupPositioner()
 
@@ -47,14 +47,8 @@ final class XdgPositioner: ResourceObject {
         set_parent_size: { _, _, _, _ in },
         set_parent_configure: { _, _, _ in }))
 
-    static func from(_ resource: OpaquePointer?) -> XdgPositioner? {
-        Resource.object(resource, XdgPositioner.self, interface: Interfaces.xdgPositioner, implementation: implementation)
-    }
-
     static func create(client: OpaquePointer, version: Int32, id: UInt32) {
-        guard let resource = Resource.create(client: client, interface: Interfaces.xdgPositioner, version: version, id: id)
-        else { return }
-        Resource.bind(resource, implementation: implementation, object: XdgPositioner(resource: resource))
+        makeResource(client: client, version: version, id: id) { XdgPositioner(resource: $0) }
     }
 
     private init(resource: OpaquePointer) { self.resource = resource }
@@ -62,6 +56,4 @@ final class XdgPositioner: ResourceObject {
     private func invalid(_ message: String) {
         Resource.postError(resource, code: XDG_POSITIONER_ERROR_INVALID_INPUT.rawValue, message)
     }
-
-    func resourceDestroyed() {}
 }

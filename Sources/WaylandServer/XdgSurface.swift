@@ -12,7 +12,7 @@ protocol XdgRoleObject: AnyObject {
 ///
 /// A surface may not show a buffer before it has acked a configure; the first commit after getting its
 /// role (without a buffer) makes Seawall send one. Unmapping (committing no buffer) starts the cycle again.
-final class XdgSurface: ResourceObject, SurfaceRoleHandler {
+final class XdgSurface: ProtocolObject, SurfaceRoleHandler {
     private unowned(unsafe) let server: Server   // see Server.deinit
     private weak var base: XdgWmBase?
     let resource: OpaquePointer
@@ -60,16 +60,11 @@ final class XdgSurface: ResourceObject, SurfaceRoleHandler {
         },
         ack_configure: { _, resource, serial in XdgSurface.from(resource)?.ackConfigure(serial) }))
 
-    static func from(_ resource: OpaquePointer?) -> XdgSurface? {
-        Resource.object(resource, XdgSurface.self, interface: Interfaces.xdgSurface, implementation: implementation)
-    }
-
     static func create(server: Server, base: XdgWmBase, client: OpaquePointer, version: Int32, id: UInt32,
                        surface: WlSurface) {
-        guard let resource = Resource.create(client: client, interface: Interfaces.xdgSurface, version: version, id: id)
-        else { return }
-        let xdg = XdgSurface(server: server, base: base, resource: resource, surface: surface)
-        Resource.bind(resource, implementation: implementation, object: xdg)
+        guard let (_, xdg) = makeResource(client: client, version: version, id: id, {
+            XdgSurface(server: server, base: base, resource: $0, surface: surface)
+        }) else { return }
         surface.roleHandler = xdg
         surface.roleName = "xdg_surface"
         base.liveSurfaces += 1

@@ -7,7 +7,7 @@ import Compositor
 /// the output's size — or the pointer resizes them (configures with the resizing state and the size the
 /// pointer asks for). Where the window goes and which one is active is the compositor's decision
 /// (WindowManagement.swift); this file turns requests into it and sends its configures.
-final class XdgToplevel: ResourceObject, XdgRoleObject {
+final class XdgToplevel: ProtocolObject, XdgRoleObject {
     private unowned(unsafe) let server: Server   // see Server.deinit
     private weak var xdgSurface: XdgSurface?
     let resource: OpaquePointer
@@ -47,16 +47,11 @@ final class XdgToplevel: ResourceObject, XdgRoleObject {
         unset_fullscreen: { _, resource in XdgToplevel.from(resource)?.request(fullscreen: false) },
         set_minimized: { _, _ in }))
 
-    static func from(_ resource: OpaquePointer?) -> XdgToplevel? {
-        Resource.object(resource, XdgToplevel.self, interface: Interfaces.xdgToplevel, implementation: implementation)
-    }
-
     static func create(server: Server, xdgSurface: XdgSurface, client: OpaquePointer, version: Int32, id: UInt32,
                        surface: WlSurface) -> XdgToplevel? {
-        guard let resource = Resource.create(client: client, interface: Interfaces.xdgToplevel, version: version, id: id)
-        else { return nil }
-        let toplevel = XdgToplevel(server: server, xdgSurface: xdgSurface, resource: resource, surface: surface)
-        Resource.bind(resource, implementation: implementation, object: toplevel)
+        guard let (_, toplevel) = makeResource(client: client, version: version, id: id, {
+            XdgToplevel(server: server, xdgSurface: xdgSurface, resource: $0, surface: surface)
+        }) else { return nil }
         surface.roleName = "xdg_toplevel"
         server.toplevelCreated(toplevel)
         return toplevel

@@ -5,8 +5,12 @@ import CWaylandServer
 /// Implemented up to version 5 (configure_bounds, wm_capabilities); advertised at
 /// `Configuration.xdgWmBaseVersion`, 3 by default, because Debian bookworm's weston 10 demo clients bind
 /// whatever version is advertised and abort on the version-4 configure_bounds event they have no listener for.
-final class XdgWmBase: ResourceObject {
+final class XdgWmBase: ProtocolObject {
     static let highestVersion: Int32 = 5
+    /// The version the global is offered at: `--xdg-wm-base-version`, kept within 1…`highestVersion`.
+    static func advertisedVersion(_ configuration: Configuration) -> Int32 {
+        min(highestVersion, max(1, configuration.xdgWmBaseVersion))
+    }
     private unowned(unsafe) let server: Server   // see Server.deinit
     let resource: OpaquePointer
     /// The xdg_surfaces made through this object that are still alive (destroying the base first is an error).
@@ -33,14 +37,8 @@ final class XdgWmBase: ResourceObject {
             // Seawall never pings yet, so there is nothing to match a pong against.
         }))
 
-    static func from(_ resource: OpaquePointer?) -> XdgWmBase? {
-        Resource.object(resource, XdgWmBase.self, interface: Interfaces.xdgWmBase, implementation: implementation)
-    }
-
     static func bind(server: Server, client: OpaquePointer, version: UInt32, id: UInt32) {
-        guard let resource = Resource.create(client: client, interface: Interfaces.xdgWmBase, version: Int32(version), id: id)
-        else { return }
-        Resource.bind(resource, implementation: implementation, object: XdgWmBase(server: server, resource: resource))
+        makeResource(client: client, version: Int32(version), id: id) { XdgWmBase(server: server, resource: $0) }
     }
 
     private init(server: Server, resource: OpaquePointer) {
@@ -63,6 +61,4 @@ final class XdgWmBase: ResourceObject {
         XdgSurface.create(server: server, base: self, client: client, version: wl_resource_get_version(resource),
                           id: id, surface: surface)
     }
-
-    func resourceDestroyed() {}
 }

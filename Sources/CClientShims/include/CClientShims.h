@@ -11,12 +11,8 @@ void sw_client_capture_log(int quiet);
 /* Copies the last captured log message (NUL-terminated, truncated to `capacity`); returns its length. */
 size_t sw_client_last_log(char *buffer, size_t capacity);
 
-/* Interface tables, by address (see CServerShims for why C hands these out). */
-const struct wl_interface *sw_client_interface_wl_compositor(void);
-const struct wl_interface *sw_client_interface_wl_shm(void);
-const struct wl_interface *sw_client_interface_wl_output(void);
-const struct wl_interface *sw_client_interface_wl_seat(void);
-const struct wl_interface *sw_client_interface_xdg_wm_base(void);
+/* Interface tables, by address: sw_client_interface_<name>() for every interface in protocol/interfaces.list. */
+#include "ClientInterfaces.h"
 
 /* seawall-fuzz: the interface table called `name` ("wl_surface", "xdg_toplevel", …), or NULL. Covers every core
  * interface libwayland-client exports and the generated extension ones; the extension tables are weak references,
