@@ -19,10 +19,10 @@ final class XdgPopup: ProtocolObject, XdgRoleObject {
     static let implementation = Implementation(xdg_popup_interface(
         destroy: Resource.destroyRequest,
         grab: { _, resource, _, serial in XdgPopup.from(resource)?.grab(serial: serial) },
-        reposition: { _, resource, positioner, token in
-            guard let popup = XdgPopup.from(resource) else { return }
+        reposition: { client, resource, positioner, token in
+            guard let client, let popup = XdgPopup.from(resource) else { return }
             guard let rules = XdgPositioner.from(positioner)?.rules, rules.isComplete else {
-                return popup.server.postImplementationError(client: wl_resource_get_client(resource) ?? popup.resource,
+                return popup.server.postImplementationError(client: client,
                                                             "xdg_popup.reposition with an incomplete xdg_positioner")
             }
             popup.rules = rules
