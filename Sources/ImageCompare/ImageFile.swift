@@ -1,7 +1,6 @@
 import CPNG
 import Glibc
 import Scanout
-import SystemCalls
 
 /// The image files Seawall reads and writes: PNG (read through libpng, any colour type it can turn into
 /// 8-bit RGB) and binary PPM (P6, maxval 255). Every failure is a `ScanoutError` whose message names the file.
@@ -40,7 +39,7 @@ public enum ImageFile {
 
     /// The format of the file at `path`, from its first bytes (the PNG signature, or "P6"); not from its name.
     public static func detectFormat(_ path: String) throws(ScanoutError) -> ImageFormat {
-        let head = try firstBytes(of: path, count: 8)
+        let head = try readFileStart(path, count: 8)
         if head.isEmpty { throw ScanoutError("\(path): the file is empty, not an image") }
         if head == pngSignature { return .png }
         if head.count >= 2, head[0] == UInt8(ascii: "P") {
@@ -56,13 +55,15 @@ public enum ImageFile {
     /// Reads a PNG or PPM (by its content) into 8-bit RGB. Sizes are checked against `maxSide` and
     /// `maxPixels` before allocating.
     public static func read(_ path: String, alpha: AlphaHandling = .composeOverWhite) throws(ScanoutError) -> RGBImage {
-        let image: RGBImage
         switch try detectFormat(path) {
-        case .png: image = try readPNG(path, alpha: alpha)
-        case .ppm: image = try RGBImage(contentsOfPPM: path)
+        case .png:
+            return try readPNG(path, alpha: alpha)
+        case .ppm:
+            // Scanout's reader bounds the pixel count by the file's size; the per-side cap is checked here.
+            let image = try RGBImage(contentsOfPPM: path)
+            try checkSize(image.width, image.height, path: path, kind: "PPM")
+            return image
         }
-        try checkSize(image.width, image.height, path: path, kind: "PPM")
-        return image
     }
 
     /// Writes `image` as `format`, atomically (a temporary file, then `rename`).
@@ -149,36 +150,6 @@ public enum ImageFile {
     }
 
     static let pngSignature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
-
-    /// Up to `count` bytes from the start of `path` (`open`, `fstat`: a regular file, `read`).
-    static func firstBytes(of path: String, count: Int) throws(ScanoutError) -> [UInt8] {
-        let fd: OwnedFD
-        do { fd = try OwnedFD.open(path, O_RDONLY | O_CLOEXEC) } catch {
-            throw ScanoutError("\(path): cannot open: \(String(cString: strerror(error.errno)))")
-        }
-        var info = stat()
-        if fstat(fd.rawValue, &info) != 0 { throw ScanoutError("\(path): cannot stat: \(String(cString: strerror(errno)))") }
-        if (info.st_mode & S_IFMT) != S_IFREG { throw ScanoutError("\(path): not a regular file") }
-        let raw = fd.rawValue   // the closure below must not capture the non-copyable OwnedFD
-        var bytes = [UInt8](repeating: 0, count: count)
-        var done = 0
-        var failure: Int32 = 0
-        bytes.withUnsafeMutableBytes { buffer in
-            while done < buffer.count, let base = buffer.baseAddress {
-                let n: Int
-                do throws(SystemError) {
-                    n = try retryingEINTR("read") { Glibc.read(raw, base + done, buffer.count - done) }
-                } catch {
-                    failure = error.errno
-                    return
-                }
-                if n == 0 { return }
-                done += n
-            }
-        }
-        if failure != 0 { throw ScanoutError("\(path): cannot read: \(String(cString: strerror(failure)))") }
-        return Array(bytes[..<done])
-    }
 
     static func hex(_ bytes: [UInt8]) -> String {
         bytes.map { b in let s = String(b, radix: 16); return s.count == 1 ? "0" + s : s }.joined(separator: " ")

@@ -30,7 +30,7 @@ struct Compare: ParsableCommand {
             Exit status: 0 match; 1 differ (the counts, the ratio and the largest difference with its position \
             are printed), or --update re-recorded GOLDEN; 2 the images could not be compared (a file missing, \
             unreadable, corrupt or unsupported, the sizes differ, a mask outside the image, the diff image not \
-            written); 64 bad options.
+            written); 64 bad options. With --json an error is also one object, with "result": "error".
 
             --diff FILE (.png or .ppm) is written whenever the comparison ran: differing pixels bright red, \
             masked pixels dimmed blue, the rest a dimmed grey copy of ACTUAL.
@@ -42,7 +42,7 @@ struct Compare: ParsableCommand {
             Example:
               seawall compare shot.png tests/golden/main-window.png --threshold 0.1 \\
                   --max-diff-pixels 20 --mask 0,0,1280,32 --diff /tmp/main-window.diff.png
-              seawall compare shot.png tests/golden/main-window.png --update    # record, then review
+              seawall compare shot.png tests/golden/main-window.png --update   # re-record
             """)
 
     @Argument(help: "The image to check: a screenshot (PNG or PPM).")
@@ -146,12 +146,15 @@ struct Compare: ParsableCommand {
         if stat(golden, &existing) == 0 {
             if format == nil { format = try? ImageFile.detectFormat(golden) }
             if let old = try? ImageFile.read(golden) {
-                if let difference = try? compareImages(actualImage, old, metric: .perceptual(threshold: threshold), masks: masks) {
+                if old.width != actualImage.width || old.height != actualImage.height {
+                    previous = "the old golden was \(old.width)x\(old.height)"
+                } else if let difference = try? compareImages(actualImage, old, metric: .perceptual(threshold: threshold),
+                                                              masks: masks) {
                     previous = difference.differing == 0 ? "the old golden matched"
                         : "the old golden differed in \(difference.differing) of \(difference.compared) pixels"
                     report["previousDiffering"] = .int(difference.differing)
                 } else {
-                    previous = "the old golden was \(old.width)x\(old.height)"
+                    previous = "the old golden could not be compared with these masks"
                 }
             } else {
                 previous = "the old golden could not be read"
@@ -229,10 +232,10 @@ struct Report {
 
         var allowed: [String] = []
         if let n = limits.maxDiffPixels { allowed.append("\(n) allowed") }
-        if let r = limits.maxDiffRatio { allowed.append("ratio \(decimal(r, places: 6)) allowed") }
+        if let r = limits.maxDiffRatio { allowed.append("ratio \(significant(r)) allowed") }
         if allowed.isEmpty { allowed.append("0 allowed") }
-        countsLine = "\(d.differing) of \(d.compared) compared pixels differ (ratio \(decimal(d.ratio, places: 6)); "
-            + allowed.joined(separator: ", ") + ") at threshold \(decimal(threshold, places: 4))"
+        countsLine = "\(d.differing) of \(d.compared) compared pixels differ (ratio \(significant(d.ratio)); "
+            + allowed.joined(separator: ", ") + ") at threshold \(significant(threshold))"
         if let largest = d.largest {
             details.append("largest difference \(decimal(largest.distance, places: 4)) at (\(largest.x), \(largest.y)): "
                            + "actual \(hexColour(largest.actual)), golden \(hexColour(largest.expected))")
@@ -301,6 +304,14 @@ enum JSONValue {
 /// "#rrggbb".
 func hexColour(_ c: (r: UInt8, g: UInt8, b: UInt8)) -> String {
     "#" + [c.r, c.g, c.b].map { let s = String($0, radix: 16); return s.count == 1 ? "0" + s : s }.joined()
+}
+
+/// `x` (≥ 0) with three significant digits but at least six decimals' worth, so that one pixel in millions
+/// is not printed as 0: 0.000105, 0.000000482, 0.25.
+func significant(_ x: Double) -> String {
+    guard x > 0, x.isFinite else { return decimal(x, places: 6) }
+    let places = min(12, max(6, 2 - Int(log10(x).rounded(.down))))
+    return decimal(x, places: places)
 }
 
 /// `x` (≥ 0) with at most `places` decimals, trailing zeros dropped: 0.000039, 0.1, 3.

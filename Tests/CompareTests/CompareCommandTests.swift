@@ -55,7 +55,7 @@ import Testing
 
         let run = try compare([directory + "/actual.ppm", directory + "/golden.png", "--diff", directory + "/diff.png"])
         #expect(run.status == 1, Comment(rawValue: run.transcript))
-        #expect(run.stdout.contains("differs from") && run.stdout.contains("2 of 1536 compared pixels differ"),
+        #expect(run.stdout.contains("differs from") && run.stdout.contains("2 of 1536 compared pixels differ (ratio 0.001302; 0 allowed) at threshold 0"),
                 Comment(rawValue: run.transcript))
         #expect(run.stdout.contains("largest difference") && run.stdout.contains("at (40, 30)"), Comment(rawValue: run.transcript))
         #expect(run.stdout.contains("first differing pixel at (7, 3)"), Comment(rawValue: run.transcript))
