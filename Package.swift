@@ -53,6 +53,9 @@ let package = Package(
         .target(name: "CPixelConvert"),
         // Where finished frames go: PPM/PNG files, or nowhere (DRMScanout adds a KMS display).
         .target(name: "Scanout", dependencies: ["Render", "SystemCalls", "CPNG", "CPixelConvert"]),
+        // Reading PNG (any colour type libpng decodes) and PPM, and comparing images: a perceptual distance,
+        // masks, limits, a diff image. `seawall compare` and the golden tests both use it.
+        .target(name: "ImageCompare", dependencies: ["Scanout", "CPNG"]),
         // Scanout to a KMS display through DRM dumb buffers (libdrm); CDRMShims holds what Swift cannot call.
         .target(name: "CDRMShims", dependencies: ["CDRM"]),
         .target(name: "DRMScanout", dependencies: ["Scanout", "Render", "Compositor", "SystemCalls", "CDRM", "CDRMShims"]),
@@ -67,7 +70,7 @@ let package = Package(
             "CWaylandClient", "CProtocolsClient", "CClientShims", "SystemCalls", "ClientMemory",         ]),
 
         .executableTarget(name: "seawall", dependencies: [
-            "WaylandServer", "ClientMemory", "Compositor", "Scanout", "DRMScanout", "CShims",
+            "WaylandServer", "ClientMemory", "Compositor", "Scanout", "DRMScanout", "CShims", "ImageCompare",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -91,7 +94,7 @@ let package = Package(
         // What the end-to-end tests share: client processes, an in-process server, golden comparison; and for
         // the protocol tests in-process libwayland clients and the per-test fd and mapping check.
         .target(name: "SeawallTestSupport", dependencies: [
-            "WaylandServer", "Compositor", "Render", "Scanout", "CPNG", "CWaylandServer",
+            "WaylandServer", "Compositor", "Render", "Scanout", "ImageCompare", "CWaylandServer",
             "CWaylandClient", "CClientShims", "DemoClientKit",
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -113,7 +116,10 @@ let package = Package(
         .testTarget(name: "DRMTests", dependencies: [
             "DRMScanout", "SeawallTestSupport", "WaylandServer", "Compositor", "Render", "Scanout", "SystemCalls",
         ]),
-        .testTarget(name: "RenderTests", dependencies: ["Render", "Scanout", "Compositor", "SeawallTestSupport"]),
+        .testTarget(name: "RenderTests", dependencies: ["Render", "Scanout", "Compositor", "SeawallTestSupport", "ImageCompare"]),
+        // ImageCompare on real files (PNG of every colour type, PPM, corrupt and hostile headers), and the
+        // real `seawall compare` binary: exit statuses, printed counts, the diff image, --update.
+        .testTarget(name: "CompareTests", dependencies: ["ImageCompare", "Scanout", "SeawallTestSupport"]),
         // Goldens live in Tests/EndToEndTests/Golden and are found through #filePath (re-recording writes there).
         .testTarget(name: "EndToEndTests", dependencies: [
             "SeawallTestSupport", "WaylandServer", "Compositor", "Render", "Scanout", "ClientMemory",         ],

@@ -84,14 +84,17 @@ enum FileIO {
         }
     }
 
-    /// Reads a whole regular file (`open`, `fstat`, `read` until EOF), refusing files over `limit` bytes.
-    static func readFile(_ path: String, limit: Int) throws(ScanoutError) -> [UInt8] {
+    /// Reads a whole regular file (`open`, `fstat`, `read` until EOF), refusing files over `limit` bytes —
+    /// or, with `prefixOnly`, reads just its first `limit` bytes (fewer if the file is shorter).
+    static func readFile(_ path: String, limit: Int, prefixOnly: Bool = false) throws(ScanoutError) -> [UInt8] {
         let fd = try open(path, O_RDONLY | O_CLOEXEC, failure: "cannot open")
         var info = stat()
         if fstat(fd.rawValue, &info) != 0 { throw .system("cannot stat", path: path, errno: errno) }
         if (info.st_mode & S_IFMT) != S_IFREG { throw ScanoutError("\(path) is not a regular file") }
-        if info.st_size > limit { throw ScanoutError("\(path) is \(info.st_size) bytes, more than the \(limit) allowed") }
-        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
+        if info.st_size > limit && !prefixOnly {
+            throw ScanoutError("\(path) is \(info.st_size) bytes, more than the \(limit) allowed")
+        }
+        var bytes = [UInt8](repeating: 0, count: min(Int(info.st_size), limit))
         var done = 0
         var readError: Int32 = 0
         bytes.withUnsafeMutableBytes { buffer in
@@ -110,4 +113,10 @@ enum FileIO {
         if readError != 0 { throw .system("cannot read", path: path, errno: readError) }
         return Array(bytes[..<done])
     }
+}
+
+/// Up to `count` bytes from the start of the regular file at `path` (`open`, `fstat`, `read`): what an image
+/// reader looks at to tell formats apart. Failures name the file.
+public func readFileStart(_ path: String, count: Int) throws(ScanoutError) -> [UInt8] {
+    try FileIO.readFile(path, limit: count, prefixOnly: true)
 }

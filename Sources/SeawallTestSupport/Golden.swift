@@ -1,5 +1,5 @@
-import CPNG
 import Glibc
+import ImageCompare
 import Scanout
 import Testing
 
@@ -56,46 +56,6 @@ public func expectGolden(_ image: RGBImage, _ name: String, tolerance: Int = 0,
     try? comparison.diff.writePNG(to: diffBase + ".png")
     Issue.record("frame differs from golden \(name): \(comparison.summary); actual: \(actualBase).png, diff: \(diffBase).png",
                  sourceLocation: sourceLocation)
-}
-
-extension RGBImage {
-    /// Reads a PNG with libpng's simplified API (`png_image_begin_read_from_file`, then `png_image_finish_read`
-    /// into 8-bit RGB). Goldens are opaque: a PNG with an alpha channel is refused rather than composed onto
-    /// some background, so what is compared is exactly what the file holds.
-    public init(contentsOfPNG path: String) throws(ScanoutError) {
-        var image = png_image()   // zero-initialised by the importer
-        image.version = UInt32(PNG_IMAGE_VERSION)
-        func libpngMessage() -> String {
-            withUnsafeBytes(of: image.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        }
-        errno = 0
-        guard png_image_begin_read_from_file(&image, path) != 0 else {
-            let reason = errno != 0 ? String(cString: strerror(errno)) + " " : ""
-            let message = libpngMessage()
-            png_image_free(&image)
-            throw ScanoutError("cannot read PNG \(path): \(reason)(libpng: \(message))")
-        }
-        let width = Int(image.width), height = Int(image.height)
-        if image.format & UInt32(PNG_FORMAT_FLAG_ALPHA) != 0 {
-            png_image_free(&image)
-            throw ScanoutError("\(path): the PNG has an alpha channel; golden images are opaque RGB")
-        }
-        if width == 0 || height == 0 || width * height > RGBImage.maxPixels {
-            png_image_free(&image)
-            throw ScanoutError("\(path): PNG size \(width)x\(height) out of range")
-        }
-        image.format = UInt32(PNG_FORMAT_RGB)
-        var bytes = [UInt8](repeating: 0, count: width * height * 3)
-        let ok = bytes.withUnsafeMutableBytes { body in
-            png_image_finish_read(&image, nil, body.baseAddress, Int32(width * 3), nil)
-        }
-        if ok == 0 {
-            let message = libpngMessage()
-            png_image_free(&image)
-            throw ScanoutError("cannot read PNG \(path): libpng: \(message)")
-        }
-        self.init(width: width, height: height, bytes: bytes)
-    }
 }
 
 extension String {

@@ -1,7 +1,9 @@
+import ImageCompare
 import Scanout
 
-/// The result of comparing an image with an expected (golden) one. Test support only: Seawall itself never
-/// compares images (`expectGolden` does, and tools/lib/golden.py draws the same diff image for tools/test-drm).
+/// The result of comparing an image with an expected (golden) one, as Seawall's own golden tests judge it:
+/// a per-channel tolerance (`expectGolden`). The counting and the diff image are ImageCompare's, which
+/// `seawall compare` uses too; tools/lib/golden.py draws the same diff image for tools/test-drm.
 public struct ImageComparison {
     /// The sizes differ; nothing else was compared.
     public var sizeMismatch: Bool
@@ -11,8 +13,9 @@ public struct ImageComparison {
     public var maxChannelDifference: Int
     /// The first mismatched pixel in row-major order.
     public var firstMismatch: (x: Int, y: Int)?
-    /// Same size as the expected image: matching pixels as a dimmed grey of the expected pixel, mismatched
-    /// pixels bright red (255, 0, 0). Empty (0×0) on a size mismatch.
+    /// Same size as the expected image: matching pixels as a dimmed grey of the actual pixel (equal to the
+    /// expected one when the comparison is exact), mismatched pixels bright red (255, 0, 0). Empty (0×0) on a
+    /// size mismatch.
     public var diff: RGBImage
     /// The tolerance the comparison used.
     public var tolerance: Int
@@ -38,42 +41,21 @@ public struct ImageComparison {
 
 extension RGBImage {
     /// Compares pixel by pixel: a pixel mismatches when any channel differs from `expected` by more than
-    /// `tolerance`.
+    /// `tolerance` (ImageCompare's `.channel` metric, which also draws the diff image).
     public func compare(to expected: RGBImage, tolerance: Int = 0) -> ImageComparison {
         var result = ImageComparison(sizeMismatch: false, mismatchedPixels: 0, maxChannelDifference: 0,
                                      firstMismatch: nil, diff: RGBImage(width: 0, height: 0, bytes: []),
                                      tolerance: tolerance, actualSize: (width, height),
                                      expectedSize: (expected.width, expected.height))
-        if width != expected.width || height != expected.height {
-            result.sizeMismatch = true
-            return result
+        do {
+            let difference = try compareImages(self, expected, metric: .channel(tolerance: tolerance), drawDiff: true)
+            result.mismatchedPixels = difference.differing
+            result.maxChannelDifference = difference.maxChannelDifference
+            result.firstMismatch = difference.firstDifference
+            if let diff = difference.diff { result.diff = diff }
+        } catch {
+            result.sizeMismatch = true   // the only error without masks
         }
-        var diff = [UInt8](repeating: 0, count: expected.bytes.count)
-        var firstIndex: Int?
-        bytes.withUnsafeBufferPointer { got in
-            expected.bytes.withUnsafeBufferPointer { want in
-                for pixel in 0..<(width * height) {
-                    let i = pixel * 3
-                    let dr = abs(Int(got[i]) - Int(want[i]))
-                    let dg = abs(Int(got[i + 1]) - Int(want[i + 1]))
-                    let db = abs(Int(got[i + 2]) - Int(want[i + 2]))
-                    let worst = max(dr, dg, db)
-                    result.maxChannelDifference = max(result.maxChannelDifference, worst)
-                    if worst > tolerance {
-                        result.mismatchedPixels += 1
-                        if firstIndex == nil { firstIndex = pixel }
-                        diff[i] = 255; diff[i + 1] = 0; diff[i + 2] = 0
-                    } else {
-                        // Luma (BT.601 weights, /256), dimmed to a third so red stands out.
-                        let luma = (77 * Int(want[i]) + 150 * Int(want[i + 1]) + 29 * Int(want[i + 2])) >> 8
-                        let grey = UInt8(luma / 3)
-                        diff[i] = grey; diff[i + 1] = grey; diff[i + 2] = grey
-                    }
-                }
-            }
-        }
-        if let firstIndex { result.firstMismatch = (firstIndex % width, firstIndex / width) }
-        result.diff = RGBImage(width: width, height: height, bytes: diff)
         return result
     }
 }

@@ -1,5 +1,6 @@
 import Compositor
 import Glibc
+import ImageCompare
 import Render
 import Scanout
 import SeawallTestSupport
