@@ -1,0 +1,104 @@
+// The options of a compositor run (`seawall serve`, and every subcommand that starts one), checked before
+// anything starts, and turned into the server's Configuration.
+import ArgumentParser
+import ClientMemory
+import Compositor
+import DRMScanout
+import Logging
+import WaylandServer
+
+struct ServerOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Socket name in $XDG_RUNTIME_DIR (default: the first free wayland-N).", valueName: "NAME"))
+    var socket: String?
+
+    @Option(name: .long, help: ArgumentHelp("Output size in pixels.", valueName: "WxH"))
+    var size = PixelSize(width: 1280, height: 720)
+
+    @Option(name: .long, help: ArgumentHelp("Virtual refresh rate in Hz; 0 repaints as soon as a client commits.", valueName: "HZ"))
+    var refresh: Int = 60
+
+    @Option(name: .long, help: ArgumentHelp("Where frames go: ppm (files in --output-dir), drm (a display) or null (nowhere).", valueName: "NAME"))
+    var backend: Backend = .ppm
+
+    @Option(name: .long, help: ArgumentHelp("With --backend drm: the DRM card (default: the first /dev/dri/card*).", valueName: "PATH"))
+    var device: String?
+
+    @Option(name: .long, help: ArgumentHelp("With --backend drm: the connector to drive, e.g. Virtual-1 or HDMI-A-1 (default: the first connected one).", valueName: "NAME"))
+    var connector: String?
+
+    @Option(name: .long, help: ArgumentHelp("With --backend drm: the display mode (default: the connector's preferred one).", valueName: "WxH[@HZ]"))
+    var mode: ModeRequest?
+
+    @Option(name: .customLong("output-dir"), help: ArgumentHelp("Directory for frames, last.ppm and last.png (created if missing).", valueName: "DIR"))
+    var outputDirectory: String = "seawall-output"
+
+    @Option(name: .customLong("dump-every"), help: ArgumentHelp("Also write every Nth frame as frame-NNNNNN.ppm (0: never).", valueName: "N"))
+    var dumpEvery: Int = 0
+
+    @Option(name: .customLong("shm-policy"), help: ArgumentHelp(
+        "What to do with pools lacking F_SEAL_SHRINK: require (refuse them), autoseal (seal memfds that allow it), copy (never map them; copy damaged rows with pread).",
+        valueName: "POLICY"))
+    var shmPolicy: ShmPolicy = .require
+
+    @Option(name: .customLong("max-pools"), help: ArgumentHelp("Live wl_shm pools per client.", valueName: "N"))
+    var maxPools: Int = Limits().maxPoolsPerClient
+
+    @Option(name: .customLong("max-pool-mib"), help: ArgumentHelp("Pool address space per client, in MiB (pages Seawall does not read cost nothing).", valueName: "MIB"))
+    var maxPoolMiB: Int64 = Limits().maxPoolBytesPerClient >> 20
+
+    @Option(name: .customLong("max-buffer-size"), help: ArgumentHelp("Largest buffer width or height, in pixels.", valueName: "PIXELS"))
+    var maxBufferSize: Int32 = Limits().maxBufferDimension
+
+    @Option(name: .customLong("max-surfaces"), help: ArgumentHelp("Live wl_surfaces per client.", valueName: "N"))
+    var maxSurfaces: Int = Limits().maxSurfacesPerClient
+
+    @Option(name: .customLong("max-copy-mib"), help: ArgumentHelp("With --shm-policy copy: memory for Seawall's copies of a client's unsealed surfaces, in MiB.", valueName: "MIB"))
+    var maxCopyMiB: Int64 = Limits().maxCopyBytesPerClient >> 20
+
+    @Option(name: .customLong("xdg-wm-base-version"), help: ArgumentHelp("Highest xdg_wm_base version offered, 1 to 5. 3 by default: weston 10's demo clients abort on version 4's configure_bounds event.", valueName: "N"))
+    var xdgWmBaseVersion: Int32 = Configuration().xdgWmBaseVersion
+
+    @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning or error.", valueName: "LEVEL"))
+    var logLevel: Logger.Level = .info
+
+    func validate() throws {
+        guard (0...1000).contains(refresh) else {
+            throw ValidationError("--refresh must be between 0 and 1000 Hz, not \(refresh)")
+        }
+        guard dumpEvery >= 0 else { throw ValidationError("--dump-every must be 0 or more, not \(dumpEvery)") }
+        guard maxPools >= 1, maxPoolMiB >= 1, maxBufferSize >= 1, maxSurfaces >= 1, maxCopyMiB >= 1 else {
+            throw ValidationError("--max-pools, --max-pool-mib, --max-buffer-size, --max-surfaces and --max-copy-mib must be at least 1")
+        }
+        guard maxPoolMiB <= 1 << 40, maxCopyMiB <= 1 << 40 else {
+            throw ValidationError("--max-pool-mib and --max-copy-mib must be at most \(1 << 40)")
+        }
+        guard (1...5).contains(xdgWmBaseVersion) else {
+            throw ValidationError("--xdg-wm-base-version must be between 1 and 5, not \(xdgWmBaseVersion)")
+        }
+        if backend != .drm && (device != nil || connector != nil || mode != nil) {
+            throw ValidationError("--device, --connector and --mode go with --backend drm")
+        }
+        if let socket, socket.isEmpty || socket.contains("/") {
+            throw ValidationError("--socket takes a name inside $XDG_RUNTIME_DIR, like wayland-5, not a path")
+        }
+    }
+
+
+    /// The server's configuration for an output of `outputSize` (the DRM mode's size, or --size), paced by
+    /// the display's page flips when `pacedByDisplay`.
+    func configuration(outputSize: PixelSize, pacedByDisplay: Bool) -> Configuration {
+        var configuration = Configuration()
+        configuration.width = outputSize.width
+        configuration.height = outputSize.height
+        configuration.refresh = pacedByDisplay ? .display : refresh == 0 ? .onCommit : .interval(hz: refresh)
+        configuration.socket = socket
+        configuration.shmPolicy = shmPolicy
+        configuration.xdgWmBaseVersion = xdgWmBaseVersion
+        configuration.limits.maxPoolsPerClient = maxPools
+        configuration.limits.maxPoolBytesPerClient = maxPoolMiB << 20
+        configuration.limits.maxBufferDimension = maxBufferSize
+        configuration.limits.maxSurfacesPerClient = maxSurfaces
+        configuration.limits.maxCopyBytesPerClient = maxCopyMiB << 20
+        return configuration
+    }
+}
