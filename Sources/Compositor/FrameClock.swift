@@ -11,6 +11,16 @@ public enum RefreshMode: Sendable, Equatable {
     case display
 }
 
+/// Where the times in frame callbacks, presentation feedback and input events come from.
+public enum TimeSource: String, Sendable, CaseIterable {
+    /// CLOCK_MONOTONIC (for a display, its page-flip times).
+    case monotonic
+    /// A clock that starts at `FrameClock.virtualStart` and advances exactly one refresh period per frame,
+    /// whatever the machine's speed: an app that animates from these times draws the same frame N on every
+    /// run.
+    case virtual
+}
+
 /// How the scanout target shows frames, asked of it once at start.
 public enum Pacing: Sendable, Equatable {
     /// A presented frame is done at once (files, null): its callbacks are answered as it is presented.
@@ -33,10 +43,35 @@ public final class FrameClock {
     /// Frame callbacks waiting for their frame to reach the screen, by frame number (paced targets only).
     private var awaitingPresentation: [UInt64: [any FrameCallbackSink]] = [:]
 
-    public init(mode: RefreshMode, pacing: Pacing) {
+    public let timeSource: TimeSource
+
+    public init(mode: RefreshMode, pacing: Pacing, timeSource: TimeSource = .monotonic) {
         self.mode = mode
         self.pacing = pacing
+        self.timeSource = timeSource
     }
+
+    /// The virtual clock's time before the first frame: 1 s (a zero time is special to some clients).
+    public static let virtualStart: UInt64 = 1_000_000_000
+
+    /// How far the virtual clock advances per frame: the refresh period, or 1/60 s when frames come on commit,
+    /// by hand or at a display rate not known.
+    public var virtualPeriodNanoseconds: UInt64 {
+        let period = UInt64(refreshNanoseconds)
+        return period > 0 ? period : 16_666_667
+    }
+
+    /// The time of frame `frame`: `measured` (CLOCK_MONOTONIC, or the display's report), or on the virtual
+    /// clock `virtualStart + frame × period`.
+    public func time(ofFrame frame: UInt64, measured: UInt64) -> UInt64 {
+        guard timeSource == .virtual else { return measured }
+        let (offset, overflow) = frame.multipliedReportingOverflow(by: virtualPeriodNanoseconds)
+        return overflow ? UInt64.max : FrameClock.virtualStart &+ offset
+    }
+
+    /// Now, for event timestamps (pointer, touch): `measured`, or on the virtual clock the time of the last
+    /// frame composed, so that input between two frames carries that frame's time.
+    public func now(measured: UInt64) -> UInt64 { time(ofFrame: frameCount, measured: measured) }
 
     /// Whether the display shows frames by itself and reports them later.
     public var isPaced: Bool { if case .display = pacing { return true } else { return false } }

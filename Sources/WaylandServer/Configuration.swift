@@ -28,6 +28,8 @@ public struct Configuration: Sendable {
     public var width: Int = 1280
     public var height: Int = 720
     public var refresh: RefreshMode = .interval(hz: 60)
+    /// Where frame, presentation and input times come from (`--clock`).
+    public var clock: TimeSource = .monotonic
     /// The socket name in $XDG_RUNTIME_DIR; nil picks the first free wayland-N. Ignored if `listen` is false.
     public var socket: String?
     /// Whether to open a listening socket at all (tests may hand in connected fds with `addClient(fd:)`).

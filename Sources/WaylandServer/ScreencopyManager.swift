@@ -93,7 +93,7 @@ final class ScreencopyFrame: ProtocolObject {
         if withDamage {
             zwlr_screencopy_frame_v1_send_damage(resource, 0, 0, UInt32(region.width), UInt32(region.height))
         }
-        let now = Clock.nanoseconds(), seconds = now / 1_000_000_000
+        let now = server.frameClock.now(measured: Clock.nanoseconds()), seconds = now / 1_000_000_000
         zwlr_screencopy_frame_v1_send_ready(resource, UInt32(truncatingIfNeeded: seconds >> 32),
                                            UInt32(truncatingIfNeeded: seconds), UInt32(now % 1_000_000_000))
     }

@@ -28,7 +28,7 @@ extension Seat {
 
     func pointerMotion(_ surface: Surface, x: Double, y: Double) {
         guard let target = resource(for: surface) else { return }
-        let time = Clock.milliseconds()
+        let time = server.eventMilliseconds()
         for pointer in pointers(of: target.client) {
             wl_pointer_send_motion(pointer.resource, time, wl_fixed_from_double(x), wl_fixed_from_double(y))
             frame(pointer)
@@ -37,7 +37,7 @@ extension Seat {
 
     func pointerButton(_ surface: Surface, serial: UInt32, button: UInt32, pressed: Bool) {
         guard let target = resource(for: surface) else { return }
-        let time = Clock.milliseconds()
+        let time = server.eventMilliseconds()
         let state = pressed ? WL_POINTER_BUTTON_STATE_PRESSED : WL_POINTER_BUTTON_STATE_RELEASED
         for pointer in pointers(of: target.client) {
             wl_pointer_send_button(pointer.resource, serial, time, button, state.rawValue)

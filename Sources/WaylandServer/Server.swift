@@ -63,7 +63,8 @@ public final class Server {
         self.log = logger
         paced = scanout as? PacedScanoutTarget
         let clock = FrameClock(mode: configuration.refresh,
-                               pacing: paced.map { .display(refreshMillihertz: $0.refreshMillihertz) } ?? .immediate)
+                               pacing: paced.map { .display(refreshMillihertz: $0.refreshMillihertz) } ?? .immediate,
+                               timeSource: configuration.clock)
         compositor = Compositor(outputWidth: Int64(configuration.width), outputHeight: Int64(configuration.height),
                                 frameClock: clock)
         display = try Display()
@@ -125,7 +126,9 @@ public final class Server {
     /// presentation time, then start the next frame if something waits.
     private func scanoutEvents(_ paced: PacedScanoutTarget) {
         do {
-            try paced.dispatchEvents { frame, nanoseconds in frameClock.displayCompleted(frame: frame, at: nanoseconds) }
+            try paced.dispatchEvents { frame, nanoseconds in
+                frameClock.displayCompleted(frame: frame, at: frameClock.time(ofFrame: frame, measured: nanoseconds))
+            }
         } catch {
             scanoutError = error
             log.error("scanout to \(scanout.name) failed: \(error)")
@@ -174,7 +177,7 @@ public final class Server {
             }
         }
         let callbacks = FrameClock.callbacks(of: compositor.liveSurfaces, shown: scene.displayedSurfaces())
-        frameClock.presented(callbacks: callbacks, at: Clock.nanoseconds())
+        frameClock.presented(callbacks: callbacks, at: frameClock.time(ofFrame: frameCount, measured: Clock.nanoseconds()))
         display.flush()
     }
 
@@ -195,6 +198,12 @@ public final class Server {
     func nextSurfaceID() -> UInt64 { surfaceIDs += 1; return surfaceIDs }
 
     func nextSerial() -> UInt32 { compositor.nextSerial() }
+
+    /// An input event's timestamp (wl_pointer.motion and friends): milliseconds, wrapping, on the frame
+    /// clock's time source (the virtual clock's current frame under `--clock virtual`).
+    func eventMilliseconds() -> UInt32 {
+        UInt32(truncatingIfNeeded: frameClock.now(measured: Clock.nanoseconds()) / 1_000_000)
+    }
 
     func surfaceCreated(_ surface: WlSurface) {
         surfaces[surface.state] = surface
@@ -225,8 +234,6 @@ public final class Server {
 
 /// CLOCK_MONOTONIC, the clock frame callbacks and presentation times are on.
 enum Clock {
-    /// Event timestamps (wl_pointer.motion and friends): milliseconds, wrapping.
-    static func milliseconds() -> UInt32 { UInt32(truncatingIfNeeded: nanoseconds() / 1_000_000) }
 
     static func nanoseconds() -> UInt64 {
         var ts = timespec()

@@ -17,6 +17,11 @@ struct ServerOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Virtual refresh rate in Hz; 0 repaints as soon as a client commits.", valueName: "HZ"))
     var refresh: Int = 60
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Where frame callback, presentation and input times come from: monotonic (the real clock) or virtual (starts at 1 s and advances exactly one refresh period per frame, so apps that animate from those times draw the same frames on every run).",
+        valueName: "CLOCK"))
+    var clock: TimeSource = .monotonic
+
     @Option(name: .long, help: ArgumentHelp("Where frames go: ppm (files in --output-dir), drm (a display) or null (nowhere).", valueName: "NAME"))
     var backend: Backend = .ppm
 
@@ -91,6 +96,7 @@ struct ServerOptions: ParsableArguments {
         configuration.width = outputSize.width
         configuration.height = outputSize.height
         configuration.refresh = pacedByDisplay ? .display : refresh == 0 ? .onCommit : .interval(hz: refresh)
+        configuration.clock = clock
         configuration.socket = socket
         configuration.shmPolicy = shmPolicy
         configuration.xdgWmBaseVersion = xdgWmBaseVersion
@@ -102,3 +108,5 @@ struct ServerOptions: ParsableArguments {
         return configuration
     }
 }
+
+extension TimeSource: ExpressibleByArgument {}

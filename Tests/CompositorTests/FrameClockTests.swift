@@ -16,6 +16,24 @@ struct FrameClockTests {
         #expect(manual.refreshNanoseconds == 0 && manual.refreshMillihertz == 60_000 && !manual.isPaced)
     }
 
+    /// The virtual clock: frame N at 1 s + N periods, whatever was measured; the real clock passes through.
+    @Test func theVirtualClockAdvancesOnePeriodPerFrame() {
+        let clock = FrameClock(mode: .interval(hz: 60), pacing: .immediate, timeSource: .virtual)
+        #expect(clock.time(ofFrame: 0, measured: 123) == 1_000_000_000)
+        #expect(clock.time(ofFrame: 3, measured: 123) == 1_000_000_000 + 3 * 16_666_666)
+        #expect(clock.now(measured: 5) == 1_000_000_000, "before any frame: the start")
+        _ = clock.beginFrame()
+        _ = clock.beginFrame()
+        #expect(clock.now(measured: 5) == 1_000_000_000 + 2 * 16_666_666, "input carries the last frame's time")
+        #expect(clock.time(ofFrame: .max, measured: 0) == .max, "no overflow past the end of time")
+        let onCommit = FrameClock(mode: .onCommit, pacing: .immediate, timeSource: .virtual)
+        #expect(onCommit.time(ofFrame: 60, measured: 0) == 1_000_000_000 + 60 * 16_666_667, "1/60 s without a rate")
+        let display = FrameClock(mode: .display, pacing: .display(refreshMillihertz: 50_000), timeSource: .virtual)
+        #expect(display.time(ofFrame: 1, measured: 0) == 1_020_000_000, "a display's own rate")
+        let real = FrameClock(mode: .interval(hz: 60), pacing: .immediate)
+        #expect(real.time(ofFrame: 3, measured: 42) == 42 && real.now(measured: 7) == 7)
+    }
+
     @Test func onlyOnCommitAndAnIdleDisplayRepaintWhenIdle() {
         #expect(FrameClock(mode: .onCommit, pacing: .immediate).repaintsWhenIdle(displayBusy: false))
         let display = FrameClock(mode: .display, pacing: .display(refreshMillihertz: 60_000))
