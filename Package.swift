@@ -62,12 +62,18 @@ let package = Package(
             "Scanout",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // The control socket (`seawall ctl`): JSON lines over a Unix socket served from the event loop, and
+        // the commands behind it (windows, screenshots, waits, frame stepping).
+        .target(name: "Control", dependencies: [
+            "WaylandServer", "Compositor", "Render", "Scanout", "SystemCalls",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // Helpers for client programs: sealed pools, patterns, deliberate misbehaviour.
         .target(name: "DemoClientKit", dependencies: [
             "CWaylandClient", "CProtocolsClient", "CClientShims", "SystemCalls", "ClientMemory",         ]),
 
         .executableTarget(name: "seawall", dependencies: [
-            "WaylandServer", "ClientMemory", "Compositor", "Scanout", "DRMScanout", "CShims",
+            "WaylandServer", "Control", "ClientMemory", "Compositor", "Scanout", "DRMScanout", "CShims",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -112,6 +118,11 @@ let package = Package(
         // The DRM backend against a simulated card (no device needed); tools/test-drm runs it on real drivers.
         .testTarget(name: "DRMTests", dependencies: [
             "DRMScanout", "SeawallTestSupport", "WaylandServer", "Compositor", "Render", "Scanout", "SystemCalls",
+        ]),
+        // The control socket: its protocol in-process against a real server and real clients, and the real
+        // binaries (seawall, seawall ctl, seawall-demo) over real sockets.
+        .testTarget(name: "ControlTests", dependencies: [
+            "Control", "SeawallTestSupport", "WaylandServer", "Compositor", "Render", "Scanout", "SystemCalls",
         ]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Scanout", "Compositor", "SeawallTestSupport"]),
         // Goldens live in Tests/EndToEndTests/Golden and are found through #filePath (re-recording writes there).
