@@ -45,13 +45,25 @@ struct Ctl: ParsableCommand {
         let reply: JSON
         do {
             let client = try ControlClient(path: path)
-            try client.send(request.body)
+            do {
+                try client.send(request.body)
+            } catch {
+                // Seawall may have refused the connection (another uid, too many connections) and closed
+                // it before the request went out: its one reply line is still there to read.
+                guard let refusal = try? client.reply(timeout: 1) else { throw error }
+                finish(refusal, command: request.command)
+            }
             reply = try client.reply()
         } catch {
             Ctl.exit(2, "seawall ctl: \(error)")
         }
+        finish(reply, command: request.command)
+    }
+
+    /// Prints the reply and exits 0 for ok, 1 for an error reply.
+    func finish(_ reply: JSON, command: String) -> Never {
         let ok = reply["ok"]?.bool == true
-        let text = json ? reply.text : ControlCommandLine.describe(reply, command: request.command)
+        let text = json ? reply.text : ControlCommandLine.describe(reply, command: command)
         if ok {
             print(text)
         } else {

@@ -16,3 +16,25 @@ import Testing
         #expect(throws: JSONError.self) { try JSON.parse(deep) }
     }
 }
+
+@Suite struct CommandLineTests {
+    func request(_ words: String) throws -> String {
+        try ControlCommandLine.request(from: words.split(separator: " ").map(String.init), workingDirectory: "/home/me").body.text
+    }
+
+    @Test("seawall ctl's words become requests")
+    func requests() throws {
+        #expect(try request("windows") == #"{"command":"windows"}"#)
+        #expect(try request("screenshot shot.png --window foot --region 1,2,30,40")
+                == #"{"command":"screenshot","file":"/home/me/shot.png","window":"foot","region":[1,2,30,40]}"#)
+        #expect(try request("screenshot --window foot /tmp/a.ppm") == #"{"command":"screenshot","file":"/tmp/a.ppm","window":"foot"}"#)
+        #expect(try request("wait settled --ms 300 --timeout 2.5") == #"{"command":"wait.settled","ms":300,"timeout":2.5}"#)
+        #expect(try request("wait window foot --timeout 5") == #"{"command":"wait.window","match":"foot","timeout":5}"#)
+        #expect(try request("frame 4") == #"{"command":"frame","count":4}"#)
+        #expect(try request("frame") == #"{"command":"frame"}"#)
+        for bad in ["", "reboot", "windows extra", "screenshot", "screenshot a.png --region 1,2,3", "wait", "wait soon",
+                    "wait settled --ms x", "frame many", "screenshot a.png --bogus"] {
+            #expect(throws: ControlCommandLine.UsageError.self, "\(bad)") { try request(bad) }
+        }
+    }
+}
