@@ -3,14 +3,15 @@
 public enum ControlCommandLine {
     /// The commands as typed, for help and errors.
     public static let usage = """
-        windows                                       every mapped toplevel
-        output                                        output size, scale, refresh, frames shown
+        windows                      every mapped toplevel (a table)
+        output                       size, scale, refresh, frames shown
         screenshot FILE [--window APP_ID|TITLE] [--region X,Y,W,H]
-                                                      PNG or PPM (by extension) of the output or one window
+                                     PNG or PPM of the output, or of one window alone
         wait settled [--ms N] [--window APP_ID|TITLE] [--timeout S]
-                                                      until nothing changed on the output (or window) for N ms
-        wait window APP_ID|TITLE [--timeout S]        until such a window is mapped
-        frame [N]                                     with --refresh manual: present N frames now
+                                     until no change for N ms (default 200)
+        wait window APP_ID|TITLE [--timeout S]
+                                     until such a window is mapped
+        frame [N]                    with --refresh manual: present N frames now
         """
 
     public struct UsageError: Error, CustomStringConvertible {

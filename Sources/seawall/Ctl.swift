@@ -33,6 +33,11 @@ struct Ctl: ParsableCommand {
     var words: [String] = []
 
     func run() throws {
+        // The command's words are passed through as they are, so --help among them is ours to answer.
+        if let first = words.first, ["--help", "-h", "help"].contains(first) {
+            print(Ctl.helpMessage())
+            return
+        }
         let request: ControlRequest
         do {
             request = try ControlCommandLine.request(from: words, workingDirectory: Ctl.workingDirectory())
