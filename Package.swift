@@ -65,12 +65,18 @@ let package = Package(
             "Scanout",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // The control socket (`seawall ctl`): JSON lines over a Unix socket served from the event loop, and
+        // the commands behind it (windows, screenshots, waits, frame stepping).
+        .target(name: "Control", dependencies: [
+            "WaylandServer", "Compositor", "Render", "Scanout", "SystemCalls",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // Helpers for client programs: sealed pools, patterns, deliberate misbehaviour.
         .target(name: "DemoClientKit", dependencies: [
             "CWaylandClient", "CProtocolsClient", "CClientShims", "SystemCalls", "ClientMemory",         ]),
 
         .executableTarget(name: "seawall", dependencies: [
-            "WaylandServer", "ClientMemory", "Compositor", "Scanout", "DRMScanout", "CShims", "ImageCompare",
+            "WaylandServer", "Control", "ClientMemory", "Compositor", "Scanout", "DRMScanout", "CShims", "ImageCompare",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -116,7 +122,12 @@ let package = Package(
         .testTarget(name: "DRMTests", dependencies: [
             "DRMScanout", "SeawallTestSupport", "WaylandServer", "Compositor", "Render", "Scanout", "SystemCalls",
         ]),
-        .testTarget(name: "RenderTests", dependencies: ["Render", "Scanout", "Compositor", "SeawallTestSupport", "ImageCompare"]),
+        // The control socket: its protocol in-process against a real server and real clients, and the real
+        // binaries (seawall, seawall ctl, seawall-demo) over real sockets.
+        .testTarget(name: "ControlTests", dependencies: [
+            "Control", "SeawallTestSupport", "WaylandServer", "Compositor", "Render", "Scanout", "SystemCalls",
+        ]),
+                .testTarget(name: "RenderTests", dependencies: ["Render", "Scanout", "Compositor", "SeawallTestSupport", "ImageCompare"]),
         // ImageCompare on real files (PNG of every colour type, PPM, corrupt and hostile headers), and the
         // real `seawall compare` binary: exit statuses, printed counts, the diff image, --update.
         .testTarget(name: "CompareTests", dependencies: ["ImageCompare", "Scanout", "SeawallTestSupport"]),

@@ -32,6 +32,9 @@ public final class Scene {
         var height: Int64 = 0
         /// The drawn extent of the view's surface tree (with subsurfaces), as of the last commit seen.
         var treeRect = Rect(x: 0, y: 0, width: 0, height: 0)
+        /// Counts the changes to what this view draws or where (a commit that damaged its tree, mapped,
+        /// unmapped, resized or moved it): how `SettleTracker` tells a window that still changes.
+        public internal(set) var changes: UInt64 = 0
 
         init(surface: Surface, x: Int64, y: Int64, placed: Bool) {
             self.surface = surface; self.x = x; self.y = y; self.placed = placed
@@ -47,6 +50,8 @@ public final class Scene {
     /// Bottom to top. Views exist from role assignment; only mapped ones are drawn.
     public private(set) var views: [View] = []
     public private(set) var damage = Region()
+    /// Counts the changes to the output: every time damage inside it was added (`SettleTracker` watches it).
+    public private(set) var outputChanges: UInt64 = 0
     private var mappedSoFar: Int64 = 0
 
     public init(outputWidth: Int64, outputHeight: Int64) {
@@ -85,6 +90,7 @@ public final class Scene {
             return
         }
         let before = view.mapped ? view.treeRect : nil
+        if effect.changesPicture || view.mapped != effect.hasBuffer { view.changes &+= 1 }
         view.width = surface.width
         view.height = surface.height
         defer { view.treeRect = surface.treeBounds.offsetBy(dx: view.x, dy: view.y) }
@@ -117,6 +123,7 @@ public final class Scene {
     /// A subsurface's commit: its damage where it is drawn, or the whole tree if its geometry changed.
     private func applySubsurface(_ effect: Surface.CommitEffect, to surface: Surface, in view: View) {
         guard view.mapped else { return }
+        if effect.changesPicture { view.changes &+= 1 }
         if effect.sizeChanged || effect.subsurfacesMoved || effect.offsetX != 0 || effect.offsetY != 0 {
             return reshaped(view)
         }
@@ -128,6 +135,7 @@ public final class Scene {
     /// The tree under `root` changed shape outside a commit (a subsurface or popup went away or moved).
     public func treeChanged(_ root: Surface) {
         guard let view = view(for: root), view.mapped else { return }
+        view.changes &+= 1
         reshaped(view)
     }
 
@@ -141,7 +149,7 @@ public final class Scene {
     /// Places a surface's view at (x, y) in output coordinates (tests and conformance use this).
     public func place(_ surface: Surface, x: Int64, y: Int64) {
         let view = view(for: surface) ?? addView(for: surface)
-        if view.mapped { addDamage(view.treeRect) }
+        if view.mapped { addDamage(view.treeRect); view.changes &+= 1 }
         view.treeRect = view.treeRect.offsetBy(dx: x - view.x, dy: y - view.y)
         view.x = x; view.y = y; view.placed = true
         if view.mapped { addDamage(view.treeRect) }
@@ -156,7 +164,9 @@ public final class Scene {
     }
 
     public func addDamage(_ rect: Rect) {
-        damage.add(rect.intersection(outputRect))
+        let visible = rect.intersection(outputRect)
+        if !visible.isEmpty { outputChanges &+= 1 }
+        damage.add(visible)
         damage = damage.simplified()
     }
 

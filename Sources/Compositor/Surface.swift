@@ -99,6 +99,12 @@ public final class Surface {
         /// The commit changed where this surface's subsurfaces are (order or position): the whole tree's
         /// extent needs repainting.
         public var subsurfacesMoved = false
+
+        /// Whether the commit changes what the surface looks like or where it is: damage, a new size, an
+        /// offset or moved subsurfaces (a commit of nothing but frame callbacks changes nothing).
+        public var changesPicture: Bool {
+            !damage.isEmpty || sizeChanged || offsetX != 0 || offsetY != 0 || subsurfacesMoved
+        }
     }
 
     public let id: UInt64

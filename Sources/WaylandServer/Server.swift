@@ -56,6 +56,8 @@ public final class Server {
     private var vblankTimer: PeriodicTimer?
     private var repaintScheduled = false
     private var stats: StatsLog?
+    /// Called after every change to the scene (`observeScene`).
+    var sceneObservers: [SceneObserver] = []
 
     public init(configuration: Configuration, scanout: ScanoutTarget, logger: Logger) throws(DisplayError) {
         self.configuration = configuration
@@ -228,8 +230,25 @@ public final class Server {
         compositor.removeWindow(toplevel.window)
     }
 
+    /// Runs `action` after every change to the scene (a commit, a window placed, raised or gone), until the
+    /// returned token is dropped. The control socket's waits watch the scene this way.
+    public func observeScene(_ action: @escaping () -> Void) -> SceneObserver {
+        let observer = SceneObserver(action)
+        sceneObservers.append(observer)
+        observer.server = self
+        return observer
+    }
+
     func outputBound(_ output: WlOutput) { outputs.append(output) }
     func outputReleased(_ output: WlOutput) { outputs.removeAll { $0 === output } }
+}
+
+/// A registration of `Server.observeScene`: the action runs until this object goes away.
+public final class SceneObserver {
+    let action: () -> Void
+    weak var server: Server?
+    init(_ action: @escaping () -> Void) { self.action = action }
+    deinit { server?.sceneObservers.removeAll { $0 === self } }
 }
 
 /// CLOCK_MONOTONIC, the clock frame callbacks and presentation times are on.

@@ -52,5 +52,8 @@ extension Server: CompositorEvents {
     public func offerSelection(_ source: DataSource?, to client: ClientID) { seat.offerSelection(source, to: client) }
     public func cancel(_ source: DataSource) { seat.dataSources[source]?.cancel() }
 
-    public func sceneChanged() { scheduleRepaintSoon() }
+    public func sceneChanged() {
+        scheduleRepaintSoon()
+        for observer in sceneObservers { observer.action() }
+    }
 }

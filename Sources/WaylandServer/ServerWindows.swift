@@ -14,6 +14,14 @@ extension Server {
         public let y: Int64
         /// xdg_toplevel's activated state: the window last clicked, touched or mapped.
         public let activated: Bool
+        public let maximized: Bool
+        public let fullscreen: Bool
+        /// The window geometry on the output (xdg_surface.set_window_geometry, else the whole surface).
+        public let geometry: Rect?
+        /// The client's process id (SO_PEERCRED of its connection; 0 if unknown).
+        public let pid: Int32
+        /// The compositor's window.
+        public let window: ManagedWindow
     }
 
     /// Every toplevel whose wl_surface lives, in the order their roles were made.
@@ -23,8 +31,17 @@ extension Server {
             let view = scene.view(for: surface)
             return Window(title: window.title, appID: window.appID, surface: surface,
                           mapped: view?.mapped ?? false, x: view?.x ?? 0, y: view?.y ?? 0,
-                          activated: window.activated)
+                          activated: window.activated, maximized: window.maximized, fullscreen: window.fullscreen,
+                          geometry: compositor.windowRect(window), pid: clientPID(of: window), window: window)
         }
+    }
+
+    /// The process id of the client behind `window` (`wl_client_get_credentials`), 0 if unknown.
+    func clientPID(of window: ManagedWindow) -> Int32 {
+        guard let resource = toplevels[window]?.resource, let client = wl_resource_get_client(resource) else { return 0 }
+        var pid: pid_t = 0, uid: uid_t = 0, gid: gid_t = 0
+        wl_client_get_credentials(client, &pid, &uid, &gid)
+        return pid
     }
 
     /// Where a surface's top-left corner is on the output: its tree's window position plus its offset in

@@ -20,7 +20,7 @@ struct SeawallCommand: ParsableCommand {
             Without a subcommand, seawall runs the compositor (`seawall serve`): `seawall --size 800x600` is \
             `seawall serve --size 800x600`. `seawall serve --help` lists the compositor's options.
             """,
-        subcommands: [Serve.self, Compare.self],
+        subcommands: [Serve.self, Ctl.self, Compare.self],
         defaultSubcommand: Serve.self)
 }
 

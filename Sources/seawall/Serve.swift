@@ -6,6 +6,7 @@
 // Everything that touches client memory lives in ClientMemory (and WaylandServer speaks for it); nothing here does.
 import ArgumentParser
 import Compositor
+import Control
 import CShims
 import DRMScanout
 import Glibc
@@ -87,31 +88,43 @@ struct Serve: ParsableCommand {
             fail(error.description)
         }
 
-        // 4. Tell people (and scripts) where to connect. stdout is flushed so a parent can read it at once.
+        // 4. The control socket beside the Wayland socket (`seawall ctl`: windows, screenshots, waits, frames),
+        //    mode 0600 and only for our own uid, served from the same event loop.
         let socketName = server.socketName ?? "?"
         let runtimeDirectory = (try? Display.runtimeDirectory()) ?? "$XDG_RUNTIME_DIR"
+        let control = ControlService(server: server)
+        let controlSocket: ControlSocket
+        do {
+            controlSocket = try ControlSocket(path: runtimeDirectory + "/" + socketName + ".ctl", display: server.display,
+                                              router: control.router, log: log)
+        } catch {
+            fail(error.description)
+        }
+
+        // 5. Tell people (and scripts) where to connect. stdout is flushed so a parent can read it at once.
         print("seawall: listening on \(socketName) in \(runtimeDirectory) — run clients with WAYLAND_DISPLAY=\(socketName)")
+        print("seawall: control socket \(controlSocket.path) — seawall ctl finds it from WAYLAND_DISPLAY, --socket or SEAWALL_CTL")
         if let display {
             print("seawall: \(outputSize), paced by page flips, frames to \(display.description)")
         } else {
-            print("seawall: \(options.size.width)x\(options.size.height), \(options.refresh == 0 ? "repaint on commit" : "\(options.refresh) Hz"), frames to \(options.backend == .ppm ? options.outputDirectory : "nowhere")")
+            print("seawall: \(options.size.width)x\(options.size.height), \(options.refresh), frames to \(options.backend == .ppm ? options.outputDirectory : "nowhere")")
         }
         fflush(nil)   // all C streams; stdout is a pipe when a script starts us
 
-        // 5. SIGINT and SIGTERM arrive through a signalfd in the event loop: no signal handler is installed
+        // 6. SIGINT and SIGTERM arrive through a signalfd in the event loop: no signal handler is installed
         //    (and in particular none for SIGBUS — sealed pools cannot shrink under us).
         var stopping = false
         server.display.onSignal(SIGINT) { stopping = true }
         server.display.onSignal(SIGTERM) { stopping = true }
 
-        // 6. Run until told to stop.
-        server.run { stopping }
+        // 7. Run until told to stop; then the control socket goes (its file removed) before the last frame.
+        withExtendedLifetime((control, controlSocket)) { server.run { stopping } }
         if let error = server.scanoutError {
             try? display?.restore()   // leave the console as we found it, even after a failed flip
             fail("stopped: scanout failed: \(error)")
         }
 
-        // 7. The last frame, for people (files), or the display given back as it was (DRM: the saved CRTC is
+        // 8. The last frame, for people (files), or the display given back as it was (DRM: the saved CRTC is
         //    restored, then the framebuffers and dumb buffers are released).
         do {
             for path in try server.finish() { print("seawall: wrote \(path)") }

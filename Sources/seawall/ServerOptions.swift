@@ -14,8 +14,8 @@ struct ServerOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Output size in pixels.", valueName: "WxH"))
     var size = PixelSize(width: 1280, height: 720)
 
-    @Option(name: .long, help: ArgumentHelp("Virtual refresh rate in Hz; 0 repaints as soon as a client commits.", valueName: "HZ"))
-    var refresh: Int = 60
+    @Option(name: .long, help: ArgumentHelp("Virtual refresh rate in Hz; 0 repaints as soon as a client commits; manual repaints only when `seawall ctl frame` asks.", valueName: "HZ|manual"))
+    var refresh: RefreshOption = .hz(60)
 
     @Option(name: .long, help: ArgumentHelp(
         "Where frame callback, presentation and input times come from: monotonic (the real clock) or virtual (starts at 1 s and advances exactly one refresh period per frame, so apps that animate from those times draw the same frames on every run).",
@@ -67,8 +67,8 @@ struct ServerOptions: ParsableArguments {
     var logLevel: Logger.Level = .info
 
     func validate() throws {
-        guard (0...1000).contains(refresh) else {
-            throw ValidationError("--refresh must be between 0 and 1000 Hz, not \(refresh)")
+        if case .hz(let hz) = refresh, !(0...1000).contains(hz) {
+            throw ValidationError("--refresh must be between 0 and 1000 Hz, or manual, not \(hz)")
         }
         guard dumpEvery >= 0 else { throw ValidationError("--dump-every must be 0 or more, not \(dumpEvery)") }
         guard maxPools >= 1, maxPoolMiB >= 1, maxBufferSize >= 1, maxSurfaces >= 1, maxCopyMiB >= 1 else {
@@ -95,7 +95,12 @@ struct ServerOptions: ParsableArguments {
         var configuration = Configuration()
         configuration.width = outputSize.width
         configuration.height = outputSize.height
-        configuration.refresh = pacedByDisplay ? .display : refresh == 0 ? .onCommit : .interval(hz: refresh)
+        switch refresh {
+        case _ where pacedByDisplay: configuration.refresh = .display
+        case .manual: configuration.refresh = .manual
+        case .hz(0): configuration.refresh = .onCommit
+        case .hz(let hz): configuration.refresh = .interval(hz: hz)
+        }
         configuration.clock = clock
         configuration.socket = socket
         configuration.shmPolicy = shmPolicy
@@ -110,3 +115,24 @@ struct ServerOptions: ParsableArguments {
 }
 
 extension TimeSource: ExpressibleByArgument {}
+
+/// `--refresh HZ|manual`.
+enum RefreshOption: Equatable, ExpressibleByArgument, CustomStringConvertible {
+    case hz(Int)
+    /// Frames only when `seawall ctl frame` asks for them.
+    case manual
+
+    init?(argument: String) {
+        if argument == "manual" { self = .manual } else if let hz = Int(argument) { self = .hz(hz) } else { return nil }
+    }
+
+    var description: String {
+        switch self {
+        case .hz(0): return "repaint on commit"
+        case .hz(let hz): return "\(hz) Hz"
+        case .manual: return "frames stepped by seawall ctl frame"
+        }
+    }
+
+    var defaultValueDescription: String { if case .hz(let hz) = self { return String(hz) } else { return "manual" } }
+}

@@ -1,0 +1,98 @@
+/// The decisions behind the control socket's commands (`seawall ctl`), in pure Swift: which window a name
+/// means, when the output or a window counts as settled, and whether frames may be stepped by hand. The
+/// Control module turns requests into calls here and answers with what they decide.
+
+extension Compositor {
+    /// The mapped toplevel a control command names with `query`, an app_id or a title: a window whose app_id
+    /// is exactly `query` wins over one whose title is; among several equal matches, the one highest in the
+    /// stack (the one a person would see). Unmapped windows never match.
+    public func window(matching query: String) -> Window? {
+        let mapped = scene.mappedViews.reversed().compactMap { window(of: $0.surface) }
+        return mapped.first { $0.appID == query } ?? mapped.first { $0.title == query }
+    }
+}
+
+/// When the output, and each window, last changed: what `wait settled` waits on.
+///
+/// "Settled" means no change reached the output (or that window) for the quiet period: the output changes
+/// when damage inside it is added (a commit that changed pixels, a window mapped, moved, raised, gone); a
+/// window changes when a commit in its surface tree damaged it, resized it, moved it or (un)mapped it. A
+/// commit that changes nothing (frame callbacks only) does not count. Time is the caller's, in nanoseconds
+/// on one monotonic clock; the tracker only compares the scene's change counters between observations, so
+/// the caller must `observe` after every scene change (a late observation only makes a wait longer).
+public final class SettleTracker {
+    /// When the output last changed (or the tracker started).
+    public private(set) var outputChangedAt: UInt64
+    private var seenOutputChanges: UInt64
+    /// For each mapped view seen: its change count and when it last changed (or was first seen mapped).
+    private var views: [ObjectIdentifier: (changes: UInt64, at: UInt64)] = [:]
+
+    public init(scene: Scene, now: UInt64) {
+        outputChangedAt = now
+        seenOutputChanges = scene.outputChanges
+        observe(scene, now: now)
+    }
+
+    /// Notes what changed since the last observation as having changed at `now`.
+    public func observe(_ scene: Scene, now: UInt64) {
+        if scene.outputChanges != seenOutputChanges {
+            seenOutputChanges = scene.outputChanges
+            outputChangedAt = now
+        }
+        var seen: [ObjectIdentifier: (changes: UInt64, at: UInt64)] = [:]
+        for view in scene.mappedViews {
+            let id = ObjectIdentifier(view.surface)
+            if let known = views[id], known.changes == view.changes {
+                seen[id] = known
+            } else {
+                seen[id] = (view.changes, now)
+            }
+        }
+        views = seen
+    }
+
+    /// When `surface`'s window last changed, or nil if it is not mapped (as of the last observation).
+    public func lastChange(of surface: Surface) -> UInt64? { views[ObjectIdentifier(surface)]?.at }
+
+    /// What a `wait settled` should do now.
+    public enum Verdict: Equatable, Sendable {
+        /// Quiet for long enough: answer.
+        case settled
+        /// Not yet: quiet since the last change, so settled at this time unless something changes first.
+        case quietAt(UInt64)
+        /// The window is not mapped (yet): look again when the scene changes.
+        case windowNotMapped
+    }
+
+    /// Whether the output (`window` nil) or the window whose surface is `window` has been quiet for
+    /// `quietNanoseconds` at `now`.
+    public func verdict(window: Surface?, quietNanoseconds: UInt64, now: UInt64) -> Verdict {
+        let last: UInt64
+        if let window {
+            guard let at = lastChange(of: window) else { return .windowNotMapped }
+            last = at
+        } else {
+            last = outputChangedAt
+        }
+        let (due, overflow) = last.addingReportingOverflow(quietNanoseconds)
+        if overflow { return .quietAt(.max) }
+        return now >= due ? .settled : .quietAt(due)
+    }
+}
+
+/// `seawall ctl frame N`: frames stepped by hand, which only a Seawall that repaints on request allows.
+public enum FrameStepping {
+    /// The most frames one request may step.
+    public static let maxFrames = 1000
+
+    /// Why `count` frames cannot be stepped under `mode`, or nil if they can.
+    public static func refusal(count: Int, mode: RefreshMode) -> String? {
+        guard (1...maxFrames).contains(count) else { return "frame count \(count) must be between 1 and \(maxFrames)" }
+        switch mode {
+        case .manual: return nil
+        case .interval(let hz): return "frames are stepped only with --refresh manual; this Seawall repaints at \(hz) Hz"
+        case .onCommit: return "frames are stepped only with --refresh manual; this Seawall repaints on every commit (--refresh 0)"
+        case .display: return "frames are stepped only with --refresh manual; this Seawall is paced by its display"
+        }
+    }
+}

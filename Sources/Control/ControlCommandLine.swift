@@ -1,0 +1,202 @@
+/// `seawall ctl`'s words and what it prints, in pure Swift: the command line turned into a request
+/// (`request(from:workingDirectory:)`), and a reply turned into lines for a person (`describe`).
+public enum ControlCommandLine {
+    /// The commands as typed, for help and errors.
+    public static let usage = """
+        windows                      every mapped toplevel (a table)
+        output                       size, scale, refresh, frames shown
+        screenshot FILE [--window APP_ID|TITLE] [--region X,Y,W,H]
+                                     PNG or PPM of the output, or of one window alone
+        wait settled [--ms N] [--window APP_ID|TITLE] [--timeout S]
+                                     until no change for N ms (default 200)
+        wait window APP_ID|TITLE [--timeout S]
+                                     until such a window is mapped
+        frame [N]                    with --refresh manual: present N frames now
+        """
+
+    public struct UsageError: Error, CustomStringConvertible {
+        public let description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    /// The request for `words` (`screenshot out.png --window foot`). A relative FILE is made absolute with
+    /// `workingDirectory`, since Seawall's own directory is not the caller's.
+    public static func request(from words: [String], workingDirectory: String) throws(UsageError) -> ControlRequest {
+        guard let first = words.first else { throw UsageError("no command given; commands:\n\(usage)") }
+        var parser = Words(Array(words.dropFirst()), command: first)
+        switch first {
+        case "windows", "output":
+            try parser.finish()
+            return ControlRequest(command: first)
+        case "screenshot":
+            var arguments: [(String, JSON)] = []
+            while let option = parser.nextOption() {
+                switch option {
+                case "--window": arguments.append(("window", .string(try parser.value(for: option))))
+                case "--region": arguments.append(("region", try region(try parser.value(for: option))))
+                default: throw UsageError("screenshot: unknown option \(option)")
+                }
+            }
+            let file = try parser.positional("FILE")
+            try parser.finish()
+            let absolute = file.hasPrefix("/") ? file : workingDirectory + "/" + file
+            return ControlRequest(command: "screenshot", arguments: [("file", .string(absolute))] + arguments)
+        case "wait":
+            let what = try parser.positional("settled|window")
+            var arguments: [(String, JSON)] = []
+            switch what {
+            case "settled":
+                while let option = parser.nextOption() {
+                    switch option {
+                    case "--ms": arguments.append(("ms", .number(Double(try parser.integer(for: option)))))
+                    case "--window": arguments.append(("window", .string(try parser.value(for: option))))
+                    case "--timeout": arguments.append(("timeout", .number(try parser.seconds(for: option))))
+                    default: throw UsageError("wait settled: unknown option \(option)")
+                    }
+                }
+                try parser.finish()
+                return ControlRequest(command: "wait.settled", arguments: arguments)
+            case "window":
+                while let option = parser.nextOption() {
+                    guard option == "--timeout" else { throw UsageError("wait window: unknown option \(option)") }
+                    arguments.append(("timeout", .number(try parser.seconds(for: option))))
+                }
+                let match = try parser.positional("APP_ID|TITLE")
+                try parser.finish()
+                return ControlRequest(command: "wait.window", arguments: [("match", .string(match))] + arguments)
+            default:
+                throw UsageError("wait: expected settled or window, not \(what)")
+            }
+        case "frame":
+            var arguments: [(String, JSON)] = []
+            if let count = parser.optionalPositional() {
+                guard let n = Int(count) else { throw UsageError("frame: N must be a whole number, not \(count)") }
+                arguments.append(("count", .number(Double(n))))
+            }
+            try parser.finish()
+            return ControlRequest(command: "frame", arguments: arguments)
+        default:
+            throw UsageError("unknown command \(first); commands:\n\(usage)")
+        }
+    }
+
+    /// "X,Y,W,H" as a JSON array.
+    static func region(_ text: String) throws(UsageError) -> JSON {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingSpaces) }
+        guard parts.count == 4, parts.allSatisfy({ $0 != nil }) else {
+            throw UsageError("--region takes X,Y,W,H (four whole numbers), not \(text)")
+        }
+        return .array(parts.map { .number(Double($0 ?? 0)) })
+    }
+
+    /// Options and positional words, in any order.
+    struct Words {
+        var words: [String]
+        let command: String
+        var positionals: [String] = []
+        init(_ words: [String], command: String) { self.words = words; self.command = command }
+
+        /// The next `--option`, setting positional words met on the way aside.
+        mutating func nextOption() -> String? {
+            while let word = words.first {
+                words.removeFirst()
+                if word.hasPrefix("--") && word.count > 2 { return word }
+                positionals.append(word)
+            }
+            return nil
+        }
+
+        mutating func value(for option: String) throws(UsageError) -> String {
+            guard let word = words.first else { throw UsageError("\(command): \(option) needs a value") }
+            words.removeFirst()
+            return word
+        }
+
+        mutating func integer(for option: String) throws(UsageError) -> Int {
+            let text = try value(for: option)
+            guard let n = Int(text) else { throw UsageError("\(command): \(option) takes a whole number, not \(text)") }
+            return n
+        }
+
+        mutating func seconds(for option: String) throws(UsageError) -> Double {
+            let text = try value(for: option)
+            guard let n = Double(text), n.isFinite else { throw UsageError("\(command): \(option) takes seconds, not \(text)") }
+            return n
+        }
+
+        mutating func optionalPositional() -> String? {
+            _ = nextOptionPeek()
+            return positionals.isEmpty ? nil : positionals.removeFirst()
+        }
+
+        mutating func positional(_ name: String) throws(UsageError) -> String {
+            guard let word = optionalPositional() else { throw UsageError("\(command): missing \(name)") }
+            return word
+        }
+
+        /// Moves leading positional words aside without consuming an option.
+        private mutating func nextOptionPeek() -> Bool {
+            while let word = words.first, !(word.hasPrefix("--") && word.count > 2) {
+                words.removeFirst()
+                positionals.append(word)
+            }
+            return !words.isEmpty
+        }
+
+        func finish() throws(UsageError) {
+            if let extra = positionals.first ?? words.first { throw UsageError("\(command): unexpected \(extra)") }
+        }
+    }
+
+    // MARK: Printing replies
+
+    /// A reply as a person reads it: an error's message, a table of windows, or `key: value` lines.
+    public static func describe(_ reply: JSON, command: String) -> String {
+        if reply["ok"]?.bool != true {
+            return "error: " + (reply["error"]?.string ?? reply.text)
+        }
+        if command == "windows", let windows = reply["windows"]?.array { return table(windows) }
+        guard case .object(let members) = reply else { return reply.text }
+        return members.filter { $0.0 != "ok" && $0.0 != "id" }.map { "\($0.0): \(plain($0.1))" }.joined(separator: "\n")
+    }
+
+    static func plain(_ value: JSON) -> String {
+        switch value {
+        case .string(let s): return s
+        case .array(let items): return items.map(plain).joined(separator: " ")
+        default: return value.text
+        }
+    }
+
+    /// The windows as aligned columns.
+    static func table(_ windows: [JSON]) -> String {
+        if windows.isEmpty { return "no windows" }
+        var rows = [["APP_ID", "TITLE", "GEOMETRY", "STATE", "PID"]]
+        for window in windows {
+            let states = ["activated", "maximized", "fullscreen"].filter { window[$0]?.bool == true }
+            let geometry = ["x", "y", "width", "height"].map { window[$0].map(plain) ?? "?" }
+            rows.append([
+                window["app_id"]?.string ?? "-",
+                window["title"]?.string ?? "-",
+                "\(geometry[2])x\(geometry[3])+\(geometry[0])+\(geometry[1])",
+                states.isEmpty ? "-" : states.joined(separator: ","),
+                window["pid"].map(plain) ?? "?",
+            ])
+        }
+        let widths = (0..<5).map { column in rows.map { $0[column].count }.max() ?? 0 }
+        return rows.map { row in
+            row.enumerated().map { column, cell in
+                column == 4 ? cell : cell + String(repeating: " ", count: widths[column] - cell.count)
+            }.joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+}
+
+private extension Substring {
+    var trimmingSpaces: Substring {
+        var s = self
+        while s.first == " " { s.removeFirst() }
+        while s.last == " " { s.removeLast() }
+        return s
+    }
+}

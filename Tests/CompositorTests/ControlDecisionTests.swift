@@ -1,0 +1,66 @@
+import Compositor
+import Testing
+
+/// The decisions behind `seawall ctl`: which window a name means, when a window or the output has settled,
+/// and when frames may be stepped.
+@Suite struct ControlDecisionTests {
+    @Test("a name matches a mapped window's app_id before any title, and the topmost of equals")
+    func windowMatching() {
+        let bench = Bench()
+        let a = bench.mappedWindow(1), b = bench.mappedWindow(2), hidden = bench.window(3)
+        a.appID = "editor"; a.title = "notes"
+        b.appID = "notes"; b.title = "editor"
+        hidden.appID = "hidden"
+        #expect(bench.compositor.window(matching: "notes") === b, "app_id wins over title")
+        #expect(bench.compositor.window(matching: "editor") === a)
+        #expect(bench.compositor.window(matching: "hidden") == nil, "unmapped windows never match")
+        #expect(bench.compositor.window(matching: "none") == nil)
+        b.appID = "editor"
+        #expect(bench.compositor.window(matching: "editor") === b, "the topmost of two equal matches")
+        if let surface = a.surface { bench.compositor.raise(surface) }
+        #expect(bench.compositor.window(matching: "editor") === a)
+    }
+
+    @Test("settled: quiet for the whole period, counted from the last change of the output or of that window")
+    func settling() throws {
+        let bench = Bench()
+        let scene = bench.compositor.scene
+        let tracker = SettleTracker(scene: scene, now: 1_000)
+        #expect(tracker.verdict(window: nil, quietNanoseconds: 500, now: 1_400) == .quietAt(1_500))
+        #expect(tracker.verdict(window: nil, quietNanoseconds: 500, now: 1_500) == .settled)
+        let a = bench.mappedWindow(1), b = bench.mappedWindow(2)
+        tracker.observe(scene, now: 2_000)
+        let aSurface = try #require(a.surface), bSurface = try #require(b.surface)
+        #expect(tracker.verdict(window: nil, quietNanoseconds: 500, now: 2_100) == .quietAt(2_500))
+        // b changes again; a does not.
+        bench.commit(bSurface, 120, 80)
+        tracker.observe(scene, now: 3_000)
+        #expect(tracker.verdict(window: aSurface, quietNanoseconds: 500, now: 3_000) == .settled)
+        #expect(tracker.verdict(window: bSurface, quietNanoseconds: 500, now: 3_000) == .quietAt(3_500))
+        #expect(tracker.verdict(window: nil, quietNanoseconds: 500, now: 3_200) == .quietAt(3_500))
+        // A commit of the same size with no damage changes nothing.
+        bSurface.pending.buffer = .attach(CountingBuffer(120, 80))
+        bench.compositor.commit(bSurface.commitTree())
+        tracker.observe(scene, now: 3_400)
+        #expect(tracker.verdict(window: bSurface, quietNanoseconds: 500, now: 3_500) == .settled)
+        #expect(tracker.verdict(window: nil, quietNanoseconds: 500, now: 3_500) == .settled)
+        // Moving a window changes it and the output.
+        bench.compositor.place(aSurface, x: 300, y: 300)
+        tracker.observe(scene, now: 4_000)
+        #expect(tracker.verdict(window: aSurface, quietNanoseconds: 500, now: 4_100) == .quietAt(4_500))
+        let unmapped = bench.window(9)
+        #expect(tracker.verdict(window: unmapped.surface, quietNanoseconds: 0, now: 5_000) == .windowNotMapped)
+        #expect(tracker.verdict(window: nil, quietNanoseconds: .max, now: 5_000) == .quietAt(.max))
+    }
+
+    @Test("frames are stepped only in manual mode, 1 to 1000 at a time")
+    func stepping() {
+        #expect(FrameStepping.refusal(count: 1, mode: .manual) == nil)
+        #expect(FrameStepping.refusal(count: 1000, mode: .manual) == nil)
+        #expect(FrameStepping.refusal(count: 0, mode: .manual) != nil)
+        #expect(FrameStepping.refusal(count: 1001, mode: .manual) != nil)
+        #expect(FrameStepping.refusal(count: 1, mode: .interval(hz: 60))?.contains("60 Hz") == true)
+        #expect(FrameStepping.refusal(count: 1, mode: .onCommit) != nil)
+        #expect(FrameStepping.refusal(count: 1, mode: .display) != nil)
+    }
+}
