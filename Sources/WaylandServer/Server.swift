@@ -201,12 +201,6 @@ public final class Server {
 
     func nextSerial() -> UInt32 { compositor.nextSerial() }
 
-    /// An input event's timestamp (wl_pointer.motion and friends): milliseconds, wrapping, on the frame
-    /// clock's time source (the virtual clock's current frame under `--clock virtual`).
-    func eventMilliseconds() -> UInt32 {
-        UInt32(truncatingIfNeeded: frameClock.now(measured: Clock.nanoseconds()) / 1_000_000)
-    }
-
     func surfaceCreated(_ surface: WlSurface) {
         surfaces[surface.state] = surface
         compositor.surfaceCreated(surface.state)
@@ -230,33 +224,6 @@ public final class Server {
         compositor.removeWindow(toplevel.window)
     }
 
-    /// Runs `action` after every change to the scene (a commit, a window placed, raised or gone), until the
-    /// returned token is dropped. The control socket's waits watch the scene this way.
-    public func observeScene(_ action: @escaping () -> Void) -> SceneObserver {
-        let observer = SceneObserver(action)
-        sceneObservers.append(observer)
-        observer.server = self
-        return observer
-    }
-
     func outputBound(_ output: WlOutput) { outputs.append(output) }
     func outputReleased(_ output: WlOutput) { outputs.removeAll { $0 === output } }
-}
-
-/// A registration of `Server.observeScene`: the action runs until this object goes away.
-public final class SceneObserver {
-    let action: () -> Void
-    weak var server: Server?
-    init(_ action: @escaping () -> Void) { self.action = action }
-    deinit { server?.sceneObservers.removeAll { $0 === self } }
-}
-
-/// CLOCK_MONOTONIC, the clock frame callbacks and presentation times are on.
-enum Clock {
-
-    static func nanoseconds() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
-    }
 }
