@@ -4,6 +4,7 @@
 // max-diff-ratio, masks, a diff image). Reading, comparing and drawing are ImageCompare's; this file turns
 // the result into lines (or one JSON object) and an exit status: 0 match, 1 differ, 2 could not compare.
 import ArgumentParser
+import Control
 import Glibc
 import ImageCompare
 import Scanout
@@ -152,7 +153,7 @@ struct Compare: ParsableCommand {
                                                               masks: masks) {
                     previous = difference.differing == 0 ? "the old golden matched"
                         : "the old golden differed in \(difference.differing) of \(difference.compared) pixels"
-                    report["previousDiffering"] = .int(difference.differing)
+                    report["previousDiffering"] = .number(Double(difference.differing))
                 } else {
                     previous = "the old golden could not be compared with these masks"
                 }
@@ -175,8 +176,8 @@ struct Compare: ParsableCommand {
         }
         report["result"] = .string("updated")
         report["format"] = .string(format.rawValue)
-        report["width"] = .int(actualImage.width)
-        report["height"] = .int(actualImage.height)
+        report["width"] = .number(Double(actualImage.width))
+        report["height"] = .number(Double(actualImage.height))
         report.line("re-recorded golden \(golden) from \(actual) (\(actualImage.width)x\(actualImage.height), "
                     + "\(format.rawValue.uppercased()); \(previous)); review it before committing — --update always exits 1")
         return 1
@@ -191,14 +192,14 @@ extension Mask: ExpressibleByArgument {
 /// Errors also go to stderr as "seawall compare: error: …".
 struct Report {
     let json: Bool
-    private var fields: [(String, JSONValue)] = []
+    private var fields: [(String, JSON)] = []
     private var lines: [String] = []
     private(set) var countsLine = ""
     private var details: [String] = []
 
     init(json: Bool) { self.json = json }
 
-    subscript(key: String) -> JSONValue? {
+    subscript(key: String) -> JSON? {
         get { fields.first { $0.0 == key }?.1 }
         set {
             fields.removeAll { $0.0 == key }
@@ -211,23 +212,23 @@ struct Report {
 
     /// The counts, limits and largest difference, as fields and as lines.
     mutating func describe(_ d: ImageDifference, threshold: Double, limits: ComparisonLimits, masks: Int, diff: String?) {
-        self["width"] = .int(d.width)
-        self["height"] = .int(d.height)
-        self["pixels"] = .int(d.pixels)
-        self["compared"] = .int(d.compared)
-        self["masked"] = .int(d.masked)
-        self["differing"] = .int(d.differing)
+        self["width"] = .number(Double(d.width))
+        self["height"] = .number(Double(d.height))
+        self["pixels"] = .number(Double(d.pixels))
+        self["compared"] = .number(Double(d.compared))
+        self["masked"] = .number(Double(d.masked))
+        self["differing"] = .number(Double(d.differing))
         self["ratio"] = .number(d.ratio)
         self["threshold"] = .number(threshold)
-        self["maxDiffPixels"] = limits.maxDiffPixels.map { .int($0) } ?? (limits.maxDiffRatio == nil ? .int(0) : .null)
+        self["maxDiffPixels"] = limits.maxDiffPixels.map { .number(Double($0)) } ?? (limits.maxDiffRatio == nil ? .number(Double(0)) : .null)
         self["maxDiffRatio"] = limits.maxDiffRatio.map { .number($0) } ?? .null
         if let largest = d.largest {
-            self["largest"] = .object([("distance", .number(largest.distance)), ("x", .int(largest.x)), ("y", .int(largest.y)),
+            self["largest"] = .object([("distance", .number(largest.distance)), ("x", .number(Double(largest.x))), ("y", .number(Double(largest.y))),
                                        ("actual", .string(hexColour(largest.actual))), ("golden", .string(hexColour(largest.expected)))])
         } else {
             self["largest"] = .null
         }
-        self["firstDifference"] = d.firstDifference.map { .object([("x", .int($0.x)), ("y", .int($0.y))]) } ?? .null
+        self["firstDifference"] = d.firstDifference.map { .object([("x", .number(Double($0.x))), ("y", .number(Double($0.y)))]) } ?? .null
         self["diff"] = diff.map { .string($0) } ?? .null
 
         var allowed: [String] = []
@@ -256,50 +257,13 @@ struct Report {
         if json {
             // "result" first: match, differ, updated or error.
             let ordered = fields.filter { $0.0 == "result" } + fields.filter { $0.0 != "result" }
-            print(JSONValue.object(ordered).serialized)
+            print(JSON.object(ordered).text)
         } else {
             for line in lines { print(line) }
         }
     }
 }
 
-/// Just enough JSON for one flat report: no Foundation in the compositor's binary.
-enum JSONValue {
-    case string(String), int(Int), number(Double), null
-    indirect case object([(String, JSONValue)])
-
-    var serialized: String {
-        switch self {
-        case .string(let s): return JSONValue.quote(s)
-        case .int(let n): return String(n)
-        case .number(let x): return x.isFinite ? (x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x)) : "null"
-        case .null: return "null"
-        case .object(let fields):
-            return "{" + fields.map { JSONValue.quote($0.0) + ": " + $0.1.serialized }.joined(separator: ", ") + "}"
-        }
-    }
-
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
-}
 
 /// "#rrggbb".
 func hexColour(_ c: (r: UInt8, g: UInt8, b: UInt8)) -> String {
