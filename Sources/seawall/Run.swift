@@ -292,9 +292,14 @@ final class RunSession {
             var status: Int32 = 0
             let pid = waitpid(-1, &status, WNOHANG)
             if pid <= 0 { return }
-            // WIFEXITED / WEXITSTATUS / WTERMSIG are macros Swift does not import.
-            children[pid] = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+            children[pid] = Self.shellStatus(status)
         }
+    }
+
+    /// A wait status as a shell reports it: the exit code, or 128 + N for signal N. (WIFEXITED,
+    /// WEXITSTATUS and WTERMSIG are macros Swift does not import.)
+    static func shellStatus(_ status: Int32) -> Int32 {
+        status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     }
 
     /// The status of a reaped child, if it ended.
@@ -307,7 +312,7 @@ final class RunSession {
         while children[pid] == nil {
             var status: Int32 = 0
             let got = waitpid(pid, &status, WNOHANG)
-            if got == pid { children[pid] = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f); break }
+            if got == pid { children[pid] = Self.shellStatus(status); break }
             if got < 0 || Self.now() > deadline { return children[pid] != nil }
             usleep(10_000)
         }
