@@ -178,6 +178,37 @@ struct RunTests {
         #expect(child.stderr.split(separator: "\n").count == 1, Comment(rawValue: child.transcript))
     }
 
+    @Test("Seawall failing while COMMAND runs: status 202, and COMMAND's whole process group is killed")
+    func seawallFailsCommandKilled() throws {
+        let directory = try TestFiles.makeRuntimeDirectory(prefix: "seawall-run-test")
+        let frames = directory + "/frames"
+        defer { _ = try? ChildProcess(executable: "/bin/rm", arguments: ["-rf", directory]).wait(seconds: 30) }
+        // COMMAND removes the frame directory, so the next frame cannot be written: scanout fails.
+        let start = monotonicSeconds()
+        let child = try Self.run(["--output-dir", frames, "--dump-every", "1", "--", "/bin/sh", "-c",
+                                  "sleep 300 & echo background=$!; rm -rf \"$1\"; \"$0\" solid --frames 5; sleep 300",
+                                  Self.demo, frames])
+        #expect(child.exitStatus == 202, Comment(rawValue: child.transcript))
+        #expect(monotonicSeconds() - start < 60, "COMMAND did not have to end by itself")
+        #expect(child.stderr.contains("seawall run: error: Seawall stopped: scanout failed"), Comment(rawValue: child.transcript))
+        let background = try #require(Self.values(child.stdout)["background"].flatMap { pid_t($0) })
+        #expect(Self.gone(background), "COMMAND's background process \(background) was killed with its group")
+    }
+
+    /// Whether `pid` no longer runs (no such process, or a zombie nobody reaped yet).
+    static func gone(_ pid: pid_t) -> Bool {
+        for _ in 0..<200 {
+            guard let file = fopen("/proc/\(pid)/stat", "r") else { return true }
+            var line = [CChar](repeating: 0, count: 512)
+            _ = fgets(&line, 512, file)
+            fclose(file)
+            let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            if let close = text.lastIndex(of: ")"), text[close...].dropFirst().trimmingPrefix(" ").first == "Z" { return true }
+            usleep(10_000)
+        }
+        return false
+    }
+
     @Test("--screenshot when COMMAND exits: the demo client's last frame, pixel for pixel")
     func screenshotAtExit() throws {
         let directory = try TestFiles.makeRuntimeDirectory(prefix: "seawall-run-test")
