@@ -74,3 +74,59 @@ uint64_t sw_timerfd_expirations(int fd) {
     if (read(fd, &count, sizeof count) != (ssize_t)sizeof count) return 0;
     return count;
 }
+
+#include <errno.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+pid_t sw_spawn(const char *file, char *const argv[], char *const envp[], const sigset_t *mask,
+               const sigset_t *ignored, uint64_t nofile_soft, int keep_fd, int stderr_fd) {
+    int report[2];
+    if (pipe2(report, O_CLOEXEC) != 0) return -1;
+    pid_t pid = fork();
+    if (pid < 0) {
+        int saved = errno;
+        close(report[0]);
+        close(report[1]);
+        errno = saved;
+        return -1;
+    }
+    if (pid == 0) {
+        /* The child: only async-signal-safe calls from here to exec. */
+        setpgid(0, 0);
+        struct rlimit files;
+        if (getrlimit(RLIMIT_NOFILE, &files) == 0) {
+            files.rlim_cur = (rlim_t)nofile_soft;
+            if (files.rlim_cur > files.rlim_max) files.rlim_cur = files.rlim_max;
+            setrlimit(RLIMIT_NOFILE, &files);
+        }
+        for (int signo = 1; signo < NSIG; signo++) {
+            if (signo == SIGKILL || signo == SIGSTOP) continue;
+            struct sigaction action = {0};
+            action.sa_handler = sigismember(ignored, signo) == 1 ? SIG_IGN : SIG_DFL;
+            sigemptyset(&action.sa_mask);
+            sigaction(signo, &action, NULL);   /* glibc's internal signals answer EINVAL: fine */
+        }
+        sigprocmask(SIG_SETMASK, mask, NULL);
+        if (keep_fd >= 0) fcntl(keep_fd, F_SETFD, 0);
+        if (stderr_fd >= 0 && stderr_fd != 2) dup2(stderr_fd, 2);
+        execvpe(file, argv, envp);
+        int error = errno;
+        ssize_t written = write(report[1], &error, sizeof error);
+        (void)written;
+        _exit(127);
+    }
+    close(report[1]);
+    setpgid(pid, pid);   /* also from here, so the group exists whichever side runs first */
+    int error = 0;
+    ssize_t got;
+    do { got = read(report[0], &error, sizeof error); } while (got < 0 && errno == EINTR);
+    close(report[0]);
+    if (got == (ssize_t)sizeof error) {
+        int status;
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+        errno = error;
+        return -1;
+    }
+    return pid;
+}

@@ -35,6 +35,21 @@ public enum PoolError: Error, CustomStringConvertible {
     }
 }
 
+extension PoolError {
+    /// The policy that would accept the refused pool, when only its seals were wrong: `autoseal` for a memfd
+    /// that still accepts seals (F_SEAL_SEAL not set), `copy` for a file that cannot be sealed (a memfd made
+    /// without MFD_ALLOW_SEALING, an shm_open file; copy still refuses pipes and sockets). nil when no
+    /// policy helps (the file is too small, it could not be mapped or read).
+    public var acceptingPolicy: ShmPolicy? {
+        guard case .rejected(let rejection) = self else { return nil }
+        switch rejection {
+        case .missingShrinkSeal(let seals): return seals.contains(.seal) ? .copy : .autoseal
+        case .notSealable: return .copy
+        case .fileTooSmall, .invalidSize, .statFailed: return nil
+        }
+    }
+}
+
 extension PoolRejection {
     /// Whether the refusal is about seals (which the copy policy forgives) rather than sizes.
     var isAboutSealing: Bool {

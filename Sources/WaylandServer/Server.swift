@@ -41,6 +41,13 @@ public final class Server {
     /// Scanout failures end the run: the caller (main) sees this set and stops.
     public private(set) var scanoutError: ScanoutError?
 
+    /// Called when a client's pool is refused (after the log line), e.g. for `seawall run` to tell the person
+    /// which --shm-policy would accept it.
+    public var onPoolRefused: ((PoolRefusal) -> Void)?
+    /// Called at the start of every repaint with the damage about to be composed, while `renderer.image` still
+    /// holds the previous frame (`seawall run --screenshot` watches the output settle with it).
+    public var willRepaint: ((Region) -> Void)?
+
     var globals: [Global] = []
     /// Connected clients and what each holds, for the limits (ServerClients.swift).
     let clients = ClientAccounts()
@@ -165,6 +172,7 @@ public final class Server {
     /// One frame: compose the damage, present it, then tell every committed surface its frame was shown.
     public func repaint() {
         let damage = scene.takeDamage()
+        willRepaint?(damage)
         let frameCount = frameClock.beginFrame()
         stats?.frameShown()
         if !damage.isEmpty {
@@ -222,6 +230,17 @@ public final class Server {
     func toplevelDestroyed(_ toplevel: XdgToplevel) {
         toplevels[toplevel.window] = nil
         compositor.removeWindow(toplevel.window)
+    }
+
+    /// A pool was refused: log why and which policy would accept it, then tell `onPoolRefused`.
+    func poolRefused(client: OpaquePointer, error: PoolError) {
+        var pid: pid_t = 0, uid: uid_t = 0, gid: gid_t = 0
+        wl_client_get_credentials(client, &pid, &uid, &gid)
+        let remedy = error.acceptingPolicy.flatMap { $0 == configuration.shmPolicy ? nil : $0 }
+        let refusal = PoolRefusal(client: describe(client: client), pid: pid, reason: error.description,
+                                  acceptingPolicy: remedy)
+        log.notice("refused a pool from \(refusal.client): \(error)\(remedy.map { " (--shm-policy \($0) would accept it)" } ?? "")")
+        onPoolRefused?(refusal)
     }
 
     func outputBound(_ output: WlOutput) { outputs.append(output) }

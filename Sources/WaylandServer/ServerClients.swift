@@ -1,3 +1,4 @@
+import ClientMemory
 import Compositor
 import CServerShims
 import CWaylandServer
@@ -99,4 +100,16 @@ private extension String {
         while let last = s.last, set.contains(last) { s.removeLast() }
         return s
     }
+}
+
+/// A refused wl_shm pool, as `Server.onPoolRefused` reports it.
+public struct PoolRefusal: Sendable {
+    /// "pid 123 (name)", or "client".
+    public let client: String
+    /// The client's pid (0 if unknown).
+    public let pid: pid_t
+    /// The message posted to the client.
+    public let reason: String
+    /// The --shm-policy that would have accepted this pool, if another one would.
+    public let acceptingPolicy: ShmPolicy?
 }

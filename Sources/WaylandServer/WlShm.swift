@@ -51,7 +51,7 @@ final class WlShm: ProtocolObject {
         do {
             memory = try PoolMemory.accept(fd, size: Int64(size), policy: server.configuration.shmPolicy, account: account)
         } catch {
-            server.log.notice("refused a pool from \(server.describe(client: client)): \(error)")
+            server.poolRefused(client: client, error: error)
             Resource.postError(resource, code: WL_SHM_ERROR_INVALID_FD.rawValue, error.description)
             return
         }

@@ -18,9 +18,10 @@ struct SeawallCommand: ParsableCommand {
         abstract: "A headless Wayland compositor that only accepts sealed client memory.",
         discussion: """
             Without a subcommand, seawall runs the compositor (`seawall serve`): `seawall --size 800x600` is \
-            `seawall serve --size 800x600`. `seawall serve --help` lists the compositor's options.
+            `seawall serve --size 800x600`. `seawall serve --help` lists the compositor's options; \
+            `seawall run -- COMMAND` runs one command under a private Seawall and exits with its status.
             """,
-        subcommands: [Serve.self, Ctl.self, Compare.self],
+        subcommands: [Serve.self, Run.self, Ctl.self, Compare.self],
         defaultSubcommand: Serve.self)
 }
 

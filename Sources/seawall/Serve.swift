@@ -42,51 +42,25 @@ struct Serve: ParsableCommand {
         //    crash-backtrace handler for SIGBUS (and others) at start-up; removing it for SIGBUS means a
         //    fault would end the process plainly instead of being caught — there is nothing to recover.
         //    SIGINT and SIGTERM are reset too: a shell may have started us with them ignored, and ignored
-        //    signals never reach the signalfd that step 5 listens on.
-        for signal in [SIGBUS, SIGINT, SIGTERM] { _ = sw_signal_set_default(signal) }
-        //    Every pool keeps one fd open (to re-check its size on resize), so take all the fds we may have.
-        var files = rlimit()
-        if getrlimit(RLIMIT_NOFILE_VALUE, &files) == 0 && files.rlim_cur < files.rlim_max {
-            files.rlim_cur = files.rlim_max
-            _ = setrlimit(RLIMIT_NOFILE_VALUE, &files)
-        }
+        //    signals never reach the signalfd that step 5 listens on. Every pool keeps one fd open (to
+        //    re-check its size on resize), so the soft fd limit is raised to the hard one.
+        //    (Startup.swift holds steps 0 to 3: `seawall run` starts its compositor the same way.)
+        Startup.prepareProcess()
 
         // 1. Logging: one line per event on stderr; stdout is kept for what a script needs (socket, paths).
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = options.logLevel
-            return handler
-        }
-        let log = Logger(label: "seawall")
+        let log = Startup.bootstrapLogging(level: options.logLevel ?? .info)
 
         // 2. Where finished frames go: files, nowhere, or a display. The DRM backend takes the display now
         //    (DRM master, connector, mode, CRTC, two dumb buffers) so that a problem is reported before any
         //    client connects; the output then has the mode's size, and the display's page flips pace it.
-        let scanout: ScanoutTarget
-        var display: DRMScanout?
-        var outputSize = options.size
-        do {
-            switch options.backend {
-            case .ppm: scanout = try FileScanout(outputDirectory: options.outputDirectory, dumpEvery: options.dumpEvery)
-            case .null: scanout = NullScanout()
-            case .drm:
-                let drm = try DRMScanout(devicePath: options.device, connector: options.connector, mode: options.mode)
-                outputSize = PixelSize(width: drm.width, height: drm.height)
-                display = drm
-                scanout = drm
-            }
-        } catch {
-            fail(options.backend == .drm ? error.description : "cannot use --output-dir \(options.outputDirectory): \(error)")
-        }
-
         // 3. The compositor: display + socket, globals, scene, renderer, frame clock.
-        let configuration = options.configuration(outputSize: outputSize, pacedByDisplay: display != nil)
-        let server: Server
+        let started: StartedCompositor
         do {
-            server = try Server(configuration: configuration, scanout: scanout, logger: log)
+            started = try Startup.start(options, backend: options.backend ?? .ppm, log: log)
         } catch {
             fail(error.description)
         }
+        let server = started.server, display = started.display, outputSize = started.outputSize
 
         // 4. The control socket beside the Wayland socket (`seawall ctl`: windows, screenshots, waits, frames),
         //    mode 0600 and only for our own uid, served from the same event loop.
@@ -107,7 +81,7 @@ struct Serve: ParsableCommand {
         if let display {
             print("seawall: \(outputSize), paced by page flips, frames to \(display.description)")
         } else {
-            print("seawall: \(options.size.width)x\(options.size.height), \(options.refresh), frames to \(options.backend == .ppm ? options.outputDirectory : "nowhere")")
+            print("seawall: \(options.size.width)x\(options.size.height), \(options.refresh), frames to \((options.backend ?? .ppm) == .ppm ? options.outputDirectoryOrDefault : "nowhere")")
         }
         fflush(nil)   // all C streams; stdout is a pipe when a script starts us
 

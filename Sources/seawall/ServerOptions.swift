@@ -22,8 +22,8 @@ struct ServerOptions: ParsableArguments {
         valueName: "CLOCK"))
     var clock: TimeSource = .monotonic
 
-    @Option(name: .long, help: ArgumentHelp("Where frames go: ppm (files in --output-dir), drm (a display) or null (nowhere).", valueName: "NAME"))
-    var backend: Backend = .ppm
+    @Option(name: .long, help: ArgumentHelp("Where frames go: ppm (files in --output-dir), drm (a display) or null (nowhere). Default: ppm (under `run`: null unless --output-dir or --dump-every is given).", valueName: "NAME"))
+    var backend: Backend?
 
     @Option(name: .long, help: ArgumentHelp("With --backend drm: the DRM card (default: the first /dev/dri/card*).", valueName: "PATH"))
     var device: String?
@@ -34,8 +34,11 @@ struct ServerOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("With --backend drm: the display mode (default: the connector's preferred one).", valueName: "WxH[@HZ]"))
     var mode: ModeRequest?
 
-    @Option(name: .customLong("output-dir"), help: ArgumentHelp("Directory for frames, last.ppm and last.png (created if missing).", valueName: "DIR"))
-    var outputDirectory: String = "seawall-output"
+    @Option(name: .customLong("output-dir"), help: ArgumentHelp("Directory for frames, last.ppm and last.png (created if missing; default: seawall-output).", valueName: "DIR"))
+    var outputDirectory: String?
+
+    /// --output-dir, or its default.
+    var outputDirectoryOrDefault: String { outputDirectory ?? "seawall-output" }
 
     @Option(name: .customLong("dump-every"), help: ArgumentHelp("Also write every Nth frame as frame-NNNNNN.ppm (0: never).", valueName: "N"))
     var dumpEvery: Int = 0
@@ -63,8 +66,8 @@ struct ServerOptions: ParsableArguments {
     @Option(name: .customLong("xdg-wm-base-version"), help: ArgumentHelp("Highest xdg_wm_base version offered, 1 to 5. 3 by default: weston 10's demo clients abort on version 4's configure_bounds event.", valueName: "N"))
     var xdgWmBaseVersion: Int32 = Configuration().xdgWmBaseVersion
 
-    @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning or error.", valueName: "LEVEL"))
-    var logLevel: Logger.Level = .info
+    @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning or error (default: info; under `run`: warning).", valueName: "LEVEL"))
+    var logLevel: Logger.Level?
 
     func validate() throws {
         if case .hz(let hz) = refresh, !(0...1000).contains(hz) {

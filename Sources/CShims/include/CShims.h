@@ -43,3 +43,14 @@ int sw_signal_set_default(int signo);
 int sw_timerfd_periodic(uint64_t first_ns, uint64_t period_ns);
 /* Reads the expiration count of a timerfd (0 if none pending). */
 uint64_t sw_timerfd_expirations(int fd);
+
+/* --- Starting programs (seawall run). --- */
+#include <signal.h>
+/* Starts `file` (searched in PATH when it has no '/', as execvpe does) with `argv` and `envp`, in a process
+ * group of its own, with the signal mask `mask`, every catchable signal at its default action except those
+ * in `ignored` (SIG_IGN), RLIMIT_NOFILE's soft limit set to `nofile_soft`, and `keep_fd` (if >= 0) left open
+ * across exec, and `stderr_fd` (if >= 0) as its stderr. Between fork and exec only async-signal-safe calls are allowed, which Swift code cannot
+ * promise (it may allocate or take runtime locks), so this side is C. Returns the pid, or -1 with errno; when
+ * the exec itself failed (ENOENT, EACCES, ENOEXEC…) errno is the exec's, and the child has been reaped. */
+pid_t sw_spawn(const char *file, char *const argv[], char *const envp[], const sigset_t *mask,
+               const sigset_t *ignored, uint64_t nofile_soft, int keep_fd, int stderr_fd);
