@@ -25,17 +25,24 @@ public protocol PixelSource: AnyObject {
 }
 
 /// One surface as the renderer sees it: where it is on the output, what it shows, and which part of it
-/// (in surface-local coordinates) the client declared opaque.
+/// (in surface-local coordinates) the client declared opaque. Positions and sizes are logical (see HiDPI);
+/// `bufferScale` buffer pixels make one logical unit.
 public struct SceneItem {
     public var x: Int64
     public var y: Int64
     public var source: any PixelSource
     public var opaqueRegion: Region
+    /// wl_surface.set_buffer_scale: the source is this many times the item's logical size.
+    public var bufferScale: Int64
 
-    public init(x: Int64, y: Int64, source: any PixelSource, opaqueRegion: Region = Region()) {
+    public init(x: Int64, y: Int64, source: any PixelSource, opaqueRegion: Region = Region(), bufferScale: Int64 = 1) {
         self.x = x; self.y = y; self.source = source; self.opaqueRegion = opaqueRegion
+        self.bufferScale = bufferScale
     }
 
-    /// The output rectangle the item covers.
-    public var bounds: Rect { Rect(x: x, y: y, width: Int64(source.width), height: Int64(source.height)) }
+    /// The output rectangle the item covers, in logical coordinates.
+    public var bounds: Rect {
+        let scale = Swift.max(1, bufferScale)
+        return Rect(x: x, y: y, width: Int64(source.width) / scale, height: Int64(source.height) / scale)
+    }
 }

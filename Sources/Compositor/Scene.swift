@@ -17,7 +17,8 @@ public struct CascadePlacement: Sendable {
 }
 
 /// The output's content: mapped surfaces in stacking order, their positions, and the damage accumulated
-/// since the last repaint. Pure state; the Wayland layer calls in, the renderer reads `items()`.
+/// since the last repaint. Pure state; the Wayland layer calls in, the renderer reads `items()`. Every
+/// coordinate here is logical (HiDPI): the output's size is its device size divided by the output scale.
 public final class Scene {
     public final class View {
         public let surface: Surface
@@ -184,7 +185,7 @@ public final class Scene {
             view.surface.flattened().compactMap { entry -> SceneItem? in
                 guard let buffer = entry.surface.buffer else { return nil }
                 return SceneItem(x: view.x + entry.x, y: view.y + entry.y, source: buffer,
-                                 opaqueRegion: entry.surface.opaqueRegion)
+                                 opaqueRegion: entry.surface.opaqueRegion, bufferScale: Int64(entry.surface.bufferScale))
             }
         }
     }

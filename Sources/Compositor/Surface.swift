@@ -76,7 +76,7 @@ public final class Surface {
         public var offsetY: Int64 = 0
         /// In surface coordinates (wl_surface.damage).
         public var surfaceDamage = Region()
-        /// In buffer coordinates (wl_surface.damage_buffer). With scale 1 and no transform, the same space.
+        /// In buffer coordinates (wl_surface.damage_buffer): `bufferScale` buffer pixels per surface unit.
         public var bufferDamage = Region()
         /// nil: unchanged by this commit. `.some(nil)`: reset to the default (empty opaque / infinite input).
         public var opaqueRegion: Region?? = nil
@@ -142,8 +142,31 @@ public final class Surface {
         self.client = client
     }
 
-    public var width: Int64 { buffer.map { Int64($0.width) } ?? 0 }
-    public var height: Int64 { buffer.map { Int64($0.height) } ?? 0 }
+    /// The surface's size in logical (surface-local) coordinates: the buffer's size divided by the buffer
+    /// scale (the division is exact: `bufferSizeError` refuses a commit where it would not be).
+    public var width: Int64 { buffer.map { Int64($0.width) / Int64(bufferScale) } ?? 0 }
+    public var height: Int64 { buffer.map { Int64($0.height) / Int64(bufferScale) } ?? 0 }
+
+    /// Why committing the pending state now must be refused with wl_surface.error.invalid_size, or nil: the
+    /// buffer the commit would show (attached now, cached by a synchronized subsurface, or the current one)
+    /// must be a whole multiple of the buffer scale it would be shown at, in both directions.
+    public func bufferSizeError() -> String? {
+        let scale = pending.bufferScale ?? cached?.bufferScale ?? bufferScale
+        let shown: (any ClientBuffer)?
+        switch pending.buffer {
+        case .attach(let attached): shown = attached
+        case .detach: shown = nil
+        case .unchanged:
+            switch cached?.buffer {
+            case .attach(let attached)?: shown = attached
+            case .detach?: shown = nil
+            case .unchanged?, nil: shown = buffer
+            }
+        }
+        guard let shown, scale > 1 else { return nil }
+        if shown.width % scale == 0 && shown.height % scale == 0 { return nil }
+        return "buffer size \(shown.width)x\(shown.height) is not a multiple of the buffer scale \(scale)"
+    }
     public var hasBuffer: Bool { buffer != nil }
 
     /// Applies the pending state (wl_surface.commit). Buffers are locked while current and unlocked once
@@ -167,8 +190,9 @@ public final class Surface {
         if let scale = pending.bufferScale { bufferScale = scale }
         Surface.append(pending.frameCallbacks, after: &frameCallbacks)
 
+        // Buffer damage is in buffer pixels: to surface coordinates, rounded outwards.
         var damage = pending.surfaceDamage
-        damage.add(pending.bufferDamage)
+        damage.add(pending.bufferDamage.covering(dividedBy: Int64(bufferScale)))
         damage = damage.intersection(Rect(x: 0, y: 0, width: width, height: height)).simplified()
         let effect = CommitEffect(
             damage: damage,

@@ -95,7 +95,7 @@ public final class ControlService {
         return [
             ("width", .number(Double(server.configuration.width))),
             ("height", .number(Double(server.configuration.height))),
-            ("scale", .number(1)),
+            ("scale", .number(Double(server.configuration.scale))),
             ("refresh", .string(refresh)),
             ("refresh_mhz", .number(Double(server.frameClock.refreshMillihertz))),
             ("frames", .number(Double(server.frameCount))),

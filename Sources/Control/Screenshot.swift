@@ -13,7 +13,7 @@ public enum Screenshot {
     /// The whole output, with the background where no window is.
     public static func output(of server: Server) -> RGBImage {
         let renderer = Renderer(width: server.configuration.width, height: server.configuration.height,
-                                background: server.configuration.background)
+                                scale: server.configuration.scale, background: server.configuration.background)
         renderer.render(server.scene.items(), damage: Region(server.scene.outputRect))
         return RGBImage(renderer.image)
     }
@@ -25,15 +25,19 @@ public enum Screenshot {
         guard let surface = window.surface, let view = server.scene.view(for: surface), view.mapped else {
             throw ControlError("the window is not mapped")
         }
+        // The geometry is logical; the image is in device pixels, like the output's.
         let area = window.geometry ?? Rect(x: 0, y: 0, width: surface.width, height: surface.height)
-        guard area.width > 0, area.height > 0, area.width <= 1 << 15, area.height <= 1 << 15,
-              area.width * area.height <= Int64(maxPixels) else {
-            throw ControlError("the window's size \(area.width)x\(area.height) cannot be captured (at most \(maxPixels) pixels, 32768 a side)")
+        let scale = Int64(server.configuration.scale)
+        let pixels = area.scaled(by: scale)
+        guard area.width > 0, area.height > 0, pixels.width <= 1 << 15, pixels.height <= 1 << 15,
+              pixels.width * pixels.height <= Int64(maxPixels) else {
+            throw ControlError("the window's size \(pixels.width)x\(pixels.height) cannot be captured (at most \(maxPixels) pixels, 32768 a side)")
         }
-        let renderer = Renderer(width: Int(area.width), height: Int(area.height), background: 0xFF00_0000)
+        let renderer = Renderer(width: Int(pixels.width), height: Int(pixels.height), scale: Int(scale), background: 0xFF00_0000)
         let items = surface.flattened().compactMap { entry -> SceneItem? in
             guard let buffer = entry.surface.buffer else { return nil }
-            return SceneItem(x: entry.x - area.x, y: entry.y - area.y, source: buffer, opaqueRegion: entry.surface.opaqueRegion)
+            return SceneItem(x: entry.x - area.x, y: entry.y - area.y, source: buffer, opaqueRegion: entry.surface.opaqueRegion,
+                             bufferScale: Int64(entry.surface.bufferScale))
         }
         renderer.render(items, damage: Region(Rect(x: 0, y: 0, width: area.width, height: area.height)))
         return RGBImage(renderer.image)

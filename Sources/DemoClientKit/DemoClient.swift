@@ -33,6 +33,9 @@ public struct DemoOptions: Sendable {
     /// With printInput: start an interactive resize (xdg_toplevel.resize with these xdg_toplevel.resize_edge
     /// bits) on every button press, and draw at every size the compositor configures.
     public var resizeOnPress: UInt32?
+    /// wl_surface.set_buffer_scale: buffers are this many times the window's (logical) size, and the pattern
+    /// is drawn over the whole buffer, at that finer resolution.
+    public var scale: Int = 1
 
     public init(pattern: Pattern) { self.pattern = pattern }
 }
@@ -170,6 +173,7 @@ public final class DemoClient {
         }
         if options.maximized { xdg_toplevel_set_maximized(toplevel) }
         if options.fullscreen { xdg_toplevel_set_fullscreen(toplevel, nil) }
+        if options.scale != 1 { wl_surface_set_buffer_scale(surface, Int32(options.scale)) }
         // The initial commit, without a buffer: the compositor answers with the first configure.
         wl_surface_commit(surface)
     }
@@ -259,11 +263,13 @@ public final class DemoClient {
 
     /// Two buffers of the current size starting at `offset` in the pool, creating or growing the pool.
     private func makeBuffers(offset: Int) throws(DemoFailure) {
-        let stride = width * 4
-        let slotSize = stride * height
-        let needed = offset + 2 * slotSize
-        guard needed <= Int(Int32.max) else {
-            throw DemoFailure(description: "\(width)x\(height) needs a pool larger than 2 GiB", exitStatus: 1)
+        let (pixelWidth, widthOverflow) = width.multipliedReportingOverflow(by: options.scale)
+        let (pixelHeight, heightOverflow) = height.multipliedReportingOverflow(by: options.scale)
+        let stride = pixelWidth &* 4
+        let slotSize = stride &* pixelHeight
+        let needed = offset &+ 2 &* slotSize
+        guard !widthOverflow, !heightOverflow, pixelWidth <= 1 << 15, pixelHeight <= 1 << 15, needed <= Int(Int32.max) else {
+            throw DemoFailure(description: "\(width)x\(height) at scale \(options.scale) needs a pool larger than 2 GiB", exitStatus: 1)
         }
         do {
             if let memory, let pool {
@@ -282,7 +288,7 @@ public final class DemoClient {
         guard let pool else { throw DemoFailure(description: "wl_shm.create_pool failed", exitStatus: 1) }
         for slot in slots { slot.destroy() }
         slots = (0..<2).compactMap { index in
-            BufferSlot(pool: pool, offset: offset + index * slotSize, width: width, height: height,
+            BufferSlot(pool: pool, offset: offset + index * slotSize, width: pixelWidth, height: pixelHeight,
                        stride: stride, format: format, owner: self)
         }
     }

@@ -11,6 +11,11 @@ import Compositor
 ///   with `PIXMAN_OP_OVER`, except inside the opaque region their client declared, which is copied with
 ///   `PIXMAN_OP_SRC` (as weston's pixman renderer does; identical for a client whose declared-opaque pixels
 ///   have alpha 255).
+/// - HiDPI: items, their opaque regions and the damage are in logical coordinates; the renderer is the one
+///   place that multiplies them by the output scale into device pixels. An item whose buffer scale equals
+///   the output scale is placed by offsets alone (pixel-exact); any other is resampled with a pixman scale
+///   transform and `PIXMAN_FILTER_NEAREST` (a scale-1 client on a scale-2 output: each buffer pixel becomes
+///   a 2×2 block). At scale 1 with buffer scale 1 nothing differs from a renderer without HiDPI.
 /// - Occlusion: an item paints only the damaged pixels that no opaque part of an item above covers, and the
 ///   background is filled only where nothing opaque covers the damage. Every damaged pixel is written
 ///   exactly by the layers that show there; no pixel outside the damage is touched (the destination image
@@ -23,11 +28,18 @@ public final class Renderer {
 
     /// `pixman_image_t *` over `image`'s memory (`PIXMAN_x8r8g8b8`), created once.
     private let destination: OpaquePointer
+    /// The image, in device pixels.
     private let outputRect: Rect
+    /// Device pixels per logical unit (`--scale`).
+    public let scale: Int64
+    /// The output in logical coordinates: `outputRect` divided by `scale`, rounded up.
+    public let logicalRect: Rect
 
     /// Creates the output image, fills it with `background`, and wraps it in a pixman image
     /// (`pixman_image_create_bits`).
-    public init(width: Int, height: Int, background: UInt32 = 0xFF20_2830) {
+    /// `width`×`height` are device pixels; `scale` (1 or more) is how many make one logical unit.
+    public init(width: Int, height: Int, scale: Int = 1, background: UInt32 = 0xFF20_2830) {
+        precondition(scale >= 1, "Renderer: the output scale must be positive")
         let image = OutputImage(width: width, height: height)
         image.fill(background)
         let bits = image.base.assumingMemoryBound(to: UInt32.self)
@@ -39,6 +51,15 @@ public final class Renderer {
         self.background = background
         self.destination = destination
         self.outputRect = Rect(x: 0, y: 0, width: Int64(width), height: Int64(height))
+        self.scale = Int64(scale)
+        self.logicalRect = Rect(x: 0, y: 0, width: HiDPI.logicalLength(device: Int64(width), scale: Int64(scale)),
+                                height: HiDPI.logicalLength(device: Int64(height), scale: Int64(scale)))
+    }
+
+    /// Logical damage as the device pixels it covers, clipped to the image (what a scanout target copies).
+    public func deviceDamage(_ damage: Region) -> Region {
+        if scale == 1 { return damage.intersection(outputRect) }
+        return damage.intersection(logicalRect).scaled(by: scale).intersection(outputRect)
     }
 
     deinit {
@@ -48,7 +69,7 @@ public final class Renderer {
     /// What one item paints this frame, in output coordinates.
     private struct Layer {
         var index: Int
-        /// The item's bounds clipped to the output (where the composite call operates).
+        /// The item's bounds clipped to the output (where the composite call operates), in device pixels.
         var placed: Rect
         /// Copied with SRC.
         var opaquePart: PixmanRegion
@@ -56,10 +77,10 @@ public final class Renderer {
         var blendPart: PixmanRegion
     }
 
-    /// Recomposes only `damage` (output coordinates, clipped to the output): fills background, then items
-    /// bottom-to-top. Items whose `withPixels` returns nil are left out (what is below them shows).
+    /// Recomposes only `damage` (logical output coordinates, clipped to the output): fills background, then
+    /// items bottom-to-top. Items whose `withPixels` returns nil are left out (what is below them shows).
     public func render(_ items: [SceneItem], damage: Region) {
-        let damaged = PixmanRegion(damage, clippedTo: outputRect)
+        let damaged = PixmanRegion(deviceDamage(damage), clippedTo: outputRect)
         if damaged.isEmpty { return }
         var excluded = Set<Int>()
         // A source that turns out unavailable while painting invalidates the occlusion computed with it;
@@ -89,8 +110,11 @@ public final class Renderer {
         var layers: [Layer] = []
         for index in items.indices.reversed() where !excluded.contains(index) {
             let item = items[index]
-            guard Renderer.isUsable(item.source) else { continue }
-            let placed = item.bounds.intersection(outputRect)
+            guard Renderer.isUsable(item.source, bufferScale: item.bufferScale) else { continue }
+            // Clipped to the output while logical, so that the device coordinates stay small.
+            let logicalPlaced = item.bounds.intersection(logicalRect)
+            if logicalPlaced.isEmpty { continue }
+            let placed = logicalPlaced.scaled(by: scale).intersection(outputRect)
             if placed.isEmpty { continue }
             let placedRegion = PixmanRegion(placed)
             let visible = damaged.intersection(placedRegion)
@@ -99,7 +123,9 @@ public final class Renderer {
             if item.source.format.isOpaque {
                 opaque = placedRegion
             } else {
-                opaque = PixmanRegion(item.opaqueRegion.offsetBy(dx: item.x, dy: item.y), clippedTo: placed)
+                let logicalOpaque = item.opaqueRegion.offsetBy(dx: item.x, dy: item.y)
+                opaque = scale == 1 ? PixmanRegion(logicalOpaque, clippedTo: placed)
+                    : PixmanRegion(logicalOpaque.intersection(logicalPlaced).scaled(by: scale), clippedTo: placed)
             }
             covered.formUnion(opaque)
             if visible.isEmpty { continue }
@@ -112,10 +138,15 @@ public final class Renderer {
     /// Whether a source's geometry is something pixman can wrap: positive size within 32 bits and a stride
     /// of whole pixels covering a row. (The Wayland layer validates buffers; this keeps the renderer safe
     /// on its own.)
-    static func isUsable(_ source: any PixelSource) -> Bool {
+    static func isUsable(_ source: any PixelSource, bufferScale: Int64 = 1) -> Bool {
         source.width > 0 && source.height > 0 && source.stride % 4 == 0
             && Int64(source.stride) >= Int64(source.width) * 4
+            && (1...maxBufferScale).contains(bufferScale)
     }
+
+    /// The largest buffer scale the renderer resamples (a pixman transform holds 16.16 fixed-point numbers;
+    /// a larger scale could only go with a buffer over 16384 pixels a side, which nothing accepts).
+    static let maxBufferScale: Int64 = 16384
 
     /// Fills `region` with the background colour (`pixman_image_fill_boxes`, PIXMAN_OP_SRC).
     private func fillBackground(_ region: PixmanRegion) {
@@ -140,7 +171,8 @@ public final class Renderer {
     private func composite(_ item: SceneItem, _ layer: Layer) -> Bool {
         let source = item.source
         let format = source.format == .xrgb8888 ? PIXMAN_x8r8g8b8 : PIXMAN_a8r8g8b8
-        let srcX = Int32(layer.placed.x - item.x), srcY = Int32(layer.placed.y - item.y)
+        // The item intersects the output, so its device position is small (within the output's size of it).
+        let srcX = Int32(layer.placed.x - item.x * scale), srcY = Int32(layer.placed.y - item.y * scale)
         let dstX = Int32(layer.placed.x), dstY = Int32(layer.placed.y)
         let width = Int32(layer.placed.width), height = Int32(layer.placed.height)
         let done: Bool? = source.withPixels { pixels in
@@ -150,6 +182,7 @@ public final class Renderer {
                 return false
             }
             defer { pixman_image_unref(image) }
+            if item.bufferScale != scale { Renderer.resample(image, bufferScale: item.bufferScale, outputScale: scale) }
             for (part, op) in [(layer.opaquePart, PIXMAN_OP_SRC), (layer.blendPart, PIXMAN_OP_OVER)] where !part.isEmpty {
                 pixman_image_set_clip_region32(destination, part.raw)
                 pixman_image_composite32(op, image, nil, destination, srcX, srcY, 0, 0, dstX, dstY, width, height)
@@ -157,5 +190,26 @@ public final class Renderer {
             return true
         }
         return done ?? false
+    }
+
+    /// Makes pixman sample `image` (a buffer at `bufferScale`) for an output at `outputScale`: destination
+    /// pixel centres map to buffer coordinates × bufferScale / outputScale (`pixman_image_set_transform`),
+    /// taking the nearest pixel (`PIXMAN_FILTER_NEAREST`: an exact integer upscale makes blocks, never blurs).
+    /// A ratio that 16.16 fixed point holds exactly (output scale 1, 2 or 4) is an affine scale; any other
+    /// (output scale 3) is the projective matrix diag(b, b, N), which pixman divides exactly.
+    static func resample(_ image: OpaquePointer, bufferScale: Int64, outputScale: Int64) {
+        var transform = pixman_transform_t()
+        let one = Int64(1) << 16
+        if (bufferScale * one) % outputScale == 0 {
+            let ratio = pixman_fixed_t(bufferScale * one / outputScale)
+            pixman_transform_init_scale(&transform, ratio, ratio)
+        } else {
+            pixman_transform_init_identity(&transform)
+            transform.matrix.0.0 = pixman_fixed_t(bufferScale * one)
+            transform.matrix.1.1 = pixman_fixed_t(bufferScale * one)
+            transform.matrix.2.2 = pixman_fixed_t(outputScale * one)
+        }
+        _ = pixman_image_set_transform(image, &transform)
+        _ = pixman_image_set_filter(image, PIXMAN_FILTER_NEAREST, nil, 0)
     }
 }

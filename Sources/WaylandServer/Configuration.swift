@@ -25,8 +25,12 @@ public struct Limits: Sendable {
 
 /// Everything the compositor core needs to know at start.
 public struct Configuration: Sendable {
+    /// The output image's size in device pixels (`--size`, or the DRM mode).
     public var width: Int = 1280
     public var height: Int = 720
+    /// Device pixels per logical unit (`--scale`, 1…4): advertised as wl_output.scale; the scene, windows,
+    /// input and configure sizes are in logical coordinates, and the renderer draws them ×scale (HiDPI).
+    public var scale: Int = 1
     public var refresh: RefreshMode = .interval(hz: 60)
     /// Where frame, presentation and input times come from (`--clock`).
     public var clock: TimeSource = .monotonic
@@ -46,4 +50,9 @@ public struct Configuration: Sendable {
     /// Seconds between stats log lines (0: none).
     public var statsInterval: Int = 5
     public init() {}
+
+    /// The output's logical size (xdg_output.logical_size, the scene's size): device pixels / scale,
+    /// rounded up.
+    public var logicalWidth: Int { Int(HiDPI.logicalLength(device: Int64(width), scale: Int64(scale))) }
+    public var logicalHeight: Int { Int(HiDPI.logicalLength(device: Int64(height), scale: Int64(scale))) }
 }

@@ -20,10 +20,13 @@ final class ScreencopyManager: ProtocolObject {
         },
         capture_output_region: { client, resource, id, _, _, x, y, width, height in
             guard let client, let resource, let manager = ScreencopyManager.from(resource) else { return }
-            let output = Rect(x: 0, y: 0, width: Int64(manager.server.configuration.width),
-                              height: Int64(manager.server.configuration.height))
+            // The region is in logical coordinates (the protocol says so); the copy is of device pixels.
+            let configuration = manager.server.configuration
+            let logical = Rect(x: 0, y: 0, width: Int64(configuration.logicalWidth), height: Int64(configuration.logicalHeight))
+            let device = Rect(x: 0, y: 0, width: Int64(configuration.width), height: Int64(configuration.height))
+            let region = Rect.wire(x, y, width, height).intersection(logical).scaled(by: Int64(configuration.scale))
             ScreencopyFrame.create(server: manager.server, client: client, version: wl_resource_get_version(resource),
-                                   id: id, region: Rect.wire(x, y, width, height).intersection(output))
+                                   id: id, region: region.intersection(device))
         },
         destroy: Resource.destroyRequest))
 

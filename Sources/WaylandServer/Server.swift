@@ -74,10 +74,12 @@ public final class Server {
         let clock = FrameClock(mode: configuration.refresh,
                                pacing: paced.map { .display(refreshMillihertz: $0.refreshMillihertz) } ?? .immediate,
                                timeSource: configuration.clock)
-        compositor = Compositor(outputWidth: Int64(configuration.width), outputHeight: Int64(configuration.height),
+        precondition((1...4).contains(configuration.scale), "Configuration.scale must be 1…4")
+        compositor = Compositor(outputWidth: Int64(configuration.logicalWidth), outputHeight: Int64(configuration.logicalHeight),
                                 frameClock: clock)
         display = try Display()
-        renderer = Renderer(width: configuration.width, height: configuration.height, background: configuration.background)
+        renderer = Renderer(width: configuration.width, height: configuration.height, scale: configuration.scale,
+                            background: configuration.background)
         if configuration.listen {
             socketName = try display.listen(socket: configuration.socket)
         }
@@ -180,7 +182,7 @@ public final class Server {
         }
         if scanoutError == nil {
             do {
-                try scanout.present(renderer.image, damage: damage, frame: frameCount)
+                try scanout.present(renderer.image, damage: renderer.deviceDamage(damage), frame: frameCount)
             } catch {
                 scanoutError = error
                 log.error("scanout to \(scanout.name) failed: \(error)")

@@ -1,7 +1,8 @@
 import CWaylandServer
 
 /// wl_output: the one output, whose current and preferred mode is the composed image's size.
-/// Advertised at version 4 (name and description).
+/// Advertised at version 4 (name and description). The mode is in device pixels; wl_output.scale is
+/// `--scale`, so clients draw their buffers that many times their logical size.
 final class WlOutput: ProtocolObject {
     private unowned(unsafe) let server: Server   // see Server.deinit
     let resource: OpaquePointer
@@ -24,7 +25,7 @@ final class WlOutput: ProtocolObject {
                                 Int32(WL_OUTPUT_TRANSFORM_NORMAL.rawValue))
         wl_output_send_mode(resource, WL_OUTPUT_MODE_CURRENT.rawValue | WL_OUTPUT_MODE_PREFERRED.rawValue,
                             width, height, server.frameClock.refreshMillihertz)
-        if version >= 2 { wl_output_send_scale(resource, 1) }
+        if version >= 2 { wl_output_send_scale(resource, Int32(server.configuration.scale)) }
         if version >= 4 {
             wl_output_send_name(resource, name)
             wl_output_send_description(resource, "Seawall headless output \(width)x\(height)")

@@ -116,6 +116,7 @@ final class WlSurface: ProtocolObject {
     }
 
     private func commit() {
+        if let problem = state.bufferSizeError() { return post(WL_SURFACE_ERROR_INVALID_SIZE, problem) }
         if let role = roleHandler, !role.willCommit(self) { return }
         guard copyCommittedPixels() else { return }
         if state.isEffectivelySynchronized {
@@ -131,7 +132,9 @@ final class WlSurface: ProtocolObject {
     /// surface's `SurfaceCopy`, refreshed now for the damaged rows. Returns false after posting the error
     /// for a short read (wl_shm.error.invalid_fd on the wl_buffer).
     private func copyCommittedPixels() -> Bool {
-        var damage = state.pending.surfaceDamage
+        // In buffer rows: surface damage × the buffer scale the commit applies.
+        let bufferScale = Int64(state.pending.bufferScale ?? state.bufferScale)
+        var damage = state.pending.surfaceDamage.scaled(by: bufferScale)
         damage.add(state.pending.bufferDamage)
         let buffer: ShmBuffer
         var fresh = false

@@ -1,8 +1,8 @@
 import CProtocolsServer
 import CWaylandServer
 
-/// zxdg_output_manager_v1: the output's logical position and size (Seawall has one output at (0, 0), scale
-/// 1, so the logical size is the mode), plus its name and description.
+/// zxdg_output_manager_v1: the output's logical position and size (Seawall has one output at (0, 0); its
+/// logical size is the mode divided by `--scale`), plus its name and description.
 final class XdgOutputManager: ProtocolObject {
     private unowned(unsafe) let server: Server   // see Server.deinit
 
@@ -24,7 +24,8 @@ final class XdgOutputManager: ProtocolObject {
         else { return }
         let width = Int32(clamping: server.configuration.width), height = Int32(clamping: server.configuration.height)
         zxdg_output_v1_send_logical_position(output, 0, 0)
-        zxdg_output_v1_send_logical_size(output, width, height)
+        zxdg_output_v1_send_logical_size(output, Int32(clamping: server.configuration.logicalWidth),
+                                         Int32(clamping: server.configuration.logicalHeight))
         if version >= 2 {
             zxdg_output_v1_send_name(output, WlOutput.name)
             zxdg_output_v1_send_description(output, "Seawall headless output \(width)x\(height)")

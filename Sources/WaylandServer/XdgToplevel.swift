@@ -101,8 +101,8 @@ final class XdgToplevel: ProtocolObject, XdgRoleObject {
         wl_array_release(&states)
         let version = wl_resource_get_version(resource)
         if version >= 4 {
-            xdg_toplevel_send_configure_bounds(resource, Int32(clamping: server.configuration.width),
-                                               Int32(clamping: server.configuration.height))
+            xdg_toplevel_send_configure_bounds(resource, Int32(clamping: server.configuration.logicalWidth),
+                                               Int32(clamping: server.configuration.logicalHeight))
         }
         if version >= 5 {
             var capabilities = wl_array()

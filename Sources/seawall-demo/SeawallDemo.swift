@@ -78,11 +78,15 @@ struct SeawallDemo: ParsableCommand {
     @Flag(name: .customLong("print-input"), help: "Print the pointer events the compositor sends, one line each.")
     var printInput = false
 
+    @Option(name: .long, help: ArgumentHelp("wl_surface.set_buffer_scale N (1 to 4): buffers are N times --size and the pattern is drawn at that resolution, as a HiDPI-aware client does on a scale-N output.", valueName: "N"))
+    var scale: Int = 1
+
     @Option(name: .long, help: ArgumentHelp("Compositor socket name (default: $WAYLAND_DISPLAY).", valueName: "NAME"))
     var socket: String?
 
     func validate() throws {
         guard frames >= 0 else { throw ValidationError("--frames must be 0 or more") }
+        guard (1...4).contains(scale) else { throw ValidationError("--scale must be 1, 2, 3 or 4") }
         guard growAfter >= 1 else { throw ValidationError("--grow-after must be 1 or more") }
         if hold && frames == 0 { throw ValidationError("--hold needs --frames N") }
         if (moveOnPress || resizeOnPress != nil) && !printInput {
@@ -113,6 +117,7 @@ struct SeawallDemo: ParsableCommand {
         options.resizeOnPress = resizeOnPress?.wire
         options.maximized = maximized
         options.fullscreen = fullscreen
+        options.scale = scale
         do {
             let client = try DemoClient(options: options)
             try client.run()

@@ -14,6 +14,9 @@ struct ServerOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Output size in pixels.", valueName: "WxH"))
     var size = PixelSize(width: 1280, height: 720)
 
+    @Option(name: .long, help: ArgumentHelp("HiDPI output scale, 1 to 4: wl_output advertises it, clients draw buffers N times their logical size, and windows, input and configure sizes are in logical coordinates (--size / N); the frames stay --size pixels.", valueName: "N"))
+    var scale: Int = 1
+
     @Option(name: .long, help: ArgumentHelp("Virtual refresh rate in Hz; 0 repaints as soon as a client commits; manual repaints only when `seawall ctl frame` asks.", valueName: "HZ|manual"))
     var refresh: RefreshOption = .hz(60)
 
@@ -73,6 +76,7 @@ struct ServerOptions: ParsableArguments {
         if case .hz(let hz) = refresh, !(0...1000).contains(hz) {
             throw ValidationError("--refresh must be between 0 and 1000 Hz, or manual, not \(hz)")
         }
+        guard (1...4).contains(scale) else { throw ValidationError("--scale must be 1, 2, 3 or 4, not \(scale)") }
         guard dumpEvery >= 0 else { throw ValidationError("--dump-every must be 0 or more, not \(dumpEvery)") }
         guard maxPools >= 1, maxPoolMiB >= 1, maxBufferSize >= 1, maxSurfaces >= 1, maxCopyMiB >= 1 else {
             throw ValidationError("--max-pools, --max-pool-mib, --max-buffer-size, --max-surfaces and --max-copy-mib must be at least 1")
@@ -98,6 +102,7 @@ struct ServerOptions: ParsableArguments {
         var configuration = Configuration()
         configuration.width = outputSize.width
         configuration.height = outputSize.height
+        configuration.scale = scale
         switch refresh {
         case _ where pacedByDisplay: configuration.refresh = .display
         case .manual: configuration.refresh = .manual

@@ -121,3 +121,101 @@ import Testing
         #expect(r.image.pixel(x: 0, y: 0) == 0xFF00_00FF)
     }
 }
+
+/// HiDPI composition: logical items drawn × the output scale, pixel-exact when the buffer scale matches,
+/// nearest-neighbour otherwise; damage converted to device pixels and kept inside the image.
+@Suite struct HiDPIRenderTests {
+    let bg: UInt32 = 0xFF20_2830
+
+    /// A source whose every pixel is distinct: 0x00XXYYZZ with x in the green byte and y in the blue.
+    func numbered(_ width: Int, _ height: Int) -> TestSource {
+        let s = TestSource(width: width, height: height, format: .xrgb8888, fill: 0)
+        for y in 0..<height { for x in 0..<width { s.set(x: x, y: y, 0x0040_0000 | UInt32(x) << 8 | UInt32(y)) } }
+        return s
+    }
+
+    @Test func matchingBufferScaleIsPixelExact() {
+        let r = Renderer(width: 20, height: 16, scale: 2, background: bg)
+        let s = numbered(8, 6)   // 4x3 logical at buffer scale 2
+        r.render([SceneItem(x: 3, y: 2, source: s, bufferScale: 2)], damage: Region(Rect(x: 0, y: 0, width: 10, height: 8)))
+        for y in 0..<16 {
+            for x in 0..<20 {
+                let inside = x >= 6 && x < 14 && y >= 4 && y < 10
+                let expected = inside ? 0xFF40_0000 | UInt32(x - 6) << 8 | UInt32(y - 4) : bg
+                #expect(r.image.pixel(x: x, y: y) == expected, "device pixel (\(x), \(y))")
+            }
+        }
+    }
+
+    @Test func scaleOneBufferIsUpscaledNearestNeighbour() {
+        let r = Renderer(width: 20, height: 16, scale: 2, background: bg)
+        let s = numbered(4, 3)
+        r.render([SceneItem(x: 3, y: 2, source: s)], damage: Region(Rect(x: 0, y: 0, width: 10, height: 8)))
+        for y in 0..<16 {
+            for x in 0..<20 {
+                let inside = x >= 6 && x < 14 && y >= 4 && y < 10
+                let expected = inside ? 0xFF40_0000 | UInt32((x - 6) / 2) << 8 | UInt32((y - 4) / 2) : bg
+                #expect(r.image.pixel(x: x, y: y) == expected, "device pixel (\(x), \(y))")
+            }
+        }
+    }
+
+    @Test func scaleThreeUpscaleIsExactToo() {
+        let r = Renderer(width: 12, height: 6, scale: 3, background: bg)
+        let s = numbered(4, 2)
+        r.render([SceneItem(x: 0, y: 0, source: s)], damage: Region(Rect(x: 0, y: 0, width: 4, height: 2)))
+        for y in 0..<6 { for x in 0..<12 {
+            #expect(r.image.pixel(x: x, y: y) == 0xFF40_0000 | UInt32(x / 3) << 8 | UInt32(y / 3), "(\(x), \(y))")
+        } }
+        // Buffer scale 2 on a scale-3 output: 3 device pixels per 2 buffer pixels, nearest sample.
+        let r2 = Renderer(width: 6, height: 3, scale: 3, background: bg)
+        let s2 = numbered(4, 2)   // 2x1 logical
+        r2.render([SceneItem(x: 0, y: 0, source: s2, bufferScale: 2)], damage: Region(Rect(x: 0, y: 0, width: 2, height: 1)))
+        let columns = (0..<6).map { (r2.image.pixel(x: $0, y: 0) >> 8) & 0xFF }
+        // pixman's nearest sample: the pixel containing (x + 0.5) × 2 / 3 − ε (a centre landing exactly on a
+        // pixel edge takes the pixel before it): 0.33, 1.0, 1.67, 2.33, 3.0, 3.67.
+        #expect(columns == [0, 0, 1, 2, 2, 3])
+    }
+
+    @Test func higherBufferScaleIsDownscaled() {
+        let r = Renderer(width: 10, height: 10, scale: 1, background: bg)
+        let s = numbered(8, 4)   // 4x2 logical at buffer scale 2
+        r.render([SceneItem(x: 1, y: 1, source: s, bufferScale: 2)], damage: Region(Rect(x: 0, y: 0, width: 10, height: 10)))
+        #expect(r.image.pixel(x: 0, y: 0) == bg)
+        #expect(r.image.pixel(x: 5, y: 1) == bg)
+        #expect(r.image.pixel(x: 1, y: 3) == bg)
+        for y in 0..<2 { for x in 0..<4 {
+            let value = r.image.pixel(x: 1 + x, y: 1 + y)
+            #expect((value >> 8) & 0xFF == UInt32(2 * x) || (value >> 8) & 0xFF == UInt32(2 * x + 1))
+            #expect(value & 0xFF == UInt32(2 * y) || value & 0xFF == UInt32(2 * y + 1))
+        } }
+    }
+
+    @Test func logicalDamageRepaintsOnlyItsDevicePixels() {
+        let r = Renderer(width: 20, height: 16, scale: 2, background: bg)
+        let s = TestSource(width: 10, height: 8, format: .xrgb8888, fill: 0x0011_2233)
+        r.render([SceneItem(x: 0, y: 0, source: s)], damage: Region(Rect(x: 0, y: 0, width: 10, height: 8)))
+        s.words = s.words.map { _ in 0x0044_5566 }
+        r.render([SceneItem(x: 0, y: 0, source: s)], damage: Region(Rect(x: 2, y: 1, width: 1, height: 1)))
+        for y in 0..<16 { for x in 0..<20 {
+            let inside = x >= 4 && x < 6 && y >= 2 && y < 4
+            #expect(r.image.pixel(x: x, y: y) == (inside ? 0xFF44_5566 : 0xFF11_2233), "(\(x), \(y))")
+        } }
+        #expect(r.deviceDamage(Region(Rect(x: 2, y: 1, width: 1, height: 1))) == Region(Rect(x: 4, y: 2, width: 2, height: 2)))
+        // Damage past the output, even at the edge of 64 bits, is clipped to the image.
+        let far = Region(Rect(x: -5, y: 7, width: Int64.max / 2, height: 100))
+        #expect(r.deviceDamage(far) == Region(Rect(x: 0, y: 14, width: 20, height: 2)))
+        r.render([SceneItem(x: 0, y: 0, source: s)], damage: far)
+    }
+
+    @Test func opaqueRegionIsScaledWithTheItem() {
+        let r = Renderer(width: 8, height: 4, scale: 2, background: bg)
+        let glass = TestSource(width: 4, height: 2, format: .argb8888, fill: 0x8080_0000)
+        // Declared opaque on its left logical column: copied with SRC there (alpha byte dropped), blended elsewhere.
+        r.render([SceneItem(x: 0, y: 0, source: glass, opaqueRegion: Region(Rect(x: 0, y: 0, width: 1, height: 2)))],
+                 damage: Region(Rect(x: 0, y: 0, width: 4, height: 2)))
+        #expect(r.image.pixel(x: 1, y: 3) == 0xFF80_0000)
+        #expect(r.image.pixel(x: 2, y: 0) == over(0x8080_0000, onto: bg))
+        #expect(r.image.pixel(x: 7, y: 3) == over(0x8080_0000, onto: bg))
+    }
+}
