@@ -234,17 +234,6 @@ public final class Server {
         compositor.removeWindow(toplevel.window)
     }
 
-    /// A pool was refused: log why and which policy would accept it, then tell `onPoolRefused`.
-    func poolRefused(client: OpaquePointer, error: PoolError) {
-        var pid: pid_t = 0, uid: uid_t = 0, gid: gid_t = 0
-        wl_client_get_credentials(client, &pid, &uid, &gid)
-        let remedy = error.acceptingPolicy.flatMap { $0 == configuration.shmPolicy ? nil : $0 }
-        let refusal = PoolRefusal(client: describe(client: client), pid: pid, reason: error.description,
-                                  acceptingPolicy: remedy)
-        log.notice("refused a pool from \(refusal.client): \(error)\(remedy.map { " (--shm-policy \($0) would accept it)" } ?? "")")
-        onPoolRefused?(refusal)
-    }
-
     func outputBound(_ output: WlOutput) { outputs.append(output) }
     func outputReleased(_ output: WlOutput) { outputs.removeAll { $0 === output } }
 }

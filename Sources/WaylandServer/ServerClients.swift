@@ -102,6 +102,19 @@ private extension String {
     }
 }
 
+extension Server {
+    /// A pool was refused: log why and which policy would accept it, then tell `onPoolRefused`.
+    func poolRefused(client: OpaquePointer, error: PoolError) {
+        var pid: pid_t = 0, uid: uid_t = 0, gid: gid_t = 0
+        wl_client_get_credentials(client, &pid, &uid, &gid)
+        let remedy = error.acceptingPolicy.flatMap { $0 == configuration.shmPolicy ? nil : $0 }
+        let refusal = PoolRefusal(client: describe(client: client), pid: pid, reason: error.description,
+                                  acceptingPolicy: remedy)
+        log.notice("refused a pool from \(refusal.client): \(error)\(remedy.map { " (--shm-policy \($0) would accept it)" } ?? "")")
+        onPoolRefused?(refusal)
+    }
+}
+
 /// A refused wl_shm pool, as `Server.onPoolRefused` reports it.
 public struct PoolRefusal: Sendable {
     /// "pid 123 (name)", or "client".
