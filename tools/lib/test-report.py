@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Adds up the reports of one tools/test run and prints its closing line, `tests: N passed, M failed`.
 
-  test-report.py [--swift EVENTS.jsonl:STATUS]... [--drm REPORT:STATUS] [--wlcs STATUS]
+  test-report.py [--swift EVENTS.jsonl:STATUS]... [--drm REPORT:STATUS] [--package REPORT:STATUS] [--wlcs STATUS]
 
 --swift  the JSON-lines event stream of one `swift test --experimental-event-stream-output EVENTS.jsonl`
          (Swift Testing's ABI event stream, one JSON record per line) and that run's exit status. Each test
@@ -10,6 +10,7 @@
          counted apart. A run that exited non-zero with no failing test in its stream counts one failure.
 --drm    the counts tools/test-drm wrote with --report (`passed N` and `failed M` lines), and its exit status;
          no report counts one failure.
+--package  the same for tools/test-package (the Debian package built, inspected, unpacked and run).
 --wlcs   the exit status of `tools/wlcs --check`: the conformance suite against its expected-failures list
          counts as one test (tools/lib/wlcs-report.py reads WLCS's JSON reports for that check).
 
@@ -74,7 +75,7 @@ def swift_counts(path, status):
     return passed, failed, len(skipped), names
 
 
-def drm_counts(path, status):
+def drm_counts(path, status, tool="tools/test-drm"):
     counts = {}
     try:
         with open(path) as f:
@@ -82,10 +83,10 @@ def drm_counts(path, status):
                 key, _, value = line.partition(" ")
                 counts[key] = int(value)
     except (OSError, ValueError):
-        return 0, 1, [f"tools/test-drm exited {status} without its report {path}"]
+        return 0, 1, [f"{tool} exited {status} without its report {path}"]
     passed, failed = counts.get("passed", 0), counts.get("failed", 0)
     if status != 0 and failed == 0:
-        return passed, 1, [f"tools/test-drm exited {status} though its report counts no failure"]
+        return passed, 1, [f"{tool} exited {status} though its report counts no failure"]
     return passed, failed, []
 
 
@@ -103,6 +104,10 @@ def main(argv):
         elif option == "--drm":
             path, _, status = value.rpartition(":")
             p, f, names = drm_counts(path, int(status))
+            passed, failed, failures = passed + p, failed + f, failures + names
+        elif option == "--package":
+            path, _, status = value.rpartition(":")
+            p, f, names = drm_counts(path, int(status), "tools/test-package")
             passed, failed, failures = passed + p, failed + f, failures + names
         elif option == "--wlcs":
             if int(value) == 0:
