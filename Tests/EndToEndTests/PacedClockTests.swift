@@ -6,54 +6,12 @@ import SeawallTestSupport
 import Testing
 import WaylandServer
 
-/// A display that completes a frame only when the test says so, through a pipe the server polls — the
-/// shape of DRM page flips, without a device.
-final class ManualDisplay: PacedScanoutTarget {
-    let name = "manual-display"
-    private var pipeFDs: [Int32] = [-1, -1]
-    private(set) var presented: [UInt64] = []
-    private var inFlight: UInt64?
-    private(set) var completed: UInt64 = 0
-    var eventFileDescriptor: Int32 { pipeFDs[0] }
-    var isBusy: Bool { inFlight != nil }
-    let refreshMillihertz: Int32? = 50_000
-
-    init() {
-        _ = pipe(&pipeFDs)
-        _ = fcntl(pipeFDs[0], F_SETFL, O_NONBLOCK)
-    }
-    deinit { close(pipeFDs[0]); close(pipeFDs[1]) }
-
-    func present(_ image: OutputImage, damage: Region, frame: UInt64) throws(ScanoutError) {
-        precondition(inFlight == nil, "the server presented while a frame was in flight")
-        inFlight = frame
-        presented.append(frame)
-    }
-
-    /// The "flip" of the frame in flight completes.
-    func completeFrame() {
-        var byte: UInt8 = 1
-        _ = write(pipeFDs[1], &byte, 1)
-    }
-
-    func dispatchEvents(_ done: (UInt64, UInt64) -> Void) throws(ScanoutError) {
-        var byte: UInt8 = 0
-        while read(pipeFDs[0], &byte, 1) == 1 {
-            guard let frame = inFlight else { continue }
-            inFlight = nil
-            completed = frame
-            done(frame, 1_000_000 * 1000 + frame * 20_000_000)   // presentation time: 1000 s + 20 ms per frame
-        }
-    }
-
-    func finish(_ image: OutputImage) throws(ScanoutError) -> [String] { [] }
-}
-
 @Suite(.serialized)
 struct PacedClockTests {
     @Test("with a paced display, frames wait for the previous flip and callbacks fire at presentation")
     func framesFollowFlips() throws {
-        let display = ManualDisplay()
+        // 50 Hz; frame N on screen at 1000 s + 20 ms × N.
+        let display = try SteppedDisplay(refreshMillihertz: 50_000) { 1_000_000 * 1000 + $0 * 20_000_000 }
         let harness = try Harness(scanout: display) { $0.refresh = .display }
         let client = try harness.demo(["gradient", "--size", "320x240", "--frames", "3", "--hold"])
 
@@ -63,7 +21,7 @@ struct PacedClockTests {
         #expect(display.presented.count == 1, "no new frame while one is in flight")
         #expect(!client.stdout.contains("frames shown"), "no frame callback before its frame is on screen")
 
-        // Complete each frame once it is presented (ManualDisplay.present traps on a present in flight).
+        // Complete each frame once it is presented (SteppedDisplay.present traps on a present in flight).
         var flips = 0
         try harness.run {
             if client.stdout.contains("seawall-demo: 3 frames shown") { return true }

@@ -7,49 +7,15 @@ import SeawallTestSupport
 import Testing
 import WaylandServer
 
-/// A display whose frames complete when the test says so (a pipe the server polls, as it polls a DRM card
-/// for page flips), each presented at 1000 s + 16 ms × frame on the test's own clock.
-final class SteppedDisplay: PacedScanoutTarget {
-    let name = "stepped"
-    let refreshMillihertz: Int32? = 62_500
-    private var ends: [Int32] = [-1, -1]
-    private var inFlight: UInt64?
-    var eventFileDescriptor: Int32 { ends[0] }
-    var isBusy: Bool { inFlight != nil }
-
+/// The paced display of these tests: 62.5 Hz, frame N on screen at 1000 s + 16 ms × N.
+extension SteppedDisplay {
     static func milliseconds(ofFrame frame: UInt64) -> UInt32 { UInt32(1_000_000 + 16 * frame) }
 
-    init() throws {
-        guard pipe(&ends) == 0 else { throw SetUpFailure(call: "pipe", errno: errno) }
-        for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
-        _ = fcntl(ends[0], F_SETFL, O_NONBLOCK)
+    convenience init() throws {
+        try self.init(refreshMillihertz: 62_500) { UInt64(SteppedDisplay.milliseconds(ofFrame: $0)) * 1_000_000 }
     }
-
-    deinit { close(ends[0]); close(ends[1]) }
-
-    func present(_ image: OutputImage, damage: Region, frame: UInt64) throws(ScanoutError) {
-        inFlight = frame
-    }
-
-    /// The frame in flight is on screen now (the server hears of it at its next dispatch).
-    func completeFrame() {
-        var byte: UInt8 = 1
-        _ = write(ends[1], &byte, 1)
-    }
-
-    func dispatchEvents(_ completed: (UInt64, UInt64) -> Void) throws(ScanoutError) {
-        var byte: UInt8 = 0
-        while read(ends[0], &byte, 1) == 1 {
-            guard let frame = inFlight else { continue }
-            inFlight = nil
-            completed(frame, UInt64(SteppedDisplay.milliseconds(ofFrame: frame)) * 1_000_000)
-        }
-    }
-
-    func finish(_ image: OutputImage) throws(ScanoutError) -> [String] { [] }
 }
 
-struct SetUpFailure: Error { let call: String; let errno: Int32 }
 
 extension ProtocolTests {
     /// wl_surface.frame: answered by the repaint that shows the commit, with its time.
