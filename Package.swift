@@ -134,6 +134,6 @@ let package = Package(
         // Goldens live in Tests/EndToEndTests/Golden and are found through #filePath (re-recording writes there).
         .testTarget(name: "EndToEndTests", dependencies: [
             "SeawallTestSupport", "WaylandServer", "Compositor", "Render", "Scanout", "ClientMemory",         ],
-                    exclude: ["Golden"]),
+                    exclude: ["Golden", "Apps"]),
     ]
 )
