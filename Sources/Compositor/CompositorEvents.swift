@@ -24,6 +24,9 @@ public protocol CompositorEvents: AnyObject {
     func pointerMotion(_ surface: Surface, x: Double, y: Double)
     /// wl_pointer.button (a Linux input code), then frame.
     func pointerButton(_ surface: Surface, serial: UInt32, button: UInt32, pressed: Bool)
+    /// A wheel turned `discrete` clicks (wl_pointer.axis_source wheel and axis_discrete where the version has
+    /// them), wl_pointer.axis by `value`, then frame.
+    func pointerAxis(_ surface: Surface, horizontal: Bool, value: Double, discrete: Int32)
 
     /// wl_touch.down at surface-local (x, y), then frame.
     func touchDown(_ surface: Surface, serial: UInt32, id: Int32, x: Double, y: Double)
@@ -36,6 +39,10 @@ public protocol CompositorEvents: AnyObject {
     func keyboardEnter(_ surface: Surface, serial: UInt32)
     /// wl_keyboard.leave.
     func keyboardLeave(_ surface: Surface, serial: UInt32)
+    /// wl_keyboard.key (an evdev code) to the keyboard focus.
+    func keyboardKey(_ surface: Surface, serial: UInt32, key: UInt32, pressed: Bool)
+    /// wl_keyboard.modifiers with the depressed mask (nothing latched or locked, group 0).
+    func keyboardModifiers(_ surface: Surface, serial: UInt32, depressed: UInt32)
 
     /// xdg_popup.popup_done: the popup's grab ended or was refused (sent once per popup).
     func popupDone(_ popup: Popup)

@@ -12,6 +12,16 @@ public enum ControlCommandLine {
         wait window APP_ID|TITLE [--timeout S]
                                      until such a window is mapped
         frame [N]                    with --refresh manual: present N frames now
+        pointer move [--window APP_ID|TITLE] X Y
+                                     move the pointer to output (or window-geometry) coordinates
+        pointer relative DX DY       move the pointer by DX, DY
+        click [left|right|middle|side|extra|forward|back] [--double]
+                                     press and release a button (left by default) where the pointer is
+        button down|up BUTTON        press or release a button and hold it
+        scroll [--horizontal] AMOUNT wheel clicks: positive scrolls down (right), negative up (left)
+        key COMBO...                 type keys of Seawall's keymap to the focused window: a, Return,
+                                     ctrl+a, shift+Tab, F5, exclam (modifiers: shift, ctrl, alt, super)
+        focus --window APP_ID|TITLE  activate and raise a window; the keyboard focus follows
         """
 
     public struct UsageError: Error, CustomStringConvertible {
@@ -75,10 +85,78 @@ public enum ControlCommandLine {
             }
             try parser.finish()
             return ControlRequest(command: "frame", arguments: arguments)
+        case "pointer":
+            let what = try parser.positional("move|relative")
+            switch what {
+            case "move":
+                var arguments: [(String, JSON)] = []
+                while let option = parser.nextOption() {
+                    guard option == "--window" else { throw UsageError("pointer move: unknown option \(option)") }
+                    arguments.append(("window", .string(try parser.value(for: option))))
+                }
+                let x = try number(try parser.positional("X"), "X"), y = try number(try parser.positional("Y"), "Y")
+                try parser.finish()
+                return ControlRequest(command: "pointer.move", arguments: [("x", .number(x)), ("y", .number(y))] + arguments)
+            case "relative":
+                let dx = try number(try parser.positional("DX"), "DX"), dy = try number(try parser.positional("DY"), "DY")
+                try parser.finish()
+                return ControlRequest(command: "pointer.relative", arguments: [("dx", .number(dx)), ("dy", .number(dy))])
+            default:
+                throw UsageError("pointer: expected move or relative, not \(what)")
+            }
+        case "key":
+            var combos: [JSON] = []
+            while let word = parser.optionalPositional() { combos.append(.string(word)) }
+            if let option = parser.nextOption() { throw UsageError("key: unknown option \(option)") }
+            guard !combos.isEmpty else { throw UsageError("key: missing COMBO (like ctrl+a or Return)") }
+            return ControlRequest(command: "key", arguments: [("keys", .array(combos))])
+        case "focus":
+            var window: String?
+            while let option = parser.nextOption() {
+                guard option == "--window" else { throw UsageError("focus: unknown option \(option)") }
+                window = try parser.value(for: option)
+            }
+            try parser.finish()
+            guard let window else { throw UsageError("focus: missing --window APP_ID|TITLE") }
+            return ControlRequest(command: "focus", arguments: [("window", .string(window))])
+        case "click":
+            var arguments: [(String, JSON)] = []
+            while let option = parser.nextOption() {
+                guard option == "--double" else { throw UsageError("click: unknown option \(option)") }
+                arguments.append(("double", .bool(true)))
+            }
+            if let button = parser.optionalPositional() { arguments.append(("button", buttonJSON(button))) }
+            try parser.finish()
+            return ControlRequest(command: "click", arguments: arguments)
+        case "button":
+            let state = try parser.positional("down|up")
+            guard state == "down" || state == "up" else { throw UsageError("button: expected down or up, not \(state)") }
+            let button = try parser.positional("BUTTON")
+            try parser.finish()
+            return ControlRequest(command: "button", arguments: [("button", buttonJSON(button)), ("state", .string(state))])
+        case "scroll":
+            var arguments: [(String, JSON)] = []
+            while let option = parser.nextOption() {
+                guard option == "--horizontal" else { throw UsageError("scroll: unknown option \(option)") }
+                arguments.append(("horizontal", .bool(true)))
+            }
+            let text = try parser.positional("AMOUNT")
+            guard let amount = Int(text) else { throw UsageError("scroll: AMOUNT must be a whole number of wheel clicks, not \(text)") }
+            try parser.finish()
+            return ControlRequest(command: "scroll", arguments: [("amount", .number(Double(amount)))] + arguments)
         default:
             throw UsageError("unknown command \(first); commands:\n\(usage)")
         }
     }
+
+    /// A coordinate or distance: a finite number.
+    static func number(_ text: String, _ name: String) throws(UsageError) -> Double {
+        guard let n = Double(text), n.isFinite else { throw UsageError("\(name) must be a finite number, not \(text)") }
+        return n
+    }
+
+    /// A button by name, or by its Linux input code.
+    static func buttonJSON(_ text: String) -> JSON { Int(text).map { .number(Double($0)) } ?? .string(text) }
 
     /// "X,Y,W,H" as a JSON array.
     static func region(_ text: String) throws(UsageError) -> JSON {
@@ -156,6 +234,18 @@ public enum ControlCommandLine {
             return "error: " + (reply["error"]?.string ?? reply.text)
         }
         if command == "windows", let windows = reply["windows"]?.array { return table(windows) }
+        if let target = reply["target"], reply["x"] == nil {
+            let name = [target["app_id"], target["title"]].compactMap { $0?.string }.joined(separator: " / ")
+            let keys = reply["keys"].map { "typed \(plain($0)) to " } ?? "keyboard focus: "
+            return keys + (target == .null ? "no window" : name.isEmpty ? "a window" : name)
+        }
+        if let target = reply["target"], let x = reply["x"], let y = reply["y"] {
+            let done = ["button", "state", "clicks", "amount", "axis"].compactMap { name in reply[name].map { "\(name) \(plain($0))" } }
+            let prefix = done.isEmpty ? "" : done.joined(separator: ", ") + "; "
+            guard target != .null else { return prefix + "pointer at \(plain(x)),\(plain(y)): over no surface" }
+            let name = [target["app_id"], target["title"]].compactMap { $0?.string }.joined(separator: " / ")
+            return prefix + "pointer at \(plain(x)),\(plain(y)): \(name.isEmpty ? "a surface" : name) at \(target["x"].map(plain) ?? "?"),\(target["y"].map(plain) ?? "?")"
+        }
         guard case .object(let members) = reply else { return reply.text }
         return members.filter { $0.0 != "ok" && $0.0 != "id" }.map { "\($0.0): \(plain($0.1))" }.joined(separator: "\n")
     }

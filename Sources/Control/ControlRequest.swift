@@ -52,6 +52,20 @@ public struct ControlRequest: Sendable {
         return n
     }
 
+    /// A number argument (any, even not finite: the command's decision checks it).
+    public func number(_ name: String) throws(ControlError) -> Double {
+        guard let value = body[name], value != .null else { throw ControlError("\(command): missing argument \"\(name)\"") }
+        guard let n = value.number else { throw wrongType(name, value, "a number") }
+        return n
+    }
+
+    /// A true/false argument, false when absent.
+    public func flag(_ name: String) throws(ControlError) -> Bool {
+        guard let value = body[name], value != .null else { return false }
+        guard let b = value.bool else { throw wrongType(name, value, "true or false") }
+        return b
+    }
+
     /// A number of seconds (fractions allowed) within `range`.
     public func seconds(_ name: String, default defaultValue: Double, in range: ClosedRange<Double>) throws(ControlError) -> Double {
         guard let value = body[name], value != .null else { return defaultValue }

@@ -5,7 +5,7 @@ import Scanout
 import WaylandServer
 
 /// The control commands of a running Seawall: `windows`, `output`, `screenshot`, `wait.settled`,
-/// `wait.window` and `frame`, registered in `router` for the control socket — or called in-process with
+/// `wait.window`, `frame` and the pointer's (PointerCommands.swift), registered in `router` for the control socket — or called in-process with
 /// `perform` (`seawall run` takes its screenshot this way). The decisions are the compositor's
 /// (ControlDecisions.swift: window matching, settling, frame stepping); this turns requests into them.
 ///
@@ -63,6 +63,8 @@ public final class ControlService {
         router.register("frame") { [unowned self] request, reply throws(ControlError) in
             try frame(request, reply)
         }
+        registerPointerCommands()
+        registerKeyCommands()
     }
 
     // MARK: windows, output

@@ -2,14 +2,16 @@ import CClientShims
 import CWaylandClient
 import Glibc
 
-/// `seawall-demo --print-input`: binds wl_seat, takes a wl_pointer and a wl_touch when the seat has them, and
-/// prints each pointer and touch event as one line on stdout ("pointer enter 18.0 28.0", "pointer button 272 pressed", …), so
+/// `seawall-demo --print-input`: binds wl_seat, takes a wl_pointer, a wl_keyboard and a wl_touch when the seat
+/// has them, and prints each pointer, keyboard and touch event as one line on stdout ("pointer enter 18.0 28.0", "pointer button 272 pressed",
+/// "pointer axis_source 0", "pointer axis_discrete 0 3", "pointer axis 0 45.0", …; not frame), so
 /// tests and people can see what the compositor sends.
 public final class InputPrinter {
     /// The bound wl_seat.
     public private(set) var seat: OpaquePointer?
     private var pointer: OpaquePointer?
     private var touch: OpaquePointer?
+    private var keyboard: OpaquePointer?
     /// Called with the wl_seat and the serial of each button press (seawall-demo --move-on-press).
     public var onPress: ((OpaquePointer, UInt32) -> Void)?
 
@@ -33,6 +35,14 @@ public final class InputPrinter {
             wl_pointer_release(pointer)
             self.pointer = nil
         }
+        let hasKeyboard = caps & WL_SEAT_CAPABILITY_KEYBOARD.rawValue != 0
+        if hasKeyboard, keyboard == nil, let seat, let keyboard = wl_seat_get_keyboard(seat) {
+            self.keyboard = keyboard
+            wl_keyboard_add_listener(keyboard, InputPrinter.keyboardListener, nil)
+        } else if !hasKeyboard, let keyboard {
+            wl_keyboard_release(keyboard)
+            self.keyboard = nil
+        }
         let hasTouch = caps & WL_SEAT_CAPABILITY_TOUCH.rawValue != 0
         if hasTouch, touch == nil, let seat, let touch = wl_seat_get_touch(seat) {
             self.touch = touch
@@ -49,6 +59,7 @@ public final class InputPrinter {
     }
 
     func destroy() {
+        if let keyboard { wl_keyboard_release(keyboard) }
         if let touch { wl_touch_release(touch) }
         if let pointer { wl_pointer_release(pointer) }
         if let seat { wl_seat_release(seat) }
@@ -64,6 +75,22 @@ public final class InputPrinter {
                 Unmanaged<InputPrinter>.fromOpaque(data).takeUnretainedValue().capabilities(caps)
             },
             name: { _, _, _ in }))
+        return p
+    }()
+
+    nonisolated(unsafe) static let keyboardListener: UnsafeMutablePointer<wl_keyboard_listener> = {
+        let p = UnsafeMutablePointer<wl_keyboard_listener>.allocate(capacity: 1)
+        p.initialize(to: wl_keyboard_listener(
+            keymap: { _, _, _, fd, _ in close(fd) },
+            enter: { _, _, _, _, _ in say("keyboard enter") },
+            leave: { _, _, _, _ in say("keyboard leave") },
+            key: { _, _, _, _, key, state in
+                say("keyboard key \(key) \(state == WL_KEYBOARD_KEY_STATE_PRESSED.rawValue ? "pressed" : "released")")
+            },
+            modifiers: { _, _, _, depressed, latched, locked, group in
+                say("keyboard modifiers \(depressed) \(latched) \(locked) \(group)")
+            },
+            repeat_info: { _, _, _, _ in }))
         return p
     }()
 
@@ -93,11 +120,11 @@ public final class InputPrinter {
                 let printer = Unmanaged<InputPrinter>.fromOpaque(data).takeUnretainedValue()
                 if let seat = printer.seat { printer.onPress?(seat, serial) }
             },
-            axis: { _, _, _, _, _ in },
+            axis: { _, _, _, axis, value in say("pointer axis \(axis) \(wl_fixed_to_double(value))") },
             frame: { _, _ in },
-            axis_source: { _, _, _ in },
+            axis_source: { _, _, source in say("pointer axis_source \(source)") },
             axis_stop: { _, _, _, _ in },
-            axis_discrete: { _, _, _, _ in },
+            axis_discrete: { _, _, axis, discrete in say("pointer axis_discrete \(axis) \(discrete)") },
             axis_value120: { _, _, _, _ in }))
         return p
     }()

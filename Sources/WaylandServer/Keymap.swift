@@ -1,11 +1,12 @@
 import Glibc
 import ClientMemory
 import SystemCalls
+import Compositor
 
 /// The XKB keymap every wl_keyboard receives: a US layout written for Seawall (letters, digits, punctuation,
 /// modifiers, arrows and editing keys, F1–F12; evdev key codes + 8), complete in itself (no includes), so
-/// any client's libxkbcommon compiles it as it is. Seawall has no keyboard device of its own; the keymap is
-/// what a harness's or a future backend's key codes mean.
+/// any client's libxkbcommon compiles it as it is. `seawall ctl key` types with it (`KeymapTable` reads the
+/// key codes of each keysym from this text).
 enum Keymap {
     static let text = """
         xkb_keymap {
@@ -219,6 +220,9 @@ enum Keymap {
         };
 
         """
+
+    /// Its keysyms and key codes, for typing (`seawall ctl key`).
+    static let table = KeymapTable(keymapText: text)
 
     /// The keymap in a memfd sealed against every change (shrink, grow, write, further seals): clients map
     /// it MAP_PRIVATE (wl_keyboard v7 asks that) or read-only, and all of them share the one file.

@@ -4,8 +4,8 @@ import Compositor
 /// The seat's protocol side. Input arrives through the public methods (tests and the conformance harness)
 /// and goes to the compositor, which decides focus and grabs; the seat then flushes what
 /// the compositor had sent. It keeps each client's device objects and sends them the compositor's events,
-/// by concern: SeatPointer.swift, SeatKeyboard.swift, SeatTouch.swift, SeatSelection.swift. Seawall itself
-/// has no input devices.
+/// by concern: SeatPointer.swift, SeatKeyboard.swift, SeatTouch.swift, SeatSelection.swift. The `seawall`
+/// binary attaches pointer, keyboard and touch at start (unless left out); `seawall ctl` drives them.
 public final class Seat {
     unowned(unsafe) let server: Server   // the seat is part of the server
     var compositor: Compositor { server.compositor }
@@ -39,8 +39,8 @@ public final class Seat {
     /// A pointer device appears: every bound wl_seat hears the new capabilities.
     public func addPointer() { if compositor.addPointer() { announceCapabilities() } }
 
-    /// A keyboard appears. (Seawall has no keyboard of its own: the focus exists without one, and follows the
-    /// active window and grabbing popups.)
+    /// A keyboard appears. (Without one the focus still exists, and follows the active window and grabbing
+    /// popups.)
     public func addKeyboard() { if compositor.addKeyboard() { announceCapabilities() } }
 
     /// A touch screen appears.
@@ -69,7 +69,10 @@ public final class Seat {
     /// under the pointer.
     public func pointerButton(_ button: UInt32, pressed: Bool) { compositor.pointerButton(button, pressed: pressed); flush() }
 
-    func flush() { server.display.flush() }
+    /// Scrolls by `steps` wheel clicks (positive: down or right) on the surface with the pointer focus.
+    public func scroll(steps: Int, horizontal: Bool) { compositor.pointerScroll(steps: steps, horizontal: horizontal); flush() }
+
+    public func flush() { server.display.flush() }
 
     // MARK: Resources
 

@@ -45,6 +45,22 @@ extension Seat {
         }
     }
 
+    /// Seawall offers wl_seat version 7, so wl_pointer is at most 7: axis_source and axis_discrete from
+    /// version 5 (axis_value120 would need 8), axis for all.
+    func pointerAxis(_ surface: Surface, horizontal: Bool, value: Double, discrete: Int32) {
+        guard let target = resource(for: surface) else { return }
+        let time = server.eventMilliseconds()
+        let axis = (horizontal ? WL_POINTER_AXIS_HORIZONTAL_SCROLL : WL_POINTER_AXIS_VERTICAL_SCROLL).rawValue
+        for pointer in pointers(of: target.client) {
+            if pointer.version >= 5 {
+                wl_pointer_send_axis_source(pointer.resource, WL_POINTER_AXIS_SOURCE_WHEEL.rawValue)
+                wl_pointer_send_axis_discrete(pointer.resource, axis, discrete)
+            }
+            wl_pointer_send_axis(pointer.resource, time, axis, wl_fixed_from_double(value))
+            frame(pointer)
+        }
+    }
+
     private func sendEnter(_ pointer: WlPointer, serial: UInt32, surface: OpaquePointer, x: Double, y: Double) {
         wl_pointer_send_enter(pointer.resource, serial, surface, wl_fixed_from_double(x), wl_fixed_from_double(y))
         frame(pointer)

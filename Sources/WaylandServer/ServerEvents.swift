@@ -32,6 +32,9 @@ extension Server: CompositorEvents {
     }
     public func pointerLeave(_ surface: Surface, serial: UInt32) { seat.pointerLeave(surface, serial: serial) }
     public func pointerMotion(_ surface: Surface, x: Double, y: Double) { seat.pointerMotion(surface, x: x, y: y) }
+    public func pointerAxis(_ surface: Surface, horizontal: Bool, value: Double, discrete: Int32) {
+        seat.pointerAxis(surface, horizontal: horizontal, value: value, discrete: discrete)
+    }
     public func pointerButton(_ surface: Surface, serial: UInt32, button: UInt32, pressed: Bool) {
         seat.pointerButton(surface, serial: serial, button: button, pressed: pressed)
     }
@@ -46,6 +49,12 @@ extension Server: CompositorEvents {
 
     public func keyboardEnter(_ surface: Surface, serial: UInt32) { seat.keyboardEnter(surface, serial: serial) }
     public func keyboardLeave(_ surface: Surface, serial: UInt32) { seat.keyboardLeave(surface, serial: serial) }
+    public func keyboardKey(_ surface: Surface, serial: UInt32, key: UInt32, pressed: Bool) {
+        seat.keyboardKey(surface, serial: serial, key: key, pressed: pressed)
+    }
+    public func keyboardModifiers(_ surface: Surface, serial: UInt32, depressed: UInt32) {
+        seat.keyboardModifiers(surface, serial: serial, depressed: depressed)
+    }
 
     public func popupDone(_ popup: Popup) { popups[popup]?.sendPopupDone() }
 

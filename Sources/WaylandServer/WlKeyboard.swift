@@ -4,7 +4,7 @@ import SystemCalls
 
 /// wl_keyboard: one client's view of the seat's keyboard focus. It gets Seawall's keymap (`Keymap`, in a
 /// sealed memfd) and repeat info when made, then enter/leave (with modifiers) as the focus moves between
-/// windows and grabbing popups (`Seat`). Seawall has no keyboard device, so no keys are ever pressed.
+/// windows and grabbing popups (`Seat`), and the keys `seawall ctl key` types, with modifiers.
 final class WlKeyboard: SeatResource, ProtocolObject {
     static let implementation = Implementation(wl_keyboard_interface(release: Resource.destroyRequest))
 

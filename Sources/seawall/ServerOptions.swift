@@ -69,6 +69,15 @@ struct ServerOptions: ParsableArguments {
     @Option(name: .customLong("xdg-wm-base-version"), help: ArgumentHelp("Highest xdg_wm_base version offered, 1 to 5. 3 by default: weston 10's demo clients abort on version 4's configure_bounds event.", valueName: "N"))
     var xdgWmBaseVersion: Int32 = Configuration().xdgWmBaseVersion
 
+    @Flag(name: .customLong("no-pointer"), help: "Leave the pointer out of the seat (wl_seat offers pointer, keyboard and touch by default).")
+    var noPointer = false
+
+    @Flag(name: .customLong("no-keyboard"), help: "Leave the keyboard out of the seat (clients get no wl_keyboard: wl-copy and wl-paste then say the seat has no keyboard).")
+    var noKeyboard = false
+
+    @Flag(name: .customLong("no-touch"), help: "Leave the touch screen out of the seat.")
+    var noTouch = false
+
     @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning or error (default: info; under `run`: warning).", valueName: "LEVEL"))
     var logLevel: Logger.Level?
 
@@ -95,6 +104,13 @@ struct ServerOptions: ParsableArguments {
         }
     }
 
+
+    /// Attaches the seat's input devices: pointer, keyboard and touch unless left out with --no-….
+    func attachInputDevices(to seat: Seat) {
+        if !noPointer { seat.addPointer() }
+        if !noKeyboard { seat.addKeyboard() }
+        if !noTouch { seat.addTouch() }
+    }
 
     /// The server's configuration for an output of `outputSize` (the DRM mode's size, or --size), paced by
     /// the display's page flips when `pacedByDisplay`.

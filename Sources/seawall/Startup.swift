@@ -69,6 +69,9 @@ enum Startup {
         let configuration = options.configuration(outputSize: outputSize, pacedByDisplay: display != nil)
         do {
             let server = try Server(configuration: configuration, scanout: scanout, logger: log)
+            // The seat has a pointer, a keyboard and touch (unless left out), before any client binds it:
+            // `seawall ctl` drives them, and clients like wl-copy need a keyboard focus.
+            options.attachInputDevices(to: server.seat)
             return StartedCompositor(server: server, display: display, outputSize: outputSize)
         } catch {
             throw StartupError(description: error.description)

@@ -17,6 +17,13 @@ final class EventRecorder: CompositorEvents {
     func pointerEnter(_ surface: Surface, serial: UInt32, x: Double, y: Double) { lines.append("pointer enter \(surface.id) \(x),\(y)") }
     func pointerLeave(_ surface: Surface, serial: UInt32) { lines.append("pointer leave \(surface.id)") }
     func pointerMotion(_ surface: Surface, x: Double, y: Double) { lines.append("pointer motion \(surface.id) \(x),\(y)") }
+    func keyboardKey(_ surface: Surface, serial: UInt32, key: UInt32, pressed: Bool) {
+        lines.append("key \(surface.id) \(key) \(pressed ? "down" : "up")")
+    }
+    func keyboardModifiers(_ surface: Surface, serial: UInt32, depressed: UInt32) { lines.append("modifiers \(surface.id) \(depressed)") }
+    func pointerAxis(_ surface: Surface, horizontal: Bool, value: Double, discrete: Int32) {
+        lines.append("pointer axis \(surface.id) \(horizontal ? "horizontal" : "vertical") \(value) \(discrete)")
+    }
     func pointerButton(_ surface: Surface, serial: UInt32, button: UInt32, pressed: Bool) {
         lines.append("pointer button \(surface.id) \(pressed ? "down" : "up")")
     }

@@ -78,6 +78,41 @@ struct CtlProcessTests {
         #expect(output.stdout.contains("width: 1280") && output.stdout.contains("refresh: 60"), Comment(rawValue: output.transcript))
     }
 
+    @Test("the real seawall's default seat, driven by seawall ctl: pointer move, click, scroll and key reach seawall-demo; --no-pointer refuses")
+    func input() throws {
+        let (server, runtime, _) = try Self.start(["--clock", "virtual"])
+        defer { server.terminate() }
+        let demo = try Self.demo(runtime, ["solid", "--size", "100x80", "--frames", "2", "--hold", "--print-input"])
+        defer { demo.terminate() }
+        #expect(try Self.ctl(runtime, ["wait", "window", "seawall-demo.solid"]).exitStatus == 0)
+        let move = try Self.ctl(runtime, ["pointer", "move", "--window", "seawall-demo.solid", "10", "20"])
+        #expect(move.exitStatus == 0 && move.stdout == "pointer at 42,52: seawall-demo.solid / seawall-demo solid at 10,20\n",
+                Comment(rawValue: move.transcript))
+        let click = try Self.ctl(runtime, ["click", "middle"])
+        #expect(click.stdout.hasPrefix("button middle, clicks 1; pointer at 42,52: seawall-demo.solid"), Comment(rawValue: click.transcript))
+        #expect(try Self.ctl(runtime, ["scroll", "-1"]).exitStatus == 0)
+        let key = try Self.ctl(runtime, ["key", "shift+Tab"])
+        #expect(key.stdout == "typed Shift_L+Tab to seawall-demo.solid / seawall-demo solid\n", Comment(rawValue: key.transcript))
+        let unknown = try Self.ctl(runtime, ["key", "Hyper_Q"])
+        #expect(unknown.exitStatus == 1 && unknown.stderr.contains("unknown keysym"), Comment(rawValue: unknown.transcript))
+        let offOutput = try Self.ctl(runtime, ["pointer", "move", "5000", "1"])
+        #expect(offOutput.exitStatus == 1 && offOutput.stderr.contains("outside the output"), Comment(rawValue: offOutput.transcript))
+        let expected = ["pointer enter 10.0 20.0", "pointer button 274 pressed", "pointer button 274 released",
+                        "pointer axis_source 0", "pointer axis_discrete 0 -1", "pointer axis 0 -15.0",
+                        "keyboard key 42 pressed", "keyboard modifiers 1 0 0 0", "keyboard key 15 pressed",
+                        "keyboard key 15 released", "keyboard key 42 released", "keyboard modifiers 0 0 0 0"]
+        let events = { (child: ChildProcess) in
+            child.stdout.split(separator: "\n").map(String.init).filter { $0.hasPrefix("pointer ") || $0.hasPrefix("keyboard key") || $0.hasPrefix("keyboard modifiers") }
+        }
+        #expect(demo.wait(seconds: 20) { events($0).count >= expected.count + 1 }, Comment(rawValue: demo.transcript))
+        #expect(Array(events(demo).dropFirst()) == expected, Comment(rawValue: demo.transcript))   // after the enter's modifiers
+
+        let (pointerless, runtime2, _) = try Self.start(["--no-pointer"])
+        defer { pointerless.terminate() }
+        let refused = try Self.ctl(runtime2, ["click"])
+        #expect(refused.exitStatus == 1 && refused.stderr.contains("the seat has no pointer"), Comment(rawValue: refused.transcript))
+    }
+
     @Test("--refresh manual: frames happen only through seawall ctl frame")
     func manualFrames() throws {
         let (server, runtime, _) = try Self.start(["--refresh", "manual"])

@@ -18,6 +18,14 @@ import Testing
 }
 
 @Suite struct CommandLineTests {
+    @Test("pointer replies read as what happened")
+    func pointerReplies() throws {
+        let reply = try JSON.parse(#"{"ok":true,"button":"left","clicks":1,"x":47,"y":39.5,"target":{"app_id":"foot","title":"~","x":15,"y":7.5}}"#)
+        #expect(ControlCommandLine.describe(reply, command: "click") == "button left, clicks 1; pointer at 47,39.5: foot / ~ at 15,7.5")
+        let none = try JSON.parse(#"{"ok":true,"x":3,"y":4,"target":null}"#)
+        #expect(ControlCommandLine.describe(none, command: "pointer") == "pointer at 3,4: over no surface")
+    }
+
     func request(_ words: String) throws -> String {
         try ControlCommandLine.request(from: words.split(separator: " ").map(String.init), workingDirectory: "/home/me").body.text
     }
@@ -32,6 +40,25 @@ import Testing
         #expect(try request("wait window foot --timeout 5") == #"{"command":"wait.window","match":"foot","timeout":5}"#)
         #expect(try request("frame 4") == #"{"command":"frame","count":4}"#)
         #expect(try request("frame") == #"{"command":"frame"}"#)
+        #expect(try request("pointer move 10 -2.5") == #"{"command":"pointer.move","x":10,"y":-2.5}"#)
+        #expect(try request("pointer move --window foot 3 4") == #"{"command":"pointer.move","x":3,"y":4,"window":"foot"}"#)
+        #expect(try request("pointer relative -5 0") == #"{"command":"pointer.relative","dx":-5,"dy":0}"#)
+        #expect(try request("click") == #"{"command":"click"}"#)
+        #expect(try request("click right --double") == #"{"command":"click","double":true,"button":"right"}"#)
+        #expect(try request("button down 274") == #"{"command":"button","button":274,"state":"down"}"#)
+        #expect(try request("scroll --horizontal -3") == #"{"command":"scroll","amount":-3,"horizontal":true}"#)
+        #expect(try request("key ctrl+a Return") == #"{"command":"key","keys":["ctrl+a","Return"]}"#)
+        #expect(try request("focus --window foot") == #"{"command":"focus","window":"foot"}"#)
+        for bad in ["key", "key a --now", "focus", "focus foot", "focus --window"] {
+            #expect(throws: ControlCommandLine.UsageError.self, "\(bad)") { try request(bad) }
+        }
+        let typed = try JSON.parse(#"{"ok":true,"keys":["Control_L+a"],"target":{"app_id":"foot","title":"~"}}"#)
+        #expect(ControlCommandLine.describe(typed, command: "key") == "typed Control_L+a to foot / ~")
+        for bad in ["pointer", "pointer jump 1 2", "pointer move 1", "pointer move nan 2", "pointer move 1 inf",
+                    "pointer relative 1", "click left right", "click --triple", "button left", "button down",
+                    "scroll", "scroll 1.5", "scroll --vertical 1"] {
+            #expect(throws: ControlCommandLine.UsageError.self, "\(bad)") { try request(bad) }
+        }
         for bad in ["", "reboot", "windows extra", "screenshot", "screenshot a.png --region 1,2,3", "wait", "wait soon",
                     "wait settled --ms x", "frame many", "screenshot a.png --bogus"] {
             #expect(throws: ControlCommandLine.UsageError.self, "\(bad)") { try request(bad) }
