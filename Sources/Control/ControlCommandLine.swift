@@ -22,6 +22,15 @@ public enum ControlCommandLine {
         key COMBO...                 type keys of Seawall's keymap to the focused window: a, Return,
                                      ctrl+a, shift+Tab, F5, exclam (modifiers: shift, ctrl, alt, super)
         focus --window APP_ID|TITLE  activate and raise a window; the keyboard focus follows
+        touch down ID X Y            touch point ID (0 to 1023) goes down at output coordinates X, Y
+        touch move ID X Y            touch point ID moves (on the surface it went down on)
+        touch up ID                  touch point ID lifts
+        tap X Y                      a touch down and up at X, Y
+        swipe X1 Y1 X2 Y2 [--steps N]
+                                     a touch down at X1, Y1, N motions (10) to X2, Y2, up
+        drag X1 Y1 X2 Y2 [--steps N] [--button B]
+                                     the pointer to X1, Y1, press B (left), N motions (10), release at X2, Y2
+        input wait [--timeout S]     until every event sent so far was read by the focused clients
         """
 
     public struct UsageError: Error, CustomStringConvertible {
@@ -144,6 +153,47 @@ public enum ControlCommandLine {
             guard let amount = Int(text) else { throw UsageError("scroll: AMOUNT must be a whole number of wheel clicks, not \(text)") }
             try parser.finish()
             return ControlRequest(command: "scroll", arguments: [("amount", .number(Double(amount)))] + arguments)
+        case "touch":
+            let what = try parser.positional("down|move|up")
+            guard what == "down" || what == "move" || what == "up" else { throw UsageError("touch: expected down, move or up, not \(what)") }
+            let idText = try parser.positional("ID")
+            guard let id = Int(idText) else { throw UsageError("touch \(what): ID must be a whole number, not \(idText)") }
+            var arguments: [(String, JSON)] = [("touch", .number(Double(id)))]
+            if what != "up" {
+                arguments += [("x", .number(try number(try parser.positional("X"), "X"))), ("y", .number(try number(try parser.positional("Y"), "Y")))]
+            }
+            try parser.finish()
+            return ControlRequest(command: "touch." + what, arguments: arguments)
+        case "input":
+            let what = try parser.positional("wait")
+            guard what == "wait" else { throw UsageError("input: expected wait, not \(what)") }
+            var arguments: [(String, JSON)] = []
+            while let option = parser.nextOption() {
+                guard option == "--timeout" else { throw UsageError("input wait: unknown option \(option)") }
+                arguments.append(("timeout", .number(try parser.seconds(for: option))))
+            }
+            try parser.finish()
+            return ControlRequest(command: "input.wait", arguments: arguments)
+        case "tap":
+            let x = try number(try parser.positional("X"), "X"), y = try number(try parser.positional("Y"), "Y")
+            try parser.finish()
+            return ControlRequest(command: "tap", arguments: [("x", .number(x)), ("y", .number(y))])
+        case "swipe", "drag":
+            var arguments: [(String, JSON)] = []
+            while let option = parser.nextOption() {
+                switch option {
+                case "--steps":
+                    let text = try parser.value(for: option)
+                    guard let steps = Int(text) else { throw UsageError("\(first): --steps must be a whole number, not \(text)") }
+                    arguments.append(("steps", .number(Double(steps))))
+                case "--button" where first == "drag": arguments.append(("button", buttonJSON(try parser.value(for: option))))
+                default: throw UsageError("\(first): unknown option \(option)")
+                }
+            }
+            var points: [(String, JSON)] = []
+            for name in ["X1", "Y1", "X2", "Y2"] { points.append((name.lowercased(), .number(try number(try parser.positional(name), name)))) }
+            try parser.finish()
+            return ControlRequest(command: first, arguments: points + arguments)
         default:
             throw UsageError("unknown command \(first); commands:\n\(usage)")
         }
@@ -234,6 +284,12 @@ public enum ControlCommandLine {
             return "error: " + (reply["error"]?.string ?? reply.text)
         }
         if command == "windows", let windows = reply["windows"]?.array { return table(windows) }
+        if let id = reply["touch"], let target = reply["target"] ?? reply["start"] {
+            let name = [target["app_id"], target["title"]].compactMap { $0?.string }.joined(separator: " / ")
+            let at = target["x"].map { " at \(plain($0)),\(plain(target["y"] ?? .null))" } ?? ""
+            let end = reply["end"].map { $0["x"].map { ", to \(plain($0)),\(plain(reply["end"]?["y"] ?? .null))" } ?? "" } ?? ""
+            return "touch \(plain(id)): \(name.isEmpty ? "a surface" : name)\(at)\(end)"
+        }
         if let target = reply["target"], reply["x"] == nil {
             let name = [target["app_id"], target["title"]].compactMap { $0?.string }.joined(separator: " / ")
             let keys = reply["keys"].map { "typed \(plain($0)) to " } ?? "keyboard focus: "

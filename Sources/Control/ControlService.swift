@@ -65,6 +65,8 @@ public final class ControlService {
         }
         registerPointerCommands()
         registerKeyCommands()
+        registerTouchCommands()
+        registerInputWait()
     }
 
     // MARK: windows, output

@@ -70,7 +70,7 @@ extension ControlService {
 
     /// The request's `button`: a name (left, right, middle, side, extra, forward, back) or a Linux input code
     /// from BTN_MOUSE (272) to 287.
-    private func button(_ request: ControlRequest, default defaultName: String?) throws(ControlError) -> (name: String, code: UInt32) {
+    func button(_ request: ControlRequest, default defaultName: String?) throws(ControlError) -> (name: String, code: UInt32) {
         let value = request.body["button"]
         if let code = value?.integer {
             guard (0x110...0x11f).contains(code) else { throw ControlError("\(request.command): button code \(code) is not a mouse button (272 to 287)") }
@@ -90,7 +90,7 @@ extension ControlService {
     }
 
     /// The surface with the pointer focus, for a reply.
-    private func targetJSON() -> JSON {
+    func targetJSON() -> JSON {
         guard let target = server.compositor.pointerTarget else { return .null }
         return .object([
             ("app_id", target.window?.appID.map(JSON.string) ?? .null),

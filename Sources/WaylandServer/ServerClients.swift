@@ -20,6 +20,9 @@ final class ClientAccounts {
         accounts[client] = nil
     }
 
+    /// Whether `client` is connected now.
+    func isConnected(_ client: OpaquePointer) -> Bool { accounts[client] != nil }
+
     /// What `client` holds.
     func account(for client: OpaquePointer) -> ClientAccount {
         if let account = accounts[client] { return account }
@@ -37,6 +40,17 @@ extension ClientID {
 extension Server {
     /// Clients connected now.
     public var clientCount: Int { clients.count }
+
+    /// How many bytes Seawall has written to `client`'s socket that the client has not read yet (SIOCOUTQ:
+    /// on a Unix stream socket, data stays charged to the sender until the peer reads it), or nil for a
+    /// client that is gone. Events libwayland still buffers count only once flushed (`display.flush()`).
+    public func unreadBytes(of client: ClientID) -> Int? {
+        let pointer = OpaquePointer(bitPattern: client.rawValue)
+        guard let pointer, clients.isConnected(pointer) else { return nil }
+        var queued: Int32 = 0
+        guard ioctl(wl_client_get_fd(pointer), UInt(TIOCOUTQ), &queued) == 0 else { return nil }
+        return Int(queued)
+    }
 
     /// Counts clients in and out, and logs who connected.
     func trackClients() {
