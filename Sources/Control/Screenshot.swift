@@ -67,7 +67,7 @@ public enum Screenshot {
             throw ControlError("screenshot file \(path) must end in .png or .ppm")
         }
         do throws(ScanoutError) {
-            if lower.hasSuffix(".png") { try image.writePNG(to: path) } else { try image.writePPM(to: path) }
+            try image.write(to: path)
         } catch {
             throw ControlError(error.description)
         }

@@ -74,6 +74,11 @@ public struct RGBImage: Equatable {
         self.init(width: width, height: height, bytes: Array(data[parser.position...]))
     }
 
+    /// Writes the image as PNG if `path` ends in .png (any case), else as PPM: what a screenshot's file name asks.
+    public func write(to path: String) throws(ScanoutError) {
+        if path.lowercased().hasSuffix(".png") { try writePNG(to: path) } else { try writePPM(to: path) }
+    }
+
     /// Writes a PNG (8-bit RGB) with libpng's simplified API: `png_image_write_to_file` into a temporary
     /// file, then `rename`. The `png_image` is zeroed with `version = PNG_IMAGE_VERSION` as libpng requires.
     public func writePNG(to path: String) throws(ScanoutError) {

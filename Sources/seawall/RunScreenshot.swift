@@ -78,7 +78,7 @@ final class ScreenshotWatcher {
     private func take(_ image: RGBImage) {
         taken = true
         do {
-            if path.lowercased().hasSuffix(".png") { try image.writePNG(to: path) } else { try image.writePPM(to: path) }
+            try image.write(to: path)
         } catch {
             failure = error
         }
