@@ -61,6 +61,14 @@ final class ControlSession {
 
     /// Starts seawall-demo ARGUMENTS and serves until its window is mapped.
     @discardableResult
+    /// Two overlapping 200x150 seawall-demo windows that print the input they get (`--print-input`): solid
+    /// at (32, 32), checkerboard above it at (80, 80); and a control client.
+    func twoInputWindows() throws -> (ControlClient, below: ChildProcess, above: ChildProcess) {
+        let below = try demo(["solid", "--size", "200x150", "--frames", "2", "--hold", "--print-input"], appID: "seawall-demo.solid")
+        let above = try demo(["checkerboard", "--size", "200x150", "--frames", "2", "--hold", "--print-input"], appID: "seawall-demo.checkerboard")
+        return (try connect(), below, above)
+    }
+
     func demo(_ arguments: [String], appID: String) throws -> ChildProcess {
         let child = try harness.demo(arguments)
         try harness.run { harness.window(appID: appID)?.mapped == true }

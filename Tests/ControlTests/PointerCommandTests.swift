@@ -16,9 +16,7 @@ struct PointerCommandTests {
     static func twoWindows() throws -> (ControlSession, ControlClient, below: ChildProcess, above: ChildProcess) {
         let session = try ControlSession()
         session.server.seat.addPointer()
-        let below = try session.demo(["solid", "--size", "200x150", "--frames", "2", "--hold", "--print-input"], appID: "seawall-demo.solid")
-        let above = try session.demo(["checkerboard", "--size", "200x150", "--frames", "2", "--hold", "--print-input"], appID: "seawall-demo.checkerboard")
-        let client = try session.connect()
+        let (client, below, above) = try session.twoInputWindows()
         return (session, client, below, above)
     }
 

@@ -18,9 +18,7 @@ struct TouchCommandTests {
         let session = try ControlSession()
         session.server.seat.addPointer()
         session.server.seat.addTouch()
-        let below = try session.demo(["solid", "--size", "200x150", "--frames", "2", "--hold", "--print-input"], appID: "seawall-demo.solid")
-        let above = try session.demo(["checkerboard", "--size", "200x150", "--frames", "2", "--hold", "--print-input"], appID: "seawall-demo.checkerboard")
-        let client = try session.connect()
+        let (client, below, above) = try session.twoInputWindows()
         return (session, client, below, above)
     }
 
