@@ -47,6 +47,9 @@ public struct Configuration: Sendable {
     /// xdg_surface.error.unconfigured_buffer, and send the first configure as soon as an xdg role exists.
     /// Off by default; WLCS 1.5's helpers need it (they attach before any commit).
     public var allowBufferBeforeFirstConfigure = false
+    /// Offer the virtual-input protocols (zwp_virtual_keyboard_manager_v1, zwlr_virtual_pointer_manager_v1;
+    /// `--allow-virtual-input`): any client could then type and click into any other, so it is off by default.
+    public var allowVirtualInput = false
     /// Seconds between stats log lines (0: none).
     public var statsInterval: Int = 5
     public init() {}

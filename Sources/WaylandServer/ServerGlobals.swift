@@ -6,7 +6,8 @@ struct GlobalDescription {
     enum Version {
         /// The version in the list.
         case fixed(Int32)
-        /// Decided by the configuration (xdg_wm_base: `--xdg-wm-base-version`).
+        /// Decided by the configuration (xdg_wm_base: `--xdg-wm-base-version`); 0 leaves the global out
+        /// (the virtual-input managers without `--allow-virtual-input`).
         case configured((Configuration) -> Int32)
     }
 
@@ -23,6 +24,7 @@ extension Server {
             case .fixed(let version): version
             case .configured(let version): version(configuration)
             }
+            guard version > 0 else { continue }
             guard let g = Global(display: display.pointer, interface: description.interface, version: version, onBind: { [unowned self] client, version, id in
                 description.bind(self, client, version, id)
             }) else { preconditionFailure("wl_global_create failed at start-up (out of memory)") }

@@ -78,6 +78,9 @@ struct ServerOptions: ParsableArguments {
     @Flag(name: .customLong("no-touch"), help: "Leave the touch screen out of the seat.")
     var noTouch = false
 
+    @Flag(name: .customLong("allow-virtual-input"), help: "Offer the virtual keyboard and pointer protocols (zwp_virtual_keyboard_v1, zwlr_virtual_pointer_v1) that wtype, ydotool-style tools and WLCS use. Off by default: any client could then type and click into every other client.")
+    var allowVirtualInput = false
+
     @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning or error (default: info; under `run`: warning).", valueName: "LEVEL"))
     var logLevel: Logger.Level?
 
@@ -129,6 +132,7 @@ struct ServerOptions: ParsableArguments {
         configuration.socket = socket
         configuration.shmPolicy = shmPolicy
         configuration.xdgWmBaseVersion = xdgWmBaseVersion
+        configuration.allowVirtualInput = allowVirtualInput
         configuration.limits.maxPoolsPerClient = maxPools
         configuration.limits.maxPoolBytesPerClient = maxPoolMiB << 20
         configuration.limits.maxBufferDimension = maxBufferSize
