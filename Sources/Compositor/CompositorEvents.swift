@@ -27,6 +27,9 @@ public protocol CompositorEvents: AnyObject {
     /// A wheel turned `discrete` clicks (wl_pointer.axis_source wheel and axis_discrete where the version has
     /// them), wl_pointer.axis by `value`, then frame.
     func pointerAxis(_ surface: Surface, horizontal: Bool, value: Double, discrete: Int32)
+    /// One frame of axis events (a virtual pointer's): axis_source if the frame names one, then per axis
+    /// axis_discrete, axis and axis_stop as the frame has them (each where the version has it), then frame.
+    func pointerAxisFrame(_ surface: Surface, _ axes: PointerAxisFrame)
 
     /// wl_touch.down at surface-local (x, y), then frame.
     func touchDown(_ surface: Surface, serial: UInt32, id: Int32, x: Double, y: Double)

@@ -14,6 +14,9 @@ public final class Seat {
     var keyboards: [WlKeyboard] = []
     var touches: [WlTouch] = []
     var dataDevices: [WlDataDevice] = []
+    /// While a virtual pointer's frame is applied: the wl_pointers owed a wl_pointer.frame at its end
+    /// (SeatPointer.swift, `groupingPointerFrames`).
+    var pendingFrames: [WlPointer]?
     /// Every live wl_data_source, by its compositor object.
     var dataSources = Registry<WlDataSource>()
 
@@ -71,6 +74,20 @@ public final class Seat {
 
     /// Scrolls by `steps` wheel clicks (positive: down or right) on the surface with the pointer focus.
     public func scroll(steps: Int, horizontal: Bool) { compositor.pointerScroll(steps: steps, horizontal: horizontal); flush() }
+
+    /// A virtual pointer's frame: its events take effect and each client hears them as one wl_pointer frame.
+    func virtualPointerFrame(_ pointer: VirtualPointer) {
+        groupingPointerFrames { compositor.virtualPointerFrame(pointer) }
+        flush()
+    }
+
+    /// A virtual pointer is gone: the buttons it held go up (each its own frame, as a mouse unplugged).
+    /// (Not while the server shuts down: every client is going away then.)
+    func virtualPointerRemoved(_ pointer: VirtualPointer) {
+        guard !server.shuttingDown else { return }
+        compositor.virtualPointerRemoved(pointer)
+        flush()
+    }
 
     public func flush() { server.display.flush() }
 

@@ -103,7 +103,7 @@ public final class Server {
     }
 
     /// Set while the server is being torn down: resources dying then must not schedule new work.
-    private var shuttingDown = false
+    private(set) var shuttingDown = false
 
     // MARK: The frame clock
 

@@ -35,6 +35,7 @@ extension Server: CompositorEvents {
     public func pointerAxis(_ surface: Surface, horizontal: Bool, value: Double, discrete: Int32) {
         seat.pointerAxis(surface, horizontal: horizontal, value: value, discrete: discrete)
     }
+    public func pointerAxisFrame(_ surface: Surface, _ axes: PointerAxisFrame) { seat.pointerAxisFrame(surface, axes) }
     public func pointerButton(_ surface: Surface, serial: UInt32, button: UInt32, pressed: Bool) {
         seat.pointerButton(surface, serial: serial, button: button, pressed: pressed)
     }

@@ -24,6 +24,14 @@ final class EventRecorder: CompositorEvents {
     func pointerAxis(_ surface: Surface, horizontal: Bool, value: Double, discrete: Int32) {
         lines.append("pointer axis \(surface.id) \(horizontal ? "horizontal" : "vertical") \(value) \(discrete)")
     }
+    func pointerAxisFrame(_ surface: Surface, _ axes: PointerAxisFrame) {
+        func describe(_ name: String, _ axis: PointerAxisFrame.Axis) -> String? {
+            guard axis.value != nil || axis.stopped else { return nil }
+            return "\(name) \(axis.value.map { "\($0)" } ?? "-") \(axis.discrete.map { "\($0)" } ?? "-")\(axis.stopped ? " stop" : "")"
+        }
+        let parts = [axes.source.map { "source \($0)" }, describe("vertical", axes.vertical), describe("horizontal", axes.horizontal)]
+        lines.append("pointer axis frame \(surface.id) " + parts.compactMap { $0 }.joined(separator: ", "))
+    }
     func pointerButton(_ surface: Surface, serial: UInt32, button: UInt32, pressed: Bool) {
         lines.append("pointer button \(surface.id) \(pressed ? "down" : "up")")
     }
