@@ -4,8 +4,9 @@ import Glibc
 
 /// `seawall-demo --print-input`: binds wl_seat, takes a wl_pointer, a wl_keyboard and a wl_touch when the seat
 /// has them, and prints each pointer, keyboard and touch event as one line on stdout ("pointer enter 18.0 28.0", "pointer button 272 pressed",
-/// "pointer axis_source 0", "pointer axis_discrete 0 3", "pointer axis 0 45.0", …; not frame), so
-/// tests and people can see what the compositor sends.
+/// "pointer axis_source 0", "pointer axis_discrete 0 3", "pointer axis 0 45.0", "pointer axis_stop 1", …;
+/// wl_pointer.frame as "pointer frame" only with `printsFrames`), so tests and people can see what the
+/// compositor sends.
 public final class InputPrinter {
     /// The bound wl_seat.
     public private(set) var seat: OpaquePointer?
@@ -14,8 +15,10 @@ public final class InputPrinter {
     private var keyboard: OpaquePointer?
     /// Called with the wl_seat and the serial of each button press (seawall-demo --move-on-press).
     public var onPress: ((OpaquePointer, UInt32) -> Void)?
+    /// Also print each wl_pointer.frame ("pointer frame"; seawall-demo --print-frames).
+    public let printsFrames: Bool
 
-    public init() {}
+    public init(printsFrames: Bool = false) { self.printsFrames = printsFrames }
 
     /// `wl_registry_bind` of wl_seat (version ≤ 5, for wl_pointer.frame).
     func bind(registry: OpaquePointer, name: UInt32, version: UInt32) {
@@ -121,9 +124,12 @@ public final class InputPrinter {
                 if let seat = printer.seat { printer.onPress?(seat, serial) }
             },
             axis: { _, _, _, axis, value in say("pointer axis \(axis) \(wl_fixed_to_double(value))") },
-            frame: { _, _ in },
+            frame: { data, _ in
+                guard let data, Unmanaged<InputPrinter>.fromOpaque(data).takeUnretainedValue().printsFrames else { return }
+                say("pointer frame")
+            },
             axis_source: { _, _, source in say("pointer axis_source \(source)") },
-            axis_stop: { _, _, _, _ in },
+            axis_stop: { _, _, _, axis in say("pointer axis_stop \(axis)") },
             axis_discrete: { _, _, axis, discrete in say("pointer axis_discrete \(axis) \(discrete)") },
             axis_value120: { _, _, _, _ in }))
         return p

@@ -78,6 +78,9 @@ struct SeawallDemo: ParsableCommand {
     @Flag(name: .customLong("print-input"), help: "Print the pointer events the compositor sends, one line each.")
     var printInput = false
 
+    @Flag(name: .customLong("print-frames"), help: "With --print-input: print each wl_pointer.frame too (\"pointer frame\").")
+    var printFrames = false
+
     @Option(name: .long, help: ArgumentHelp("wl_surface.set_buffer_scale N (1 to 4): buffers are N times --size and the pattern is drawn at that resolution, as a HiDPI-aware client does on a scale-N output.", valueName: "N"))
     var scale: Int = 1
 
@@ -92,6 +95,7 @@ struct SeawallDemo: ParsableCommand {
         if (moveOnPress || resizeOnPress != nil) && !printInput {
             throw ValidationError("--move-on-press and --resize-on-press need --print-input (the seat is bound for it)")
         }
+        if printFrames && !printInput { throw ValidationError("--print-frames needs --print-input") }
         if moveOnPress && resizeOnPress != nil { throw ValidationError("choose one of --move-on-press and --resize-on-press") }
         if pauseBeforeGrow && growTo == nil { throw ValidationError("--pause-before-grow needs --grow-to WxH") }
         if let growTo, growTo.width < size.width || growTo.height < size.height {
@@ -113,6 +117,7 @@ struct SeawallDemo: ParsableCommand {
         options.title = title
         options.socket = socket
         options.printInput = printInput
+        options.printFrames = printFrames
         options.moveOnPress = moveOnPress
         options.resizeOnPress = resizeOnPress?.wire
         options.maximized = maximized

@@ -39,6 +39,10 @@ struct Attack: Sendable, CustomStringConvertible {
     var press = false
     /// Lines the attacker must print besides its verdict ("note: …").
     var notes: [String] = []
+    /// Seawall runs with --allow-virtual-input and a pointer, and the good client prints its pointer events
+    /// (`--print-input`); `goodSees` are the lines it must have printed, in this order, by the end.
+    var virtualInput = false
+    var goodSees: [String] = []
     var description: String { scenario }
 }
 
@@ -110,6 +114,32 @@ let attacks: [Attack] = [
     Attack(scenario: "selection-too-many-mime-types", expected: .error("wl_display", 3, "more than 64 MIME types")),
     Attack(scenario: "drag-the-selection", expected: .ok, notes: ["note: source cancelled 0 times"]),
     Attack(scenario: "selection-from-background", expected: .ok, notes: ["note: source cancelled 100 times"]),
+    Attack(scenario: "virtual-pointer-bad-axis", expected: .error("zwlr_virtual_pointer_v1", 0,
+                                                                  "axis 2 is neither vertical_scroll (0) nor horizontal_scroll (1)"),
+           virtualInput: true),
+    Attack(scenario: "virtual-pointer-bad-axis-stop", expected: .error("zwlr_virtual_pointer_v1", 0, "axis 4294967295 is neither"),
+           virtualInput: true),
+    Attack(scenario: "virtual-pointer-bad-axis-source", expected: .error("zwlr_virtual_pointer_v1", 1,
+                                                                         "axis source 7 is not one of wheel (0), finger (1), continuous (2) or wheel_tilt (3)"),
+           virtualInput: true),
+    Attack(scenario: "virtual-pointer-extent-zero", expected: .error("wl_display", 3,
+                                                                     "motion_absolute with an extent of 0x480: x_extent and y_extent must be at least 1"),
+           virtualInput: true),
+    Attack(scenario: "virtual-pointer-bad-button-state", expected: .error("wl_display", 3, "button state 2 is neither released (0) nor pressed (1)"),
+           virtualInput: true),
+    // The axis sums go out clamped to wl_fixed's range, the steps to int32's; wheel_tilt is wheel below wl_pointer 6.
+    Attack(scenario: "virtual-pointer-huge-values", expected: .ok, virtualInput: true,
+           goodSees: ["pointer enter 68.0 68.0", "pointer axis_source 0", "pointer axis_discrete 0 2147483647",
+                      "pointer axis 0 8388607.99609375", "pointer axis_stop 0", "pointer axis_discrete 1 -2147483648",
+                      "pointer axis 1 -8388607.99609375"]),
+    Attack(scenario: "virtual-pointer-held-then-gone", expected: .ok, notes: ["note: left and right held"], virtualInput: true,
+           goodSees: ["pointer enter 68.0 68.0", "pointer button 272 pressed", "pointer button 273 pressed",
+                      "pointer motion 468.0 68.0", "pointer button 272 released", "pointer button 273 released", "pointer leave"]),
+    Attack(scenario: "virtual-pointer-unframed-flood", expected: .error("wl_display", 3, "more than 64 button events without a frame request"),
+           virtualInput: true),
+    Attack(scenario: "virtual-pointer-frame-flood", expected: .ok, notes: ["note: 40 buttons pressed"], virtualInput: true,
+           goodSees: (0x110..<0x120).map { "pointer button \($0) pressed" } + ["pointer motion 69.0 68.0"]
+               + (0x110..<0x120).map { "pointer button \($0) released" } + ["pointer leave"]),
 ]
 
 /// The hostile-client suite: each attack on its own connection while a well-behaved client keeps its window
@@ -147,9 +177,12 @@ struct AttackTests {
 
     @Test(arguments: attacks)
     func attack(_ attack: Attack) throws {
-        let harness = try Harness { $0.shmPolicy = attack.policy }
-        if attack.press { harness.server.seat.addPointer() }
-        let good = try harness.demo(["solid", "--size", "200x150", "--frames", "2", "--hold"])
+        let harness = try Harness {
+            $0.shmPolicy = attack.policy
+            $0.allowVirtualInput = attack.virtualInput
+        }
+        if attack.press || attack.virtualInput { harness.server.seat.addPointer() }
+        let good = try harness.demo(["solid", "--size", "200x150", "--frames", "2", "--hold"] + (attack.virtualInput ? ["--print-input"] : []))
         try harness.run { good.stdout.contains("2 frames shown") }
         let baseline = Self.resources()
 
@@ -192,6 +225,20 @@ struct AttackTests {
         try harness.run { !newcomer.isRunning }
         #expect(newcomer.exitStatus == 0, Comment(rawValue: newcomer.transcript))
         try harness.run { harness.window(appID: "seawall-demo.checkerboard") == nil }   // its disconnect is served
+        if attack.virtualInput {
+            // The attacker's disconnect is served; what it caused reaches the good client (its lines, in order).
+            func missing() -> String? {
+                var rest = good.stdout.split(separator: "\n").map(String.init).filter { $0.hasPrefix("pointer ") }[...]
+                for line in attack.goodSees {
+                    guard let index = rest.firstIndex(of: line) else { return line }
+                    rest = rest[(index + 1)...]
+                }
+                return nil
+            }
+            _ = try? harness.run(seconds: 10) { missing() == nil }
+            #expect(missing() == nil, "the good client did not print \"\(missing() ?? "")\" in order: \(good.stdout.suffix(2000))")
+            #expect(harness.server.compositor.pointerButtonsDown.isEmpty, "a button stayed down after the attacker went")
+        }
 
         // (c) the good client's window is as it was (the newcomer has gone again)
         harness.repaint()
