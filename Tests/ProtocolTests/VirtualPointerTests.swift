@@ -15,10 +15,10 @@ extension ProtocolTests {
 
         /// A session with --allow-virtual-input, a pointer in the seat, the printing window, and the driver's
         /// virtual pointer (made with a null seat).
-        static func setUp() throws -> (Session, TestClient, pointer: OpaquePointer, receiver: ChildProcess) {
+        static func setUp(_ extra: [String] = []) throws -> (Session, TestClient, pointer: OpaquePointer, receiver: ChildProcess) {
             let session = try Session { $0.allowVirtualInput = true }
             session.server.seat.addPointer()
-            let receiver = try session.harness.demo(["solid", "--size", "200x150", "--frames", "2", "--hold", "--print-input", "--print-frames"])
+            let receiver = try session.harness.demo(["solid", "--size", "200x150", "--frames", "2", "--hold", "--print-input", "--print-frames"] + extra)
             try session.harness.run { session.harness.window(appID: "seawall-demo.solid")?.mapped == true && receiver.stdout.contains("2 frames shown") }
             let driver = try session.connect()
             let manager = try driver.bindVirtualPointerManager()
@@ -117,6 +117,31 @@ extension ProtocolTests {
             // No button is stuck: the seat's own input may press it again.
             #expect(session.server.compositor.pointerButtonsDown.isEmpty)
             #expect(session.server.compositor.pointerButtonRefusal(0x110, pressed: true) == nil)
+        }
+
+        @Test("a press that the client turns into xdg_toplevel.move lets the virtual pointer's motions move the window, until the release")
+        func pressStartsAnInteractiveMove() throws {
+            let (session, driver, pointer, receiver) = try Self.setUp(["--move-on-press"])
+            zwlr_virtual_pointer_v1_motion_absolute(pointer, 0, 100, 100, 640, 480)
+            zwlr_virtual_pointer_v1_button(pointer, 0, 0x110, WL_POINTER_BUTTON_STATE_PRESSED.rawValue)
+            zwlr_virtual_pointer_v1_frame(pointer)
+            try Self.deliver(session, driver, until: 3, receiver)
+            try session.harness.run(seconds: 10) { session.server.seat.movingOrResizing }
+            for _ in 0..<5 {
+                zwlr_virtual_pointer_v1_motion(pointer, 0, wl_fixed_from_int(10), wl_fixed_from_int(4))
+                zwlr_virtual_pointer_v1_frame(pointer)
+            }
+            zwlr_virtual_pointer_v1_button(pointer, 0, 0x110, WL_POINTER_BUTTON_STATE_RELEASED.rawValue)
+            zwlr_virtual_pointer_v1_frame(pointer)
+            try Self.deliver(session, driver, until: 7, receiver)
+            #expect(!session.server.seat.movingOrResizing)
+            let window = try #require(session.harness.window(appID: "seawall-demo.solid"))
+            #expect(window.x == 82 && window.y == 52, "moved by (50, 20) from (32, 32): at (\(window.x), \(window.y))")
+            // The move took the pointer from the client (leave), which saw no motion during it; the release
+            // gave it back where the pointer now is on the moved window.
+            #expect(Self.lines(receiver) == ["pointer enter 68.0 68.0", "pointer button 272 pressed", "pointer frame",
+                                             "pointer leave", "pointer frame", "pointer enter 68.0 68.0", "pointer frame"],
+                    Comment(rawValue: receiver.stdout))
         }
 
         @Test func anAxisThatIsNoAxisIsAProtocolError() throws {
