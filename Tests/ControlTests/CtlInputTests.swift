@@ -25,6 +25,20 @@ struct CtlInputTests {
         return ((try? JSON.parse(text.trimmingNewline)) ?? .null, child)
     }
 
+    /// `seawall ctl ARGUMENTS` while reading what `clients` print, so that none blocks on a full stdout pipe
+    /// (a client writing thousands of event lines would otherwise stop reading its socket meanwhile).
+    static func ctl(_ runtime: String, _ arguments: [String], draining clients: [ChildProcess], seconds: Double = 60) throws -> ChildProcess {
+        let ctl = try ChildProcess(executable: P.seawall, arguments: ["ctl"] + arguments,
+                                   environment: ["XDG_RUNTIME_DIR": runtime, "WAYLAND_DISPLAY": "s", "SEAWALL_CTL": nil])
+        let deadline = monotonicSeconds() + seconds
+        while ctl.poll(), monotonicSeconds() < deadline {
+            ChildProcess.awaitOutput(from: [ctl] + clients, seconds: deadline - monotonicSeconds())
+            for client in clients { client.poll() }
+        }
+        #expect(!ctl.isRunning, "seawall ctl \(arguments.prefix(8)) did not finish")
+        return ctl
+    }
+
     /// Starts a printing demo window and waits until it is mapped.
     static func demo(_ runtime: String, _ pattern: String, _ extra: [String] = []) throws -> ChildProcess {
         let demo = try P.demo(runtime, [pattern, "--size", "100x80", "--frames", "2", "--hold", "--print-input"] + extra)
@@ -88,10 +102,26 @@ struct CtlInputTests {
                 "input wait answered before the client resumed\n\(brief.transcript)")
         let waited = reply["waited"]?.number ?? -1
         #expect(answered - clicked >= 0.3, "click to answer: \(answered - clicked) s")
-        // What the stall left after the click's own round trip and the second ctl's start, input wait waited.
-        #expect(waited >= 0.3 - (waitStarted - clicked) - 0.01, "waited \(waited) s, \(waitStarted - clicked) s after the click")
-        print("stall 0.3 s: input wait waited \(waited) s; click to answer \(answered - clicked) s")
+        print("stall 0.3 s: input wait (seawall ctl) waited \(waited) s, started \(waitStarted - clicked) s after the click; click to answer \(answered - clicked) s")
         brief.terminate()
+        #expect(try Self.waitUntilGone(runtime, "seawall-demo.solid"))
+
+        // The same two requests in one write on the control socket: input wait starts as the click is
+        // delivered, so what it waited is the stall itself.
+        let again = try Self.demo(runtime, "solid", ["--stall-after-input", "0.3"])
+        #expect(try P.ctl(runtime, ["pointer", "move", "--window", "seawall-demo.solid", "10", "20"]).exitStatus == 0)
+        let control = try ControlClient(path: runtime + "/s.ctl")
+        try control.send(bytes: Array((#"{"command":"click"}"# + "\n" + #"{"command":"input.wait","timeout":10}"# + "\n").utf8))
+        let click = try control.reply(timeout: 10), pipelined = try control.reply(timeout: 10)
+        again.poll()
+        #expect(click["ok"] == .bool(true) && pipelined["ok"] == .bool(true), "\(click.text) \(pipelined.text)")
+        #expect(again.stdout.contains("seawall-demo: resumed"), Comment(rawValue: again.transcript))
+        let exact = pipelined["waited"]?.number ?? -1
+        // The client reads the press the moment it is flushed, possibly a few microseconds before Seawall
+        // reads the next line; the reply's milliseconds are truncated.
+        #expect(exact >= 0.299, "waited \(exact) s for a client stalled 0.3 s")
+        print("stall 0.3 s: input wait pipelined after the click waited \(exact) s")
+        again.terminate()
         #expect(try Self.waitUntilGone(runtime, "seawall-demo.solid"))
 
         // Stalls 5 s: input wait --timeout 0.5 fails after ≥ 0.5 s and names the client.
