@@ -12,22 +12,29 @@ public struct PingToken: Hashable, Sendable {
 /// A pong counts only on the object its ping went out on and with that ping's serial: a pong with any
 /// other serial (a guess, a stale one, another client's) is ignored.
 final class ShellPings {
-    private var bases: [XdgWmBase] = []
+    /// Each client's live xdg_wm_base objects (a client may bind it any number of times: sets keep binding
+    /// and destroying each one O(1)).
+    private var bases: [OpaquePointer: [ObjectIdentifier: XdgWmBase]] = [:]
     private var pending: [PingToken: () -> Void] = [:]
 
-    func bound(_ base: XdgWmBase) { bases.append(base) }
+    func bound(_ base: XdgWmBase) {
+        guard let client = wl_resource_get_client(base.resource) else { return }
+        bases[client, default: [:]][ObjectIdentifier(base)] = base
+    }
 
     /// The object is gone: its pings can no longer be answered and are forgotten.
     func destroyed(_ base: XdgWmBase) {
-        bases.removeAll { $0 === base }
         let id = ObjectIdentifier(base)
+        if let client = wl_resource_get_client(base.resource) {
+            bases[client]?[id] = nil
+            if bases[client]?.isEmpty == true { bases[client] = nil }
+        }
+        guard !pending.isEmpty else { return }
         for token in pending.keys where token.base == id { pending[token] = nil }
     }
 
-    /// The client's first live xdg_wm_base.
-    func base(of client: OpaquePointer) -> XdgWmBase? {
-        bases.first { wl_resource_get_client($0.resource) == client }
-    }
+    /// One of the client's live xdg_wm_base objects.
+    func base(of client: OpaquePointer) -> XdgWmBase? { bases[client]?.values.first }
 
     func add(_ token: PingToken, _ answered: @escaping () -> Void) { pending[token] = answered }
 
