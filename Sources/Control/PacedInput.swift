@@ -7,7 +7,8 @@ import WaylandServer
 /// communication"). A client busy for a moment (drawing, or printing every event to a slow pipe) while a
 /// thousand combos arrive would be cut off mid-typing. So a long request runs step by step, and whenever a
 /// client with an input focus has more than `pacingHighWater` bytes unread, the next step waits (checked
-/// every millisecond) until it has read them; other requests may run meanwhile. A client that reads
+/// every millisecond) until it has read them; other requests may run meanwhile. A focused client that has
+/// hung up holds the next step until the event loop has destroyed it (and its focus with it). A client that reads
 /// nothing for `pacingPatience` stops holding the request up: the rest is sent as it comes, so that the
 /// request always ends with its releases and no button or key stays down.
 extension ControlService {
@@ -28,14 +29,15 @@ extension ControlService {
         var timer: LoopTimer?
         let run: () -> Bool = { [unowned self] in
             while next < count {
-                if patient && next > 0 && next % ControlService.pacingStride == 0 && clientsAreBehind() {
+                let check = next > 0 && next % ControlService.pacingStride == 0
+                if patient && (focusedClientHungUp() || (check && clientsAreBehind())) {
                     let now = ControlService.now()
                     let since = blockedSince ?? now
                     blockedSince = since
                     if now - since < ControlService.pacingPatience { return false }
                     patient = false
                     server.log.notice("control: a client with an input focus has read nothing for \(ControlService.pacingPatience / 1_000_000_000) s; sending the rest of the request unpaced")
-                } else if next % ControlService.pacingStride == 0 {
+                } else {
                     blockedSince = nil
                 }
                 do throws(ControlError) { try step(next) } catch {
@@ -52,6 +54,13 @@ extension ControlService {
             if run() { timer?.remove(); timer = nil } else { timer?.arm(milliseconds: 1) }   // nil breaks the timer's cycle
         }
         timer?.arm(milliseconds: 1)
+    }
+
+    /// Whether a client with an input focus has gone (its socket hung up) without the event loop having
+    /// noticed yet: the next step waits for the loop to destroy it, so that its input focus goes first and
+    /// the request does not go on typing into a dead socket.
+    private func focusedClientHungUp() -> Bool {
+        server.compositor.focusedClients.contains { server.hasHungUp($0) }
     }
 
     /// Whether a client with an input focus has more than `pacingHighWater` bytes of events unread.

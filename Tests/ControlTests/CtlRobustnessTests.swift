@@ -80,6 +80,34 @@ struct CtlRobustnessTests {
         #expect(server.isRunning)
     }
 
+    @Test("a client SIGKILLed while a paced key request waits for it to read: the request ends with a clear error, and the next client types cleanly")
+    func clientKilledMidRequest() throws {
+        let (server, runtime, _) = try P.start(["--clock", "virtual"])
+        defer { server.terminate() }
+        let stuck = try I.demo(runtime, "solid", ["--stall-after-input", "30"])
+        #expect(try P.ctl(runtime, ["pointer", "move", "--window", "seawall-demo.solid", "1", "1"]).exitStatus == 0)
+        // 1000 combos of 18 events: the client stops reading at the first press, so the request pauses once
+        // 32 KB are unread, with most combos still to type.
+        let typing = try ChildProcess(executable: P.seawall, arguments: ["ctl", "key"] + Array(repeating: "ctrl+shift+alt+super+a", count: 1000),
+                                      environment: ["XDG_RUNTIME_DIR": runtime, "WAYLAND_DISPLAY": "s", "SEAWALL_CTL": nil])
+        defer { typing.terminate() }
+        #expect(stuck.wait(seconds: 20) { $0.stdout.contains("seawall-demo: stalling") }, Comment(rawValue: stuck.transcript))
+        #expect(!typing.wait(seconds: 0.5), "the request did not wait for the stalled client\n\(typing.transcript)")
+        Self.kill9(stuck)
+        #expect(typing.wait(seconds: 20), "the request never ended")
+        #expect(typing.exitStatus == 1 && typing.stderr.contains("key: typed ") && typing.stderr.contains(" of 1000 combos, then: no window has the keyboard focus"),
+                Comment(rawValue: typing.transcript))
+        print("killed mid-request: \(typing.stderr.trimmingNewline)")
+
+        let next = try I.demo(runtime, "checkerboard")
+        defer { next.terminate() }
+        #expect(try P.ctl(runtime, ["key", "ctrl+a", "b"]).exitStatus == 0)
+        #expect(try P.ctl(runtime, ["input", "wait"]).exitStatus == 0)
+        #expect(I.lines(next, ["keyboard key"]) == ["keyboard key 29 pressed", "keyboard key 30 pressed", "keyboard key 30 released", "keyboard key 29 released",
+                                                    "keyboard key 48 pressed", "keyboard key 48 released"], Comment(rawValue: next.transcript))
+        #expect(server.isRunning)
+    }
+
     @Test("a window SIGKILLed mid-drag: the move and release answer, the window below gets enter after the release and no stray release, and its next click is whole")
     func windowDestroyedMidDrag() throws {
         let (server, runtime, _) = try P.start(["--clock", "virtual"])
