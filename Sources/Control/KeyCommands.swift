@@ -27,7 +27,8 @@ extension ControlService {
             // Each combo goes down and up whole; a long list is paced (PacedInput.swift), so the focus can
             // go away between two combos: the rest is then not typed.
             var surface: Surface?
-            paced(combos.count, step: { (index: Int) throws(ControlError) in
+            let compositor = server.compositor
+            paced(combos.count, watching: { compositor.keyboardFocusClient.map { [$0] } ?? [] }, step: { (index: Int) throws(ControlError) in
                 do throws(KeyRefusal) { surface = try seat.type(combos[index]) } catch {
                     throw ControlError("key: typed \(index) of \(combos.count) combos, then: \(error.description)")
                 }

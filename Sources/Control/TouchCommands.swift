@@ -53,7 +53,8 @@ extension ControlService {
             let seat = server.seat
             seat.touchDown(id: Int32(id), x: start.x, y: start.y)
             let path = Compositor.gesturePath(from: start, to: end, steps: steps)
-            paced(path.count, step: { (index: Int) throws(ControlError) in
+            let receiver = first.surface.client   // a touch point stays with the surface it went down on
+            paced(path.count, watching: { [receiver] }, step: { (index: Int) throws(ControlError) in
                 seat.touchMotion(id: Int32(id), x: path[index].x, y: path[index].y)
             }, finish: { _ in
                 seat.touchUp(id: Int32(id))
@@ -76,7 +77,7 @@ extension ControlService {
             seat.pointerButton(button.code, pressed: true)
             let first = targetJSON()
             let path = Compositor.gesturePath(from: start, to: end, steps: steps)
-            paced(path.count, step: { (index: Int) throws(ControlError) in
+            paced(path.count, watching: { compositor.pointerFocusSurface.map { [$0.client] } ?? [] }, step: { (index: Int) throws(ControlError) in
                 seat.movePointer(toX: path[index].x, y: path[index].y)
             }, finish: { [unowned self] _ in
                 let last = targetJSON()
