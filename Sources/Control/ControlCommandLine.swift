@@ -30,7 +30,8 @@ public enum ControlCommandLine {
                                      a touch down at X1, Y1, N motions (10) to X2, Y2, up
         drag X1 Y1 X2 Y2 [--steps N] [--button B]
                                      the pointer to X1, Y1, press B (left), N motions (10), release at X2, Y2
-        input wait [--timeout S]     until every event sent so far was read by the focused clients
+        input wait [--timeout S]     a roundtrip (xdg_wm_base.ping) with each client with an input focus:
+                                     until each has handled every event sent so far
         """
 
     public struct UsageError: Error, CustomStringConvertible {
@@ -284,6 +285,14 @@ public enum ControlCommandLine {
             return "error: " + (reply["error"]?.string ?? reply.text)
         }
         if command == "windows", let windows = reply["windows"]?.array { return table(windows) }
+        if command == "input.wait", let waited = reply["waited"], let clients = reply["clients"]?.array {
+            let names = clients.map { client in
+                let window = [client["app_id"], client["title"]].compactMap { $0?.string }.joined(separator: " / ")
+                let how = client["by"]?.string == "socket" ? "read its socket" : "answered a ping"
+                return "\(window.isEmpty ? "a client" : window) (pid \(client["pid"].map(plain) ?? "?")) \(how)"
+            }
+            return "waited \(plain(waited)) s" + (names.isEmpty ? ": no client has an input focus" : ": " + names.joined(separator: "; "))
+        }
         if let id = reply["touch"], let target = reply["target"] ?? reply["start"] {
             let name = [target["app_id"], target["title"]].compactMap { $0?.string }.joined(separator: " / ")
             let at = target["x"].map { " at \(plain($0)),\(plain(target["y"] ?? .null))" } ?? ""

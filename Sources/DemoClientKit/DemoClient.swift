@@ -38,6 +38,9 @@ public struct DemoOptions: Sendable {
     /// wl_surface.set_buffer_scale: buffers are this many times the window's (logical) size, and the pattern
     /// is drawn over the whole buffer, at that finer resolution.
     public var scale: Int = 1
+    /// With printInput: after the first button press, key press or touch down, stop reading the socket for
+    /// this many seconds (a client busy elsewhere), printing "seawall-demo: stalling" and "seawall-demo: resumed".
+    public var stallAfterInput: Double?
 
     public init(pattern: Pattern) { self.pattern = pattern }
 }
@@ -172,6 +175,12 @@ public final class DemoClient {
             globals.input?.onPress = { seat, serial in xdg_toplevel_move(toplevel, seat, serial) }
         } else if let edges = options.resizeOnPress {
             globals.input?.onPress = { seat, serial in xdg_toplevel_resize(toplevel, seat, serial, edges) }
+        }
+        if let seconds = options.stallAfterInput {
+            globals.input?.onInput = { [unowned self] in
+                globals.input?.onInput = nil
+                stall(seconds: seconds)
+            }
         }
         if options.maximized { xdg_toplevel_set_maximized(toplevel) }
         if options.fullscreen { xdg_toplevel_set_fullscreen(toplevel, nil) }
@@ -340,6 +349,19 @@ public final class DemoClient {
         }
         slot.busy = true
         wl_surface_commit(surface)
+    }
+
+    /// Reads nothing from the socket for `seconds` (only SIGINT/SIGTERM end the pause early), from inside an
+    /// event's listener: events after it wait in the socket or in libwayland's queue, and nothing is answered.
+    private func stall(seconds: Double) {
+        print("seawall-demo: stalling for \(seconds) s")
+        fflush(nil)
+        if let signal = signals.wait(seconds: seconds) {
+            ending = .signalled(signal)
+            return
+        }
+        print("seawall-demo: resumed")
+        fflush(nil)
     }
 
     /// Says the client is about to grow and blocks until stdin gives a line or ends, or a signal arrives

@@ -18,6 +18,14 @@ public final class InputPrinter {
     /// Also print each wl_pointer.frame ("pointer frame"; seawall-demo --print-frames).
     public let printsFrames: Bool
 
+    /// Called after each button press, key press and touch down is printed (seawall-demo --stall-after-input).
+    public var onInput: (() -> Void)?
+
+    static func input(_ data: UnsafeMutableRawPointer?) {
+        guard let data else { return }
+        Unmanaged<InputPrinter>.fromOpaque(data).takeUnretainedValue().onInput?()
+    }
+
     public init(printsFrames: Bool = false) { self.printsFrames = printsFrames }
 
     /// `wl_registry_bind` of wl_seat (version ≤ 5, for wl_pointer.frame).
@@ -41,7 +49,7 @@ public final class InputPrinter {
         let hasKeyboard = caps & WL_SEAT_CAPABILITY_KEYBOARD.rawValue != 0
         if hasKeyboard, keyboard == nil, let seat, let keyboard = wl_seat_get_keyboard(seat) {
             self.keyboard = keyboard
-            wl_keyboard_add_listener(keyboard, InputPrinter.keyboardListener, nil)
+            wl_keyboard_add_listener(keyboard, InputPrinter.keyboardListener, Unmanaged.passUnretained(self).toOpaque())
         } else if !hasKeyboard, let keyboard {
             wl_keyboard_release(keyboard)
             self.keyboard = nil
@@ -49,7 +57,7 @@ public final class InputPrinter {
         let hasTouch = caps & WL_SEAT_CAPABILITY_TOUCH.rawValue != 0
         if hasTouch, touch == nil, let seat, let touch = wl_seat_get_touch(seat) {
             self.touch = touch
-            wl_touch_add_listener(touch, InputPrinter.touchListener, nil)
+            wl_touch_add_listener(touch, InputPrinter.touchListener, Unmanaged.passUnretained(self).toOpaque())
         } else if !hasTouch, let touch {
             wl_touch_release(touch)
             self.touch = nil
@@ -87,8 +95,10 @@ public final class InputPrinter {
             keymap: { _, _, _, fd, _ in close(fd) },
             enter: { _, _, _, _, _ in say("keyboard enter") },
             leave: { _, _, _, _ in say("keyboard leave") },
-            key: { _, _, _, _, key, state in
-                say("keyboard key \(key) \(state == WL_KEYBOARD_KEY_STATE_PRESSED.rawValue ? "pressed" : "released")")
+            key: { data, _, _, _, key, state in
+                let pressed = state == WL_KEYBOARD_KEY_STATE_PRESSED.rawValue
+                say("keyboard key \(key) \(pressed ? "pressed" : "released")")
+                if pressed { input(data) }
             },
             modifiers: { _, _, _, depressed, latched, locked, group in
                 say("keyboard modifiers \(depressed) \(latched) \(locked) \(group)")
@@ -100,7 +110,10 @@ public final class InputPrinter {
     nonisolated(unsafe) static let touchListener: UnsafeMutablePointer<wl_touch_listener> = {
         let p = UnsafeMutablePointer<wl_touch_listener>.allocate(capacity: 1)
         p.initialize(to: wl_touch_listener(
-            down: { _, _, _, _, _, id, x, y in say("touch down \(id) \(wl_fixed_to_double(x)) \(wl_fixed_to_double(y))") },
+            down: { data, _, _, _, _, id, x, y in
+                say("touch down \(id) \(wl_fixed_to_double(x)) \(wl_fixed_to_double(y))")
+                input(data)
+            },
             up: { _, _, _, _, id in say("touch up \(id)") },
             motion: { _, _, _, id, x, y in say("touch motion \(id) \(wl_fixed_to_double(x)) \(wl_fixed_to_double(y))") },
             frame: { _, _ in },
@@ -122,6 +135,7 @@ public final class InputPrinter {
                 guard pressed, let data else { return }
                 let printer = Unmanaged<InputPrinter>.fromOpaque(data).takeUnretainedValue()
                 if let seat = printer.seat { printer.onPress?(seat, serial) }
+                printer.onInput?()
             },
             axis: { _, _, _, axis, value in say("pointer axis \(axis) \(wl_fixed_to_double(value))") },
             frame: { data, _ in

@@ -52,6 +52,15 @@ extension Server {
         return Int(queued)
     }
 
+    /// Whether `client`'s peer has hung up (its process died or closed the socket) while libwayland has not
+    /// yet destroyed it (`sw_client_hung_up`: `poll(2)` with no wait for POLLHUP / POLLRDHUP / POLLERR). The event
+    /// loop destroys such a client at its next turn.
+    public func hasHungUp(_ client: ClientID) -> Bool {
+        let pointer = OpaquePointer(bitPattern: client.rawValue)
+        guard let pointer, clients.isConnected(pointer) else { return false }
+        return sw_client_hung_up(pointer) != 0
+    }
+
     /// Counts clients in and out, and logs who connected.
     func trackClients() {
         let counter: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?) -> Void = { client, data in

@@ -81,6 +81,9 @@ struct SeawallDemo: ParsableCommand {
     @Flag(name: .customLong("print-frames"), help: "With --print-input: print each wl_pointer.frame too (\"pointer frame\").")
     var printFrames = false
 
+    @Option(name: .customLong("stall-after-input"), help: ArgumentHelp("With --print-input: after the first button press, key press or touch down, read nothing from the socket for SECONDS (events and pings wait unanswered), then go on.", valueName: "SECONDS"))
+    var stallAfterInput: Double?
+
     @Option(name: .long, help: ArgumentHelp("wl_surface.set_buffer_scale N (1 to 4): buffers are N times --size and the pattern is drawn at that resolution, as a HiDPI-aware client does on a scale-N output.", valueName: "N"))
     var scale: Int = 1
 
@@ -97,6 +100,12 @@ struct SeawallDemo: ParsableCommand {
         }
         if printFrames && !printInput { throw ValidationError("--print-frames needs --print-input") }
         if moveOnPress && resizeOnPress != nil { throw ValidationError("choose one of --move-on-press and --resize-on-press") }
+        if let stallAfterInput {
+            guard printInput else { throw ValidationError("--stall-after-input needs --print-input (the seat is bound for it)") }
+            guard stallAfterInput.isFinite, stallAfterInput >= 0, stallAfterInput <= 3600 else {
+                throw ValidationError("--stall-after-input takes 0 to 3600 seconds")
+            }
+        }
         if pauseBeforeGrow && growTo == nil { throw ValidationError("--pause-before-grow needs --grow-to WxH") }
         if let growTo, growTo.width < size.width || growTo.height < size.height {
             throw ValidationError("--grow-to \(growTo.width)x\(growTo.height) must be at least --size \(size.width)x\(size.height): pools only grow")
@@ -123,6 +132,7 @@ struct SeawallDemo: ParsableCommand {
         options.maximized = maximized
         options.fullscreen = fullscreen
         options.scale = scale
+        options.stallAfterInput = stallAfterInput
         do {
             let client = try DemoClient(options: options)
             try client.run()
