@@ -25,6 +25,8 @@ public struct DemoOptions: Sendable {
     public var socket: String?
     /// Bind the seat and print pointer events on stdout.
     public var printInput = false
+    /// With printInput: compile each keymap with libxkbcommon and print what each pressed key types.
+    public var printText = false
     /// Ask to be maximized / fullscreen before the first commit (the demo keeps drawing at its own size).
     public var maximized = false
     public var fullscreen = false
@@ -104,7 +106,7 @@ public final class DemoClient {
         }
         self.display = display
         globals = ClientGlobals()
-        if options.printInput { globals.input = InputPrinter() }
+        if options.printInput { globals.input = InputPrinter(printText: options.printText) }
         do {
             try globals.discover(on: display)
         } catch {

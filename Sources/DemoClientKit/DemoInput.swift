@@ -5,7 +5,9 @@ import Glibc
 /// `seawall-demo --print-input`: binds wl_seat, takes a wl_pointer, a wl_keyboard and a wl_touch when the seat
 /// has them, and prints each pointer, keyboard and touch event as one line on stdout ("pointer enter 18.0 28.0", "pointer button 272 pressed",
 /// "pointer axis_source 0", "pointer axis_discrete 0 3", "pointer axis 0 45.0", …; not frame), so
-/// tests and people can see what the compositor sends.
+/// tests and people can see what the compositor sends. With `printText`, each keymap is also compiled with
+/// libxkbcommon ("keyboard keymap" on success, "keyboard keymap failed" if not) and each pressed key's text is
+/// printed after its key line ("keyboard text é"; KeymapText.swift).
 public final class InputPrinter {
     /// The bound wl_seat.
     public private(set) var seat: OpaquePointer?
@@ -15,7 +17,14 @@ public final class InputPrinter {
     /// Called with the wl_seat and the serial of each button press (seawall-demo --move-on-press).
     public var onPress: ((OpaquePointer, UInt32) -> Void)?
 
-    public init() {}
+    /// Compiles keymaps and prints what pressed keys type (nil: not asked, or libxkbcommon missing).
+    private var keymapText: KeymapText?
+    private let printText: Bool
+
+    public init(printText: Bool = false) {
+        self.printText = printText
+        if printText { keymapText = KeymapText() }
+    }
 
     /// `wl_registry_bind` of wl_seat (version ≤ 5, for wl_pointer.frame).
     func bind(registry: OpaquePointer, name: UInt32, version: UInt32) {
@@ -38,7 +47,7 @@ public final class InputPrinter {
         let hasKeyboard = caps & WL_SEAT_CAPABILITY_KEYBOARD.rawValue != 0
         if hasKeyboard, keyboard == nil, let seat, let keyboard = wl_seat_get_keyboard(seat) {
             self.keyboard = keyboard
-            wl_keyboard_add_listener(keyboard, InputPrinter.keyboardListener, nil)
+            wl_keyboard_add_listener(keyboard, InputPrinter.keyboardListener, Unmanaged.passUnretained(self).toOpaque())
         } else if !hasKeyboard, let keyboard {
             wl_keyboard_release(keyboard)
             self.keyboard = nil
@@ -81,14 +90,24 @@ public final class InputPrinter {
     nonisolated(unsafe) static let keyboardListener: UnsafeMutablePointer<wl_keyboard_listener> = {
         let p = UnsafeMutablePointer<wl_keyboard_listener>.allocate(capacity: 1)
         p.initialize(to: wl_keyboard_listener(
-            keymap: { _, _, _, fd, _ in close(fd) },
+            keymap: { data, _, _, fd, size in
+                defer { close(fd) }
+                guard let printer = data.map({ Unmanaged<InputPrinter>.fromOpaque($0).takeUnretainedValue() }), printer.printText else { return }
+                say(printer.keymapText?.load(fd: fd, size: size) == true ? "keyboard keymap" : "keyboard keymap failed")
+            },
             enter: { _, _, _, _, _ in say("keyboard enter") },
             leave: { _, _, _, _ in say("keyboard leave") },
-            key: { _, _, _, _, key, state in
-                say("keyboard key \(key) \(state == WL_KEYBOARD_KEY_STATE_PRESSED.rawValue ? "pressed" : "released")")
+            key: { data, _, _, _, key, state in
+                let pressed = state == WL_KEYBOARD_KEY_STATE_PRESSED.rawValue
+                say("keyboard key \(key) \(pressed ? "pressed" : "released")")
+                guard pressed, let printer = data.map({ Unmanaged<InputPrinter>.fromOpaque($0).takeUnretainedValue() }),
+                      let text = printer.keymapText?.text(key: key) else { return }
+                say("keyboard text \(text)")
             },
-            modifiers: { _, _, _, depressed, latched, locked, group in
+            modifiers: { data, _, _, depressed, latched, locked, group in
                 say("keyboard modifiers \(depressed) \(latched) \(locked) \(group)")
+                let printer = data.map { Unmanaged<InputPrinter>.fromOpaque($0).takeUnretainedValue() }
+                printer?.keymapText?.modifiers(depressed: depressed, latched: latched, locked: locked, group: group)
             },
             repeat_info: { _, _, _, _ in }))
         return p
