@@ -12,6 +12,7 @@ public struct TypingPlan: Sendable {
     public struct ExtraKey: Equatable, Sendable {
         public let code: UInt32
         public let keysym: String
+        public init(code: UInt32, keysym: String) { self.code = code; self.keysym = keysym }
     }
 
     /// A run of text typed in one keymap: Seawall's plus `extraKeys` (none: Seawall's as it is).

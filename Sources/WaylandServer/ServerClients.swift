@@ -78,12 +78,12 @@ extension Server {
     /// Serves a client on a connected socket and returns its wl_client (conformance harnesses keep it).
     public func createClient(fd: Int32) -> OpaquePointer? { display.addClient(fd: fd) }
 
-    /// Whether events to `client` pile up faster than it reads them: after flushing it, more than half its
-    /// socket's send buffer (SO_SNDBUF) is unread (SIOCOUTQ). A server that kept writing would fill the buffer
-    /// and libwayland would then disconnect the client, so input injected by another client stops first.
+    /// Whether events to `client` pile up faster than it reads them: more than half its socket's send buffer
+    /// (SO_SNDBUF) is unread (SIOCOUTQ). A server that kept writing would fill the buffer and libwayland would
+    /// then disconnect the client, so input injected by another client stops first. (Not flushed here: what
+    /// libwayland still buffers is at most 4 KiB, and flushing per event would cost a socket buffer per event.)
     func isBacklogged(_ client: ClientID) -> Bool {
         guard let pointer = OpaquePointer(bitPattern: client.rawValue), clients.isConnected(pointer) else { return false }
-        wl_client_flush(pointer)
         var buffer: Int32 = 0
         var length = socklen_t(MemoryLayout<Int32>.size)
         guard getsockopt(wl_client_get_fd(pointer), SOL_SOCKET, SO_SNDBUF, &buffer, &length) == 0 else { return false }

@@ -39,7 +39,17 @@ struct Attack: Sendable, CustomStringConvertible {
     var press = false
     /// Lines the attacker must print besides its verdict ("note: …").
     var notes: [String] = []
+    /// The attack uses the virtual keyboard: Seawall allows virtual input and has a keyboard, and the good
+    /// client (which has the keyboard focus) prints its keyboard events and text (--print-input --print-text).
+    var virtualKeyboard = false
+    /// Lines the good client must print, in this order (others may come between).
+    var goodSees: [String] = []
     var description: String { scenario }
+}
+
+/// A virtual-keyboard attack.
+func keyboardAttack(_ scenario: String, _ expected: Expected, notes: [String] = [], goodSees: [String] = []) -> Attack {
+    Attack(scenario: scenario, expected: expected, notes: notes, virtualKeyboard: true, goodSees: goodSees)
 }
 
 let notSealed = "pool fd is not sealed with F_SEAL_SHRINK"
@@ -110,7 +120,34 @@ let attacks: [Attack] = [
     Attack(scenario: "selection-too-many-mime-types", expected: .error("wl_display", 3, "more than 64 MIME types")),
     Attack(scenario: "drag-the-selection", expected: .ok, notes: ["note: source cancelled 0 times"]),
     Attack(scenario: "selection-from-background", expected: .ok, notes: ["note: source cancelled 100 times"]),
+    keyboardAttack("virtual-keyboard-unsealed-keymap", .ok, notes: ["note: typed with a truncated keymap file"],
+                   goodSees: ["keyboard keymap", "keyboard key 30 pressed", "keyboard text ☺", "keyboard key 30 released", "keyboard keymap"]),
+    keyboardAttack("virtual-keyboard-truncated-keymap", .disconnectedSaying("keymap: the file holds fewer than the 65536 bytes announced")),
+    keyboardAttack("virtual-keyboard-huge-keymap", .disconnectedSaying("keymap: size 67108864 bytes is over the limit of 1048576 bytes")),
+    keyboardAttack("virtual-keyboard-empty-keymap", .disconnectedSaying("keymap: size 0")),
+    keyboardAttack("virtual-keyboard-keymap-format", .disconnectedSaying("keymap: format 7 is not xkb_v1 (1)")),
+    keyboardAttack("virtual-keyboard-garbage-keymap", .disconnectedSaying("keymap: the keymap is not UTF-8 text")),
+    keyboardAttack("virtual-keyboard-pipe-keymap", .disconnectedSaying("keymap: the fd is not a regular file")),
+    keyboardAttack("virtual-keyboard-key-before-keymap", .error("zwp_virtual_keyboard_v1", 0, "key before any keymap request")),
+    keyboardAttack("virtual-keyboard-key-out-of-range", .disconnectedSaying("key: key code 65536 is out of range")),
+    keyboardAttack("virtual-keyboard-bad-key-state", .disconnectedSaying("key: state 2 is neither released (0) nor pressed (1)")),
+    keyboardAttack("virtual-keyboard-held-keys-then-disconnect", .ok, notes: ["note: left two keys down"],
+                   goodSees: ["keyboard keymap", "keyboard key 30 pressed", "keyboard text ☺", "keyboard key 31 pressed", "keyboard text ☃",
+                              "keyboard modifiers 1 0 0 0", "keyboard key 30 released", "keyboard key 31 released",
+                              "keyboard modifiers 0 0 0 0", "keyboard keymap"]),
+    keyboardAttack("virtual-keyboard-too-many", .error("wl_display", 3, "this client already has 16 virtual keyboards")),
+    keyboardAttack("virtual-keyboard-keymap-flip", .error("wl_display", 3, "switch keymaps more than 1000 times"),
+                   goodSees: ["keyboard text ☺", "keyboard text ☂", "keyboard keymap"]),
+    keyboardAttack("virtual-keyboard-flood", .okOrError("wl_display", 3, "a virtual keyboard may not type faster than the window reads"),
+                   goodSees: ["keyboard text ☺"]),
 ]
+
+/// Whether `lines` holds `wanted` in order (other lines may come between).
+func containsInOrder(_ lines: [Substring], _ wanted: [String]) -> Bool {
+    var rest = wanted[...]
+    for line in lines where rest.first.map({ line == $0 }) == true { rest = rest.dropFirst() }
+    return rest.isEmpty
+}
 
 /// The hostile-client suite: each attack on its own connection while a well-behaved client keeps its window
 /// up. Per attack: the expected verdict (interface, code, message), Seawall still serving new clients, the
@@ -147,10 +184,12 @@ struct AttackTests {
 
     @Test(arguments: attacks)
     func attack(_ attack: Attack) throws {
-        let harness = try Harness { $0.shmPolicy = attack.policy }
+        let harness = try Harness { $0.shmPolicy = attack.policy; $0.allowVirtualInput = attack.virtualKeyboard }
         if attack.press { harness.server.seat.addPointer() }
-        let good = try harness.demo(["solid", "--size", "200x150", "--frames", "2", "--hold"])
-        try harness.run { good.stdout.contains("2 frames shown") }
+        if attack.virtualKeyboard { harness.server.seat.addKeyboard() }
+        let good = try harness.demo(["solid", "--size", "200x150", "--frames", "2", "--hold"]
+                                    + (attack.virtualKeyboard ? ["--print-input", "--print-text"] : []))
+        try harness.run { good.stdout.contains("2 frames shown") && (!attack.virtualKeyboard || good.stdout.contains("keyboard enter")) }
         let baseline = Self.resources()
 
         let attacker = try harness.spawn(Self.attacker, [attack.scenario])
@@ -185,6 +224,12 @@ struct AttackTests {
             #expect(attacker.exitSignal == SIGKILL, transcript)
         }
         for line in attack.notes { #expect(attacker.stdout.contains(line), transcript) }
+        if !attack.goodSees.isEmpty {
+            // What the focused good client printed: keys, texts, keymaps (it reads and prints as Seawall serves).
+            _ = try? harness.run(seconds: 10) { containsInOrder(good.stdout.split(separator: "\n"), attack.goodSees) }
+            #expect(containsInOrder(good.stdout.split(separator: "\n"), attack.goodSees), Comment(rawValue: good.transcript))
+        }
+        #expect(good.isRunning, "the good client died: \(good.transcript)")
         if case .killed = attack.expected {} else { #expect(attacker.exitStatus == 0, transcript) }
 
         // (b) Seawall still serves new clients
