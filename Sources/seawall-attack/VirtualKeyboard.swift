@@ -126,9 +126,9 @@ let virtualKeyboardScenarios: [Scenario] = [
         for _ in 0..<17 { _ = client.virtualKeyboard() }
         wl_display_roundtrip(client.display)
     },
-    Scenario(name: "virtual-keyboard-keymap-flip", summary: "two virtual keyboards with different keymaps taking turns, 600 keys each") { client in
+    Scenario(name: "virtual-keyboard-keymap-flip", summary: "two virtual keyboards with different keymaps taking turns, 1001 keys each (each switches the focused window's keymap)") { client in
         guard let first = client.keyboardWithKeymap("U263A"), let second = client.keyboardWithKeymap("U2602") else { return }
-        for i in 0..<600 {
+        for i in 0..<1001 {
             for keyboard in [first, second] {
                 zwp_virtual_keyboard_v1_key(keyboard, 0, 30, 1)
                 zwp_virtual_keyboard_v1_key(keyboard, 0, 30, 0)
