@@ -30,7 +30,7 @@ final class ZwpVirtualKeyboardManagerV1: ProtocolObject {
         let count = server.seat.virtualKeyboards.count { $0.client == client }
         guard count < Self.maxKeyboardsPerClient else {
             return server.postImplementationError(client: client,
-                "zwp_virtual_keyboard_manager_v1.create_virtual_keyboard: this client already has \(count) virtual keyboards, the most Seawall allows one client")
+                "zwp_virtual_keyboard_manager_v1.create_virtual_keyboard: more than \(Self.maxKeyboardsPerClient) virtual keyboards for one client")
         }
         ZwpVirtualKeyboardV1.create(server: server, client: client, version: version, id: id)
     }

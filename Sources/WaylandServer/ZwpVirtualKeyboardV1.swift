@@ -14,7 +14,8 @@ import SystemCalls
 /// over 1 MiB, a file shorter than the size, not a regular file, not UTF-8 XKB text), a key code past evdev's
 /// KEY_MAX, a state that is neither pressed nor released → `wl_display.invalid_method`; more keymaps or
 /// keymap switches than a virtual keyboard may cause, or keys faster than the focused window reads them →
-/// an implementation error. Each message names the request and what was wrong.
+/// an implementation error. Each message names the request and what was wrong, in under 128 bytes
+/// (libwayland cuts a protocol error's message there).
 final class ZwpVirtualKeyboardV1: ProtocolObject {
     private unowned(unsafe) let server: Server   // see Server.deinit
     let resource: OpaquePointer
@@ -118,7 +119,7 @@ final class ZwpVirtualKeyboardV1: ProtocolObject {
     private func checkBacklog(_ request: String) {
         guard let focus = server.compositor.keyboardFocusClient, server.isBacklogged(focus) else { return }
         server.postImplementationError(client: client,
-            "\(name).\(request): the focused window has not read the keyboard events already sent (over half its socket buffer); a virtual keyboard may not type faster than the window reads")
+            "\(name).\(request): typed faster than the focused window reads (half its socket buffer is unread)")
     }
 
     /// The keymap in `fd` as the bytes to send: read with pread (never mapped), checked to be UTF-8 XKB text
@@ -130,7 +131,7 @@ final class ZwpVirtualKeyboardV1: ProtocolObject {
         guard size > 0 else { throw KeyRefusal("size 0: a keymap file cannot be empty") }
         guard size <= maxKeymapBytes else { throw KeyRefusal("size \(size) bytes is over the limit of \(maxKeymapBytes) bytes (1 MiB)") }
         guard let type = try? fd.fileType(), type == S_IFREG else {
-            throw KeyRefusal("the fd is not a regular file (a memfd or a file on disk): Seawall reads keymaps only from those")
+            throw KeyRefusal("the fd is not a regular file (a memfd or a file): Seawall reads keymaps only from those")
         }
         var bytes = [UInt8](repeating: 0, count: Int(size))
         let complete = bytes.withUnsafeMutableBytes { buffer in

@@ -138,13 +138,17 @@ let virtualKeyboardScenarios: [Scenario] = [
         }
         wl_display_roundtrip(client.display)
     },
-    Scenario(name: "virtual-keyboard-flood", summary: "100,000 key presses and releases as fast as the socket takes them") { client in
-        guard let keyboard = client.keyboardWithKeymap() else { return }
-        for i in 0..<50_000 {
-            zwp_virtual_keyboard_v1_key(keyboard, 0, 30, 1)
-            zwp_virtual_keyboard_v1_key(keyboard, 0, 30, 0)
-            if i % 64 == 63 && !drain(client.display) { return }
-        }
-        wl_display_roundtrip(client.display)
-    },
+    Scenario(name: "virtual-keyboard-flood", summary: "100,000 key presses and releases as fast as the socket takes them", run: flood),
+    Scenario(name: "virtual-keyboard-flood-unread", summary: "the same flood while the focused window reads nothing (the test stops it)", run: flood),
 ]
+
+/// 100,000 key events, draining the socket as it goes.
+@Sendable private func flood(_ client: AttackClient) {
+    guard let keyboard = client.keyboardWithKeymap() else { return }
+    for i in 0..<50_000 {
+        zwp_virtual_keyboard_v1_key(keyboard, 0, 30, 1)
+        zwp_virtual_keyboard_v1_key(keyboard, 0, 30, 0)
+        if i % 64 == 63 && !drain(client.display) { return }
+    }
+    wl_display_roundtrip(client.display)
+}
