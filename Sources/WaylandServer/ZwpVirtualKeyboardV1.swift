@@ -69,14 +69,14 @@ final class ZwpVirtualKeyboardV1: ProtocolObject {
     private var name: String { "zwp_virtual_keyboard_v1@\(wl_resource_get_id(resource))" }
 
     private func setKeymap(format: UInt32, fd: consuming OwnedFD, size: UInt32) {
-        let bytes: [UInt8]
-        do { bytes = try Self.copyKeymap(format: format, fd: fd, size: size) } catch {
-            return server.postInvalidRequest(client: client, "\(name).keymap: \(error.description)")
-        }
         guard keymapsSet < Self.maxKeymaps else {
             return server.postImplementationError(client: client, "\(name).keymap: more than \(Self.maxKeymaps) keymaps for one virtual keyboard")
         }
         keymapsSet += 1
+        let bytes: [UInt8]
+        do { bytes = try Self.copyKeymap(format: format, fd: fd, size: size) } catch {
+            return server.postInvalidRequest(client: client, "\(name).keymap: \(error.description)")
+        }
         let file: KeymapFile
         do { file = try KeymapFile(bytes: bytes) } catch {
             return server.postImplementationError(client: client, "\(name).keymap: Seawall could not make its copy: \(error)")

@@ -122,6 +122,17 @@ let virtualKeyboardScenarios: [Scenario] = [
         wl_display_roundtrip(client.display)
         note("left two keys down")
     },
+    Scenario(name: "virtual-keyboard-many-keymaps", summary: "101 keymap requests on one virtual keyboard") { client in
+        let bytes = Array(attackKeymap().utf8) + [0]
+        let fd = client.keymapFile(bytes)
+        defer { close(fd) }
+        guard fd >= 0, let keyboard = client.virtualKeyboard() else { return note("setup failed") }
+        for i in 0..<101 {
+            zwp_virtual_keyboard_v1_keymap(keyboard, 1, fd, UInt32(bytes.count))
+            if i % 20 == 19 && wl_display_roundtrip(client.display) < 0 { return }
+        }
+        wl_display_roundtrip(client.display)
+    },
     Scenario(name: "virtual-keyboard-too-many", summary: "17 virtual keyboards on one connection") { client in
         for _ in 0..<17 { _ = client.virtualKeyboard() }
         wl_display_roundtrip(client.display)

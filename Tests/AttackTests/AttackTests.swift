@@ -137,6 +137,7 @@ let attacks: [Attack] = [
                    goodSees: ["keyboard keymap", "keyboard key 30 pressed", "keyboard text ☺", "keyboard key 31 pressed", "keyboard text ☃",
                               "keyboard modifiers 1 0 0 0", "keyboard key 30 released", "keyboard key 31 released",
                               "keyboard modifiers 0 0 0 0", "keyboard keymap"]),
+    keyboardAttack("virtual-keyboard-many-keymaps", .error("wl_display", 3, "keymap: more than 100 keymaps for one virtual keyboard")),
     keyboardAttack("virtual-keyboard-too-many", .error("wl_display", 3, "create_virtual_keyboard: more than 16 virtual keyboards for one client")),
     keyboardAttack("virtual-keyboard-keymap-flip", .error("wl_display", 3, "switch keymaps more than 1000 times"),
                    goodSees: ["keyboard text ☺", "keyboard text ☂", "keyboard keymap"]),
