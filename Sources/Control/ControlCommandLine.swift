@@ -21,10 +21,9 @@ public enum ControlCommandLine {
         scroll [--horizontal] AMOUNT wheel clicks: positive scrolls down (right), negative up (left)
         key COMBO...                 type keys of Seawall's keymap to the focused window: a, Return,
                                      ctrl+a, shift+Tab, F5, exclam (modifiers: shift, ctrl, alt, super)
-        type TEXT                    type any UTF-8 text to the focused window (newline: Return, tab:
-                                     Tab); characters Seawall's keymap lacks (é, €, emoji) are typed
-                                     with a keymap sent for them, then Seawall's is restored;
-                                     `type -- TEXT` for a TEXT that starts with --
+        type TEXT                    type any UTF-8 text to the focused window; é, €,
+                                     emoji via a keymap sent for them (type -- TEXT
+                                     for a TEXT starting with --)
         focus --window APP_ID|TITLE  activate and raise a window; the keyboard focus follows
         touch down ID X Y            touch point ID (0 to 1023) goes down at output coordinates X, Y
         touch move ID X Y            touch point ID moves (on the surface it went down on)
