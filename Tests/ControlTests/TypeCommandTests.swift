@@ -159,4 +159,49 @@ struct TypeProcessTests {
         #expect(refused.wait(seconds: 20) && refused.exitStatus != 0, Comment(rawValue: refused.transcript))
         #expect(refused.transcript.lowercased().contains("compositor does not support the virtual keyboard protocol"), Comment(rawValue: refused.transcript))
     }
+
+    @Test("keymaps follow the focus: a window focused while wtype's keymap is current gets it before its enter; the one that held it gets Seawall's back with its next enter")
+    func keymapsFollowTheFocus() throws {
+        try #require(access(Self.wtype, X_OK) == 0, "wtype is missing: install Debian's wtype (tools/test does)")
+        let (server, runtime, _) = try CtlProcessTests.start(["--allow-virtual-input"])
+        defer { server.terminate() }
+        let below = try CtlProcessTests.demo(runtime, ["solid", "--size", "100x80", "--frames", "2", "--hold", "--print-input", "--print-text"])
+        defer { below.terminate() }
+        #expect(try CtlProcessTests.ctl(runtime, ["wait", "window", "seawall-demo.solid"]).exitStatus == 0)
+        let above = try CtlProcessTests.demo(runtime, ["checkerboard", "--size", "100x80", "--frames", "2", "--hold", "--print-input", "--print-text"])
+        defer { above.terminate() }
+        #expect(try CtlProcessTests.ctl(runtime, ["wait", "window", "seawall-demo.checkerboard"]).exitStatus == 0)
+        #expect(below.wait(seconds: 20) { $0.stdout.contains("keyboard leave") }, Comment(rawValue: below.transcript))
+
+        // wtype types é into the focused (upper) window, sleeps 4 s with its keymap current (time for ctl focus on a loaded machine), then types ü.
+        let wtype = try ChildProcess(executable: Self.wtype, arguments: ["é", "-s", "4000", "ü"],
+                                     environment: ["XDG_RUNTIME_DIR": runtime, "WAYLAND_DISPLAY": "s"])
+        defer { wtype.terminate() }
+        #expect(above.wait(seconds: 20) { TypeCommandTests.text($0) == "é" }, Comment(rawValue: above.transcript))
+        #expect(try CtlProcessTests.ctl(runtime, ["focus", "--window", "seawall-demo.solid"]).exitStatus == 0)
+        #expect(wtype.wait(seconds: 20) && wtype.exitStatus == 0, Comment(rawValue: wtype.transcript))
+        #expect(below.wait(seconds: 20) { TypeCommandTests.text($0) == "ü" && $0.stdout.hasSuffix("keyboard keymap\nkeyboard modifiers 0 0 0 0\n") },
+                Comment(rawValue: below.transcript))
+        let lines = { (child: ChildProcess) in child.stdout.split(separator: "\n") }
+        // The lower window: wtype's keymap came right before its enter, ü in it, then Seawall's back when wtype left.
+        #expect(containsInOrder(lines(below), ["keyboard leave", "keyboard keymap", "keyboard enter", "keyboard text ü", "keyboard keymap"]),
+                Comment(rawValue: below.transcript))
+        #expect(TypeCommandTests.count(below, "keyboard keymap") == 3, Comment(rawValue: below.transcript))
+
+        // The upper window still holds wtype's keymap: focused again, it gets Seawall's before the enter.
+        #expect(try CtlProcessTests.ctl(runtime, ["focus", "--window", "seawall-demo.checkerboard"]).exitStatus == 0)
+        let typed = try CtlProcessTests.ctl(runtime, ["type", "a!"])
+        #expect(typed.stdout.hasSuffix("(0 keymap switches)\n"), Comment(rawValue: typed.transcript))
+        #expect(above.wait(seconds: 20) { TypeCommandTests.text($0) == "éa!" }, Comment(rawValue: above.transcript))
+        #expect(containsInOrder(lines(above), ["keyboard keymap", "keyboard text é", "keyboard leave", "keyboard keymap", "keyboard enter", "keyboard text a"]),
+                Comment(rawValue: above.transcript))
+        #expect(TypeCommandTests.count(above, "keyboard keymap") == 3 && !above.stdout.contains("keymap failed"), Comment(rawValue: above.transcript))
+    }
+}
+
+/// Whether `lines` holds `wanted` in order (other lines may come between).
+func containsInOrder(_ lines: [Substring], _ wanted: [String]) -> Bool {
+    var rest = wanted[...]
+    for line in lines where rest.first.map({ line == $0 }) == true { rest = rest.dropFirst() }
+    return rest.isEmpty
 }
