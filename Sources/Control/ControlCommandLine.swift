@@ -21,6 +21,9 @@ public enum ControlCommandLine {
         scroll [--horizontal] AMOUNT wheel clicks: positive scrolls down (right), negative up (left)
         key COMBO...                 type keys of Seawall's keymap to the focused window: a, Return,
                                      ctrl+a, shift+Tab, F5, exclam (modifiers: shift, ctrl, alt, super)
+        type TEXT                    type any UTF-8 text to the focused window; é, €,
+                                     emoji via a keymap sent for them (type -- TEXT
+                                     for a TEXT starting with --)
         focus --window APP_ID|TITLE  activate and raise a window; the keyboard focus follows
         touch down ID X Y            touch point ID (0 to 1023) goes down at output coordinates X, Y
         touch move ID X Y            touch point ID moves (on the surface it went down on)
@@ -120,6 +123,14 @@ public enum ControlCommandLine {
             if let option = parser.nextOption() { throw UsageError("key: unknown option \(option)") }
             guard !combos.isEmpty else { throw UsageError("key: missing COMBO (like ctrl+a or Return)") }
             return ControlRequest(command: "key", arguments: [("keys", .array(combos))])
+        case "type":
+            var rest = Array(words.dropFirst())
+            if rest.first == "--" { rest.removeFirst() } else if let option = rest.first(where: { $0.hasPrefix("--") && $0.count > 2 }) {
+                throw UsageError("type: unknown option \(option) (use type -- TEXT to type it)")
+            }
+            guard let text = rest.first else { throw UsageError("type: missing TEXT") }
+            guard rest.count == 1 else { throw UsageError("type: one TEXT only (quote text with spaces: type \"hello world\"), not \(rest.count) words") }
+            return ControlRequest(command: "type", arguments: [("text", .string(text))])
         case "focus":
             var window: String?
             while let option = parser.nextOption() {
@@ -298,6 +309,11 @@ public enum ControlCommandLine {
             let at = target["x"].map { " at \(plain($0)),\(plain(target["y"] ?? .null))" } ?? ""
             let end = reply["end"].map { $0["x"].map { ", to \(plain($0)),\(plain(reply["end"]?["y"] ?? .null))" } ?? "" } ?? ""
             return "touch \(plain(id)): \(name.isEmpty ? "a surface" : name)\(at)\(end)"
+        }
+        if let typed = reply["typed"], let target = reply["target"] {
+            let name = [target["app_id"], target["title"]].compactMap { $0?.string }.joined(separator: " / ")
+            let switches = reply["keymap_switches"].map(plain) ?? "0"
+            return "typed \(plain(typed)) characters to \(name.isEmpty ? "a window" : name) (\(switches) keymap switches)"
         }
         if let target = reply["target"], reply["x"] == nil {
             let name = [target["app_id"], target["title"]].compactMap { $0?.string }.joined(separator: " / ")

@@ -47,7 +47,7 @@ extension ControlService {
     }
 
     /// The window whose tree holds `surface`, for a reply.
-    private func windowJSON(_ surface: Surface?) -> JSON {
+    func windowJSON(_ surface: Surface?) -> JSON {
         guard let surface else { return .null }
         let window = server.compositor.window(of: surface.root)
         return .object([("app_id", window?.appID.map(JSON.string) ?? .null), ("title", window?.title.map(JSON.string) ?? .null)])

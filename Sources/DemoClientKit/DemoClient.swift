@@ -27,6 +27,8 @@ public struct DemoOptions: Sendable {
     public var printInput = false
     /// With printInput: print each wl_pointer.frame too.
     public var printFrames = false
+    /// With printInput: compile each keymap with libxkbcommon and print what each pressed key types.
+    public var printText = false
     /// Ask to be maximized / fullscreen before the first commit (the demo keeps drawing at its own size).
     public var maximized = false
     public var fullscreen = false
@@ -109,7 +111,7 @@ public final class DemoClient {
         }
         self.display = display
         globals = ClientGlobals()
-        if options.printInput { globals.input = InputPrinter(printsFrames: options.printFrames) }
+        if options.printInput { globals.input = InputPrinter(printsFrames: options.printFrames, printText: options.printText) }
         do {
             try globals.discover(on: display)
         } catch {

@@ -6,7 +6,9 @@ import Glibc
 /// has them, and prints each pointer, keyboard and touch event as one line on stdout ("pointer enter 18.0 28.0", "pointer button 272 pressed",
 /// "pointer axis_source 0", "pointer axis_discrete 0 3", "pointer axis 0 45.0", "pointer axis_stop 1", …;
 /// wl_pointer.frame as "pointer frame" only with `printsFrames`), so tests and people can see what the
-/// compositor sends.
+/// compositor sends. With `printText`, each keymap is also compiled with libxkbcommon ("keyboard keymap" on
+/// success, "keyboard keymap failed" if not) and each pressed key's text is printed after its key line
+/// ("keyboard text é"; KeymapText.swift).
 public final class InputPrinter {
     /// The bound wl_seat.
     public private(set) var seat: OpaquePointer?
@@ -26,7 +28,15 @@ public final class InputPrinter {
         Unmanaged<InputPrinter>.fromOpaque(data).takeUnretainedValue().onInput?()
     }
 
-    public init(printsFrames: Bool = false) { self.printsFrames = printsFrames }
+    /// Compiles keymaps and prints what pressed keys type (nil: not asked, or libxkbcommon missing).
+    private var keymapText: KeymapText?
+    private let printText: Bool
+
+    public init(printsFrames: Bool = false, printText: Bool = false) {
+        self.printsFrames = printsFrames
+        self.printText = printText
+        if printText { keymapText = KeymapText() }
+    }
 
     /// `wl_registry_bind` of wl_seat (version ≤ 5, for wl_pointer.frame).
     func bind(registry: OpaquePointer, name: UInt32, version: UInt32) {
@@ -92,16 +102,27 @@ public final class InputPrinter {
     nonisolated(unsafe) static let keyboardListener: UnsafeMutablePointer<wl_keyboard_listener> = {
         let p = UnsafeMutablePointer<wl_keyboard_listener>.allocate(capacity: 1)
         p.initialize(to: wl_keyboard_listener(
-            keymap: { _, _, _, fd, _ in close(fd) },
+            keymap: { data, _, _, fd, size in
+                defer { close(fd) }
+                guard let printer = data.map({ Unmanaged<InputPrinter>.fromOpaque($0).takeUnretainedValue() }), printer.printText else { return }
+                say(printer.keymapText?.load(fd: fd, size: size) == true ? "keyboard keymap" : "keyboard keymap failed")
+            },
             enter: { _, _, _, _, _ in say("keyboard enter") },
             leave: { _, _, _, _ in say("keyboard leave") },
             key: { data, _, _, _, key, state in
                 let pressed = state == WL_KEYBOARD_KEY_STATE_PRESSED.rawValue
                 say("keyboard key \(key) \(pressed ? "pressed" : "released")")
-                if pressed { input(data) }
+                guard pressed else { return }
+                if let printer = data.map({ Unmanaged<InputPrinter>.fromOpaque($0).takeUnretainedValue() }),
+                   let text = printer.keymapText?.text(key: key) {
+                    say("keyboard text \(text)")
+                }
+                input(data)
             },
-            modifiers: { _, _, _, depressed, latched, locked, group in
+            modifiers: { data, _, _, depressed, latched, locked, group in
                 say("keyboard modifiers \(depressed) \(latched) \(locked) \(group)")
+                let printer = data.map { Unmanaged<InputPrinter>.fromOpaque($0).takeUnretainedValue() }
+                printer?.keymapText?.modifiers(depressed: depressed, latched: latched, locked: locked, group: group)
             },
             repeat_info: { _, _, _, _ in }))
         return p

@@ -12,6 +12,8 @@ public final class Seat {
     private var seats: [WlSeat] = []
     var pointers: [WlPointer] = []
     var keyboards: [WlKeyboard] = []
+    /// Every live zwp_virtual_keyboard_v1.
+    var virtualKeyboards: [ZwpVirtualKeyboardV1] = []
     var touches: [WlTouch] = []
     var dataDevices: [WlDataDevice] = []
     /// While a virtual pointer's frame is applied: the wl_pointers owed a wl_pointer.frame at its end
@@ -99,7 +101,11 @@ public final class Seat {
     /// A device object or data device was destroyed: no more events for it.
     func forget(_ object: SeatResource) {
         pointers.removeAll { $0 === object }
-        keyboards.removeAll { $0 === object }
+        if object is WlKeyboard {
+            keyboards.removeAll { $0 === object }
+            // The client's last keyboard: a new one starts with Seawall's keymap.
+            if !keyboards.contains(where: { $0.client == object.client }) { compositor.keyboardsGone(of: ClientID(object.client)) }
+        }
         touches.removeAll { $0 === object }
         dataDevices.removeAll { $0 === object }
     }

@@ -84,6 +84,9 @@ struct SeawallDemo: ParsableCommand {
     @Option(name: .customLong("stall-after-input"), help: ArgumentHelp("With --print-input: after the first button press, key press or touch down, read nothing from the socket for SECONDS (events and pings wait unanswered), then go on.", valueName: "SECONDS"))
     var stallAfterInput: Double?
 
+    @Flag(name: .customLong("print-text"), help: "With --print-input: compile each keymap with libxkbcommon (dlopen) and print \"keyboard text X\" for what each pressed key types.")
+    var printText = false
+
     @Option(name: .long, help: ArgumentHelp("wl_surface.set_buffer_scale N (1 to 4): buffers are N times --size and the pattern is drawn at that resolution, as a HiDPI-aware client does on a scale-N output.", valueName: "N"))
     var scale: Int = 1
 
@@ -95,6 +98,7 @@ struct SeawallDemo: ParsableCommand {
         guard (1...4).contains(scale) else { throw ValidationError("--scale must be 1, 2, 3 or 4") }
         guard growAfter >= 1 else { throw ValidationError("--grow-after must be 1 or more") }
         if hold && frames == 0 { throw ValidationError("--hold needs --frames N") }
+        if printText && !printInput { throw ValidationError("--print-text needs --print-input") }
         if (moveOnPress || resizeOnPress != nil) && !printInput {
             throw ValidationError("--move-on-press and --resize-on-press need --print-input (the seat is bound for it)")
         }
@@ -127,6 +131,7 @@ struct SeawallDemo: ParsableCommand {
         options.socket = socket
         options.printInput = printInput
         options.printFrames = printFrames
+        options.printText = printText
         options.moveOnPress = moveOnPress
         options.resizeOnPress = resizeOnPress?.wire
         options.maximized = maximized
