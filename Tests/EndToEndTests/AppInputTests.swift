@@ -52,6 +52,103 @@ struct AppInputTests {
         // foot's 480x160 window at 32,6 (Apps/config/foot/foot.ini): its title bar, then the text.
         _ = try Self.expectShellArithmetic(session, textArea: AppSession.Rect(32, 32, 480, 134))
     }
+
+    // gtk4-widget-factory with the cairo renderer at 1440x900: its window is placed at 14,39, and these are
+    // its widgets' frames in output pixels, measured from a screenshot (border to border, 2 pixels added
+    // around each for GTK's outlines).
+    /// The pulsing progress bar under "50%" (RealAppTests.pulsingProgressBar): never compared.
+    static let progressBar = AppSession.Rect(600, 126, 370, 11)
+    /// The "comboboxentry" at the top left: it has the keyboard focus at start (blue frame, text selected)
+    /// and loses it when another widget takes it.
+    static let comboBoxEntry = AppSession.Rect(22, 94, 420, 38)
+    /// The first "togglebutton" (off at start).
+    static let toggleButton = AppSession.Rect(462, 94, 134, 39)
+    /// The second "checkbutton" (unchecked at start): its box at 28..43, 483..498 and its label.
+    static let checkButton = AppSession.Rect(24, 478, 108, 26)
+    /// The entry that reads "entry", with its clear icon.
+    static let entry = AppSession.Rect(22, 270, 434, 38)
+
+    static func widgetFactory(_ name: String) throws -> AppSession {
+        try RealAppTests.require([RealAppTests.widgetFactory, "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"],
+                                 packages: "gtk-4-examples and fonts-dejavu-core")
+        let session = try AppSession(name, app: RealAppTests.widgetFactory, size: "1440x900",
+                                     environment: ["GSK_RENDERER": "cairo"])
+        try session.waitWindow("gtk4-widget-factory")
+        return session
+    }
+
+    @Test("gtk4-widget-factory: a check button and a toggle button clicked by position change there and nowhere else")
+    func gtkClicks() throws {
+        let session = try Self.widgetFactory("gtk-clicks")
+        defer { session.stop() }
+        let masks = [Self.progressBar]
+        let before = try session.stableScreenshot("before", masks: masks)
+        try session.click(35, 491)
+        let checked = try session.stableScreenshot("checked", changedFrom: before, masks: masks)
+        AppSession.expectDifference(before, checked, onlyIn: [Self.checkButton, Self.comboBoxEntry],
+                                    changed: [Self.checkButton, Self.comboBoxEntry], masks: masks)
+        try session.click(528, 112)
+        let toggled = try session.stableScreenshot("toggled", changedFrom: checked, masks: masks)
+        AppSession.expectDifference(checked, toggled, onlyIn: [Self.toggleButton, Self.checkButton],
+                                    changed: [Self.toggleButton], masks: masks)
+        AppSession.expectDifference(before, toggled, onlyIn: [Self.checkButton, Self.toggleButton, Self.comboBoxEntry],
+                                    changed: [Self.checkButton, Self.toggleButton], masks: masks)
+    }
+
+    @Test("gtk4-widget-factory: text typed into an entry appears in it (pixels inside the entry only; OCR reads it)")
+    func gtkEntry() throws {
+        try RealAppTests.require([Self.tesseract], packages: "tesseract-ocr")
+        let session = try Self.widgetFactory("gtk-entry")
+        defer { session.stop() }
+        let masks = [Self.progressBar]
+        let before = try session.stableScreenshot("before", masks: masks)
+        try session.click(200, 288)
+        try session.ctl(["key", "ctrl+a", "BackSpace"])
+        try session.type("seawall-42")
+        let typed = try session.stableScreenshot("typed", changedFrom: before, masks: masks)
+        AppSession.expectDifference(before, typed, onlyIn: [Self.entry, Self.comboBoxEntry],
+                                    changed: [Self.entry], masks: masks)
+        // Inside the entry's frame, left of its clear icon.
+        let text = try session.ocr(typed, region: AppSession.Rect(26, 274, 390, 30))
+        #expect(Self.lines(text).contains { $0.contains("seawall-42") }, "OCR of the entry read: \(text)")
+    }
+
+    @Test("gtk4-widget-factory: a right click opens the entry's context menu (an xdg_popup), a click elsewhere closes it")
+    func gtkPopup() throws {
+        let session = try Self.widgetFactory("gtk-popup")
+        defer { session.stop() }
+        let masks = [Self.progressBar]
+        let before = try session.stableScreenshot("before", masks: masks)
+        try session.click(200, 288, button: "right")
+        let open = try session.stableScreenshot("menu", changedFrom: before, masks: masks)
+        // The menu: what changed outside the entry (which takes the focus) and the combo box (which loses it).
+        let menuPixels = AppSession.differingPixels(before, open, masks: masks + [Self.entry, Self.comboBoxEntry])
+        let menu = try #require(AppSession.boundingBox(menuPixels), "no menu appeared")
+        #expect(menu.width >= 100 && menu.height >= 100 && menu.x >= 190 && menu.y >= 270,
+                "the menu is not a popup below and right of the pointer at 200,288: \(menu)")
+        if access(Self.tesseract, X_OK) == 0 {
+            let text = try session.ocr(open, region: menu)
+            #expect(Self.lines(text).contains("Select All"), "OCR of the menu read: \(text)")
+        }
+        // A click on the background, outside every surface: the popup grab ends (popup_done), the menu goes.
+        try session.click(700, 15)
+        let closed = try session.stableScreenshot("closed", changedFrom: open, masks: masks)
+        #expect(AppSession.differingPixels(before, closed, masks: masks).filter { menu.contains($0.x, $0.y) }.isEmpty,
+                "the menu's area \(menu) is not as it was before the menu opened")
+        AppSession.expectDifference(before, closed, onlyIn: [Self.entry, Self.comboBoxEntry], changed: [], masks: masks)
+    }
+
+    @Test("gtk4-widget-factory: a touch tap (wl_touch) on a toggle button toggles it")
+    func gtkTouch() throws {
+        let session = try Self.widgetFactory("gtk-touch")
+        defer { session.stop() }
+        let masks = [Self.progressBar]
+        let before = try session.stableScreenshot("before", masks: masks)
+        try session.ctl(["tap", "528", "112"])
+        let tapped = try session.stableScreenshot("tapped", changedFrom: before, masks: masks)
+        AppSession.expectDifference(before, tapped, onlyIn: [Self.toggleButton, Self.comboBoxEntry],
+                                    changed: [Self.toggleButton], masks: masks)
+    }
 }
 
 extension StringProtocol {
