@@ -37,8 +37,13 @@ struct AppInputTests {
 
     /// Types `echo seawall-$((6*7))` and Return into a terminal running /bin/sh with the prompt `$ `, and
     /// expects the line `seawall-42` right after the command's line in the OCR of `textArea`.
-    static func expectShellArithmetic(_ session: AppSession, textArea: AppSession.Rect,
+    ///
+    /// It types only once the prompt's `$` is drawn in `promptCell` (the first character cell): keys typed
+    /// before the shell has printed its prompt would be echoed by the terminal device ahead of it.
+    static func expectShellArithmetic(_ session: AppSession, textArea: AppSession.Rect, promptCell: AppSession.Rect,
                                       sourceLocation: SourceLocation = #_sourceLocation) throws -> RGBImage {
+        _ = try session.screenshot("prompt", until: { AppSession.colourCount($0, in: promptCell) >= 3 },
+                                   sourceLocation: sourceLocation)
         let before = try session.stableScreenshot("prompt", sourceLocation: sourceLocation)
         try session.type("echo seawall-$((6*7))\n", sourceLocation: sourceLocation)
         let after = try session.stableScreenshot("typed", changedFrom: before, sourceLocation: sourceLocation)
@@ -59,7 +64,8 @@ struct AppInputTests {
         defer { session.stop() }
         try session.waitWindow("seawall-foot")
         // foot's 480x160 window at 32,6 (Apps/config/foot/foot.ini): its title bar, then the text.
-        _ = try Self.expectShellArithmetic(session, textArea: AppSession.Rect(32, 32, 480, 134))
+        _ = try Self.expectShellArithmetic(session, textArea: AppSession.Rect(32, 32, 480, 134),
+                                           promptCell: AppSession.Rect(40, 40, 9, 18))
     }
 
     // gtk4-widget-factory with the cairo renderer at 1440x900: its window is placed at 14,39, and these are
@@ -166,7 +172,8 @@ struct AppInputTests {
         defer { session.stop() }
         try session.waitWindow("Wayland Terminal")
         // Its 742x427 window at 32,32: a 28-pixel title bar, then the text from x 38.
-        _ = try Self.expectShellArithmetic(session, textArea: AppSession.Rect(36, 60, 700, 120))
+        _ = try Self.expectShellArithmetic(session, textArea: AppSession.Rect(36, 60, 700, 120),
+                                           promptCell: AppSession.Rect(40, 62, 9, 16))
     }
 
     static let qtCalculator = "/usr/lib/x86_64-linux-gnu/qt5/examples/widgets/widgets/calculator/calculator"

@@ -134,6 +134,34 @@ final class AppSession {
         return last
     }
 
+    /// Screenshots every 0.1 s until `condition` holds for one (recorded as a failure after `timeout` s).
+    func screenshot(_ label: String, until condition: (RGBImage) -> Bool, timeout: Double = 60,
+                    sourceLocation: SourceLocation = #_sourceLocation) throws -> RGBImage {
+        let deadline = monotonicSeconds() + timeout
+        while true {
+            let shot = try screenshot(label, sourceLocation: sourceLocation)
+            if condition(shot) { return shot }
+            guard monotonicSeconds() < deadline else {
+                Issue.record("\(name): no screenshot showed \(label) within \(timeout) s", sourceLocation: sourceLocation)
+                return shot
+            }
+            usleep(100_000)
+        }
+    }
+
+    /// How many different colours the pixels of `rect` have: 1 for a blank cell or a block cursor, many for
+    /// an antialiased glyph.
+    static func colourCount(_ image: RGBImage, in rect: Rect) -> Int {
+        var seen = Set<Int>()
+        for y in rect.y..<(rect.y + rect.height) {
+            for x in rect.x..<(rect.x + rect.width) {
+                let i = (y * image.width + x) * 3
+                seen.insert(Int(image.bytes[i]) << 16 | Int(image.bytes[i + 1]) << 8 | Int(image.bytes[i + 2]))
+            }
+        }
+        return seen.count
+    }
+
     /// The pixels (x, y) where `a` and `b` differ, outside `masks`.
     static func differingPixels(_ a: RGBImage, _ b: RGBImage, masks: [Rect] = []) -> [(x: Int, y: Int)] {
         precondition(a.width == b.width && a.height == b.height, "differingPixels: sizes differ")
