@@ -114,7 +114,13 @@ final class AppSession {
     /// stayed the same outside `masks` for two screenshots in a row `interval` seconds apart — for apps that
     /// never settle as a whole (gtk4-widget-factory's pulsing bar), where `wait settled` cannot be used.
     /// `input wait` first, so the app has read the events.
+    ///
+    /// With `until`, a still picture counts only if `until` holds for it too (the result the input should
+    /// have, like a text OCR reads): an app slowed down by a loaded machine may stand still for a moment
+    /// half-way (three of ten keys drawn). After `timeout` seconds that is a failure, and the last
+    /// screenshot is returned for the caller's assertions to say what is wrong with it.
     func stableScreenshot(_ label: String, changedFrom previous: RGBImage? = nil, masks: [Rect] = [],
+                          until accept: ((RGBImage) throws -> Bool)? = nil,
                           interval: Double = 0.3, timeout: Double = 60,
                           sourceLocation: SourceLocation = #_sourceLocation) throws -> RGBImage {
         try ctl(["input", "wait"], sourceLocation: sourceLocation)
@@ -126,10 +132,10 @@ final class AppSession {
             let next = try screenshot(label, sourceLocation: sourceLocation)
             let moved = !Self.differingPixels(next, last, masks: masks).isEmpty
             if !changed { changed = previous.map { !Self.differingPixels(next, $0, masks: masks).isEmpty } ?? true }
-            if changed && !moved { return next }
+            if changed && !moved, try accept?(next) ?? true { return next }
             last = next
         }
-        Issue.record("\(name): the screenshot \(previous == nil ? "never stood still" : "never changed and then stood still") within \(timeout) s (outside \(masks))",
+        Issue.record("\(name): the screenshot \(previous == nil ? "never stood still" : "never changed and then stood still")\(accept == nil ? "" : " showing what was expected") within \(timeout) s (outside \(masks)); the checks below look at the last one",
                      sourceLocation: sourceLocation)
         return last
     }
