@@ -20,9 +20,11 @@ import Testing
 /// - Qt 5 (the calculator of qtbase5-examples): the display's OCR reads `42`; pixels changed only inside
 ///   the window, and in the display.
 /// - X11 (xev under `seawall run --xwayland`): xev's own report of the KeyPress events and their keysyms.
-///   Only keys without modifiers: with a modifier (`shift+b`, whose wl_keyboard.modifiers event follows the
-///   Shift press) Debian's Xwayland 22.1 dies with a segmentation fault under Seawall, and seawall run
-///   reports "Xwayland exited (status 134)".
+///   Only keys without modifiers: at the first modifier change (`shift+b`: the wl_keyboard.modifiers event
+///   after the Shift press) Debian's Xwayland 22.1 dies with a segmentation fault under Seawall, and seawall
+///   run reports "Xwayland exited (status 134)". Seawall's keymap declares no indicator; with a Caps Lock
+///   indicator added to it (`indicator 1 = "Caps Lock";` in xkb_keycodes and an `indicator "Caps Lock"`
+///   entry in xkb_compatibility, tried locally) xev gets Shift_L, B and ctrl+a with the right states.
 ///
 /// Run to run: each app's screenshots after the input were identical in 6 to 10 runs (foot, weston-terminal,
 /// both Qt apps: exactly; gtk4-widget-factory: outside its pulsing progress bar, where 30 to 544 pixels
