@@ -9,16 +9,17 @@ import Testing
 ///
 /// How each result is checked, and why:
 /// - Terminals (foot, weston-terminal): OCR of the terminal's text area, at its size (enlarging it made
-///   tesseract read `seawall -42`, see `AppSession.ocr`). The assertion is the
-///   text itself (`seawall-42` on a line of its own, after the command line), so a failure says what the
-///   terminal shows, and nothing about font rasterization is pinned that the golden tests already pin.
-///   tesseract is deterministic for the same image, and the screenshots were identical run to run.
+///   tesseract read `seawall -42`, see `AppSession.ocr`), not a golden. The assertion is the text itself
+///   (`seawall-42` on a line of its own, after the command line), so a failure says what the terminal shows,
+///   and no font rasterization is pinned beyond what RealAppTests' goldens already pin. tesseract gives the
+///   same text for the same image, and the screenshots were identical run to run.
 /// - gtk4-widget-factory (cairo renderer): screenshots before and after, compared pixel by pixel outside its
 ///   pulsing progress bar: every differing pixel must lie inside the rectangles of the widgets the input
 ///   meant (and of the widget that lost the keyboard focus, whose focus frame goes), and each widget acted on
 ///   must have changed. The rectangles were measured once from a screenshot (fixed fonts, size, placement).
-/// - Qt 5 (the calculator of qtbase5-examples): the display's OCR reads `42`; pixels changed only inside
-///   the window, and in the display.
+/// - Qt 5 (qtbase5-examples): the calculator's display reads `42` (OCR), pixels changed only inside its
+///   window; the lineedits example's line edit reads `seawall-42`, pixels changed only in it and in the
+///   widget Tab moved the focus to.
 /// - X11 (xev under `seawall run --xwayland`): xev's own report of the KeyPress events and their keysyms.
 ///   Only keys without modifiers: at the first modifier change (`shift+b`: the wl_keyboard.modifiers event
 ///   after the Shift press) Debian's Xwayland 22.1 dies with a segmentation fault under Seawall, and seawall
@@ -52,22 +53,21 @@ struct AppInputTests {
     /// It types only once the prompt's `$` is drawn in `promptCell` (the first character cell): keys typed
     /// before the shell has printed its prompt would be echoed by the terminal device ahead of it.
     static func expectShellArithmetic(_ session: AppSession, textArea: AppSession.Rect, promptCell: AppSession.Rect,
-                                      sourceLocation: SourceLocation = #_sourceLocation) throws -> RGBImage {
+                                      sourceLocation: SourceLocation = #_sourceLocation) throws {
         _ = try session.screenshot("prompt", until: { AppSession.colourCount($0, in: promptCell) >= 3 },
                                    sourceLocation: sourceLocation)
         let before = try session.stableScreenshot("prompt", sourceLocation: sourceLocation)
         try session.type("echo seawall-$((6*7))\n", sourceLocation: sourceLocation)
         var text = ""
-        let after = try session.stableScreenshot("typed", changedFrom: before, until: {
+        _ = try session.stableScreenshot("typed", changedFrom: before, until: {
             text = try session.ocr($0, region: textArea, sourceLocation: sourceLocation)
             return lines(text).contains("seawall-42")
         }, sourceLocation: sourceLocation)
         let read = lines(text)
-        let command = read.firstIndex { $0.contains("echo seawall-") }
-        #expect(command != nil && read.indices.contains(command! + 1) && read[command! + 1] == "seawall-42",
+        let output = read.firstIndex { $0.contains("echo seawall-") }.map { $0 + 1 }
+        #expect(output.map { read.indices.contains($0) && read[$0] == "seawall-42" } ?? false,
                 "the terminal does not show seawall-42 on the line after the command; OCR read:\n\(text)",
                 sourceLocation: sourceLocation)
-        return after
     }
 
     @Test("foot: `echo seawall-$((6*7))` typed with seawall ctl key; the terminal shows seawall-42 on its own line (OCR)")
@@ -78,7 +78,7 @@ struct AppInputTests {
         defer { session.stop() }
         try session.waitWindow("seawall-foot")
         // foot's 480x160 window at 32,6 (Apps/config/foot/foot.ini): its title bar, then the text.
-        _ = try Self.expectShellArithmetic(session, textArea: AppSession.Rect(32, 32, 480, 134),
+        try Self.expectShellArithmetic(session, textArea: AppSession.Rect(32, 32, 480, 134),
                                            promptCell: AppSession.Rect(40, 40, 9, 18))
     }
 
@@ -197,7 +197,7 @@ struct AppInputTests {
         defer { session.stop() }
         try session.waitWindow("Wayland Terminal")
         // Its 742x427 window at 32,32: a 28-pixel title bar, then the text from x 38.
-        _ = try Self.expectShellArithmetic(session, textArea: AppSession.Rect(36, 60, 700, 120),
+        try Self.expectShellArithmetic(session, textArea: AppSession.Rect(36, 60, 700, 120),
                                            promptCell: AppSession.Rect(40, 62, 9, 16))
     }
 
