@@ -202,11 +202,13 @@ final class AppSession {
                                  masks: [Rect] = [], sourceLocation: SourceLocation = #_sourceLocation) {
         let pixels = differingPixels(before, after, masks: masks)
         let stray = pixels.filter { p in !allowed.contains(where: { $0.contains(p.x, p.y) }) }
-        #expect(stray.isEmpty, "\(stray.count) of \(pixels.count) differing pixels lie outside \(allowed), within \(boundingBox(stray).map(String.init(describing:)) ?? "-")",
+        // Counts, not the arrays: a failed #expect prints its operands' values.
+        let strayCount = stray.count
+        #expect(strayCount == 0, "\(stray.count) of \(pixels.count) differing pixels lie outside \(allowed), within \(boundingBox(stray).map(String.init(describing:)) ?? "-")",
                 sourceLocation: sourceLocation)
         for rect in changed {
-            let inside = pixels.filter { rect.contains($0.x, $0.y) }
-            #expect(!inside.isEmpty, "nothing changed in \(rect) (\(pixels.count) differing pixels, within \(boundingBox(pixels).map(String.init(describing:)) ?? "-"))",
+            let inside = pixels.filter { rect.contains($0.x, $0.y) }.count
+            #expect(inside > 0, "nothing changed in \(rect) (\(pixels.count) differing pixels, within \(boundingBox(pixels).map(String.init(describing:)) ?? "-"))",
                     sourceLocation: sourceLocation)
         }
     }
