@@ -97,6 +97,12 @@ struct AppInputTests {
     /// The entry that reads "entry", with its clear icon.
     static let entry = AppSession.Rect(22, 270, 434, 38)
 
+    /// Whether gtk4-widget-factory has drawn its starting state: the combo box entry with the keyboard focus
+    /// (its blue focus frame; measured in every run).
+    static func showsStartingFocus(_ shot: RGBImage) -> Bool {
+        shot.pixel(x: 30, y: 96) == (128, 165, 211)
+    }
+
     static func widgetFactory(_ name: String) throws -> AppSession {
         try RealAppTests.require([RealAppTests.widgetFactory, "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"],
                                  packages: "gtk-4-examples and fonts-dejavu-core")
@@ -111,7 +117,7 @@ struct AppInputTests {
         let session = try Self.widgetFactory("gtk-clicks")
         defer { session.stop() }
         let masks = [Self.progressBar]
-        let before = try session.stableScreenshot("before", masks: masks)
+        let before = try session.stableScreenshot("before", masks: masks, until: Self.showsStartingFocus)
         try session.click(35, 491)
         let checked = try session.stableScreenshot("checked", changedFrom: before, masks: masks,
                                                    until: { Self.changed(before, $0, in: Self.checkButton) })
@@ -132,7 +138,7 @@ struct AppInputTests {
         let session = try Self.widgetFactory("gtk-entry")
         defer { session.stop() }
         let masks = [Self.progressBar]
-        let before = try session.stableScreenshot("before", masks: masks)
+        let before = try session.stableScreenshot("before", masks: masks, until: Self.showsStartingFocus)
         try session.click(200, 288)
         try session.ctl(["key", "ctrl+a", "BackSpace"])
         try session.type("seawall-42")
@@ -152,7 +158,7 @@ struct AppInputTests {
         let session = try Self.widgetFactory("gtk-popup")
         defer { session.stop() }
         let masks = [Self.progressBar]
-        let before = try session.stableScreenshot("before", masks: masks)
+        let before = try session.stableScreenshot("before", masks: masks, until: Self.showsStartingFocus)
         try session.click(200, 288, button: "right")
         // The menu: what changed outside the entry (which takes the focus) and the combo box (which loses it).
         let menuArea = { (shot: RGBImage) in
@@ -183,7 +189,7 @@ struct AppInputTests {
         let session = try Self.widgetFactory("gtk-touch")
         defer { session.stop() }
         let masks = [Self.progressBar]
-        let before = try session.stableScreenshot("before", masks: masks)
+        let before = try session.stableScreenshot("before", masks: masks, until: Self.showsStartingFocus)
         try session.ctl(["tap", "528", "112"])
         let tapped = try session.stableScreenshot("tapped", changedFrom: before, masks: masks,
                                                   until: { Self.changed(before, $0, in: Self.toggleButton) })
