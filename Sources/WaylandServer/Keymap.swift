@@ -7,6 +7,12 @@ import Compositor
 /// modifiers, arrows and editing keys, F1–F12; evdev key codes + 8), complete in itself (no includes), so
 /// any client's libxkbcommon compiles it as it is. `seawall ctl key` types with it (`KeymapTable` reads the
 /// key codes of each keysym from this text).
+///
+/// It declares the three LEDs of a PC keyboard (Caps Lock on the locked Lock modifier; Num Lock and Scroll
+/// Lock on virtual modifiers no key sets, so they stay off) although no client shows them: Xwayland needs
+/// them. It compiles the keymap into an X server keyboard with xkbcomp, and Debian's Xwayland 22.1 given a
+/// keymap without indicators crashes (SIGSEGV, a read at address 0x98) at the first wl_keyboard.modifiers
+/// that changes its state, e.g. the one after Shift goes down for `seawall ctl key shift+b`.
 enum Keymap {
     static let text = """
         xkb_keymap {
@@ -95,6 +101,9 @@ enum Keymap {
             <INS> = 118;
             <DELE> = 119;
             <LWIN> = 133;
+            indicator 1 = "Caps Lock";
+            indicator 2 = "Num Lock";
+            indicator 3 = "Scroll Lock";
         };
         xkb_types "seawall" {
             virtual_modifiers NumLock,Alt,Super;
@@ -117,7 +126,7 @@ enum Keymap {
             };
         };
         xkb_compatibility "seawall" {
-            virtual_modifiers NumLock,Alt,Super;
+            virtual_modifiers NumLock,Alt,Super,ScrollLock;
             interpret Shift_L { action = SetMods(modifiers = Shift); };
             interpret Shift_R { action = SetMods(modifiers = Shift); };
             interpret Control_L { action = SetMods(modifiers = Control); };
@@ -126,6 +135,9 @@ enum Keymap {
             interpret Alt_R { action = SetMods(modifiers = Mod1); };
             interpret Super_L { action = SetMods(modifiers = Mod4); };
             interpret Caps_Lock { action = LockMods(modifiers = Lock); };
+            indicator "Caps Lock" { whichModState = locked; modifiers = Lock; };
+            indicator "Num Lock" { whichModState = locked; modifiers = NumLock; };
+            indicator "Scroll Lock" { whichModState = locked; modifiers = ScrollLock; };
         };
         xkb_symbols "seawall" {
             name[Group1] = "English (US)";

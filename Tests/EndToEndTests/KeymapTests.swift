@@ -18,7 +18,7 @@ struct KeymapTests {
         #expect(pwrite(fd.rawValue, "x", 1, 0) == -1 && errno == EPERM, "F_SEAL_WRITE refuses writes")
     }
 
-    @Test("libxkbcommon compiles it: a is a/A, 1 is 1/!, the space bar is space, Shift is Shift_L")
+    @Test("libxkbcommon compiles it: a is a/A, 1 is 1/!, the space bar is space, Shift is Shift_L; the Caps, Num and Scroll Lock LEDs (Xwayland needs them) are there, Caps Lock on Lock")
     func xkbcommonCompilesIt() throws {
         let library = try #require(dlopen("libxkbcommon.so.0", RTLD_NOW),
                                    "libxkbcommon.so.0 is missing: install Debian's libxkbcommon0 (tools/test does this as root)")
@@ -36,6 +36,15 @@ struct KeymapTests {
         let symsByLevel = try symbol("xkb_keymap_key_get_syms_by_level", SymsByLevel.self)
         let keymapUnref = try symbol("xkb_keymap_unref", Unref.self)
         let contextUnref = try symbol("xkb_context_unref", Unref.self)
+        typealias LedIndex = @convention(c) (OpaquePointer?, UnsafePointer<CChar>) -> UInt32
+        let ledIndex = try symbol("xkb_keymap_led_get_index", LedIndex.self)
+        typealias StateNew = @convention(c) (OpaquePointer?) -> OpaquePointer?
+        typealias UpdateMask = @convention(c) (OpaquePointer?, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) -> Int32
+        typealias LedIsActive = @convention(c) (OpaquePointer?, UnsafePointer<CChar>) -> Int32
+        let stateNew = try symbol("xkb_state_new", StateNew.self)
+        let stateUnref = try symbol("xkb_state_unref", Unref.self)
+        let updateMask = try symbol("xkb_state_update_mask", UpdateMask.self)
+        let ledIsActive = try symbol("xkb_state_led_name_is_active", LedIsActive.self)
 
         let context = contextNew(1)   // XKB_CONTEXT_NO_DEFAULT_INCLUDES: the keymap must stand alone
         defer { contextUnref(context) }
@@ -51,6 +60,13 @@ struct KeymapTests {
         #expect(keysym(10, level: 0) == 0x31 && keysym(10, level: 1) == 0x21)
         #expect(keysym(65, level: 0) == 0x20)
         #expect(keysym(50, level: 0) == 0xffe1)
+        // The LEDs, in the order of xkb_keycodes' `indicator N` (XKB_LED_INVALID is 0xffffffff).
+        #expect(["Caps Lock", "Num Lock", "Scroll Lock"].map { (name: String) in ledIndex(keymap, name) } == [0, 1, 2])
+        let state = try #require(stateNew(keymap))
+        defer { stateUnref(state) }
+        #expect(ledIsActive(state, "Caps Lock") == 0)
+        _ = updateMask(state, 0, 0, 0x2, 0, 0, 0)   // Lock locked
+        #expect(ledIsActive(state, "Caps Lock") == 1 && ledIsActive(state, "Num Lock") == 0)
 
         // `seawall ctl type`'s keymaps: Seawall's plus keys on unused codes with Unicode keysyms.
         let extra = Keymap.text(adding: [.init(code: 120, keysym: "U20AC"), .init(code: 247, keysym: "U00E9"), .init(code: 121, keysym: "U1F600")])
@@ -64,6 +80,7 @@ struct KeymapTests {
         }
         #expect(extendedKeysym(128) == 0x10020ac && extendedKeysym(255) == 0xe9 && extendedKeysym(129) == 0x101f600)
         #expect(extendedKeysym(38) == 0x61, "Seawall's own keys are still there")
+        #expect(ledIndex(extended, "Caps Lock") == 0, "and its LEDs")
         #expect(Keymap.text(adding: []) == Keymap.text)
     }
 }
