@@ -7,6 +7,9 @@ import Testing
 /// (`AppSession`), each checked by what a person would see: the text a terminal printed (read back with
 /// tesseract), the widgets that changed and nothing else, a context menu that opens and closes.
 ///
+/// Text is typed with `seawall ctl type` (`AppSession.type`), except into weston-terminal, which gets the
+/// same text as `seawall ctl key` combos (`AppSession.typeWithKeyCombos`) so both paths stay covered.
+///
 /// How each result is checked, and why:
 /// - Terminals (foot, weston-terminal): OCR of the terminal's text area, at its size (enlarging it made
 ///   tesseract read `seawall -42`, see `AppSession.ocr`), not a golden. The assertion is the text itself
@@ -20,12 +23,9 @@ import Testing
 /// - Qt 5 (qtbase5-examples): the calculator's display reads `42` (OCR), pixels changed only inside its
 ///   window; the lineedits example's line edit reads `seawall-42`, pixels changed only in it and in the
 ///   widget Tab moved the focus to.
-/// - X11 (xev under `seawall run --xwayland`): xev's own report of the KeyPress events and their keysyms.
-///   Only keys without modifiers: at the first modifier change (`shift+b`: the wl_keyboard.modifiers event
-///   after the Shift press) Debian's Xwayland 22.1 dies with a segmentation fault under Seawall, and seawall
-///   run reports "Xwayland exited (status 134)". Seawall's keymap declares no indicator; with a Caps Lock
-///   indicator added to it (`indicator 1 = "Caps Lock";` in xkb_keycodes and an `indicator "Caps Lock"`
-///   entry in xkb_compatibility, tried locally) xev gets Shift_L, B and ctrl+a with the right states.
+/// - X11 (xev under `seawall run --xwayland`): xev's own report of the KeyPress events, their keysyms and
+///   modifier states (`shift+b`, `ctrl+a`). Typed with `key` only: characters `seawall ctl type` adds to
+///   the keymap reach an X client as NoSymbol (docs/TESTING-APPS.md, "X11 apps").
 ///
 /// Run to run: each app's screenshots after the input were identical in 6 to 10 runs (foot, weston-terminal,
 /// both Qt apps: exactly; gtk4-widget-factory: outside its pulsing progress bar, where 30 to 544 pixels
@@ -47,17 +47,19 @@ struct AppInputTests {
         return false
     }
 
-    /// Types `echo seawall-$((6*7))` and Return into a terminal running /bin/sh with the prompt `$ `, and
-    /// expects the line `seawall-42` right after the command's line in the OCR of `textArea`.
+    /// Types `echo seawall-$((6*7))` and Return into a terminal running /bin/sh with the prompt `$ ` (with
+    /// `typing`, given the text: `AppSession.type` unless told otherwise), and expects the line `seawall-42`
+    /// right after the command's line in the OCR of `textArea`.
     ///
     /// It types only once the prompt's `$` is drawn in `promptCell` (the first character cell): keys typed
     /// before the shell has printed its prompt would be echoed by the terminal device ahead of it.
     static func expectShellArithmetic(_ session: AppSession, textArea: AppSession.Rect, promptCell: AppSession.Rect,
+                                      typing: ((String) throws -> Void)? = nil,
                                       sourceLocation: SourceLocation = #_sourceLocation) throws {
         _ = try session.screenshot("prompt", until: { AppSession.colourCount($0, in: promptCell) >= 3 },
                                    sourceLocation: sourceLocation)
         let before = try session.stableScreenshot("prompt", sourceLocation: sourceLocation)
-        try session.type("echo seawall-$((6*7))\n", sourceLocation: sourceLocation)
+        try (typing ?? { try session.type($0, sourceLocation: sourceLocation) })("echo seawall-$((6*7))\n")
         var text = ""
         _ = try session.stableScreenshot("typed", changedFrom: before, until: {
             text = try session.ocr($0, region: textArea, sourceLocation: sourceLocation)
@@ -70,7 +72,7 @@ struct AppInputTests {
                 sourceLocation: sourceLocation)
     }
 
-    @Test("foot: `echo seawall-$((6*7))` typed with seawall ctl key; the terminal shows seawall-42 on its own line (OCR)")
+    @Test("foot: `echo seawall-$((6*7))` typed with seawall ctl type; the terminal shows seawall-42 on its own line (OCR)")
     func footTyping() throws {
         try RealAppTests.require(["/usr/bin/foot", Self.tesseract, "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"],
                                  packages: "foot, tesseract-ocr and fonts-dejavu-core")
@@ -197,15 +199,17 @@ struct AppInputTests {
                                     changed: [Self.toggleButton], masks: masks)
     }
 
-    @Test("weston-terminal: `echo seawall-$((6*7))` typed with seawall ctl key; seawall-42 appears on its own line (OCR)")
+    @Test("weston-terminal: `echo seawall-$((6*7))` typed as seawall ctl key combos; seawall-42 appears on its own line (OCR)")
     func westonTerminalTyping() throws {
         try RealAppTests.require(["/usr/bin/weston-terminal", Self.tesseract], packages: "weston and tesseract-ocr")
         let session = try AppSession("weston-terminal", app: "env PS1='$ ' weston-terminal --shell=/bin/sh", size: "800x480")
         defer { session.stop() }
         try session.waitWindow("Wayland Terminal")
         // Its 742x427 window at 32,32: a 28-pixel title bar, then the text from x 38.
+        // The one test that types with `key` combos (`dollar`, `parenleft` …) rather than `type`.
         try Self.expectShellArithmetic(session, textArea: AppSession.Rect(36, 60, 700, 120),
-                                           promptCell: AppSession.Rect(40, 62, 9, 16))
+                                           promptCell: AppSession.Rect(40, 62, 9, 16),
+                                           typing: { try session.typeWithKeyCombos($0) })
     }
 
     static let qtExamples = "/usr/lib/x86_64-linux-gnu/qt5/examples/widgets/widgets"
@@ -264,7 +268,7 @@ struct AppInputTests {
         #expect(Self.lines(text) == ["seawall-42"], "OCR of the line edit read: \(text)")
     }
 
-    @Test("X11 under seawall run --xwayland: keys typed with seawall ctl key reach xev through the rootful Xwayland")
+    @Test("X11 under seawall run --xwayland: keys and modifier combos typed with seawall ctl key reach xev through the rootful Xwayland, with their X modifier state")
     func xwaylandKeys() throws {
         try RealAppTests.require(["/usr/bin/Xwayland", "/usr/bin/xev"], packages: "xwayland and x11-apps")
         // xev prints its window's structure (MapNotify once mapped) and keyboard events.
@@ -276,36 +280,50 @@ struct AppInputTests {
         try #require(session.appLog.contains("MapNotify"), "xev never mapped its window\n\(session.appLog)")
         // With no X window manager the X keyboard focus follows the X pointer (PointerRoot): over xev.
         try session.ctl(["pointer", "move", "100", "100"])
-        // Plain keys only: a modifier crashes Debian's Xwayland 22.1 here (see the suite's notes).
-        try session.ctl(["key", "s", "e", "a", "w", "a", "l", "l", "Return"])
+        // Plain keys, then combos: each modifier's wl_keyboard.modifiers reaches Xwayland's XKB state (which
+        // crashed Xwayland 22.1 while Seawall's keymap declared no indicators; see Keymap).
+        try session.ctl(["key", "s", "e", "a", "w", "a", "l", "l", "Return", "shift+b", "ctrl+a"])
         try session.ctl(["input", "wait"])
-        var presses: [String] = []
+        // xev's `state` is the modifiers before the key itself: 0x1 Shift, 0x4 Control.
+        let expected = ["s", "e", "a", "w", "a", "l", "l", "Return"].map { XevKeyPress(state: 0, keysym: $0) } + [
+            XevKeyPress(state: 0, keysym: "Shift_L"), XevKeyPress(state: 0x1, keysym: "B"),
+            XevKeyPress(state: 0, keysym: "Control_L"), XevKeyPress(state: 0x4, keysym: "a"),
+        ]
+        var presses: [XevKeyPress] = []
         while monotonicSeconds() < deadline {
             presses = Self.keyPresses(inXevOutput: session.appLog)
-            if presses.count >= 8 { break }
+            if presses.count >= expected.count { break }
             usleep(50_000)
         }
-        #expect(presses == ["s", "e", "a", "w", "a", "l", "l", "Return"],
-                "xev's KeyPress keysyms: \(presses)\n\(session.appLog)")
+        #expect(presses == expected, "xev's KeyPress events: \(presses)\n--- seawall run\n\(session.run.transcript)\n--- xev\n\(session.appLog)")
     }
 }
 
+/// One KeyPress event as xev reports it: the X modifier state before it and the keysym's name.
+struct XevKeyPress: Equatable, CustomStringConvertible {
+    let state: UInt32
+    let keysym: String
+    var description: String { "\(keysym) (state 0x\(String(state, radix: 16)))" }
+}
+
 extension AppInputTests {
-    /// The keysym names of xev's KeyPress events, in order: each event's block holds a line like
-    /// `state 0x0, keycode 38 (keysym 0x61, a), same_screen YES,`.
-    static func keyPresses(inXevOutput log: String) -> [String] {
-        var names: [String] = []
+    /// xev's KeyPress events, in order: each event's block holds a line like
+    /// `state 0x1, keycode 56 (keysym 0x42, B), same_screen YES,`.
+    static func keyPresses(inXevOutput log: String) -> [XevKeyPress] {
+        var presses: [XevKeyPress] = []
         var inPress = false
         for line in log.split(separator: "\n") {
             if line.hasPrefix("KeyPress event") { inPress = true; continue }
             if line.hasPrefix("KeyRelease event") || !line.hasPrefix(" ") { inPress = false; continue }
-            guard inPress, let open = line.firstRange(of: "(keysym 0x") else { continue }
+            guard inPress, let stateAt = line.firstRange(of: "state 0x"), let open = line.firstRange(of: "(keysym 0x") else { continue }
+            let stateHex = line[stateAt.upperBound...].prefix { $0.isHexDigit }
             let rest = line[open.upperBound...]
-            guard let comma = rest.firstIndex(of: ","), let close = rest.firstIndex(of: ")") , comma < close else { continue }
-            names.append(rest[rest.index(after: comma)..<close].trimmingCharacters(in: " "))
+            guard let state = UInt32(stateHex, radix: 16), let comma = rest.firstIndex(of: ","),
+                  let close = rest.firstIndex(of: ")"), comma < close else { continue }
+            presses.append(XevKeyPress(state: state, keysym: rest[rest.index(after: comma)..<close].trimmingCharacters(in: " ")))
             inPress = false
         }
-        return names
+        return presses
     }
 }
 

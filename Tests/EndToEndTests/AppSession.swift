@@ -81,10 +81,14 @@ final class AppSession {
         try ctl(["click", button], sourceLocation: sourceLocation)
     }
 
-    /// Types ASCII `text` into the focused window, as `seawall ctl key` combos of Seawall's US keymap (one
-    /// keysym per character; `key` adds shift where the keymap needs it). The one place to switch to
-    /// `seawall ctl type TEXT` once that exists.
+    /// Types `text` into the focused window with `seawall ctl type TEXT` (newline as Return).
     func type(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        try ctl(["type", text], sourceLocation: sourceLocation)
+    }
+
+    /// Types ASCII `text` into the focused window the other way, as `seawall ctl key` combos of Seawall's US
+    /// keymap (one keysym per character; `key` adds Shift where the keymap needs it).
+    func typeWithKeyCombos(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let combos = try text.map { character throws -> String in
             guard let name = Self.keysymNames[character] ?? (character.isASCII && (character.isLetter || character.isNumber) ? String(character) : nil) else {
                 throw ChildProcess.SpawnError(description: "AppSession.type: no keysym name for \(character)")
