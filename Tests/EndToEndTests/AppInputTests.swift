@@ -8,14 +8,17 @@ import Testing
 /// tesseract), the widgets that changed and nothing else, a context menu that opens and closes.
 ///
 /// Text is typed with `seawall ctl type` (`AppSession.type`), except into weston-terminal, which gets the
-/// same text as `seawall ctl key` combos (`AppSession.typeWithKeyCombos`) so both paths stay covered.
+/// same text as `seawall ctl key` combos (`AppSession.typeWithKeyCombos`) so both paths stay covered, and
+/// foot under `--allow-virtual-input`, which gets it from wtype (the virtual keyboard protocol).
 ///
 /// How each result is checked, and why:
 /// - Terminals (foot, weston-terminal): OCR of the terminal's text area, at its size (enlarging it made
 ///   tesseract read `seawall -42`, see `AppSession.ocr`), not a golden. The assertion is the text itself
 ///   (`seawall-42` on a line of its own, after the command line), so a failure says what the terminal shows,
 ///   and no font rasterization is pinned beyond what RealAppTests' goldens already pin. tesseract gives the
-///   same text for the same image, and the screenshots were identical run to run.
+///   same text for the same image, and the screenshots were identical run to run. A wtyped é is checked by
+///   the shell (`test é = "$(printf '\303\251')" && echo eacute-arrived`), as OCR misread the bytes od
+///   printed.
 /// - gtk4-widget-factory (cairo renderer): screenshots before and after, compared pixel by pixel outside its
 ///   pulsing progress bar: every differing pixel must lie inside the rectangles of the widgets the input
 ///   meant (and of the widget that lost the keyboard focus, whose focus frame goes), and each widget acted on
@@ -82,6 +85,33 @@ struct AppInputTests {
         // foot's 480x160 window at 32,6 (Apps/config/foot/foot.ini): its title bar, then the text.
         try Self.expectShellArithmetic(session, textArea: AppSession.Rect(32, 32, 480, 134),
                                            promptCell: AppSession.Rect(40, 40, 9, 18))
+    }
+
+    @Test("foot under seawall run --allow-virtual-input: wtype types `echo seawall-$((6*7))` and Return (its own keymap, the virtual keyboard protocol); the terminal shows seawall-42 (OCR), and a wtyped é reaches the shell as UTF-8")
+    func footWtype() throws {
+        try RealAppTests.require(["/usr/bin/foot", "/usr/bin/wtype", Self.tesseract, "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"],
+                                 packages: "foot, wtype, tesseract-ocr and fonts-dejavu-core")
+        let session = try AppSession("foot-wtype", app: "foot --app-id seawall-foot env PS1='$ ' /bin/sh", size: "640x240",
+                                     options: ["--allow-virtual-input"])
+        defer { session.stop() }
+        try session.waitWindow("seawall-foot")
+        let textArea = AppSession.Rect(32, 32, 480, 134)
+        try Self.expectShellArithmetic(session, textArea: textArea, promptCell: AppSession.Rect(40, 40, 9, 18), typing: { text in
+            try session.client("/usr/bin/wtype", [String(text.dropLast())])   // without its newline:
+            try session.client("/usr/bin/wtype", ["-k", "Return"])             // the two commands
+        })
+        // A character outside Seawall's keymap (wtype's keymap has it): the shell compares what it got with
+        // é's UTF-8 bytes and prints a word OCR reads reliably (it misread od's hexadecimal c3 a9 as c3 ad).
+        let before = try session.stableScreenshot("before-e-acute")
+        try session.client("/usr/bin/wtype", ["test é = \"$(printf '\\303\\251')\" && echo eacute-arrived"])
+        try session.client("/usr/bin/wtype", ["-k", "Return"])
+        var text = ""
+        let arrived = { Self.lines(text).contains { $0.filter { $0 != " " } == "eacute-arrived" } }
+        _ = try session.stableScreenshot("e-acute", changedFrom: before, until: {
+            text = try session.ocr($0, region: textArea)
+            return arrived()
+        })
+        #expect(arrived(), "the shell did not get é as its UTF-8 bytes C3 A9; OCR read:\n\(text)")
     }
 
     // gtk4-widget-factory with the cairo renderer at 1440x900: its window is placed at 14,39, and these are

@@ -16,6 +16,8 @@ final class AppSession {
     let directory: String
     let run: ChildProcess
     let ctlSocket: String
+    /// The Wayland socket's absolute path (what WAYLAND_DISPLAY names, in seawall run's runtime directory).
+    let waylandSocket: String
     private var shots = 0
 
     /// A rectangle in output pixels: `x`, `y` its top-left corner (inclusive), `width`, `height`.
@@ -36,6 +38,7 @@ final class AppSession {
         for (key, value) in extra { environment[key] = value }
         // $0 is the session's directory.
         let script = """
+            case $WAYLAND_DISPLAY in /*) echo "wayland socket: $WAYLAND_DISPLAY" ;; *) echo "wayland socket: $XDG_RUNTIME_DIR/$WAYLAND_DISPLAY" ;; esac
             echo "control socket: $SEAWALL_CTL"
             \(app) >"$0/app.log" 2>&1 &
             wait $!
@@ -44,10 +47,12 @@ final class AppSession {
             "run", "--clock", "virtual", "--size", size] + options + ["--", "/bin/sh", "-c", script, directory],
             environment: environment)
         guard run.wait(seconds: 60, until: { $0.stdout.contains("control socket: /") && $0.stdout.hasSuffix("\n") }),
-              let line = run.stdout.split(separator: "\n").first(where: { $0.hasPrefix("control socket: ") }) else {
+              let line = run.stdout.split(separator: "\n").first(where: { $0.hasPrefix("control socket: ") }),
+              let socketLine = run.stdout.split(separator: "\n").first(where: { $0.hasPrefix("wayland socket: /") }) else {
             throw ChildProcess.SpawnError(description: "seawall run did not start COMMAND\n\(run.transcript)")
         }
         ctlSocket = String(line.dropFirst("control socket: ".count))
+        waylandSocket = String(socketLine.dropFirst("wayland socket: ".count))
     }
 
     /// What the app wrote to stdout and stderr so far.
@@ -66,6 +71,21 @@ final class AppSession {
                     Comment(rawValue: "seawall ctl \(arguments.joined(separator: " ")) failed\n\(child.transcript)\n--- seawall run\n\(run.transcript)\n--- app.log\n\(appLog)"),
                     sourceLocation: sourceLocation)
         }
+        return child
+    }
+
+    /// Runs `executable ARGUMENTS` as a client of the session's Seawall (WAYLAND_DISPLAY set to its socket) to
+    /// its end; a failure (any exit status but 0) is recorded.
+    @discardableResult
+    func client(_ executable: String, _ arguments: [String], seconds: Double = 60,
+                sourceLocation: SourceLocation = #_sourceLocation) throws -> ChildProcess {
+        let child = try ChildProcess(executable: executable, arguments: arguments,
+                                     environment: ["WAYLAND_DISPLAY": waylandSocket, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"])
+        let finished = child.wait(seconds: seconds)
+        if !finished { child.terminate() }
+        #expect(finished && child.exitStatus == 0,
+                Comment(rawValue: "\(executable) \(arguments.joined(separator: " ")) failed\n\(child.transcript)\n--- seawall run\n\(run.transcript)\n--- app.log\n\(appLog)"),
+                sourceLocation: sourceLocation)
         return child
     }
 
