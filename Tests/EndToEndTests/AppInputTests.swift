@@ -302,7 +302,7 @@ struct AppInputTests {
         #expect(Self.lines(text) == ["seawall-42"], "OCR of the line edit read: \(text)")
     }
 
-    @Test("X11 under seawall run --xwayland: keys and modifier combos typed with seawall ctl key reach xev through the rootful Xwayland, with their X modifier state")
+    @Test("X11 under seawall run --xwayland: keys and modifier combos typed with seawall ctl key, and ASCII with type, reach xev through the rootful Xwayland, with their X modifier state")
     func xwaylandKeys() throws {
         try RealAppTests.require(["/usr/bin/Xwayland", "/usr/bin/xev"], packages: "xwayland and x11-apps")
         // xev prints its window's structure (MapNotify once mapped) and keyboard events.
@@ -317,11 +317,15 @@ struct AppInputTests {
         // Plain keys, then combos: each modifier's wl_keyboard.modifiers reaches Xwayland's XKB state (which
         // crashed Xwayland 22.1 while Seawall's keymap declared no indicators; see Keymap).
         try session.ctl(["key", "s", "e", "a", "w", "a", "l", "l", "Return", "shift+b", "ctrl+a"])
+        // And `type` (ASCII: Seawall's own keymap, Shift held for H and !).
+        try session.ctl(["type", "Hi!"])
         try session.ctl(["input", "wait"])
         // xev's `state` is the modifiers before the key itself: 0x1 Shift, 0x4 Control.
         let expected = ["s", "e", "a", "w", "a", "l", "l", "Return"].map { XevKeyPress(state: 0, keysym: $0) } + [
             XevKeyPress(state: 0, keysym: "Shift_L"), XevKeyPress(state: 0x1, keysym: "B"),
             XevKeyPress(state: 0, keysym: "Control_L"), XevKeyPress(state: 0x4, keysym: "a"),
+            XevKeyPress(state: 0, keysym: "Shift_L"), XevKeyPress(state: 0x1, keysym: "H"), XevKeyPress(state: 0, keysym: "i"),
+            XevKeyPress(state: 0, keysym: "Shift_L"), XevKeyPress(state: 0x1, keysym: "exclam"),
         ]
         var presses: [XevKeyPress] = []
         while monotonicSeconds() < deadline {
