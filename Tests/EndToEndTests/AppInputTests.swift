@@ -27,8 +27,8 @@ import Testing
 ///   window; the lineedits example's line edit reads `seawall-42`, pixels changed only in it and in the
 ///   widget Tab moved the focus to.
 /// - X11 (xev under `seawall run --xwayland`): xev's own report of the KeyPress events, their keysyms and
-///   modifier states (`shift+b`, `ctrl+a`). Typed with `key` only: characters `seawall ctl type` adds to
-///   the keymap reach an X client as NoSymbol (docs/TESTING-APPS.md, "X11 apps").
+///   modifier states (`shift+b`, `ctrl+a`, and `type Hi!`). ASCII only: characters `seawall ctl type` adds
+///   to the keymap reach an X client as NoSymbol (docs/TESTING-APPS.md, "X11 apps").
 ///
 /// Run to run: each app's screenshots after the input were identical in 6 to 10 runs (foot, weston-terminal,
 /// both Qt apps: exactly; gtk4-widget-factory: outside its pulsing progress bar, where 30 to 544 pixels
