@@ -38,6 +38,19 @@ struct CtlRobustnessTests {
         return down.isEmpty
     }
 
+    /// `seawall ctl WORDS`, a long request to `stuck` (a client that stops reading at its first input event):
+    /// checks that the request waits for it, SIGKILLs it, and returns the ended request.
+    static func killedMidRequest(_ runtime: String, _ words: [String], _ stuck: ChildProcess) throws -> ChildProcess {
+        let request = try ChildProcess(executable: P.seawall, arguments: ["ctl"] + words,
+                                       environment: ["XDG_RUNTIME_DIR": runtime, "WAYLAND_DISPLAY": "s", "SEAWALL_CTL": nil])
+        #expect(stuck.wait(seconds: 20) { $0.stdout.contains("seawall-demo: stalling") }, Comment(rawValue: stuck.transcript))
+        #expect(!request.wait(seconds: 0.5), "the request did not wait for the stalled client\n\(request.transcript)")
+        kill9(stuck)
+        #expect(request.wait(seconds: 20), "the request never ended")
+        request.terminate()
+        return request
+    }
+
     @Test("input to a client that was SIGKILLed with a button down: every command answers, the button comes up, and the next client gets a clean enter, click and keys")
     func clientGone() throws {
         let (server, runtime, _) = try P.start(["--clock", "virtual"])
@@ -88,13 +101,7 @@ struct CtlRobustnessTests {
         #expect(try P.ctl(runtime, ["pointer", "move", "--window", "seawall-demo.solid", "1", "1"]).exitStatus == 0)
         // 1000 combos of 18 events: the client stops reading at the first press, so the request pauses once
         // 32 KB are unread, with most combos still to type.
-        let typing = try ChildProcess(executable: P.seawall, arguments: ["ctl", "key"] + Array(repeating: "ctrl+shift+alt+super+a", count: 1000),
-                                      environment: ["XDG_RUNTIME_DIR": runtime, "WAYLAND_DISPLAY": "s", "SEAWALL_CTL": nil])
-        defer { typing.terminate() }
-        #expect(stuck.wait(seconds: 20) { $0.stdout.contains("seawall-demo: stalling") }, Comment(rawValue: stuck.transcript))
-        #expect(!typing.wait(seconds: 0.5), "the request did not wait for the stalled client\n\(typing.transcript)")
-        Self.kill9(stuck)
-        #expect(typing.wait(seconds: 20), "the request never ended")
+        let typing = try Self.killedMidRequest(runtime, ["key"] + Array(repeating: "ctrl+shift+alt+super+a", count: 1000), stuck)
         #expect(typing.exitStatus == 1 && typing.stderr.contains("key: typed ") && typing.stderr.contains(" of 1000 combos, then: no window has the keyboard focus"),
                 Comment(rawValue: typing.transcript))
         print("killed mid-request: \(typing.stderr.trimmingNewline)")
@@ -105,6 +112,53 @@ struct CtlRobustnessTests {
         #expect(try P.ctl(runtime, ["input", "wait"]).exitStatus == 0)
         #expect(I.lines(next, ["keyboard key"]) == ["keyboard key 29 pressed", "keyboard key 30 pressed", "keyboard key 30 released", "keyboard key 29 released",
                                                     "keyboard key 48 pressed", "keyboard key 48 released"], Comment(rawValue: next.transcript))
+        #expect(server.isRunning)
+    }
+
+    @Test("type: a long text into a client that stops reading for 2 s arrives whole, paced like key (no disconnect)")
+    func longTextIntoStalledClient() throws {
+        let (server, runtime, _) = try P.start(["--clock", "virtual"])
+        defer { server.terminate() }
+        // The client stops reading at the first key press; 10,000 characters, a third of them outside
+        // Seawall's keymap (two keymap switches), are about 1.4 MB of events: far more than its socket holds.
+        let demo = try I.demo(runtime, "solid", ["--print-text", "--stall-after-input", "2"])
+        defer { demo.terminate() }
+        let text = String(repeating: "a€Z", count: 3_333) + "!"
+        let started = monotonicSeconds()
+        let typing = try I.ctl(runtime, ["--json", "type", "--", text], draining: [demo])
+        let took = monotonicSeconds() - started
+        let reply = (try? JSON.parse(typing.stdout.trimmingNewline)) ?? .null
+        #expect(typing.exitStatus == 0 && reply["typed"] == .number(10_000) && reply["keymap_switches"] == .number(2),
+                Comment(rawValue: String(typing.transcript.suffix(400))))
+        let resumed = demo.stdout.contains("seawall-demo: resumed")
+        #expect(resumed, Comment(rawValue: String(demo.transcript.suffix(400))))
+        #expect(try I.ctl(runtime, ["input", "wait", "--timeout", "20"], draining: [demo]).exitStatus == 0)
+        let typed = TypeCommandTests.text(demo)
+        #expect(typed == text, "\(typed.count) of \(text.count) characters arrived")
+        #expect(Self.keysBalanced(I.lines(demo)), "a key stayed down or came up unpressed")
+        #expect(demo.isRunning, Comment(rawValue: String(demo.transcript.suffix(300))))
+        print("10,000 characters to a client stalled 2 s: the type request took \(took) s")
+    }
+
+    @Test("type into a client SIGKILLed while the request waits for it to read: an error saying how far it got, and the next client types cleanly in Seawall's keymap")
+    func typeIntoKilledClient() throws {
+        let (server, runtime, _) = try P.start(["--clock", "virtual"])
+        defer { server.terminate() }
+        let stuck = try I.demo(runtime, "solid", ["--stall-after-input", "30"])
+        let text = String(repeating: "a€", count: 5_000)
+        let typing = try Self.killedMidRequest(runtime, ["type", "--", text], stuck)
+        #expect(typing.exitStatus == 1 && typing.stderr.contains("type: typed ")
+                && typing.stderr.contains(" of 10000 characters, then: no window has the keyboard focus"), Comment(rawValue: typing.transcript))
+        print("type, killed mid-request: \(typing.stderr.trimmingNewline)")
+
+        let next = try I.demo(runtime, "checkerboard", ["--print-text"])
+        defer { next.terminate() }
+        #expect(try P.ctl(runtime, ["type", "ok"]).exitStatus == 0)
+        #expect(try P.ctl(runtime, ["input", "wait"]).exitStatus == 0)
+        next.poll()
+        #expect(TypeCommandTests.text(next) == "ok", Comment(rawValue: next.transcript))
+        // One keymap, Seawall's, at its keyboard's creation: the dead client's added keys were not carried over.
+        #expect(TypeCommandTests.count(next, "keyboard keymap") == 1, Comment(rawValue: next.transcript))
         #expect(server.isRunning)
     }
 
