@@ -28,12 +28,20 @@ struct CtlRobustnessTests {
 
     /// Every key the client saw pressed it also saw released, and never a release before its press.
     static func keysBalanced(_ lines: [String]) -> Bool {
+        balanced(lines.filter { $0.hasPrefix("keyboard key ") }.map { line in
+            let parts = line.split(separator: " ").map(String.init)
+            return parts.count == 4 ? (parts[2], parts[3] == "pressed") : nil
+        })
+    }
+
+    /// Whether each of `events` (a key or button and whether it went down; nil: an unreadable line) goes down
+    /// before it comes up, once at a time, and every one that went down came up.
+    static func balanced(_ events: [(String, Bool)?]) -> Bool {
         var down: Set<String> = []
-        for line in lines where line.hasPrefix("keyboard key ") {
-            let parts = line.split(separator: " ")
-            guard parts.count == 4 else { return false }
-            if parts[3] == "pressed" { guard down.insert(String(parts[2])).inserted else { return false } }
-            else { guard down.remove(String(parts[2])) != nil else { return false } }
+        for event in events {
+            guard let (key, pressed) = event else { return false }
+            if pressed { guard down.insert(key).inserted else { return false } }
+            else { guard down.remove(key) != nil else { return false } }
         }
         return down.isEmpty
     }
@@ -201,13 +209,8 @@ struct CtlRobustnessTests {
         defer { server.terminate() }
         let demo = try I.demo(runtime, "solid")
         defer { demo.terminate() }
-        let attacker = try ChildProcess(executable: Harness.binaryDirectory + "/seawall-attack", arguments: ["popup-grab-then-hang"],
-                                        environment: ["XDG_RUNTIME_DIR": runtime, "WAYLAND_DISPLAY": "s"])
+        let attacker = try Self.grabbingPopupClient(runtime)
         defer { attacker.terminate() }
-        #expect(attacker.wait(seconds: 20) { $0.stdout.contains("note: press me") }, Comment(rawValue: attacker.transcript))
-        #expect(try P.ctl(runtime, ["pointer", "move", "--window", "seawall-attack", "4", "4"]).exitStatus == 0)
-        #expect(try P.ctl(runtime, ["click"]).exitStatus == 0)
-        #expect(attacker.wait(seconds: 20) { $0.stdout.contains("note: popup open") }, Comment(rawValue: attacker.transcript))
         // The attacker has the keyboard (its popup's grab, or its window the click activated).
         let (key, keyCtl) = try I.json(runtime, ["key", "a"])
         #expect(key["ok"] == .bool(true) && key["target"]?["app_id"] != .string("seawall-demo.solid"), Comment(rawValue: keyCtl.transcript))
@@ -227,6 +230,81 @@ struct CtlRobustnessTests {
                 Comment(rawValue: demo.transcript))
         #expect(after.filter { $0.hasPrefix("keyboard key") } == ["keyboard key 48 pressed", "keyboard key 48 released"], Comment(rawValue: demo.transcript))
         #expect(Self.keysBalanced(I.lines(demo)), "a key stayed down or came up unpressed")
+        #expect(server.isRunning)
+    }
+
+    /// A seawall-attack client with a grabbing popup open (opened on a click on its window), for the test to kill.
+    static func grabbingPopupClient(_ runtime: String) throws -> ChildProcess {
+        let attacker = try ChildProcess(executable: Harness.binaryDirectory + "/seawall-attack", arguments: ["popup-grab-then-hang"],
+                                        environment: ["XDG_RUNTIME_DIR": runtime, "WAYLAND_DISPLAY": "s"])
+        #expect(attacker.wait(seconds: 20) { $0.stdout.contains("note: press me") }, Comment(rawValue: attacker.transcript))
+        #expect(try P.ctl(runtime, ["pointer", "move", "--window", "seawall-attack", "4", "4"]).exitStatus == 0)
+        #expect(try P.ctl(runtime, ["click"]).exitStatus == 0)
+        #expect(attacker.wait(seconds: 20) { $0.stdout.contains("note: popup open") }, Comment(rawValue: attacker.transcript))
+        return attacker
+    }
+
+    /// Whether every pointer button and touch point `lines` show went down before it came up, and came up.
+    static func pressesPaired(_ lines: [String]) -> Bool {
+        balanced(lines.compactMap { line -> (String, Bool)?? in
+            let parts = line.split(separator: " ").map(String.init)
+            if parts.count == 4, parts[0] == "pointer", parts[1] == "button" { return .some(("button " + parts[2], parts[3] == "pressed")) }
+            if parts.count >= 3, parts[0] == "touch", parts[1] == "down" || parts[1] == "up" { return .some(("touch " + parts[2], parts[1] == "down")) }
+            return nil
+        })
+    }
+
+    @Test("a click or tap on another window while a client holds a popup grab ends the grab and reaches nobody, neither press nor release; the next one is whole")
+    func pressThatDismissesAPopup() throws {
+        let (server, runtime, _) = try P.start(["--clock", "virtual"])
+        defer { server.terminate() }
+        let demo = try I.demo(runtime, "solid")
+        defer { demo.terminate() }
+        #expect(try P.ctl(runtime, ["pointer", "move", "--window", "seawall-demo.solid", "10", "10"]).exitStatus == 0)
+        let first = try Self.grabbingPopupClient(runtime)
+        defer { first.terminate() }
+        let before = I.lines(demo).count
+        // The attacker's window is at (80, 80): (10, 10) on the solid window at (32, 32) is not under it.
+        #expect(try P.ctl(runtime, ["pointer", "move", "--window", "seawall-demo.solid", "10", "10"]).exitStatus == 0)
+        let (dismissing, dismissingCtl) = try I.json(runtime, ["click"])
+        #expect(dismissing["ok"] == .bool(true) && dismissing["popup_dismissed"] == .bool(true) && dismissing["target"] == .null,
+                Comment(rawValue: dismissingCtl.transcript))
+        // (No `input wait` here: the hung attacker's window is the active one and would never answer. The
+        // whole click after it is the marker: the events of one client arrive in order.)
+        let (whole, wholeCtl) = try I.json(runtime, ["click"])
+        #expect(whole["popup_dismissed"] == nil && whole["target"]?["app_id"] == .string("seawall-demo.solid"), Comment(rawValue: wholeCtl.transcript))
+        Self.kill9(first)
+        #expect(try I.waitUntilGone(runtime, "seawall-attack"))
+
+        // The same with button down and up apart, the pointer moving between: the release of the swallowed
+        // press is accepted and goes nowhere either.
+        let second = try Self.grabbingPopupClient(runtime)
+        defer { second.terminate() }
+        #expect(try P.ctl(runtime, ["pointer", "move", "--window", "seawall-demo.solid", "10", "10"]).exitStatus == 0)
+        let (down, downCtl) = try I.json(runtime, ["button", "down", "left"])
+        #expect(down["popup_dismissed"] == .bool(true) && down["target"] == .null, Comment(rawValue: downCtl.transcript))
+        #expect(try P.ctl(runtime, ["pointer", "move", "--window", "seawall-demo.solid", "20", "12"]).exitStatus == 0)
+        let (up, upCtl) = try I.json(runtime, ["button", "up", "left"])
+        #expect(up["ok"] == .bool(true) && up["target"] == .null, Comment(rawValue: upCtl.transcript))
+        #expect(try P.ctl(runtime, ["click"]).exitStatus == 0)
+        Self.kill9(second)
+        #expect(try I.waitUntilGone(runtime, "seawall-attack"))
+
+        // Touch: a tap on the solid window while another attacker's popup grabs.
+        let third = try Self.grabbingPopupClient(runtime)
+        defer { third.terminate() }
+        let (tap, tapCtl) = try I.json(runtime, ["tap", "45", "45"])
+        #expect(tap["ok"] == .bool(true) && tap["popup_dismissed"] == .bool(true) && tap["target"] == .null, Comment(rawValue: tapCtl.transcript))
+        let (again, againCtl) = try I.json(runtime, ["tap", "45", "45"])
+        #expect(again["popup_dismissed"] == nil && again["target"]?["app_id"] == .string("seawall-demo.solid"), Comment(rawValue: againCtl.transcript))
+        #expect(demo.wait(seconds: 10) { $0.stdout.contains("touch up ") }, Comment(rawValue: demo.transcript))
+
+        let lines = Array(I.lines(demo).dropFirst(before))
+        #expect(lines.filter { $0.hasPrefix("pointer button") } == ["pointer button 272 pressed", "pointer button 272 released",
+                                                                    "pointer button 272 pressed", "pointer button 272 released"],
+                Comment(rawValue: demo.transcript))
+        #expect(lines.filter { $0.hasPrefix("touch down") || $0.hasPrefix("touch up") }.count == 2, Comment(rawValue: demo.transcript))
+        #expect(Self.pressesPaired(I.lines(demo)), Comment(rawValue: demo.transcript))
         #expect(server.isRunning)
     }
 
