@@ -40,9 +40,9 @@ extension Compositor {
         if pressed { pressedButtons.insert(button) } else { pressedButtons.remove(button) }
         let swallowed = !pressed && swallowedButtons.remove(button) != nil
         if let grab {
-            // The move or resize ends with the last button; the window's client never saw the pointer leave
-            // its grab, so the release is not sent, and the focus is picked afresh.
-            guard pressedButtons.isEmpty else { return }
+            // The move or resize ends with the last button the client got the press of; the window's client
+            // never saw the pointer leave its grab, so the release is not sent, and the focus is picked afresh.
+            guard deliveredButtons.isEmpty else { return }
             self.grab = nil
             grabEnded(grab)
             updatePointerFocus()

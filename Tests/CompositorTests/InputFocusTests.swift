@@ -160,6 +160,27 @@ struct InputFocusTests {
         #expect(bench.events.take().filter { $0.hasPrefix("pointer ") } == ["pointer button 1 down", "pointer button 1 up"])
     }
 
+    /// A move started by a delivered press ends with that press's release, though the swallowed button is
+    /// still held (the client knows of no other button down).
+    @Test func aMoveEndsWithTheLastDeliveredButtonWhileASwallowedOneIsHeld() throws {
+        let bench = Bench()
+        let (popup, press) = grabbingPopup(bench)
+        bench.compositor.grabPopup(popup, serial: press, parentIsToplevel: true, parent: nil)
+        bench.compositor.movePointer(toX: 40, y: 40)
+        let window = try #require(bench.compositor.pointerFocusSurface.flatMap { bench.compositor.window(of: $0) })
+        bench.compositor.pointerButton(0x110, pressed: true)    // ends the grab, swallowed
+        bench.compositor.pointerButton(0x111, pressed: true)    // delivered
+        bench.compositor.startMove(of: window, serial: bench.compositor.nextSerial() &- 1)
+        bench.compositor.movePointer(toX: 50, y: 50)
+        #expect(bench.position(window).map { $0 == (42, 42) } == true, "the move follows the pointer")
+        bench.compositor.pointerButton(0x111, pressed: false)
+        bench.compositor.movePointer(toX: 60, y: 60)
+        #expect(bench.position(window).map { $0 == (42, 42) } == true, "the move ended with the right button")
+        _ = bench.events.take()
+        bench.compositor.pointerButton(0x110, pressed: false)
+        #expect(!bench.events.take().contains { $0.hasPrefix("pointer button") })
+    }
+
     /// The same through a virtual pointer (its buttons go through the same decision).
     @Test func aVirtualPointersPressThatEndsAPopupGrabIsSwallowedWhole() throws {
         let bench = Bench()
