@@ -32,6 +32,9 @@ public final class Compositor {
     weak var pointerFocus: Surface?
     var pointerFocusOrigin: (x: Int64, y: Int64) = (0, 0)
     var pressedButtons: Set<UInt32> = []
+    /// Held buttons whose press ended a popup grab: that press reached no client, so their release does not
+    /// either (PointerFocus.swift).
+    var swallowedButtons: Set<UInt32> = []
     /// The serial of the last button press, which a move or resize request must quote.
     var lastPressSerial: UInt32?
     /// An interactive move or resize (xdg_toplevel.move / resize) in progress.
@@ -43,6 +46,8 @@ public final class Compositor {
     public internal(set) var hasTouch = false
     /// Each touch point's surface (chosen at touch-down) and that surface's output position.
     var touchPoints: [Int32: (surface: Surface, x: Int64, y: Int64)] = [:]
+    /// Touch points whose touch-down ended a popup grab: no client hears of them until they lift.
+    var swallowedTouches: Set<Int32> = []
 
     // The keyboard (KeyboardFocus.swift).
     public internal(set) var hasKeyboard = false

@@ -32,30 +32,46 @@ extension Compositor {
 
     /// A button (a Linux input code, e.g. BTN_LEFT = 0x110) goes down or up. While any is down, the focus
     /// stays where the first press happened (an implicit grab). A press activates and raises the window
-    /// under the pointer; a press outside the grabbing popups' client ends the popup grab and goes nowhere.
+    /// under the pointer. A press outside the grabbing popups' client (on another client's surface, or on
+    /// none) ends the popup grab and is used up doing so, whole: no client gets the press, nor later its
+    /// release, nothing is activated, and no implicit grab holds the focus (weston and wlroots also keep both
+    /// halves of such a click from the window under the pointer). A client never sees a release without its press.
     public func pointerButton(_ button: UInt32, pressed: Bool) {
         if pressed { pressedButtons.insert(button) } else { pressedButtons.remove(button) }
+        let swallowed = !pressed && swallowedButtons.remove(button) != nil
         if let grab {
-            // The move or resize ends with the last button; the window's client never saw the pointer leave
-            // its grab, so the release is not sent, and the focus is picked afresh.
-            guard pressedButtons.isEmpty else { return }
+            // The move or resize ends with the last button the client got the press of; the window's client
+            // never saw the pointer leave its grab, so the release is not sent, and the focus is picked afresh.
+            guard deliveredButtons.isEmpty else { return }
             self.grab = nil
             grabEnded(grab)
             updatePointerFocus()
             return
         }
         if pressed, let owner = grabbingPopups.last?.client, pointerFocus?.client != owner {
+            swallowedButtons.insert(button)
             return dismissPopups()
         }
-        if pressed, pressedButtons.count == 1, let focus = pointerFocus { focusWindow(of: focus) }
+        if swallowed {
+            if deliveredButtons.isEmpty { updatePointerFocus() }
+            return
+        }
+        if pressed, deliveredButtons.count == 1, let focus = pointerFocus { focusWindow(of: focus) }
         if let focus = pointerFocus {
             let serial = nextSerial()
             if pressed { lastPressSerial = serial }
             sentInput(serial: serial)
             events?.pointerButton(focus, serial: serial, button: button, pressed: pressed)
         }
-        if pressedButtons.isEmpty { updatePointerFocus() }
+        if deliveredButtons.isEmpty { updatePointerFocus() }
     }
+
+    /// The buttons held whose press a client got (the implicit grab is theirs).
+    var deliveredButtons: Set<UInt32> { pressedButtons.subtracting(swallowedButtons) }
+
+    /// Whether `button` is held and its press ended a popup grab, reaching no client (its release reaches
+    /// none either).
+    public func buttonIsSwallowed(_ button: UInt32) -> Bool { swallowedButtons.contains(button) }
 
     /// The topmost drawn surface at output point (x, y) whose input region accepts it.
     func surface(atX x: Double, y: Double) -> Scene.Hit? {
@@ -67,7 +83,7 @@ extension Compositor {
     @discardableResult
     func updatePointerFocus() -> FocusChange {
         guard hasPointer, grab == nil else { return .none }
-        guard pressedButtons.isEmpty else {
+        guard deliveredButtons.isEmpty else {
             // An implicit grab keeps the focus, wherever its surface went.
             if let focus = pointerFocus { pointerFocusOrigin = outputPosition(of: focus) }
             return .same

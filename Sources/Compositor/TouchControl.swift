@@ -30,7 +30,7 @@ extension Compositor {
     /// the output and on a surface (a touch on no surface reaches nobody).
     public func touchDownTarget(id: Int, x: Double, y: Double) throws(PointerRefusal) -> PointerTarget {
         let id = try checkedTouchID(id)
-        guard touchPoints[id] == nil else { throw PointerRefusal("touch point \(id) is already down") }
+        guard touchPoints[id] == nil, !swallowedTouches.contains(id) else { throw PointerRefusal("touch point \(id) is already down") }
         let point = try touchPoint(x: x, y: y)
         guard let under = surface(atX: point.x, y: point.y) else {
             throw PointerRefusal("no surface at (\(point.x), \(point.y)) to touch")
@@ -40,19 +40,23 @@ extension Compositor {
     }
 
     /// Where touch point `id`, which must be down, would move to output point (x, y): on the surface it
-    /// went down on, in that surface's coordinates.
-    public func touchMoveTarget(id: Int, x: Double, y: Double) throws(PointerRefusal) -> PointerTarget {
+    /// went down on, in that surface's coordinates; nil for a point whose touch-down ended a popup grab
+    /// (it reaches no client).
+    public func touchMoveTarget(id: Int, x: Double, y: Double) throws(PointerRefusal) -> PointerTarget? {
         let id = try checkedTouchID(id)
-        guard let down = touchPoints[id] else { throw PointerRefusal("touch point \(id) is not down") }
         let point = try touchPoint(x: x, y: y)
+        if swallowedTouches.contains(id) { return nil }
+        guard let down = touchPoints[id] else { throw PointerRefusal("touch point \(id) is not down") }
         return PointerTarget(window: window(of: down.surface.root), surface: down.surface,
                              x: point.x - Double(down.x), y: point.y - Double(down.y))
     }
 
     /// The surface touch point `id`, which must be down, would lift from (x and y: its surface's output
-    /// position, since wl_touch.up carries no coordinates — callers report the window only).
-    public func touchUpTarget(id: Int) throws(PointerRefusal) -> PointerTarget {
+    /// position, since wl_touch.up carries no coordinates — callers report the window only); nil for a
+    /// point whose touch-down ended a popup grab.
+    public func touchUpTarget(id: Int) throws(PointerRefusal) -> PointerTarget? {
         let id = try checkedTouchID(id)
+        if swallowedTouches.contains(id) { return nil }
         guard let down = touchPoints[id] else { throw PointerRefusal("touch point \(id) is not down") }
         return PointerTarget(window: window(of: down.surface.root), surface: down.surface, x: Double(down.x), y: Double(down.y))
     }
@@ -71,7 +75,7 @@ extension Compositor {
 
     /// The lowest touch id that is up, for `tap` and `swipe`.
     public var freeTouchID: Int {
-        Compositor.touchIDs.first { touchPoints[Int32($0)] == nil } ?? Compositor.touchIDs.upperBound
+        Compositor.touchIDs.first { touchPoints[Int32($0)] == nil && !swallowedTouches.contains(Int32($0)) } ?? Compositor.touchIDs.upperBound
     }
 
     /// The clients with an input focus now: the pointer's, the keyboard's and each touch point's.
@@ -84,7 +88,10 @@ extension Compositor {
     }
 
     /// The touch ids down now.
-    public var touchIDsDown: [Int] { touchPoints.keys.map(Int.init).sorted() }
+    public var touchIDsDown: [Int] { (Array(touchPoints.keys) + swallowedTouches).map(Int.init).sorted() }
+
+    /// Whether touch point `id` is down and its touch-down ended a popup grab (it reaches no client).
+    public func touchIsSwallowed(_ id: Int) -> Bool { Int32(exactly: id).map(swallowedTouches.contains) ?? false }
 
     /// Whether a swipe or drag may take `steps` motions.
     public func gestureStepsRefusal(_ steps: Int) -> PointerRefusal? {

@@ -8,10 +8,18 @@ extension Compositor {
     }
 
     /// Touch point `id` goes down at output coordinates (x, y): the surface there gets it until it lifts,
-    /// and its window becomes active and comes to the top.
+    /// and its window becomes active and comes to the top. Like a button press, a touch-down outside the
+    /// grabbing popups' client ends the popup grab and is used up doing so: that point reaches no client,
+    /// neither its down nor its motion nor its up, and activates nothing.
     public func touchDown(id: Int32, x: Double, y: Double) {
         let x = x.asInputCoordinate, y = y.asInputCoordinate
-        guard let under = surface(atX: x, y: y) else { return }
+        guard touchPoints[id] == nil, !swallowedTouches.contains(id) else { return }   // that point is down already
+        let under = surface(atX: x, y: y)
+        if let owner = grabbingPopups.last?.client, under?.surface.client != owner {
+            swallowedTouches.insert(id)
+            return dismissPopups()
+        }
+        guard let under else { return }
         touchPoints[id] = (under.surface, under.x, under.y)
         focusWindow(of: under.surface)
         let serial = nextSerial()
@@ -29,7 +37,10 @@ extension Compositor {
 
     /// Touch point `id` lifts.
     public func touchUp(id: Int32) {
-        guard let point = touchPoints.removeValue(forKey: id) else { return }
+        guard let point = touchPoints.removeValue(forKey: id) else {
+            swallowedTouches.remove(id)
+            return
+        }
         events?.touchUp(client: point.surface.client, serial: nextSerial(), ids: [id])
     }
 

@@ -134,7 +134,7 @@ extension Compositor {
     /// Whether a move or resize may start for `window`: a button pressed on it (with that press's serial) is
     /// still down, and no other grab runs.
     private func mayGrab(_ window: Surface, serial: UInt32) -> Bool {
-        hasPointer && grab == nil && !pressedButtons.isEmpty && serial == lastPressSerial && pointerFocus?.root === window
+        hasPointer && grab == nil && !deliveredButtons.isEmpty && serial == lastPressSerial && pointerFocus?.root === window
     }
 
     /// xdg_toplevel.move: the window follows the pointer until the buttons are released.

@@ -304,7 +304,10 @@ public enum ControlCommandLine {
             }
             return "waited \(plain(waited)) s" + (names.isEmpty ? ": no client has an input focus" : ": " + names.joined(separator: "; "))
         }
+        let dismissed = reply["popup_dismissed"] == .bool(true) ? "ended the popup grab (popup_done); reached no window" : nil
         if let id = reply["touch"], let target = reply["target"] ?? reply["start"] {
+            if let dismissed { return "touch \(plain(id)): \(dismissed)" }
+            if target == .null { return "touch \(plain(id)): reached no window" }
             let name = [target["app_id"], target["title"]].compactMap { $0?.string }.joined(separator: " / ")
             let at = target["x"].map { " at \(plain($0)),\(plain(target["y"] ?? .null))" } ?? ""
             let end = reply["end"].map { $0["x"].map { ", to \(plain($0)),\(plain(reply["end"]?["y"] ?? .null))" } ?? "" } ?? ""
@@ -323,6 +326,7 @@ public enum ControlCommandLine {
         if let target = reply["target"], let x = reply["x"], let y = reply["y"] {
             let done = ["button", "state", "clicks", "amount", "axis"].compactMap { name in reply[name].map { "\(name) \(plain($0))" } }
             let prefix = done.isEmpty ? "" : done.joined(separator: ", ") + "; "
+            if let dismissed { return prefix + "pointer at \(plain(x)),\(plain(y)): \(dismissed)" }
             guard target != .null else { return prefix + "pointer at \(plain(x)),\(plain(y)): over no surface" }
             let name = [target["app_id"], target["title"]].compactMap { $0?.string }.joined(separator: " / ")
             return prefix + "pointer at \(plain(x)),\(plain(y)): \(name.isEmpty ? "a surface" : name) at \(target["x"].map(plain) ?? "?"),\(target["y"].map(plain) ?? "?")"

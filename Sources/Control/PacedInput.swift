@@ -1,8 +1,8 @@
 import Compositor
 import WaylandServer
 
-/// Long input requests (`key` with many combos, `drag` and `swipe` with many steps) sent at the pace the
-/// clients read. Seawall writes a client's events into its socket, which holds a few hundred KB; libwayland
+/// Long input requests (`key` with many combos, `type` with a long text, `drag` and `swipe` with many steps)
+/// sent at the pace the clients read; the one pacing mechanism of them all. Seawall writes a client's events into its socket, which holds a few hundred KB; libwayland
 /// 1.21 disconnects a client whose socket is full when one more event does not fit ("error in client
 /// communication"). A client busy for a moment (drawing, or printing every event to a slow pipe) while a
 /// thousand combos arrive would be cut off mid-typing. So a long request runs step by step, and whenever a

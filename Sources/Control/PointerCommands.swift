@@ -39,12 +39,17 @@ extension ControlService {
             let double = try request.flag("double")
             if let refusal = server.compositor.pointerButtonRefusal(button.code, pressed: true) { throw ControlError("click: \(refusal)") }
             var target: JSON = .null
+            var dismissed = false
             for _ in 0..<(double ? 2 : 1) {
                 server.seat.pointerButton(button.code, pressed: true)
-                target = targetJSON()
+                // A press that ended a popup grab reached no client (Compositor.pointerButton).
+                let swallowed = server.compositor.buttonIsSwallowed(button.code)
+                dismissed = dismissed || swallowed
+                target = swallowed ? .null : targetJSON()
                 server.seat.pointerButton(button.code, pressed: false)
             }
-            reply.succeed([("button", .string(button.name)), ("clicks", .number(double ? 2 : 1))] + pointerState(target: target))
+            reply.succeed([("button", .string(button.name)), ("clicks", .number(double ? 2 : 1))] + pointerState(target: target)
+                          + (dismissed ? [("popup_dismissed", .bool(true))] : []))
         }
         router.register("button") { [unowned self] request, reply throws(ControlError) in
             let button = try self.button(request, default: nil)
@@ -54,9 +59,15 @@ extension ControlService {
             if let refusal = server.compositor.pointerButtonRefusal(button.code, pressed: pressed) {
                 throw ControlError("button: \(refusal)")
             }
-            let target = pressed ? nil : targetJSON()   // a release goes where the press went, before the focus is re-picked
+            // A release goes where the press went, before the focus is re-picked; nowhere if the press ended a
+            // popup grab (Compositor.pointerButton), as that press itself did.
+            let compositor = server.compositor
+            let releaseOfSwallowed = !pressed && compositor.buttonIsSwallowed(button.code)
+            let target = pressed ? nil : releaseOfSwallowed ? JSON.null : targetJSON()
             server.seat.pointerButton(button.code, pressed: pressed)
-            reply.succeed([("button", .string(button.name)), ("state", .string(state))] + pointerState(target: target ?? targetJSON()))
+            let dismissed = pressed && compositor.buttonIsSwallowed(button.code)
+            reply.succeed([("button", .string(button.name)), ("state", .string(state))]
+                          + pointerState(target: dismissed ? .null : target ?? targetJSON()) + (dismissed ? [("popup_dismissed", .bool(true))] : []))
         }
         router.register("scroll") { [unowned self] request, reply throws(ControlError) in
             let amount = try request.integer("amount", in: Int.min...Int.max)

@@ -20,28 +20,29 @@ extension ControlService {
             let x = try request.number("x"), y = try request.number("y")
             let target = try touchRefusing("touch.down") { () throws(PointerRefusal) in try server.compositor.touchDownTarget(id: id, x: x, y: y) }
             server.seat.touchDown(id: Int32(id), x: x, y: y)
-            reply.succeed([("touch", .number(Double(id))), ("x", .number(x)), ("y", .number(y)), ("target", Self.json(target))])
+            reply.succeed([("touch", .number(Double(id))), ("x", .number(x)), ("y", .number(y))] + touchReached(id, target))
         }
         router.register("touch.move") { [unowned self] request, reply throws(ControlError) in
             let id = try request.integer("touch", in: Int.min...Int.max)
             let x = try request.number("x"), y = try request.number("y")
             let target = try touchRefusing("touch.move") { () throws(PointerRefusal) in try server.compositor.touchMoveTarget(id: id, x: x, y: y) }
             server.seat.touchMotion(id: Int32(id), x: x, y: y)
-            reply.succeed([("touch", .number(Double(id))), ("x", .number(x)), ("y", .number(y)), ("target", Self.json(target))])
+            reply.succeed([("touch", .number(Double(id))), ("x", .number(x)), ("y", .number(y)), ("target", target.map { Self.json($0) } ?? .null)])
         }
         router.register("touch.up") { [unowned self] request, reply throws(ControlError) in
             let id = try request.integer("touch", in: Int.min...Int.max)
             let target = try touchRefusing("touch.up") { () throws(PointerRefusal) in try server.compositor.touchUpTarget(id: id) }
             server.seat.touchUp(id: Int32(id))
-            reply.succeed([("touch", .number(Double(id))), ("target", Self.json(target, coordinates: false))])
+            reply.succeed([("touch", .number(Double(id))), ("target", target.map { Self.json($0, coordinates: false) } ?? .null)])
         }
         router.register("tap") { [unowned self] request, reply throws(ControlError) in
             let x = try request.number("x"), y = try request.number("y")
             let id = server.compositor.freeTouchID
             let target = try touchRefusing("tap") { () throws(PointerRefusal) in try server.compositor.touchDownTarget(id: id, x: x, y: y) }
             server.seat.touchDown(id: Int32(id), x: x, y: y)
+            let reached = touchReached(id, target)
             server.seat.touchUp(id: Int32(id))
-            reply.succeed([("touch", .number(Double(id))), ("x", .number(x)), ("y", .number(y)), ("target", Self.json(target))])
+            reply.succeed([("touch", .number(Double(id))), ("x", .number(x)), ("y", .number(y))] + reached)
         }
         router.register("swipe") { [unowned self] request, reply throws(ControlError) in
             let (start, end, steps) = try gesture(request)
@@ -53,13 +54,16 @@ extension ControlService {
             let seat = server.seat
             seat.touchDown(id: Int32(id), x: start.x, y: start.y)
             let path = Compositor.gesturePath(from: start, to: end, steps: steps)
-            let receiver = first.surface.client   // a touch point stays with the surface it went down on
-            paced(path.count, watching: { [receiver] }, step: { (index: Int) throws(ControlError) in
+            // A touch point stays with the surface it went down on; one that ended a popup grab reaches nobody.
+            let swallowed = compositor.touchIsSwallowed(id)
+            let receivers = swallowed ? [] : [first.surface.client]
+            paced(path.count, watching: { receivers }, step: { (index: Int) throws(ControlError) in
                 seat.touchMotion(id: Int32(id), x: path[index].x, y: path[index].y)
             }, finish: { _ in
                 seat.touchUp(id: Int32(id))
-                reply.succeed([("touch", .number(Double(id))), ("steps", .number(Double(steps))),
-                               ("start", Self.json(first)), ("end", Self.json(last))])
+                reply.succeed([("touch", .number(Double(id))), ("steps", .number(Double(steps)))]
+                              + (swallowed ? [("start", .null), ("end", .null), ("popup_dismissed", .bool(true))]
+                                           : [("start", Self.json(first)), ("end", Self.json(last))]))
             })
         }
         router.register("drag") { [unowned self] request, reply throws(ControlError) in
@@ -75,7 +79,9 @@ extension ControlService {
             let seat = server.seat
             seat.movePointer(toX: start.x, y: start.y)
             seat.pointerButton(button.code, pressed: true)
-            let first = targetJSON()
+            // A press that ended a popup grab reached no client: the drag is then mere motion.
+            let dismissed = compositor.buttonIsSwallowed(button.code)
+            let first = dismissed ? JSON.null : targetJSON()
             let path = Compositor.gesturePath(from: start, to: end, steps: steps)
             paced(path.count, watching: { compositor.pointerFocusSurface.map { [$0.client] } ?? [] }, step: { (index: Int) throws(ControlError) in
                 seat.movePointer(toX: path[index].x, y: path[index].y)
@@ -85,7 +91,7 @@ extension ControlService {
                 if compositor.pointerButtonRefusal(button.code, pressed: false) == nil { seat.pointerButton(button.code, pressed: false) }
                 reply.succeed([("button", .string(button.name)), ("steps", .number(Double(steps))),
                                ("x", .number(seat.pointerX)), ("y", .number(seat.pointerY)),
-                               ("start", first), ("end", last), ("target", targetJSON())])
+                               ("start", first), ("end", last), ("target", targetJSON())] + (dismissed ? [("popup_dismissed", .bool(true))] : []))
             })
         }
     }
@@ -96,6 +102,12 @@ extension ControlService {
         let x2 = try request.number("x2"), y2 = try request.number("y2")
         let steps = try request.integer("steps", default: ControlService.defaultGestureSteps, in: Int.min...Int.max)
         return ((x1, y1), (x2, y2), steps)
+    }
+
+    /// What a touch-down reached, for a reply: its target, or none and `popup_dismissed` when it ended a
+    /// popup grab instead.
+    private func touchReached(_ id: Int, _ target: PointerTarget) -> [(String, JSON)] {
+        server.compositor.touchIsSwallowed(id) ? [("target", .null), ("popup_dismissed", .bool(true))] : [("target", Self.json(target))]
     }
 
     private func touchRefusing<T>(_ command: String, _ body: () throws(PointerRefusal) -> T) throws(ControlError) -> T {

@@ -113,6 +113,114 @@ struct InputFocusTests {
         #expect(bench.events.take().isEmpty, "popup_done goes out once")
     }
 
+    /// The press that ends a popup grab reaches no client, and neither does its release: the window under
+    /// the pointer never sees a release without its press. Nor does that held button make an implicit grab.
+    /// A press on the grabbing client's own window goes through and keeps the grab.
+    @Test func thePressThatEndsAPopupGrabIsSwallowedWholeWithItsRelease() {
+        let bench = Bench()
+        let (popup, press) = grabbingPopup(bench)
+        bench.compositor.grabPopup(popup, serial: press, parentIsToplevel: true, parent: nil)
+        bench.compositor.movePointer(toX: 210, y: 210)   // client 2's own window: the grab holds
+        bench.compositor.pointerButton(0x110, pressed: true)
+        bench.compositor.pointerButton(0x110, pressed: false)
+        #expect(bench.events.take().filter { $0.hasPrefix("pointer button") || $0.hasPrefix("popup") } == ["pointer button 2 down", "pointer button 2 up"])
+        #expect(!popup.dismissed)
+
+        bench.compositor.movePointer(toX: 40, y: 40)   // client 1's window
+        _ = bench.events.take()
+        bench.compositor.pointerButton(0x110, pressed: true)
+        #expect(bench.events.take() == ["popup done 3", "keyboard leave 3", "keyboard enter 2"])
+        #expect(bench.compositor.pointerButtonsDown == [0x110] && bench.compositor.buttonIsSwallowed(0x110),
+                "the button is down (it may be released) but reached nobody")
+        bench.compositor.movePointer(toX: 300, y: 300)   // no implicit grab: the window is left
+        bench.compositor.movePointer(toX: 50, y: 50)
+        bench.compositor.pointerButton(0x110, pressed: false)
+        #expect(bench.events.take() == ["pointer leave 1", "pointer enter 1 18.0,18.0"], "no release")
+        #expect(bench.compositor.pointerButtonsDown.isEmpty && !bench.compositor.buttonIsSwallowed(0x110))
+
+        // The next click is whole, and activates the window as any press does.
+        bench.compositor.pointerButton(0x110, pressed: true)
+        bench.compositor.pointerButton(0x110, pressed: false)
+        #expect(bench.events.take().filter { $0.hasPrefix("pointer ") } == ["pointer button 1 down", "pointer button 1 up"])
+        #expect(bench.compositor.keyboardFocus?.id == 1)
+    }
+
+    /// A second button pressed while the swallowed one is held is a new press with no grab left: delivered
+    /// whole; the swallowed one's release still goes nowhere.
+    @Test func aButtonPressedWhileTheSwallowedOneIsHeldIsDeliveredWhole() {
+        let bench = Bench()
+        let (popup, press) = grabbingPopup(bench)
+        bench.compositor.grabPopup(popup, serial: press, parentIsToplevel: true, parent: nil)
+        bench.compositor.movePointer(toX: 40, y: 40)
+        bench.compositor.pointerButton(0x110, pressed: true)    // ends the grab
+        _ = bench.events.take()
+        bench.compositor.pointerButton(0x111, pressed: true)
+        bench.compositor.pointerButton(0x110, pressed: false)
+        bench.compositor.pointerButton(0x111, pressed: false)
+        #expect(bench.events.take().filter { $0.hasPrefix("pointer ") } == ["pointer button 1 down", "pointer button 1 up"])
+    }
+
+    /// A move started by a delivered press ends with that press's release, though the swallowed button is
+    /// still held (the client knows of no other button down).
+    @Test func aMoveEndsWithTheLastDeliveredButtonWhileASwallowedOneIsHeld() throws {
+        let bench = Bench()
+        let (popup, press) = grabbingPopup(bench)
+        bench.compositor.grabPopup(popup, serial: press, parentIsToplevel: true, parent: nil)
+        bench.compositor.movePointer(toX: 40, y: 40)
+        let window = try #require(bench.compositor.pointerFocusSurface.flatMap { bench.compositor.window(of: $0) })
+        bench.compositor.pointerButton(0x110, pressed: true)    // ends the grab, swallowed
+        bench.compositor.pointerButton(0x111, pressed: true)    // delivered
+        bench.compositor.startMove(of: window, serial: bench.compositor.nextSerial() &- 1)
+        bench.compositor.movePointer(toX: 50, y: 50)
+        #expect(bench.position(window).map { $0 == (42, 42) } == true, "the move follows the pointer")
+        bench.compositor.pointerButton(0x111, pressed: false)
+        bench.compositor.movePointer(toX: 60, y: 60)
+        #expect(bench.position(window).map { $0 == (42, 42) } == true, "the move ended with the right button")
+        _ = bench.events.take()
+        bench.compositor.pointerButton(0x110, pressed: false)
+        #expect(!bench.events.take().contains { $0.hasPrefix("pointer button") })
+    }
+
+    /// The same through a virtual pointer (its buttons go through the same decision).
+    @Test func aVirtualPointersPressThatEndsAPopupGrabIsSwallowedWhole() throws {
+        let bench = Bench()
+        let (popup, press) = grabbingPopup(bench)
+        bench.compositor.grabPopup(popup, serial: press, parentIsToplevel: true, parent: nil)
+        bench.compositor.movePointer(toX: 40, y: 40)
+        _ = bench.events.take()
+        let pointer = VirtualPointer()
+        try pointer.button(0x110, state: 1)
+        bench.compositor.virtualPointerFrame(pointer)
+        try pointer.button(0x110, state: 0)
+        bench.compositor.virtualPointerFrame(pointer)
+        #expect(bench.events.take() == ["popup done 3", "keyboard leave 3", "keyboard enter 2"])
+        #expect(pointer.heldButtons.isEmpty && bench.compositor.pointerButtonsDown.isEmpty)
+    }
+
+    /// A touch-down outside the grabbing client ends the grab and that touch point reaches no client (no
+    /// down, motion or up) though it counts as down until it lifts; the next touch is whole.
+    @Test func aTouchThatEndsAPopupGrabIsSwallowedWhole() throws {
+        let bench = Bench()
+        _ = bench.compositor.addTouch()
+        let (popup, press) = grabbingPopup(bench)
+        bench.compositor.grabPopup(popup, serial: press, parentIsToplevel: true, parent: nil)
+        _ = bench.events.take()
+        bench.compositor.touchDown(id: 0, x: 40, y: 40)   // client 1's window
+        #expect(bench.events.take() == ["popup done 3", "keyboard leave 3", "keyboard enter 2"])
+        #expect(bench.compositor.touchIDsDown == [0] && bench.compositor.touchIsSwallowed(0) && bench.compositor.freeTouchID == 1)
+        #expect(throws: PointerRefusal.self) { try bench.compositor.touchDownTarget(id: 0, x: 40, y: 40) }
+        #expect(try bench.compositor.touchMoveTarget(id: 0, x: 45, y: 45) == nil)
+        #expect(try bench.compositor.touchUpTarget(id: 0) == nil)
+        bench.compositor.touchDown(id: 0, x: 50, y: 50)   // that point is down already: ignored
+        bench.compositor.touchMotion(id: 0, x: 45, y: 45)
+        bench.compositor.touchUp(id: 0)
+        #expect(bench.events.take().isEmpty)
+        #expect(bench.compositor.touchIDsDown.isEmpty && !bench.compositor.touchIsSwallowed(0))
+        bench.compositor.touchDown(id: 0, x: 40, y: 40)
+        bench.compositor.touchUp(id: 0)
+        #expect(bench.events.take().filter { $0.hasPrefix("touch ") } == ["touch down 1 #0 8.0,8.0", "touch up client 1 [0]"])
+    }
+
     @Test func aGrabWithAStaleSerialOrTheWrongParentIsDismissedAtOnce() {
         let bench = Bench()
         let (popup, press) = grabbingPopup(bench)

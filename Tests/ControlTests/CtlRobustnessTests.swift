@@ -28,14 +28,35 @@ struct CtlRobustnessTests {
 
     /// Every key the client saw pressed it also saw released, and never a release before its press.
     static func keysBalanced(_ lines: [String]) -> Bool {
+        balanced(lines.filter { $0.hasPrefix("keyboard key ") }.map { line in
+            let parts = line.split(separator: " ").map(String.init)
+            return parts.count == 4 ? (parts[2], parts[3] == "pressed") : nil
+        })
+    }
+
+    /// Whether each of `events` (a key or button and whether it went down; nil: an unreadable line) goes down
+    /// before it comes up, once at a time, and every one that went down came up.
+    static func balanced(_ events: [(String, Bool)?]) -> Bool {
         var down: Set<String> = []
-        for line in lines where line.hasPrefix("keyboard key ") {
-            let parts = line.split(separator: " ")
-            guard parts.count == 4 else { return false }
-            if parts[3] == "pressed" { guard down.insert(String(parts[2])).inserted else { return false } }
-            else { guard down.remove(String(parts[2])) != nil else { return false } }
+        for event in events {
+            guard let (key, pressed) = event else { return false }
+            if pressed { guard down.insert(key).inserted else { return false } }
+            else { guard down.remove(key) != nil else { return false } }
         }
         return down.isEmpty
+    }
+
+    /// `seawall ctl WORDS`, a long request to `stuck` (a client that stops reading at its first input event):
+    /// checks that the request waits for it, SIGKILLs it, and returns the ended request.
+    static func killedMidRequest(_ runtime: String, _ words: [String], _ stuck: ChildProcess) throws -> ChildProcess {
+        let request = try ChildProcess(executable: P.seawall, arguments: ["ctl"] + words,
+                                       environment: ["XDG_RUNTIME_DIR": runtime, "WAYLAND_DISPLAY": "s", "SEAWALL_CTL": nil])
+        #expect(stuck.wait(seconds: 20) { $0.stdout.contains("seawall-demo: stalling") }, Comment(rawValue: stuck.transcript))
+        #expect(!request.wait(seconds: 0.5), "the request did not wait for the stalled client\n\(request.transcript)")
+        kill9(stuck)
+        #expect(request.wait(seconds: 20), "the request never ended")
+        request.terminate()
+        return request
     }
 
     @Test("input to a client that was SIGKILLed with a button down: every command answers, the button comes up, and the next client gets a clean enter, click and keys")
@@ -88,13 +109,7 @@ struct CtlRobustnessTests {
         #expect(try P.ctl(runtime, ["pointer", "move", "--window", "seawall-demo.solid", "1", "1"]).exitStatus == 0)
         // 1000 combos of 18 events: the client stops reading at the first press, so the request pauses once
         // 32 KB are unread, with most combos still to type.
-        let typing = try ChildProcess(executable: P.seawall, arguments: ["ctl", "key"] + Array(repeating: "ctrl+shift+alt+super+a", count: 1000),
-                                      environment: ["XDG_RUNTIME_DIR": runtime, "WAYLAND_DISPLAY": "s", "SEAWALL_CTL": nil])
-        defer { typing.terminate() }
-        #expect(stuck.wait(seconds: 20) { $0.stdout.contains("seawall-demo: stalling") }, Comment(rawValue: stuck.transcript))
-        #expect(!typing.wait(seconds: 0.5), "the request did not wait for the stalled client\n\(typing.transcript)")
-        Self.kill9(stuck)
-        #expect(typing.wait(seconds: 20), "the request never ended")
+        let typing = try Self.killedMidRequest(runtime, ["key"] + Array(repeating: "ctrl+shift+alt+super+a", count: 1000), stuck)
         #expect(typing.exitStatus == 1 && typing.stderr.contains("key: typed ") && typing.stderr.contains(" of 1000 combos, then: no window has the keyboard focus"),
                 Comment(rawValue: typing.transcript))
         print("killed mid-request: \(typing.stderr.trimmingNewline)")
@@ -105,6 +120,53 @@ struct CtlRobustnessTests {
         #expect(try P.ctl(runtime, ["input", "wait"]).exitStatus == 0)
         #expect(I.lines(next, ["keyboard key"]) == ["keyboard key 29 pressed", "keyboard key 30 pressed", "keyboard key 30 released", "keyboard key 29 released",
                                                     "keyboard key 48 pressed", "keyboard key 48 released"], Comment(rawValue: next.transcript))
+        #expect(server.isRunning)
+    }
+
+    @Test("type: a long text into a client that stops reading for 2 s arrives whole, paced like key (no disconnect)")
+    func longTextIntoStalledClient() throws {
+        let (server, runtime, _) = try P.start(["--clock", "virtual"])
+        defer { server.terminate() }
+        // The client stops reading at the first key press; 10,000 characters, a third of them outside
+        // Seawall's keymap (two keymap switches), are about 1.4 MB of events: far more than its socket holds.
+        let demo = try I.demo(runtime, "solid", ["--print-text", "--stall-after-input", "2"])
+        defer { demo.terminate() }
+        let text = String(repeating: "a€Z", count: 3_333) + "!"
+        let started = monotonicSeconds()
+        let typing = try I.ctl(runtime, ["--json", "type", "--", text], draining: [demo])
+        let took = monotonicSeconds() - started
+        let reply = (try? JSON.parse(typing.stdout.trimmingNewline)) ?? .null
+        #expect(typing.exitStatus == 0 && reply["typed"] == .number(10_000) && reply["keymap_switches"] == .number(2),
+                Comment(rawValue: String(typing.transcript.suffix(400))))
+        let resumed = demo.stdout.contains("seawall-demo: resumed")
+        #expect(resumed, Comment(rawValue: String(demo.transcript.suffix(400))))
+        #expect(try I.ctl(runtime, ["input", "wait", "--timeout", "20"], draining: [demo]).exitStatus == 0)
+        let typed = TypeCommandTests.text(demo)
+        #expect(typed == text, "\(typed.count) of \(text.count) characters arrived")
+        #expect(Self.keysBalanced(I.lines(demo)), "a key stayed down or came up unpressed")
+        #expect(demo.isRunning, Comment(rawValue: String(demo.transcript.suffix(300))))
+        print("10,000 characters to a client stalled 2 s: the type request took \(took) s")
+    }
+
+    @Test("type into a client SIGKILLed while the request waits for it to read: an error saying how far it got, and the next client types cleanly in Seawall's keymap")
+    func typeIntoKilledClient() throws {
+        let (server, runtime, _) = try P.start(["--clock", "virtual"])
+        defer { server.terminate() }
+        let stuck = try I.demo(runtime, "solid", ["--stall-after-input", "30"])
+        let text = String(repeating: "a€", count: 5_000)
+        let typing = try Self.killedMidRequest(runtime, ["type", "--", text], stuck)
+        #expect(typing.exitStatus == 1 && typing.stderr.contains("type: typed ")
+                && typing.stderr.contains(" of 10000 characters, then: no window has the keyboard focus"), Comment(rawValue: typing.transcript))
+        print("type, killed mid-request: \(typing.stderr.trimmingNewline)")
+
+        let next = try I.demo(runtime, "checkerboard", ["--print-text"])
+        defer { next.terminate() }
+        #expect(try P.ctl(runtime, ["type", "ok"]).exitStatus == 0)
+        #expect(try P.ctl(runtime, ["input", "wait"]).exitStatus == 0)
+        next.poll()
+        #expect(TypeCommandTests.text(next) == "ok", Comment(rawValue: next.transcript))
+        // One keymap, Seawall's, at its keyboard's creation: the dead client's added keys were not carried over.
+        #expect(TypeCommandTests.count(next, "keyboard keymap") == 1, Comment(rawValue: next.transcript))
         #expect(server.isRunning)
     }
 
@@ -147,13 +209,8 @@ struct CtlRobustnessTests {
         defer { server.terminate() }
         let demo = try I.demo(runtime, "solid")
         defer { demo.terminate() }
-        let attacker = try ChildProcess(executable: Harness.binaryDirectory + "/seawall-attack", arguments: ["popup-grab-then-hang"],
-                                        environment: ["XDG_RUNTIME_DIR": runtime, "WAYLAND_DISPLAY": "s"])
+        let attacker = try Self.grabbingPopupClient(runtime)
         defer { attacker.terminate() }
-        #expect(attacker.wait(seconds: 20) { $0.stdout.contains("note: press me") }, Comment(rawValue: attacker.transcript))
-        #expect(try P.ctl(runtime, ["pointer", "move", "--window", "seawall-attack", "4", "4"]).exitStatus == 0)
-        #expect(try P.ctl(runtime, ["click"]).exitStatus == 0)
-        #expect(attacker.wait(seconds: 20) { $0.stdout.contains("note: popup open") }, Comment(rawValue: attacker.transcript))
         // The attacker has the keyboard (its popup's grab, or its window the click activated).
         let (key, keyCtl) = try I.json(runtime, ["key", "a"])
         #expect(key["ok"] == .bool(true) && key["target"]?["app_id"] != .string("seawall-demo.solid"), Comment(rawValue: keyCtl.transcript))
@@ -173,6 +230,81 @@ struct CtlRobustnessTests {
                 Comment(rawValue: demo.transcript))
         #expect(after.filter { $0.hasPrefix("keyboard key") } == ["keyboard key 48 pressed", "keyboard key 48 released"], Comment(rawValue: demo.transcript))
         #expect(Self.keysBalanced(I.lines(demo)), "a key stayed down or came up unpressed")
+        #expect(server.isRunning)
+    }
+
+    /// A seawall-attack client with a grabbing popup open (opened on a click on its window), for the test to kill.
+    static func grabbingPopupClient(_ runtime: String) throws -> ChildProcess {
+        let attacker = try ChildProcess(executable: Harness.binaryDirectory + "/seawall-attack", arguments: ["popup-grab-then-hang"],
+                                        environment: ["XDG_RUNTIME_DIR": runtime, "WAYLAND_DISPLAY": "s"])
+        #expect(attacker.wait(seconds: 20) { $0.stdout.contains("note: press me") }, Comment(rawValue: attacker.transcript))
+        #expect(try P.ctl(runtime, ["pointer", "move", "--window", "seawall-attack", "4", "4"]).exitStatus == 0)
+        #expect(try P.ctl(runtime, ["click"]).exitStatus == 0)
+        #expect(attacker.wait(seconds: 20) { $0.stdout.contains("note: popup open") }, Comment(rawValue: attacker.transcript))
+        return attacker
+    }
+
+    /// Whether every pointer button and touch point `lines` show went down before it came up, and came up.
+    static func pressesPaired(_ lines: [String]) -> Bool {
+        balanced(lines.compactMap { line -> (String, Bool)?? in
+            let parts = line.split(separator: " ").map(String.init)
+            if parts.count == 4, parts[0] == "pointer", parts[1] == "button" { return .some(("button " + parts[2], parts[3] == "pressed")) }
+            if parts.count >= 3, parts[0] == "touch", parts[1] == "down" || parts[1] == "up" { return .some(("touch " + parts[2], parts[1] == "down")) }
+            return nil
+        })
+    }
+
+    @Test("a click or tap on another window while a client holds a popup grab ends the grab and reaches nobody, neither press nor release; the next one is whole")
+    func pressThatDismissesAPopup() throws {
+        let (server, runtime, _) = try P.start(["--clock", "virtual"])
+        defer { server.terminate() }
+        let demo = try I.demo(runtime, "solid")
+        defer { demo.terminate() }
+        #expect(try P.ctl(runtime, ["pointer", "move", "--window", "seawall-demo.solid", "10", "10"]).exitStatus == 0)
+        let first = try Self.grabbingPopupClient(runtime)
+        defer { first.terminate() }
+        let before = I.lines(demo).count
+        // The attacker's window is at (80, 80): (10, 10) on the solid window at (32, 32) is not under it.
+        #expect(try P.ctl(runtime, ["pointer", "move", "--window", "seawall-demo.solid", "10", "10"]).exitStatus == 0)
+        let (dismissing, dismissingCtl) = try I.json(runtime, ["click"])
+        #expect(dismissing["ok"] == .bool(true) && dismissing["popup_dismissed"] == .bool(true) && dismissing["target"] == .null,
+                Comment(rawValue: dismissingCtl.transcript))
+        // (No `input wait` here: the hung attacker's window is the active one and would never answer. The
+        // whole click after it is the marker: the events of one client arrive in order.)
+        let (whole, wholeCtl) = try I.json(runtime, ["click"])
+        #expect(whole["popup_dismissed"] == nil && whole["target"]?["app_id"] == .string("seawall-demo.solid"), Comment(rawValue: wholeCtl.transcript))
+        Self.kill9(first)
+        #expect(try I.waitUntilGone(runtime, "seawall-attack"))
+
+        // The same with button down and up apart, the pointer moving between: the release of the swallowed
+        // press is accepted and goes nowhere either.
+        let second = try Self.grabbingPopupClient(runtime)
+        defer { second.terminate() }
+        #expect(try P.ctl(runtime, ["pointer", "move", "--window", "seawall-demo.solid", "10", "10"]).exitStatus == 0)
+        let (down, downCtl) = try I.json(runtime, ["button", "down", "left"])
+        #expect(down["popup_dismissed"] == .bool(true) && down["target"] == .null, Comment(rawValue: downCtl.transcript))
+        #expect(try P.ctl(runtime, ["pointer", "move", "--window", "seawall-demo.solid", "20", "12"]).exitStatus == 0)
+        let (up, upCtl) = try I.json(runtime, ["button", "up", "left"])
+        #expect(up["ok"] == .bool(true) && up["target"] == .null, Comment(rawValue: upCtl.transcript))
+        #expect(try P.ctl(runtime, ["click"]).exitStatus == 0)
+        Self.kill9(second)
+        #expect(try I.waitUntilGone(runtime, "seawall-attack"))
+
+        // Touch: a tap on the solid window while another attacker's popup grabs.
+        let third = try Self.grabbingPopupClient(runtime)
+        defer { third.terminate() }
+        let (tap, tapCtl) = try I.json(runtime, ["tap", "45", "45"])
+        #expect(tap["ok"] == .bool(true) && tap["popup_dismissed"] == .bool(true) && tap["target"] == .null, Comment(rawValue: tapCtl.transcript))
+        let (again, againCtl) = try I.json(runtime, ["tap", "45", "45"])
+        #expect(again["popup_dismissed"] == nil && again["target"]?["app_id"] == .string("seawall-demo.solid"), Comment(rawValue: againCtl.transcript))
+        #expect(demo.wait(seconds: 10) { $0.stdout.contains("touch up ") }, Comment(rawValue: demo.transcript))
+
+        let lines = Array(I.lines(demo).dropFirst(before))
+        #expect(lines.filter { $0.hasPrefix("pointer button") } == ["pointer button 272 pressed", "pointer button 272 released",
+                                                                    "pointer button 272 pressed", "pointer button 272 released"],
+                Comment(rawValue: demo.transcript))
+        #expect(lines.filter { $0.hasPrefix("touch down") || $0.hasPrefix("touch up") }.count == 2, Comment(rawValue: demo.transcript))
+        #expect(Self.pressesPaired(I.lines(demo)), Comment(rawValue: demo.transcript))
         #expect(server.isRunning)
     }
 

@@ -24,6 +24,13 @@ import Testing
         #expect(ControlCommandLine.describe(reply, command: "click") == "button left, clicks 1; pointer at 47,39.5: foot / ~ at 15,7.5")
         let none = try JSON.parse(#"{"ok":true,"x":3,"y":4,"target":null}"#)
         #expect(ControlCommandLine.describe(none, command: "pointer") == "pointer at 3,4: over no surface")
+        let dismissed = try JSON.parse(#"{"ok":true,"button":"left","clicks":1,"x":42,"y":42,"target":null,"popup_dismissed":true}"#)
+        #expect(ControlCommandLine.describe(dismissed, command: "click")
+                == "button left, clicks 1; pointer at 42,42: ended the popup grab (popup_done); reached no window")
+        let tap = try JSON.parse(#"{"ok":true,"touch":0,"x":45,"y":45,"target":null,"popup_dismissed":true}"#)
+        #expect(ControlCommandLine.describe(tap, command: "tap") == "touch 0: ended the popup grab (popup_done); reached no window")
+        let lift = try JSON.parse(#"{"ok":true,"touch":0,"target":null}"#)
+        #expect(ControlCommandLine.describe(lift, command: "touch.up") == "touch 0: reached no window")
     }
 
     func request(_ words: String) throws -> String {
