@@ -169,7 +169,17 @@ public final class Server {
     /// One virtual vblank (or several, if the loop was busy: they count as one).
     private func tick() {
         guard let expirations = vblankTimer?.expirations(), expirations > 0 else { return }
-        if needsRepaint { repaintUnlessScanoutFull() }
+        if needsRepaint {
+            repaintUnlessScanoutFull()
+        } else if let queued, !waitingForScanout, frameClock.frameCount > 0 {
+            // Nothing to compose: a video shows its last frame again, for each tick that passed.
+            do {
+                for _ in 0..<min(expirations, 1000) { try queued.refreshWithoutFrame() }
+            } catch {
+                scanoutError = error
+                log.error("scanout to \(scanout.name) failed: \(error)")
+            }
+        }
     }
 
     /// Repaints now, or, when the scanout cannot take the frame without waiting (the frame writer's queue
