@@ -15,6 +15,10 @@ extern const struct wl_interface zwlr_screencopy_manager_v1_interface;
 extern const struct wl_interface zwlr_screencopy_frame_v1_interface;
 extern const struct wl_interface wp_presentation_interface;
 extern const struct wl_interface wp_presentation_feedback_interface;
+extern const struct wl_interface zwlr_virtual_pointer_manager_v1_interface;
+extern const struct wl_interface zwlr_virtual_pointer_v1_interface;
+extern const struct wl_interface zwp_virtual_keyboard_manager_v1_interface;
+extern const struct wl_interface zwp_virtual_keyboard_v1_interface;
 
 const struct wl_interface *sw_client_interface_wl_compositor(void) { return &wl_compositor_interface; }
 const struct wl_interface *sw_client_interface_wl_surface(void) { return &wl_surface_interface; }
@@ -45,3 +49,7 @@ const struct wl_interface *sw_client_interface_zwlr_screencopy_manager_v1(void) 
 const struct wl_interface *sw_client_interface_zwlr_screencopy_frame_v1(void) { return &zwlr_screencopy_frame_v1_interface; }
 const struct wl_interface *sw_client_interface_wp_presentation(void) { return &wp_presentation_interface; }
 const struct wl_interface *sw_client_interface_wp_presentation_feedback(void) { return &wp_presentation_feedback_interface; }
+const struct wl_interface *sw_client_interface_zwlr_virtual_pointer_manager_v1(void) { return &zwlr_virtual_pointer_manager_v1_interface; }
+const struct wl_interface *sw_client_interface_zwlr_virtual_pointer_v1(void) { return &zwlr_virtual_pointer_v1_interface; }
+const struct wl_interface *sw_client_interface_zwp_virtual_keyboard_manager_v1(void) { return &zwp_virtual_keyboard_manager_v1_interface; }
+const struct wl_interface *sw_client_interface_zwp_virtual_keyboard_v1(void) { return &zwp_virtual_keyboard_v1_interface; }

@@ -40,6 +40,10 @@ extern const struct wl_interface xdg_toplevel_interface __attribute__((weak));
 extern const struct wl_interface xdg_popup_interface __attribute__((weak));
 extern const struct wl_interface wp_presentation_interface __attribute__((weak));
 extern const struct wl_interface wp_presentation_feedback_interface __attribute__((weak));
+extern const struct wl_interface zwlr_virtual_pointer_manager_v1_interface __attribute__((weak));
+extern const struct wl_interface zwlr_virtual_pointer_v1_interface __attribute__((weak));
+extern const struct wl_interface zwp_virtual_keyboard_manager_v1_interface __attribute__((weak));
+extern const struct wl_interface zwp_virtual_keyboard_v1_interface __attribute__((weak));
 
 const struct wl_interface *sw_client_interface_named(const char *name) {
     const struct wl_interface *const tables[] = {
@@ -51,6 +55,8 @@ const struct wl_interface *sw_client_interface_named(const char *name) {
         &wl_region_interface, &wl_subcompositor_interface, &wl_subsurface_interface,
         &xdg_wm_base_interface, &xdg_positioner_interface, &xdg_surface_interface, &xdg_toplevel_interface,
         &xdg_popup_interface, &wp_presentation_interface, &wp_presentation_feedback_interface,
+        &zwlr_virtual_pointer_manager_v1_interface, &zwlr_virtual_pointer_v1_interface,
+        &zwp_virtual_keyboard_manager_v1_interface, &zwp_virtual_keyboard_v1_interface,
     };
     if (name == NULL) return NULL;
     for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {

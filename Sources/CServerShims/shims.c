@@ -1,3 +1,5 @@
+#define _GNU_SOURCE
+#include <poll.h>
 #include "CServerShims.h"
 
 #include <stdlib.h>
@@ -77,4 +79,9 @@ static void sw_server_log_handler(const char *format, va_list args) {
 void sw_server_set_log_callback(sw_log_callback callback) {
     sw_server_log_callback = callback;
     wl_log_set_handler_server(sw_server_log_handler);
+}
+
+int sw_client_hung_up(struct wl_client *client) {
+    struct pollfd descriptor = { .fd = wl_client_get_fd(client), .events = POLLRDHUP, .revents = 0 };
+    return poll(&descriptor, 1, 0) > 0 && (descriptor.revents & (POLLHUP | POLLERR | POLLRDHUP)) != 0;
 }

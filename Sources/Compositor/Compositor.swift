@@ -50,6 +50,12 @@ public final class Compositor {
     public internal(set) weak var keyboardFocus: Surface?
     /// Popups with an explicit grab (xdg_popup.grab), outermost first.
     var grabbingPopups: [Popup] = []
+    /// The keymap keys were last typed in (nil: Seawall's), and the clients whose wl_keyboards hold another
+    /// keymap than Seawall's (KeymapSwitching.swift).
+    var typingKeymap: KeymapHandle?
+    var clientKeymaps: [ClientID: KeymapHandle] = [:]
+    /// Keymaps sent to clients after their keyboards were made, ever (a counter for `seawall ctl type`'s reply).
+    public internal(set) var keymapSwitches = 0
 
     // The selection (Selection.swift).
     /// The clipboard: the data source last set as the selection, offered to the client with the keyboard focus.

@@ -27,6 +27,9 @@ public protocol CompositorEvents: AnyObject {
     /// A wheel turned `discrete` clicks (wl_pointer.axis_source wheel and axis_discrete where the version has
     /// them), wl_pointer.axis by `value`, then frame.
     func pointerAxis(_ surface: Surface, horizontal: Bool, value: Double, discrete: Int32)
+    /// One frame of axis events (a virtual pointer's): axis_source if the frame names one, then per axis
+    /// axis_discrete, axis and axis_stop as the frame has them (each where the version has it), then frame.
+    func pointerAxisFrame(_ surface: Surface, _ axes: PointerAxisFrame)
 
     /// wl_touch.down at surface-local (x, y), then frame.
     func touchDown(_ surface: Surface, serial: UInt32, id: Int32, x: Double, y: Double)
@@ -41,8 +44,10 @@ public protocol CompositorEvents: AnyObject {
     func keyboardLeave(_ surface: Surface, serial: UInt32)
     /// wl_keyboard.key (an evdev code) to the keyboard focus.
     func keyboardKey(_ surface: Surface, serial: UInt32, key: UInt32, pressed: Bool)
-    /// wl_keyboard.modifiers with the depressed mask (nothing latched or locked, group 0).
-    func keyboardModifiers(_ surface: Surface, serial: UInt32, depressed: UInt32)
+    /// wl_keyboard.modifiers to the keyboard focus.
+    func keyboardModifiers(_ surface: Surface, serial: UInt32, depressed: UInt32, latched: UInt32, locked: UInt32, group: UInt32)
+    /// wl_keyboard.keymap to every wl_keyboard of `client`: `keymap`'s file, or Seawall's own for nil.
+    func keyboardKeymap(_ keymap: KeymapHandle?, to client: ClientID)
 
     /// xdg_popup.popup_done: the popup's grab ended or was refused (sent once per popup).
     func popupDone(_ popup: Popup)

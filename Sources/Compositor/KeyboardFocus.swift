@@ -13,8 +13,8 @@ extension Compositor {
     public var keyboardFocusClient: ClientID? { keyboardFocus?.client }
 
     /// Moves the keyboard focus where it belongs (the innermost grabbing popup, else the active window):
-    /// leave for the old surface, enter (no keys, no modifiers) for the new, and the selection for a client
-    /// that gains the focus.
+    /// leave for the old surface, enter (no keys, no modifiers) for the new, preceded by the current keymap if
+    /// its client holds another, and the selection for a client that gains the focus.
     func updateKeyboardFocus() {
         let target = grabbingPopups.last?.surface ?? activeWindow?.surface
         guard target !== keyboardFocus else { return }
@@ -22,6 +22,7 @@ extension Compositor {
         if let old = keyboardFocus { events?.keyboardLeave(old, serial: nextSerial()) }
         keyboardFocus = target
         guard let new = target else { return }
+        sendKeymap(typingKeymap, to: new.client)   // the enter's modifiers (none) follow
         events?.keyboardEnter(new, serial: nextSerial())
         if new.client != oldClient { events?.offerSelection(selection, to: new.client) }
     }

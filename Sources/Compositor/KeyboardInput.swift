@@ -22,6 +22,8 @@ public struct KeymapTable: Sendable {
     }
 
     private var keys: [String: Key] = [:]
+    /// The evdev codes of every key the keymap names (with or without symbols).
+    public private(set) var codes: Set<UInt32> = []
 
     /// The table of `text`'s `xkb_keycodes` (`<AE01> = 10;`) and `xkb_symbols` (`key <AE01> { …, [ 1, exclam ] };`).
     public init(keymapText text: String) {
@@ -30,6 +32,7 @@ public struct KeymapTable: Sendable {
             let words = line.split(whereSeparator: { " \t;=".contains($0) })
             if words.count == 2, words[0].hasPrefix("<"), let code = UInt32(words[1]), code >= 8 {
                 codes[String(words[0])] = code - 8
+                self.codes.insert(code - 8)
             } else if words.first == "key", words.count >= 2, let code = codes[String(words[1])],
                       let open = line.lastIndex(of: "["), let close = line.lastIndex(of: "]"), open < close {
                 let levels = line[line.index(after: open)..<close].split(separator: ",")
@@ -60,6 +63,13 @@ public struct KeyCombo: Equatable, Sendable {
     public let modifiers: [Modifier]
     public let key: KeymapTable.Key
     public let keysym: String
+
+    /// One key, with Shift held if `shifted` (typed text: TextTyping.swift).
+    init(key: KeymapTable.Key, keysym: String, shift: KeymapTable.Key?) {
+        modifiers = key.shifted ? shift.map { [Modifier(name: "Shift_L", key: $0, mask: 1)] } ?? [] : []
+        self.key = key
+        self.keysym = keysym
+    }
 
     /// Modifier words and the keysyms that hold them down.
     static let modifierNames: [(words: [String], keysym: String, mask: UInt32)] = [
@@ -109,23 +119,25 @@ extension Compositor {
         return focus
     }
 
-    /// Types `combo` to the keyboard focus: each modifier down (and the modifiers event), the key down and
+    /// Types `combo` to the keyboard focus in `keymap` (nil: Seawall's; KeymapSwitching.swift sends it first
+    /// if the focused client holds another): each modifier down (and the modifiers event), the key down and
     /// up, the modifiers up in reverse (each followed by the modifiers event). Returns the surface typed to.
     @discardableResult
-    public func type(_ combo: KeyCombo) throws(KeyRefusal) -> Surface {
+    public func type(_ combo: KeyCombo, in keymap: KeymapHandle? = nil) throws(KeyRefusal) -> Surface {
         let focus = try keyTarget()
+        prepareKeys(in: keymap, to: focus)
         var mask: UInt32 = 0
         for modifier in combo.modifiers {
             events?.keyboardKey(focus, serial: nextSerial(), key: modifier.key.code, pressed: true)
             mask |= modifier.mask
-            events?.keyboardModifiers(focus, serial: nextSerial(), depressed: mask)
+            events?.keyboardModifiers(focus, serial: nextSerial(), depressed: mask, latched: 0, locked: 0, group: 0)
         }
         events?.keyboardKey(focus, serial: nextSerial(), key: combo.key.code, pressed: true)
         events?.keyboardKey(focus, serial: nextSerial(), key: combo.key.code, pressed: false)
         for modifier in combo.modifiers.reversed() {
             events?.keyboardKey(focus, serial: nextSerial(), key: modifier.key.code, pressed: false)
             mask &= ~modifier.mask
-            events?.keyboardModifiers(focus, serial: nextSerial(), depressed: mask)
+            events?.keyboardModifiers(focus, serial: nextSerial(), depressed: mask, latched: 0, locked: 0, group: 0)
         }
         return focus
     }

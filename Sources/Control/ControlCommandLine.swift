@@ -21,6 +21,9 @@ public enum ControlCommandLine {
         scroll [--horizontal] AMOUNT wheel clicks: positive scrolls down (right), negative up (left)
         key COMBO...                 type keys of Seawall's keymap to the focused window: a, Return,
                                      ctrl+a, shift+Tab, F5, exclam (modifiers: shift, ctrl, alt, super)
+        type TEXT                    type any UTF-8 text to the focused window; é, €,
+                                     emoji via a keymap sent for them (type -- TEXT
+                                     for a TEXT starting with --)
         focus --window APP_ID|TITLE  activate and raise a window; the keyboard focus follows
         touch down ID X Y            touch point ID (0 to 1023) goes down at output coordinates X, Y
         touch move ID X Y            touch point ID moves (on the surface it went down on)
@@ -30,7 +33,8 @@ public enum ControlCommandLine {
                                      a touch down at X1, Y1, N motions (10) to X2, Y2, up
         drag X1 Y1 X2 Y2 [--steps N] [--button B]
                                      the pointer to X1, Y1, press B (left), N motions (10), release at X2, Y2
-        input wait [--timeout S]     until every event sent so far was read by the focused clients
+        input wait [--timeout S]     a roundtrip (xdg_wm_base.ping) with each client with an input focus:
+                                     until each has handled every event sent so far
         """
 
     public struct UsageError: Error, CustomStringConvertible {
@@ -119,6 +123,14 @@ public enum ControlCommandLine {
             if let option = parser.nextOption() { throw UsageError("key: unknown option \(option)") }
             guard !combos.isEmpty else { throw UsageError("key: missing COMBO (like ctrl+a or Return)") }
             return ControlRequest(command: "key", arguments: [("keys", .array(combos))])
+        case "type":
+            var rest = Array(words.dropFirst())
+            if rest.first == "--" { rest.removeFirst() } else if let option = rest.first(where: { $0.hasPrefix("--") && $0.count > 2 }) {
+                throw UsageError("type: unknown option \(option) (use type -- TEXT to type it)")
+            }
+            guard let text = rest.first else { throw UsageError("type: missing TEXT") }
+            guard rest.count == 1 else { throw UsageError("type: one TEXT only (quote text with spaces: type \"hello world\"), not \(rest.count) words") }
+            return ControlRequest(command: "type", arguments: [("text", .string(text))])
         case "focus":
             var window: String?
             while let option = parser.nextOption() {
@@ -284,11 +296,24 @@ public enum ControlCommandLine {
             return "error: " + (reply["error"]?.string ?? reply.text)
         }
         if command == "windows", let windows = reply["windows"]?.array { return table(windows) }
+        if command == "input.wait", let waited = reply["waited"], let clients = reply["clients"]?.array {
+            let names = clients.map { client in
+                let window = [client["app_id"], client["title"]].compactMap { $0?.string }.joined(separator: " / ")
+                let how = client["by"]?.string == "socket" ? "read its socket" : "answered a ping"
+                return "\(window.isEmpty ? "a client" : window) (pid \(client["pid"].map(plain) ?? "?")) \(how)"
+            }
+            return "waited \(plain(waited)) s" + (names.isEmpty ? ": no client has an input focus" : ": " + names.joined(separator: "; "))
+        }
         if let id = reply["touch"], let target = reply["target"] ?? reply["start"] {
             let name = [target["app_id"], target["title"]].compactMap { $0?.string }.joined(separator: " / ")
             let at = target["x"].map { " at \(plain($0)),\(plain(target["y"] ?? .null))" } ?? ""
             let end = reply["end"].map { $0["x"].map { ", to \(plain($0)),\(plain(reply["end"]?["y"] ?? .null))" } ?? "" } ?? ""
             return "touch \(plain(id)): \(name.isEmpty ? "a surface" : name)\(at)\(end)"
+        }
+        if let typed = reply["typed"], let target = reply["target"] {
+            let name = [target["app_id"], target["title"]].compactMap { $0?.string }.joined(separator: " / ")
+            let switches = reply["keymap_switches"].map(plain) ?? "0"
+            return "typed \(plain(typed)) characters to \(name.isEmpty ? "a window" : name) (\(switches) keymap switches)"
         }
         if let target = reply["target"], reply["x"] == nil {
             let name = [target["app_id"], target["title"]].compactMap { $0?.string }.joined(separator: " / ")

@@ -65,6 +65,7 @@ public final class ControlService {
         }
         registerPointerCommands()
         registerKeyCommands()
+        registerTypeCommand()
         registerTouchCommands()
         registerInputWait()
     }

@@ -21,13 +21,22 @@ extension ControlService {
             do throws(KeyRefusal) {
                 for word in words { combos.append(try KeyCombo(word.string ?? "", table: seat.keymapTable)) }
                 _ = try server.compositor.keyTarget()
-                var surface: Surface?
-                for combo in combos { surface = try seat.type(combo) }
-                reply.succeed([("keys", .array(combos.map { .string(($0.modifiers.map(\.name) + [$0.keysym]).joined(separator: "+")) })),
-                               ("target", windowJSON(surface))])
             } catch {
                 throw ControlError("key: \(error.description)")
             }
+            // Each combo goes down and up whole; a long list is paced (PacedInput.swift), so the focus can
+            // go away between two combos: the rest is then not typed.
+            var surface: Surface?
+            let compositor = server.compositor
+            paced(combos.count, watching: { compositor.keyboardFocusClient.map { [$0] } ?? [] }, step: { (index: Int) throws(ControlError) in
+                do throws(KeyRefusal) { surface = try seat.type(combos[index]) } catch {
+                    throw ControlError("key: typed \(index) of \(combos.count) combos, then: \(error.description)")
+                }
+            }, finish: { [unowned self] error in
+                if let error { return reply.fail(error.description) }
+                reply.succeed([("keys", .array(combos.map { .string(($0.modifiers.map(\.name) + [$0.keysym]).joined(separator: "+")) })),
+                               ("target", windowJSON(surface))])
+            })
         }
         router.register("focus") { [unowned self] request, reply throws(ControlError) in
             let window = try self.window(named: try request.string("window"), "focus")
@@ -38,7 +47,7 @@ extension ControlService {
     }
 
     /// The window whose tree holds `surface`, for a reply.
-    private func windowJSON(_ surface: Surface?) -> JSON {
+    func windowJSON(_ surface: Surface?) -> JSON {
         guard let surface else { return .null }
         let window = server.compositor.window(of: surface.root)
         return .object([("app_id", window?.appID.map(JSON.string) ?? .null), ("title", window?.title.map(JSON.string) ?? .null)])

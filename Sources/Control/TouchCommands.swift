@@ -52,10 +52,15 @@ extension ControlService {
             }
             let seat = server.seat
             seat.touchDown(id: Int32(id), x: start.x, y: start.y)
-            for point in Compositor.gesturePath(from: start, to: end, steps: steps) { seat.touchMotion(id: Int32(id), x: point.x, y: point.y) }
-            seat.touchUp(id: Int32(id))
-            reply.succeed([("touch", .number(Double(id))), ("steps", .number(Double(steps))),
-                           ("start", Self.json(first)), ("end", Self.json(last))])
+            let path = Compositor.gesturePath(from: start, to: end, steps: steps)
+            let receiver = first.surface.client   // a touch point stays with the surface it went down on
+            paced(path.count, watching: { [receiver] }, step: { (index: Int) throws(ControlError) in
+                seat.touchMotion(id: Int32(id), x: path[index].x, y: path[index].y)
+            }, finish: { _ in
+                seat.touchUp(id: Int32(id))
+                reply.succeed([("touch", .number(Double(id))), ("steps", .number(Double(steps))),
+                               ("start", Self.json(first)), ("end", Self.json(last))])
+            })
         }
         router.register("drag") { [unowned self] request, reply throws(ControlError) in
             let (start, end, steps) = try gesture(request)
@@ -71,12 +76,17 @@ extension ControlService {
             seat.movePointer(toX: start.x, y: start.y)
             seat.pointerButton(button.code, pressed: true)
             let first = targetJSON()
-            for point in Compositor.gesturePath(from: start, to: end, steps: steps) { seat.movePointer(toX: point.x, y: point.y) }
-            let last = targetJSON()
-            seat.pointerButton(button.code, pressed: false)
-            reply.succeed([("button", .string(button.name)), ("steps", .number(Double(steps))),
-                           ("x", .number(seat.pointerX)), ("y", .number(seat.pointerY)),
-                           ("start", first), ("end", last), ("target", targetJSON())])
+            let path = Compositor.gesturePath(from: start, to: end, steps: steps)
+            paced(path.count, watching: { compositor.pointerFocusSurface.map { [$0.client] } ?? [] }, step: { (index: Int) throws(ControlError) in
+                seat.movePointer(toX: path[index].x, y: path[index].y)
+            }, finish: { [unowned self] _ in
+                let last = targetJSON()
+                // Another connection's request may have released it while the drag was paced.
+                if compositor.pointerButtonRefusal(button.code, pressed: false) == nil { seat.pointerButton(button.code, pressed: false) }
+                reply.succeed([("button", .string(button.name)), ("steps", .number(Double(steps))),
+                               ("x", .number(seat.pointerX)), ("y", .number(seat.pointerY)),
+                               ("start", first), ("end", last), ("target", targetJSON())])
+            })
         }
     }
 

@@ -25,6 +25,10 @@ public struct DemoOptions: Sendable {
     public var socket: String?
     /// Bind the seat and print pointer events on stdout.
     public var printInput = false
+    /// With printInput: print each wl_pointer.frame too.
+    public var printFrames = false
+    /// With printInput: compile each keymap with libxkbcommon and print what each pressed key types.
+    public var printText = false
     /// Ask to be maximized / fullscreen before the first commit (the demo keeps drawing at its own size).
     public var maximized = false
     public var fullscreen = false
@@ -36,6 +40,9 @@ public struct DemoOptions: Sendable {
     /// wl_surface.set_buffer_scale: buffers are this many times the window's (logical) size, and the pattern
     /// is drawn over the whole buffer, at that finer resolution.
     public var scale: Int = 1
+    /// With printInput: after the first button press, key press or touch down, stop reading the socket for
+    /// this many seconds (a client busy elsewhere), printing "seawall-demo: stalling" and "seawall-demo: resumed".
+    public var stallAfterInput: Double?
 
     public init(pattern: Pattern) { self.pattern = pattern }
 }
@@ -104,7 +111,7 @@ public final class DemoClient {
         }
         self.display = display
         globals = ClientGlobals()
-        if options.printInput { globals.input = InputPrinter() }
+        if options.printInput { globals.input = InputPrinter(printsFrames: options.printFrames, printText: options.printText) }
         do {
             try globals.discover(on: display)
         } catch {
@@ -170,6 +177,12 @@ public final class DemoClient {
             globals.input?.onPress = { seat, serial in xdg_toplevel_move(toplevel, seat, serial) }
         } else if let edges = options.resizeOnPress {
             globals.input?.onPress = { seat, serial in xdg_toplevel_resize(toplevel, seat, serial, edges) }
+        }
+        if let seconds = options.stallAfterInput {
+            globals.input?.onInput = { [unowned self] in
+                globals.input?.onInput = nil
+                stall(seconds: seconds)
+            }
         }
         if options.maximized { xdg_toplevel_set_maximized(toplevel) }
         if options.fullscreen { xdg_toplevel_set_fullscreen(toplevel, nil) }
@@ -338,6 +351,19 @@ public final class DemoClient {
         }
         slot.busy = true
         wl_surface_commit(surface)
+    }
+
+    /// Reads nothing from the socket for `seconds` (only SIGINT/SIGTERM end the pause early), from inside an
+    /// event's listener: events after it wait in the socket or in libwayland's queue, and nothing is answered.
+    private func stall(seconds: Double) {
+        print("seawall-demo: stalling for \(seconds) s")
+        fflush(nil)
+        if let signal = signals.wait(seconds: seconds) {
+            ending = .signalled(signal)
+            return
+        }
+        print("seawall-demo: resumed")
+        fflush(nil)
     }
 
     /// Says the client is about to grow and blocks until stdin gives a line or ends, or a signal arrives

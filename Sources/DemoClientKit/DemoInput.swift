@@ -4,8 +4,11 @@ import Glibc
 
 /// `seawall-demo --print-input`: binds wl_seat, takes a wl_pointer, a wl_keyboard and a wl_touch when the seat
 /// has them, and prints each pointer, keyboard and touch event as one line on stdout ("pointer enter 18.0 28.0", "pointer button 272 pressed",
-/// "pointer axis_source 0", "pointer axis_discrete 0 3", "pointer axis 0 45.0", …; not frame), so
-/// tests and people can see what the compositor sends.
+/// "pointer axis_source 0", "pointer axis_discrete 0 3", "pointer axis 0 45.0", "pointer axis_stop 1", …;
+/// wl_pointer.frame as "pointer frame" only with `printsFrames`), so tests and people can see what the
+/// compositor sends. With `printText`, each keymap is also compiled with libxkbcommon ("keyboard keymap" on
+/// success, "keyboard keymap failed" if not) and each pressed key's text is printed after its key line
+/// ("keyboard text é"; KeymapText.swift).
 public final class InputPrinter {
     /// The bound wl_seat.
     public private(set) var seat: OpaquePointer?
@@ -14,8 +17,26 @@ public final class InputPrinter {
     private var keyboard: OpaquePointer?
     /// Called with the wl_seat and the serial of each button press (seawall-demo --move-on-press).
     public var onPress: ((OpaquePointer, UInt32) -> Void)?
+    /// Also print each wl_pointer.frame ("pointer frame"; seawall-demo --print-frames).
+    public let printsFrames: Bool
 
-    public init() {}
+    /// Called after each button press, key press and touch down is printed (seawall-demo --stall-after-input).
+    public var onInput: (() -> Void)?
+
+    static func input(_ data: UnsafeMutableRawPointer?) {
+        guard let data else { return }
+        Unmanaged<InputPrinter>.fromOpaque(data).takeUnretainedValue().onInput?()
+    }
+
+    /// Compiles keymaps and prints what pressed keys type (nil: not asked, or libxkbcommon missing).
+    private var keymapText: KeymapText?
+    private let printText: Bool
+
+    public init(printsFrames: Bool = false, printText: Bool = false) {
+        self.printsFrames = printsFrames
+        self.printText = printText
+        if printText { keymapText = KeymapText() }
+    }
 
     /// `wl_registry_bind` of wl_seat (version ≤ 5, for wl_pointer.frame).
     func bind(registry: OpaquePointer, name: UInt32, version: UInt32) {
@@ -38,7 +59,7 @@ public final class InputPrinter {
         let hasKeyboard = caps & WL_SEAT_CAPABILITY_KEYBOARD.rawValue != 0
         if hasKeyboard, keyboard == nil, let seat, let keyboard = wl_seat_get_keyboard(seat) {
             self.keyboard = keyboard
-            wl_keyboard_add_listener(keyboard, InputPrinter.keyboardListener, nil)
+            wl_keyboard_add_listener(keyboard, InputPrinter.keyboardListener, Unmanaged.passUnretained(self).toOpaque())
         } else if !hasKeyboard, let keyboard {
             wl_keyboard_release(keyboard)
             self.keyboard = nil
@@ -46,7 +67,7 @@ public final class InputPrinter {
         let hasTouch = caps & WL_SEAT_CAPABILITY_TOUCH.rawValue != 0
         if hasTouch, touch == nil, let seat, let touch = wl_seat_get_touch(seat) {
             self.touch = touch
-            wl_touch_add_listener(touch, InputPrinter.touchListener, nil)
+            wl_touch_add_listener(touch, InputPrinter.touchListener, Unmanaged.passUnretained(self).toOpaque())
         } else if !hasTouch, let touch {
             wl_touch_release(touch)
             self.touch = nil
@@ -81,14 +102,27 @@ public final class InputPrinter {
     nonisolated(unsafe) static let keyboardListener: UnsafeMutablePointer<wl_keyboard_listener> = {
         let p = UnsafeMutablePointer<wl_keyboard_listener>.allocate(capacity: 1)
         p.initialize(to: wl_keyboard_listener(
-            keymap: { _, _, _, fd, _ in close(fd) },
+            keymap: { data, _, _, fd, size in
+                defer { close(fd) }
+                guard let printer = data.map({ Unmanaged<InputPrinter>.fromOpaque($0).takeUnretainedValue() }), printer.printText else { return }
+                say(printer.keymapText?.load(fd: fd, size: size) == true ? "keyboard keymap" : "keyboard keymap failed")
+            },
             enter: { _, _, _, _, _ in say("keyboard enter") },
             leave: { _, _, _, _ in say("keyboard leave") },
-            key: { _, _, _, _, key, state in
-                say("keyboard key \(key) \(state == WL_KEYBOARD_KEY_STATE_PRESSED.rawValue ? "pressed" : "released")")
+            key: { data, _, _, _, key, state in
+                let pressed = state == WL_KEYBOARD_KEY_STATE_PRESSED.rawValue
+                say("keyboard key \(key) \(pressed ? "pressed" : "released")")
+                guard pressed else { return }
+                if let printer = data.map({ Unmanaged<InputPrinter>.fromOpaque($0).takeUnretainedValue() }),
+                   let text = printer.keymapText?.text(key: key) {
+                    say("keyboard text \(text)")
+                }
+                input(data)
             },
-            modifiers: { _, _, _, depressed, latched, locked, group in
+            modifiers: { data, _, _, depressed, latched, locked, group in
                 say("keyboard modifiers \(depressed) \(latched) \(locked) \(group)")
+                let printer = data.map { Unmanaged<InputPrinter>.fromOpaque($0).takeUnretainedValue() }
+                printer?.keymapText?.modifiers(depressed: depressed, latched: latched, locked: locked, group: group)
             },
             repeat_info: { _, _, _, _ in }))
         return p
@@ -97,7 +131,10 @@ public final class InputPrinter {
     nonisolated(unsafe) static let touchListener: UnsafeMutablePointer<wl_touch_listener> = {
         let p = UnsafeMutablePointer<wl_touch_listener>.allocate(capacity: 1)
         p.initialize(to: wl_touch_listener(
-            down: { _, _, _, _, _, id, x, y in say("touch down \(id) \(wl_fixed_to_double(x)) \(wl_fixed_to_double(y))") },
+            down: { data, _, _, _, _, id, x, y in
+                say("touch down \(id) \(wl_fixed_to_double(x)) \(wl_fixed_to_double(y))")
+                input(data)
+            },
             up: { _, _, _, _, id in say("touch up \(id)") },
             motion: { _, _, _, id, x, y in say("touch motion \(id) \(wl_fixed_to_double(x)) \(wl_fixed_to_double(y))") },
             frame: { _, _ in },
@@ -119,11 +156,15 @@ public final class InputPrinter {
                 guard pressed, let data else { return }
                 let printer = Unmanaged<InputPrinter>.fromOpaque(data).takeUnretainedValue()
                 if let seat = printer.seat { printer.onPress?(seat, serial) }
+                printer.onInput?()
             },
             axis: { _, _, _, axis, value in say("pointer axis \(axis) \(wl_fixed_to_double(value))") },
-            frame: { _, _ in },
+            frame: { data, _ in
+                guard let data, Unmanaged<InputPrinter>.fromOpaque(data).takeUnretainedValue().printsFrames else { return }
+                say("pointer frame")
+            },
             axis_source: { _, _, source in say("pointer axis_source \(source)") },
-            axis_stop: { _, _, _, _ in },
+            axis_stop: { _, _, _, axis in say("pointer axis_stop \(axis)") },
             axis_discrete: { _, _, axis, discrete in say("pointer axis_discrete \(axis) \(discrete)") },
             axis_value120: { _, _, _, _ in }))
         return p

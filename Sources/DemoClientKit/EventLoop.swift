@@ -25,6 +25,21 @@ public final class TerminationSignals {
         return signal > 0 ? signal : nil
     }
 
+    /// Waits `seconds` (`poll(2)` on the signal fd alone); returns the signal if one came first.
+    func wait(seconds: Double) -> Int32? {
+        var timespec = Glibc.timespec()
+        clock_gettime(CLOCK_MONOTONIC, &timespec)
+        let start = Double(timespec.tv_sec) + Double(timespec.tv_nsec) / 1e9
+        while true {
+            clock_gettime(CLOCK_MONOTONIC, &timespec)
+            let left = start + seconds - (Double(timespec.tv_sec) + Double(timespec.tv_nsec) / 1e9)
+            if left <= 0 { return nil }
+            var fds = [pollfd(fd: fd.rawValue, events: Int16(POLLIN), revents: 0)]
+            let ready = poll(&fds, 1, Int32(min(left * 1000, 1e9).rounded(.up)))
+            if ready > 0, let signal = take() { return signal }
+        }
+    }
+
     /// Waits until stdin gives a line or ends, or a signal arrives (`poll(2)` on both, then `read(2)`).
     /// Returns the signal if that came first.
     func waitForLineOnStdin() -> Int32? {

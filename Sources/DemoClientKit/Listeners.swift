@@ -15,6 +15,8 @@ public final class ClientGlobals {
     public private(set) var subcompositor: OpaquePointer?
     /// wp_presentation (v1), when the compositor has one.
     public private(set) var presentation: OpaquePointer?
+    /// zwp_virtual_keyboard_manager_v1 (v1), when the compositor offers it (--allow-virtual-input).
+    public private(set) var virtualKeyboardManager: OpaquePointer?
     private var registry: OpaquePointer?
     private let wmBaseVersion: UInt32
     /// Set for --print-input: also binds the seat and prints pointer events.
@@ -54,6 +56,7 @@ public final class ClientGlobals {
         case "wl_subcompositor": subcompositor = bind(sw_client_interface_named("wl_subcompositor"), 1)
         case "wp_presentation": presentation = bind(sw_client_interface_named("wp_presentation"), 1)
         case "wl_data_device_manager": dataDeviceManager = bind(sw_client_interface_named("wl_data_device_manager"), 3)
+        case "zwp_virtual_keyboard_manager_v1": virtualKeyboardManager = bind(sw_client_interface_zwp_virtual_keyboard_manager_v1(), 1)
         case "wl_seat": input?.bind(registry: registry, name: name, version: version)
         default: break
         }

@@ -82,8 +82,8 @@ public final class ChildProcess {
     /// Reads whatever output is available and notices an exit. Returns true while the child runs.
     @discardableResult
     public func poll() -> Bool {
-        drain(&outFD, into: &stdout)
-        drain(&errFD, into: &stderr)
+        drain(&outFD, into: &stdout, pending: &outPending)
+        drain(&errFD, into: &stderr, pending: &errPending)
         if exitStatus == nil && exitSignal == nil {
             var status: Int32 = 0
             if waitpid(pid, &status, WNOHANG) == pid { record(status) }
@@ -140,19 +140,50 @@ public final class ChildProcess {
     private func record(_ status: Int32) {
         // WIFEXITED / WEXITSTATUS / WTERMSIG are macros Swift does not import.
         if status & 0x7f == 0 { exitStatus = (status >> 8) & 0xff } else { exitSignal = status & 0x7f }
-        drain(&outFD, into: &stdout)
-        drain(&errFD, into: &stderr)
+        drain(&outFD, into: &stdout, pending: &outPending)
+        drain(&errFD, into: &stderr, pending: &errPending)
     }
 
-    private func drain(_ fd: inout Int32, into text: inout String) {
+    /// Bytes read that end in the middle of a UTF-8 character, kept for the next read (a character split
+    /// across two reads would otherwise be decoded as replacement characters).
+    private var outPending: [UInt8] = []
+    private var errPending: [UInt8] = []
+
+    private func drain(_ fd: inout Int32, into text: inout String, pending: inout [UInt8]) {
         guard fd >= 0 else { return }
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
             let n = read(fd, &buffer, buffer.count)
-            if n > 0 { text += String(decoding: buffer[0..<n], as: UTF8.self); continue }
-            if n == 0 { close(fd); fd = -1 }
+            if n > 0 {
+                pending += buffer[0..<n]
+                let complete = ChildProcess.completeUTF8Prefix(pending)
+                text += String(decoding: pending[0..<complete], as: UTF8.self)
+                pending.removeFirst(complete)
+                continue
+            }
+            if n == 0 {
+                text += String(decoding: pending, as: UTF8.self)
+                pending.removeAll()
+                close(fd)
+                fd = -1
+            }
             return
         }
+    }
+
+    /// How many leading bytes of `bytes` end on a whole UTF-8 character: all of them, unless the last
+    /// (up to 3) bytes start a character whose remaining bytes have not arrived.
+    static func completeUTF8Prefix(_ bytes: [UInt8]) -> Int {
+        var start = bytes.count
+        while start > 0 && bytes.count - start < 4 {
+            start -= 1
+            let byte = bytes[start]
+            guard byte & 0xC0 == 0x80 else {
+                let length = byte < 0x80 ? 1 : byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1
+                return start + length > bytes.count ? start : bytes.count
+            }
+        }
+        return bytes.count
     }
 
     /// What the child said, for failure messages.

@@ -32,6 +32,10 @@ enum Interfaces {
     static let zwlrScreencopyFrameV1 = Interface(sw_interface_zwlr_screencopy_frame_v1())
     static let wpPresentation = Interface(sw_interface_wp_presentation())
     static let wpPresentationFeedback = Interface(sw_interface_wp_presentation_feedback())
+    static let zwlrVirtualPointerManagerV1 = Interface(sw_interface_zwlr_virtual_pointer_manager_v1())
+    static let zwlrVirtualPointerV1 = Interface(sw_interface_zwlr_virtual_pointer_v1())
+    static let zwpVirtualKeyboardManagerV1 = Interface(sw_interface_zwp_virtual_keyboard_manager_v1())
+    static let zwpVirtualKeyboardV1 = Interface(sw_interface_zwp_virtual_keyboard_v1())
 }
 
 // The interface of each protocol object (ProtocolObject.interface).
@@ -64,6 +68,10 @@ extension ScreencopyManager { static var interface: Interface { Interfaces.zwlrS
 extension ScreencopyFrame { static var interface: Interface { Interfaces.zwlrScreencopyFrameV1 } }
 extension WpPresentation { static var interface: Interface { Interfaces.wpPresentation } }
 extension PresentationFeedback { static var interface: Interface { Interfaces.wpPresentationFeedback } }
+extension ZwlrVirtualPointerManagerV1 { static var interface: Interface { Interfaces.zwlrVirtualPointerManagerV1 } }
+extension ZwlrVirtualPointerV1 { static var interface: Interface { Interfaces.zwlrVirtualPointerV1 } }
+extension ZwpVirtualKeyboardManagerV1 { static var interface: Interface { Interfaces.zwpVirtualKeyboardManagerV1 } }
+extension ZwpVirtualKeyboardV1 { static var interface: Interface { Interfaces.zwpVirtualKeyboardV1 } }
 
 extension GlobalDescription {
     /// The globals Seawall offers, in the order they are created (the order clients see them in the registry);
@@ -80,6 +88,8 @@ extension GlobalDescription {
             GlobalDescription(interface: Interfaces.zxdgOutputManagerV1, version: .fixed(3), bind: XdgOutputManager.bind),
             GlobalDescription(interface: Interfaces.zwlrScreencopyManagerV1, version: .fixed(3), bind: ScreencopyManager.bind),
             GlobalDescription(interface: Interfaces.wpPresentation, version: .fixed(1), bind: WpPresentation.bind),
+            GlobalDescription(interface: Interfaces.zwlrVirtualPointerManagerV1, version: .configured(ZwlrVirtualPointerManagerV1.advertisedVersion), bind: ZwlrVirtualPointerManagerV1.bind),
+            GlobalDescription(interface: Interfaces.zwpVirtualKeyboardManagerV1, version: .configured(ZwpVirtualKeyboardManagerV1.advertisedVersion), bind: ZwpVirtualKeyboardManagerV1.bind),
         ]
     }
 }

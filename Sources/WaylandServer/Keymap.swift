@@ -224,20 +224,32 @@ enum Keymap {
     /// Its keysyms and key codes, for typing (`seawall ctl key`).
     static let table = KeymapTable(keymapText: text)
 
+    /// Seawall's keymap plus `extraKeys` (`seawall ctl type`'s characters that it lacks): each an unused
+    /// code (named `<I` + XKB code `>`) with one keysym on a one-level key. No extra keys: `text` itself.
+    static func text(adding extraKeys: [TypingPlan.ExtraKey]) -> String {
+        guard !extraKeys.isEmpty else { return text }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let names = extraKeys.map { (name: "<I\($0.code + 8)>", code: $0.code + 8, keysym: $0.keysym) }
+        if let symbolsEnd = lines.firstIndex(where: { $0.hasPrefix("    modifier_map ") }) {
+            lines.insert(contentsOf: names.map { "    key \($0.name) { [ \($0.keysym) ] };" }, at: symbolsEnd)
+        }
+        if let keycodesEnd = lines.firstIndex(of: "    <LWIN> = 133;") {
+            lines.insert(contentsOf: names.map { "    \($0.name) = \($0.code);" }, at: keycodesEnd + 1)
+        }
+        return lines.joined(separator: "\n")
+    }
+
     /// The keymap in a memfd sealed against every change (shrink, grow, write, further seals): clients map
     /// it MAP_PRIVATE (wl_keyboard v7 asks that) or read-only, and all of them share the one file.
-    static func makeFile() throws(SystemError) -> OwnedFD {
-        let bytes = Array(text.utf8) + [0]
+    static func makeFile() throws(SystemError) -> OwnedFD { try makeFile(bytes: Array(text.utf8) + [0]) }
+
+    /// `bytes` in a new memfd sealed against every change.
+    static func makeFile(bytes: [UInt8]) throws(SystemError) -> OwnedFD {
         let fd = try Memfd.create(name: "seawall-keymap", allowSealing: true)
-        var written = 0
-        while written < bytes.count {
-            let n = bytes[written...].withUnsafeBytes { write(fd.rawValue, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw SystemError("write keymap")
-            }
-            written += n
+        let written = bytes.withUnsafeBytes { buffer in
+            buffer.baseAddress.map { fd.write(from: $0, count: buffer.count, at: 0) } ?? true
         }
+        guard written else { throw SystemError("write keymap") }
         try fd.addSeals([.shrink, .grow, .write, .seal])
         return fd
     }

@@ -12,8 +12,13 @@ public final class Seat {
     private var seats: [WlSeat] = []
     var pointers: [WlPointer] = []
     var keyboards: [WlKeyboard] = []
+    /// Every live zwp_virtual_keyboard_v1.
+    var virtualKeyboards: [ZwpVirtualKeyboardV1] = []
     var touches: [WlTouch] = []
     var dataDevices: [WlDataDevice] = []
+    /// While a virtual pointer's frame is applied: the wl_pointers owed a wl_pointer.frame at its end
+    /// (SeatPointer.swift, `groupingPointerFrames`).
+    var pendingFrames: [WlPointer]?
     /// Every live wl_data_source, by its compositor object.
     var dataSources = Registry<WlDataSource>()
 
@@ -72,6 +77,20 @@ public final class Seat {
     /// Scrolls by `steps` wheel clicks (positive: down or right) on the surface with the pointer focus.
     public func scroll(steps: Int, horizontal: Bool) { compositor.pointerScroll(steps: steps, horizontal: horizontal); flush() }
 
+    /// A virtual pointer's frame: its events take effect and each client hears them as one wl_pointer frame.
+    func virtualPointerFrame(_ pointer: VirtualPointer) {
+        groupingPointerFrames { compositor.virtualPointerFrame(pointer) }
+        flush()
+    }
+
+    /// A virtual pointer is gone: the buttons it held go up (each its own frame, as a mouse unplugged).
+    /// (Not while the server shuts down: every client is going away then.)
+    func virtualPointerRemoved(_ pointer: VirtualPointer) {
+        guard !server.shuttingDown else { return }
+        compositor.virtualPointerRemoved(pointer)
+        flush()
+    }
+
     public func flush() { server.display.flush() }
 
     // MARK: Resources
@@ -82,7 +101,11 @@ public final class Seat {
     /// A device object or data device was destroyed: no more events for it.
     func forget(_ object: SeatResource) {
         pointers.removeAll { $0 === object }
-        keyboards.removeAll { $0 === object }
+        if object is WlKeyboard {
+            keyboards.removeAll { $0 === object }
+            // The client's last keyboard: a new one starts with Seawall's keymap.
+            if !keyboards.contains(where: { $0.client == object.client }) { compositor.keyboardsGone(of: ClientID(object.client)) }
+        }
         touches.removeAll { $0 === object }
         dataDevices.removeAll { $0 === object }
     }

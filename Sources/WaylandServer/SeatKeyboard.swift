@@ -24,21 +24,48 @@ extension Seat {
         for keyboard in keyboards where keyboard.client == target.client { wl_keyboard_send_key(keyboard.resource, serial, time, key, state) }
     }
 
-    func keyboardModifiers(_ surface: Surface, serial: UInt32, depressed: UInt32) {
+    func keyboardModifiers(_ surface: Surface, serial: UInt32, depressed: UInt32, latched: UInt32, locked: UInt32, group: UInt32) {
         guard let target = resource(for: surface) else { return }
         for keyboard in keyboards where keyboard.client == target.client {
-            wl_keyboard_send_modifiers(keyboard.resource, serial, depressed, 0, 0, 0)
+            wl_keyboard_send_modifiers(keyboard.resource, serial, depressed, latched, locked, group)
         }
+    }
+
+    /// The compositor switched `client`'s keyboards to `keymap` (nil: Seawall's).
+    func keyboardKeymap(_ keymap: KeymapHandle?, to client: ClientID) {
+        guard let file = (keymap?.file as? KeymapFile) ?? server.keymapFile else { return }
+        for keyboard in keyboards where ClientID(keyboard.client) == client { keyboard.send(file) }
+    }
+
+    /// The keymap a new wl_keyboard of `client` gets: the one its other keyboards hold.
+    func keymapFile(for client: OpaquePointer) -> KeymapFile? {
+        (compositor.keymap(for: ClientID(client))?.file as? KeymapFile) ?? server.keymapFile
     }
 
     /// Seawall's keymap as keysyms and key codes (`seawall ctl key`).
     public var keymapTable: KeymapTable { Keymap.table }
 
-    /// Types `combo` to the keyboard focus (Compositor.type) and flushes; returns the surface typed to.
+    /// Types `combo` to the keyboard focus in `keymap` (nil: Seawall's; Compositor.type) and flushes;
+    /// returns the surface typed to.
     @discardableResult
-    public func type(_ combo: KeyCombo) throws(KeyRefusal) -> Surface {
+    public func type(_ combo: KeyCombo, in keymap: KeymapHandle? = nil) throws(KeyRefusal) -> Surface {
         defer { flush() }
-        return try compositor.type(combo)
+        return try compositor.type(combo, in: keymap)
+    }
+
+    /// Seawall's keymap with `extraKeys` added, in a new sealed memfd (`seawall ctl type`).
+    public func makeKeymap(adding extraKeys: [TypingPlan.ExtraKey]) throws(KeyRefusal) -> KeymapHandle {
+        do {
+            return KeymapHandle(file: try KeymapFile(bytes: Array(Keymap.text(adding: extraKeys).utf8) + [0]))
+        } catch {
+            throw KeyRefusal("cannot make a keymap file: \(error)")
+        }
+    }
+
+    /// A typist is done with `keymap`: Seawall's is restored if it was the current one (and flushed).
+    public func restoreKeymap(after keymap: KeymapHandle?) {
+        compositor.restoreKeymap(after: keymap)
+        flush()
     }
 
     func keyboardLeave(_ surface: Surface, serial: UInt32) {

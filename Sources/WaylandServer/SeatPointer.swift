@@ -61,13 +61,60 @@ extension Seat {
         }
     }
 
+    /// A virtual pointer's axis frame: wl_pointer.axis_source (from version 5; wheel_tilt needs 6 and is sent
+    /// as wheel before that), then per axis axis_discrete (5), axis and axis_stop (5), then frame.
+    func pointerAxisFrame(_ surface: Surface, _ axes: PointerAxisFrame) {
+        guard let target = resource(for: surface) else { return }
+        let time = server.eventMilliseconds()
+        let each = [(WL_POINTER_AXIS_VERTICAL_SCROLL.rawValue, axes.vertical), (WL_POINTER_AXIS_HORIZONTAL_SCROLL.rawValue, axes.horizontal)]
+        for pointer in pointers(of: target.client) {
+            if pointer.version >= 5, let source = axes.source {
+                let sent = source == .wheelTilt && pointer.version < 6 ? PointerAxisFrame.Source.wheel : source
+                wl_pointer_send_axis_source(pointer.resource, sent.rawValue)
+            }
+            for (axis, entry) in each {
+                if let value = entry.value {
+                    if pointer.version >= 5, let discrete = entry.discrete {
+                        wl_pointer_send_axis_discrete(pointer.resource, axis, discrete)
+                    }
+                    wl_pointer_send_axis(pointer.resource, time, axis, Seat.fixed(value))
+                }
+                if entry.stopped && pointer.version >= 5 { wl_pointer_send_axis_stop(pointer.resource, time, axis) }
+            }
+            frame(pointer)
+        }
+    }
+
+    /// `value` as wl_fixed_t, held within the type's range (a sum of a client's axis values can exceed it, and
+    /// converting an out-of-range double to an integer is undefined in C).
+    static func fixed(_ value: Double) -> wl_fixed_t {
+        let limit = Double(Int32.max) / 256
+        return wl_fixed_from_double(value.isNaN ? 0 : Swift.min(Swift.max(value, -limit), limit))
+    }
+
+    /// Runs `body` with every wl_pointer.frame it would send held back, then sends one frame to each wl_pointer
+    /// that had events: a virtual pointer's frame request becomes one wl_pointer frame per client.
+    func groupingPointerFrames(_ body: () -> Void) {
+        guard pendingFrames == nil else { return body() }
+        pendingFrames = []
+        body()
+        let framed = pendingFrames ?? []
+        pendingFrames = nil
+        for pointer in framed where pointers.contains(where: { $0 === pointer }) { frame(pointer) }
+    }
+
     private func sendEnter(_ pointer: WlPointer, serial: UInt32, surface: OpaquePointer, x: Double, y: Double) {
         wl_pointer_send_enter(pointer.resource, serial, surface, wl_fixed_from_double(x), wl_fixed_from_double(y))
         frame(pointer)
     }
 
     private func frame(_ pointer: WlPointer) {
-        if pointer.version >= 5 { wl_pointer_send_frame(pointer.resource) }
+        guard pointer.version >= 5 else { return }
+        if pendingFrames != nil {
+            if !(pendingFrames ?? []).contains(where: { $0 === pointer }) { pendingFrames?.append(pointer) }
+            return
+        }
+        wl_pointer_send_frame(pointer.resource)
     }
 
     private func pointers(of client: OpaquePointer?) -> [WlPointer] {

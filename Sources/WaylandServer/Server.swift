@@ -68,6 +68,8 @@ public final class Server {
     var surfaces = Registry<WlSurface>()
     var toplevels = Registry<XdgToplevel>()
     var popups = Registry<XdgPopup>()
+    /// Every bound xdg_wm_base and the pings Seawall is waiting on (ServerPing.swift).
+    let shellPings = ShellPings()
     /// Every bound wl_output resource (wp_presentation_feedback.sync_output names the client's).
     private(set) var outputs: [WlOutput] = []
     private var surfaceIDs: UInt64 = 0
@@ -117,7 +119,7 @@ public final class Server {
     }
 
     /// Set while the server is being torn down: resources dying then must not schedule new work.
-    private var shuttingDown = false
+    private(set) var shuttingDown = false
 
     // MARK: The frame clock
 

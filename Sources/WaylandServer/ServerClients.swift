@@ -52,6 +52,15 @@ extension Server {
         return Int(queued)
     }
 
+    /// Whether `client`'s peer has hung up (its process died or closed the socket) while libwayland has not
+    /// yet destroyed it (`sw_client_hung_up`: `poll(2)` with no wait for POLLHUP / POLLRDHUP / POLLERR). The event
+    /// loop destroys such a client at its next turn.
+    public func hasHungUp(_ client: ClientID) -> Bool {
+        let pointer = OpaquePointer(bitPattern: client.rawValue)
+        guard let pointer, clients.isConnected(pointer) else { return false }
+        return sw_client_hung_up(pointer) != 0
+    }
+
     /// Counts clients in and out, and logs who connected.
     func trackClients() {
         let counter: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?) -> Void = { client, data in
@@ -64,6 +73,7 @@ extension Server {
                 guard let data else { return }
                 let entry = Unmanaged<ClientEntry>.fromOpaque(data).takeRetainedValue()
                 entry.server.clients.disconnected(entry.client)
+                entry.server.compositor.keyboardsGone(of: ClientID(entry.client))
             }, Unmanaged.passRetained(entry).toOpaque())
         }
         // The display (and with it this listener) dies in `deinit` before the server's memory does.
@@ -76,6 +86,26 @@ extension Server {
 
     /// Serves a client on a connected socket and returns its wl_client (conformance harnesses keep it).
     public func createClient(fd: Int32) -> OpaquePointer? { display.addClient(fd: fd) }
+
+    /// Whether events to `client` pile up faster than it reads them: more than half its socket's send buffer
+    /// (SO_SNDBUF) is unread (SIOCOUTQ). A server that kept writing would fill the buffer and libwayland would
+    /// then disconnect the client, so input injected by another client stops first. (Not flushed here: what
+    /// libwayland still buffers is at most 4 KiB, and flushing per event would cost a socket buffer per event.)
+    func isBacklogged(_ client: ClientID) -> Bool {
+        guard let pointer = OpaquePointer(bitPattern: client.rawValue), clients.isConnected(pointer) else { return false }
+        var buffer: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        guard getsockopt(wl_client_get_fd(pointer), SOL_SOCKET, SO_SNDBUF, &buffer, &length) == 0 else { return false }
+        return (unreadBytes(of: client) ?? 0) > Int(buffer) / 2
+    }
+
+    /// `wl_display.error.invalid_method` for `client`: a request whose arguments make no sense (a key state
+    /// that is neither pressed nor released, a keymap that is not one). `message` names the request.
+    func postInvalidRequest(client: OpaquePointer, _ message: String) {
+        log.notice("invalid request from \(describe(client: client)): \(message)")
+        guard let display = wl_client_get_object(client, 1) else { return sw_client_post_implementation_error(client, message) }
+        Resource.postError(display, code: WL_DISPLAY_ERROR_INVALID_METHOD.rawValue, message)
+    }
 
     /// What `client` holds, for the limits.
     func account(for client: OpaquePointer) -> ClientAccount { clients.account(for: client) }

@@ -35,6 +35,7 @@ extension Server: CompositorEvents {
     public func pointerAxis(_ surface: Surface, horizontal: Bool, value: Double, discrete: Int32) {
         seat.pointerAxis(surface, horizontal: horizontal, value: value, discrete: discrete)
     }
+    public func pointerAxisFrame(_ surface: Surface, _ axes: PointerAxisFrame) { seat.pointerAxisFrame(surface, axes) }
     public func pointerButton(_ surface: Surface, serial: UInt32, button: UInt32, pressed: Bool) {
         seat.pointerButton(surface, serial: serial, button: button, pressed: pressed)
     }
@@ -52,9 +53,10 @@ extension Server: CompositorEvents {
     public func keyboardKey(_ surface: Surface, serial: UInt32, key: UInt32, pressed: Bool) {
         seat.keyboardKey(surface, serial: serial, key: key, pressed: pressed)
     }
-    public func keyboardModifiers(_ surface: Surface, serial: UInt32, depressed: UInt32) {
-        seat.keyboardModifiers(surface, serial: serial, depressed: depressed)
+    public func keyboardModifiers(_ surface: Surface, serial: UInt32, depressed: UInt32, latched: UInt32, locked: UInt32, group: UInt32) {
+        seat.keyboardModifiers(surface, serial: serial, depressed: depressed, latched: latched, locked: locked, group: group)
     }
+    public func keyboardKeymap(_ keymap: KeymapHandle?, to client: ClientID) { seat.keyboardKeymap(keymap, to: client) }
 
     public func popupDone(_ popup: Popup) { popups[popup]?.sendPopupDone() }
 

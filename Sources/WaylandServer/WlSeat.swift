@@ -14,7 +14,7 @@ final class WlSeat: ProtocolObject {
         },
         get_keyboard: { client, resource, id in
             guard let client, let resource, let seat = WlSeat.from(resource) else { return }
-            WlKeyboard.create(seat: seat.server.seat, keymap: seat.server.keymapFile, client: client,
+            WlKeyboard.create(seat: seat.server.seat, keymap: seat.server.seat.keymapFile(for: client), client: client,
                               version: wl_resource_get_version(resource), id: id)
         },
         get_touch: { client, resource, id in

@@ -1,7 +1,8 @@
 import CProtocolsServer
 import CWaylandServer
 
-/// xdg_wm_base: the desktop shell global. Makes xdg_surfaces and positioners; answers nothing else.
+/// xdg_wm_base: the desktop shell global. Makes xdg_surfaces and positioners, and carries Seawall's pings
+/// (`Server.ping`, ServerPing.swift: `seawall ctl input wait` roundtrips with the focused clients).
 /// Implemented up to version 5 (configure_bounds, wm_capabilities); advertised at
 /// `Configuration.xdgWmBaseVersion`, 3 by default, because Debian bookworm's weston 10 demo clients bind
 /// whatever version is advertised and abort on the version-4 configure_bounds event they have no listener for.
@@ -33,13 +34,20 @@ final class XdgWmBase: ProtocolObject {
             guard let client, let base = XdgWmBase.from(resource) else { return }
             base.getXdgSurface(client: client, id: id, surfaceResource: surface)
         },
-        pong: { _, _, _ in
-            // Seawall never pings yet, so there is nothing to match a pong against.
+        pong: { _, resource, serial in
+            // Only the serial of a ping sent on this very object counts; any other is ignored (the protocol
+            // defines no error for it, and a stale pong after a timed-out wait is harmless).
+            guard let base = XdgWmBase.from(resource) else { return }
+            base.server.shellPings.pong(base, serial: serial)
         }))
 
     static func bind(server: Server, client: OpaquePointer, version: UInt32, id: UInt32) {
-        makeResource(client: client, version: Int32(version), id: id) { XdgWmBase(server: server, resource: $0) }
+        guard let (_, base) = makeResource(client: client, version: Int32(version), id: id, { XdgWmBase(server: server, resource: $0) })
+        else { return }
+        server.shellPings.bound(base)
     }
+
+    func resourceDestroyed() { server.shellPings.destroyed(self) }
 
     private init(server: Server, resource: OpaquePointer) {
         self.server = server

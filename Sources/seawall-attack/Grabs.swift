@@ -47,6 +47,20 @@ let popupGrabScenarios: [Scenario] = [
         _ = client.show(client.buffer(client.pool(fd: fd, size: 1024), width: 16, height: 16), on: nested.surface)
         xdg_popup_destroy(popup.popup)
     },
+    Scenario(name: "popup-grab-then-hang", summary: "open a grabbing popup on a press, then stop reading until killed (the test kills it: ControlTests' CtlRobustnessTests)") {
+        client in
+        guard let window = client.shownWindow(), let input = client.input else { return }
+        var pressed = false
+        input.onPress = { _, serial in client.lastPressSerial = serial; pressed = true }
+        guard client.awaitPress({ pressed }), let seat = input.seat, let serial = client.lastPressSerial,
+              let popup = client.popup(of: window.xdgSurface, grab: (seat, serial)) else { return note("no popup") }
+        let popupFD = client.sealedMemfd(1024)
+        defer { close(popupFD) }
+        _ = client.show(client.buffer(client.pool(fd: popupFD, size: 1024), width: 16, height: 16), on: popup.surface)
+        note("popup open")
+        fflush(nil)
+        sleep(60)   // the test SIGKILLs it long before
+    },
 ]
 
 private func popupGrab(_ name: String, _ summary: String, grabTwice: Bool = false,

@@ -187,6 +187,8 @@ let scenarios: [Scenario] = [
         showFrom(client, fd: fd, size: 4096)
     },
 ] + lifetimeScenarios + floodScenarios + grabScenarios + popupGrabScenarios + selectionScenarios + presentationScenarios + subsurfaceScenarios
+    + virtualPointerScenarios
+    + virtualKeyboardScenarios
 
 /// Sealed memfd for scenarios that make their fd before the client exists.
 func sealedAttackMemfd(_ size: Int) -> Int32 {

@@ -78,6 +78,15 @@ struct SeawallDemo: ParsableCommand {
     @Flag(name: .customLong("print-input"), help: "Print the pointer events the compositor sends, one line each.")
     var printInput = false
 
+    @Flag(name: .customLong("print-frames"), help: "With --print-input: print each wl_pointer.frame too (\"pointer frame\").")
+    var printFrames = false
+
+    @Option(name: .customLong("stall-after-input"), help: ArgumentHelp("With --print-input: after the first button press, key press or touch down, read nothing from the socket for SECONDS (events and pings wait unanswered), then go on.", valueName: "SECONDS"))
+    var stallAfterInput: Double?
+
+    @Flag(name: .customLong("print-text"), help: "With --print-input: compile each keymap with libxkbcommon (dlopen) and print \"keyboard text X\" for what each pressed key types.")
+    var printText = false
+
     @Option(name: .long, help: ArgumentHelp("wl_surface.set_buffer_scale N (1 to 4): buffers are N times --size and the pattern is drawn at that resolution, as a HiDPI-aware client does on a scale-N output.", valueName: "N"))
     var scale: Int = 1
 
@@ -89,10 +98,18 @@ struct SeawallDemo: ParsableCommand {
         guard (1...4).contains(scale) else { throw ValidationError("--scale must be 1, 2, 3 or 4") }
         guard growAfter >= 1 else { throw ValidationError("--grow-after must be 1 or more") }
         if hold && frames == 0 { throw ValidationError("--hold needs --frames N") }
+        if printText && !printInput { throw ValidationError("--print-text needs --print-input") }
         if (moveOnPress || resizeOnPress != nil) && !printInput {
             throw ValidationError("--move-on-press and --resize-on-press need --print-input (the seat is bound for it)")
         }
+        if printFrames && !printInput { throw ValidationError("--print-frames needs --print-input") }
         if moveOnPress && resizeOnPress != nil { throw ValidationError("choose one of --move-on-press and --resize-on-press") }
+        if let stallAfterInput {
+            guard printInput else { throw ValidationError("--stall-after-input needs --print-input (the seat is bound for it)") }
+            guard stallAfterInput.isFinite, stallAfterInput >= 0, stallAfterInput <= 3600 else {
+                throw ValidationError("--stall-after-input takes 0 to 3600 seconds")
+            }
+        }
         if pauseBeforeGrow && growTo == nil { throw ValidationError("--pause-before-grow needs --grow-to WxH") }
         if let growTo, growTo.width < size.width || growTo.height < size.height {
             throw ValidationError("--grow-to \(growTo.width)x\(growTo.height) must be at least --size \(size.width)x\(size.height): pools only grow")
@@ -113,11 +130,14 @@ struct SeawallDemo: ParsableCommand {
         options.title = title
         options.socket = socket
         options.printInput = printInput
+        options.printFrames = printFrames
+        options.printText = printText
         options.moveOnPress = moveOnPress
         options.resizeOnPress = resizeOnPress?.wire
         options.maximized = maximized
         options.fullscreen = fullscreen
         options.scale = scale
+        options.stallAfterInput = stallAfterInput
         do {
             let client = try DemoClient(options: options)
             try client.run()

@@ -52,7 +52,8 @@ struct ProtocolTable {
     /// The interfaces Seawall implements (or may advertise); each table found is added with everything it names.
     static let roots = [
         "wl_display", "wl_compositor", "wl_shm", "wl_output", "wl_seat", "xdg_wm_base", "wp_presentation",
-        "wl_subcompositor", "wl_data_device_manager",
+        "wl_subcompositor", "wl_data_device_manager", "zwlr_virtual_pointer_manager_v1",
+        "zwp_virtual_keyboard_manager_v1",
     ]
 
     init() {

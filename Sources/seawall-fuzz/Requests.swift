@@ -120,6 +120,21 @@ struct Planner {
             return [.int(random.percent(80) ? Int32(random.within(1...4)) : maker.int())]
         case ("wl_surface", "set_buffer_transform"):
             return [.int(random.percent(80) ? Int32(random.within(0...7)) : maker.int())]
+        // The virtual pointer: mostly valid axes, sources, button states and extents, so frames take effect.
+        case ("zwlr_virtual_pointer_v1", "axis"):
+            return [.uint(UInt32(random.below(1000))), .uint(UInt32(random.below(2))), .int(maker.fixed())]
+        case ("zwlr_virtual_pointer_v1", "axis_discrete"):
+            return [.uint(0), .uint(UInt32(random.below(2))), .int(maker.fixed()), .int(Int32(random.within(-5...5)))]
+        case ("zwlr_virtual_pointer_v1", "axis_stop"):
+            return [.uint(0), .uint(UInt32(random.below(2)))]
+        case ("zwlr_virtual_pointer_v1", "axis_source"):
+            return [.uint(UInt32(random.below(4)))]
+        case ("zwlr_virtual_pointer_v1", "button"):
+            return [.uint(0), .uint(UInt32(0x110 + random.below(8))), .uint(UInt32(random.below(2)))]
+        case ("zwlr_virtual_pointer_v1", "motion_absolute"):
+            let extent = (x: UInt32(random.within(1...2000)), y: UInt32(random.within(1...2000)))
+            return [.uint(0), .uint(UInt32(random.within(0...Int(extent.x)))), .uint(UInt32(random.within(0...Int(extent.y)))),
+                    .uint(extent.x), .uint(extent.y)]
         default:
             return nil
         }

@@ -39,7 +39,22 @@ struct Attack: Sendable, CustomStringConvertible {
     var press = false
     /// Lines the attacker must print besides its verdict ("note: …").
     var notes: [String] = []
+    /// Seawall runs with --allow-virtual-input and a pointer, and the good client prints its pointer events
+    /// (`--print-input`); `goodSees` are the pointer lines it must have printed, in this order, by the end.
+    var virtualInput = false
+    /// The attack uses the virtual keyboard: Seawall allows virtual input and has a keyboard, and the good
+    /// client (which has the keyboard focus) prints its keyboard events and text (--print-input --print-text).
+    var virtualKeyboard = false
+    /// Lines the good client must print, in this order (others may come between).
+    var goodSees: [String] = []
+    /// The good client is stopped (SIGSTOP) while the attack runs, so it reads nothing, and continued after.
+    var stopGood = false
     var description: String { scenario }
+}
+
+/// A virtual-keyboard attack.
+func keyboardAttack(_ scenario: String, _ expected: Expected, notes: [String] = [], goodSees: [String] = [], stopGood: Bool = false) -> Attack {
+    Attack(scenario: scenario, expected: expected, notes: notes, virtualKeyboard: true, goodSees: goodSees, stopGood: stopGood)
 }
 
 let notSealed = "pool fd is not sealed with F_SEAL_SHRINK"
@@ -110,7 +125,65 @@ let attacks: [Attack] = [
     Attack(scenario: "selection-too-many-mime-types", expected: .error("wl_display", 3, "more than 64 MIME types")),
     Attack(scenario: "drag-the-selection", expected: .ok, notes: ["note: source cancelled 0 times"]),
     Attack(scenario: "selection-from-background", expected: .ok, notes: ["note: source cancelled 100 times"]),
+    Attack(scenario: "virtual-pointer-bad-axis", expected: .error("zwlr_virtual_pointer_v1", 0,
+                                                                  "axis 2 is neither vertical_scroll (0) nor horizontal_scroll (1)"),
+           virtualInput: true),
+    Attack(scenario: "virtual-pointer-bad-axis-stop", expected: .error("zwlr_virtual_pointer_v1", 0, "axis 4294967295 is neither"),
+           virtualInput: true),
+    Attack(scenario: "virtual-pointer-bad-axis-source", expected: .error("zwlr_virtual_pointer_v1", 1,
+                                                                         "axis source 7 is not one of wheel (0), finger (1), continuous (2) or wheel_tilt (3)"),
+           virtualInput: true),
+    Attack(scenario: "virtual-pointer-extent-zero", expected: .error("wl_display", 3,
+                                                                     "motion_absolute with an extent of 0x480: x_extent and y_extent must be at least 1"),
+           virtualInput: true),
+    Attack(scenario: "virtual-pointer-bad-button-state", expected: .error("wl_display", 3, "button state 2 is neither released (0) nor pressed (1)"),
+           virtualInput: true),
+    // The axis sums go out clamped to wl_fixed's range, the steps to int32's; wheel_tilt is wheel below wl_pointer 6.
+    Attack(scenario: "virtual-pointer-huge-values", expected: .ok, virtualInput: true,
+           goodSees: ["pointer enter 68.0 68.0", "pointer axis_source 0", "pointer axis_discrete 0 2147483647",
+                      "pointer axis 0 8388607.99609375", "pointer axis_stop 0", "pointer axis_discrete 1 -2147483648",
+                      "pointer axis 1 -8388607.99609375"]),
+    Attack(scenario: "virtual-pointer-held-then-gone", expected: .ok, notes: ["note: left and right held"], virtualInput: true,
+           goodSees: ["pointer enter 68.0 68.0", "pointer button 272 pressed", "pointer button 273 pressed",
+                      "pointer motion 468.0 68.0", "pointer button 272 released", "pointer button 273 released", "pointer leave"]),
+    Attack(scenario: "virtual-pointer-unframed-flood", expected: .error("wl_display", 3, "more than 64 button events without a frame request"),
+           virtualInput: true),
+    Attack(scenario: "virtual-pointer-frame-flood", expected: .ok, notes: ["note: 40 buttons pressed"], virtualInput: true,
+           goodSees: (0x110..<0x120).map { "pointer button \($0) pressed" } + ["pointer motion 69.0 68.0"]
+               + (0x110..<0x120).map { "pointer button \($0) released" } + ["pointer leave"]),
+    keyboardAttack("virtual-keyboard-unsealed-keymap", .ok, notes: ["note: typed with a truncated keymap file"],
+                   goodSees: ["keyboard keymap", "keyboard key 30 pressed", "keyboard text ☺", "keyboard key 30 released", "keyboard keymap"]),
+    keyboardAttack("virtual-keyboard-truncated-keymap", .disconnectedSaying("keymap: the file holds fewer than the 65536 bytes announced")),
+    keyboardAttack("virtual-keyboard-huge-keymap", .disconnectedSaying("keymap: size 67108864 bytes is over the limit of 1048576 bytes")),
+    keyboardAttack("virtual-keyboard-empty-keymap", .disconnectedSaying("keymap: size 0")),
+    keyboardAttack("virtual-keyboard-keymap-format", .disconnectedSaying("keymap: format 7 is not xkb_v1 (1)")),
+    keyboardAttack("virtual-keyboard-garbage-keymap", .disconnectedSaying("keymap: the keymap is not UTF-8 text")),
+    keyboardAttack("virtual-keyboard-pipe-keymap", .disconnectedSaying("keymap: the fd is not a regular file (a memfd or a file): Seawall reads keymaps only from those")),
+    keyboardAttack("virtual-keyboard-key-before-keymap", .error("zwp_virtual_keyboard_v1", 0, "key before any keymap request")),
+    keyboardAttack("virtual-keyboard-key-out-of-range", .disconnectedSaying("key: key code 65536 is out of range")),
+    keyboardAttack("virtual-keyboard-bad-key-state", .disconnectedSaying("key: state 2 is neither released (0) nor pressed (1)")),
+    keyboardAttack("virtual-keyboard-held-keys-then-disconnect", .ok, notes: ["note: left two keys down"],
+                   goodSees: ["keyboard keymap", "keyboard key 30 pressed", "keyboard text ☺", "keyboard key 31 pressed", "keyboard text ☃",
+                              "keyboard modifiers 1 0 0 0", "keyboard key 30 released", "keyboard key 31 released",
+                              "keyboard modifiers 0 0 0 0", "keyboard keymap"]),
+    keyboardAttack("virtual-keyboard-many-keymaps", .error("wl_display", 3, "keymap: more than 100 keymaps for one virtual keyboard")),
+    keyboardAttack("virtual-keyboard-too-many", .error("wl_display", 3, "create_virtual_keyboard: more than 16 virtual keyboards for one client")),
+    keyboardAttack("virtual-keyboard-keymap-flip", .error("wl_display", 3, "switch keymaps more than 1000 times"),
+                   goodSees: ["keyboard text ☺", "keyboard text ☂", "keyboard keymap"]),
+    keyboardAttack("virtual-keyboard-flood", .okOrError("wl_display", 3, "key: typed faster than the focused window reads (half its socket buffer is unread)"),
+                   goodSees: ["keyboard text ☺"]),
+    // The window under the flood reads nothing: the flooder is stopped before the window's socket fills
+    // (which would make libwayland disconnect the window), and the window carries on afterwards.
+    keyboardAttack("virtual-keyboard-flood-unread", .error("wl_display", 3, "key: typed faster than the focused window reads (half its socket buffer is unread)"),
+                   goodSees: ["keyboard text ☺"], stopGood: true),
 ]
+
+/// Whether `lines` holds `wanted` in order (other lines may come between).
+func containsInOrder(_ lines: [Substring], _ wanted: [String]) -> Bool {
+    var rest = wanted[...]
+    for line in lines where rest.first.map({ line == $0 }) == true { rest = rest.dropFirst() }
+    return rest.isEmpty
+}
 
 /// The hostile-client suite: each attack on its own connection while a well-behaved client keeps its window
 /// up. Per attack: the expected verdict (interface, code, message), Seawall still serving new clients, the
@@ -147,18 +220,25 @@ struct AttackTests {
 
     @Test(arguments: attacks)
     func attack(_ attack: Attack) throws {
-        let harness = try Harness { $0.shmPolicy = attack.policy }
-        if attack.press { harness.server.seat.addPointer() }
-        let good = try harness.demo(["solid", "--size", "200x150", "--frames", "2", "--hold"])
-        try harness.run { good.stdout.contains("2 frames shown") }
+        let harness = try Harness {
+            $0.shmPolicy = attack.policy
+            $0.allowVirtualInput = attack.virtualInput || attack.virtualKeyboard
+        }
+        if attack.press || attack.virtualInput { harness.server.seat.addPointer() }
+        if attack.virtualKeyboard { harness.server.seat.addKeyboard() }
+        let printing = attack.virtualInput ? ["--print-input"] : attack.virtualKeyboard ? ["--print-input", "--print-text"] : []
+        let good = try harness.demo(["solid", "--size", "200x150", "--frames", "2", "--hold"] + printing)
+        try harness.run { good.stdout.contains("2 frames shown") && (!attack.virtualKeyboard || good.stdout.contains("keyboard enter")) }
         let baseline = Self.resources()
 
+        if attack.stopGood { kill(good.pid, SIGSTOP) }
         let attacker = try harness.spawn(Self.attacker, [attack.scenario])
         var grabEnded: Bool?
         try harness.run(seconds: 60) {
             if attack.press { grabEnded = grabEnded ?? Self.pressAndDrag(harness, attacker) }
             return !attacker.isRunning
         }
+        if attack.stopGood { kill(good.pid, SIGCONT) }
         if attack.press {
             #expect(grabEnded == true, "the move or resize outlived the window's toplevel")
             #expect(!harness.server.seat.movingOrResizing)
@@ -185,6 +265,12 @@ struct AttackTests {
             #expect(attacker.exitSignal == SIGKILL, transcript)
         }
         for line in attack.notes { #expect(attacker.stdout.contains(line), transcript) }
+        if attack.virtualKeyboard && !attack.goodSees.isEmpty {
+            // What the focused good client printed: keys, texts, keymaps (it reads and prints as Seawall serves).
+            _ = try? harness.run(seconds: 10) { containsInOrder(good.stdout.split(separator: "\n"), attack.goodSees) }
+            #expect(containsInOrder(good.stdout.split(separator: "\n"), attack.goodSees), Comment(rawValue: good.transcript))
+        }
+        #expect(good.isRunning, "the good client died: \(good.transcript)")
         if case .killed = attack.expected {} else { #expect(attacker.exitStatus == 0, transcript) }
 
         // (b) Seawall still serves new clients
@@ -192,6 +278,20 @@ struct AttackTests {
         try harness.run { !newcomer.isRunning }
         #expect(newcomer.exitStatus == 0, Comment(rawValue: newcomer.transcript))
         try harness.run { harness.window(appID: "seawall-demo.checkerboard") == nil }   // its disconnect is served
+        if attack.virtualInput {
+            // The attacker's disconnect is served; what it caused reaches the good client (its lines, in order).
+            func missing() -> String? {
+                var rest = good.stdout.split(separator: "\n").map(String.init).filter { $0.hasPrefix("pointer ") }[...]
+                for line in attack.goodSees {
+                    guard let index = rest.firstIndex(of: line) else { return line }
+                    rest = rest[(index + 1)...]
+                }
+                return nil
+            }
+            _ = try? harness.run(seconds: 10) { missing() == nil }
+            #expect(missing() == nil, "the good client did not print \"\(missing() ?? "")\" in order: \(good.stdout.suffix(2000))")
+            #expect(harness.server.compositor.pointerButtonsDown.isEmpty, "a button stayed down after the attacker went")
+        }
 
         // (c) the good client's window is as it was (the newcomer has gone again)
         harness.repaint()

@@ -20,9 +20,23 @@ final class EventRecorder: CompositorEvents {
     func keyboardKey(_ surface: Surface, serial: UInt32, key: UInt32, pressed: Bool) {
         lines.append("key \(surface.id) \(key) \(pressed ? "down" : "up")")
     }
-    func keyboardModifiers(_ surface: Surface, serial: UInt32, depressed: UInt32) { lines.append("modifiers \(surface.id) \(depressed)") }
+    func keyboardModifiers(_ surface: Surface, serial: UInt32, depressed: UInt32, latched: UInt32, locked: UInt32, group: UInt32) {
+        let rest = latched | locked | group == 0 ? "" : " \(latched) \(locked) \(group)"
+        lines.append("modifiers \(surface.id) \(depressed)\(rest)")
+    }
+    func keyboardKeymap(_ keymap: KeymapHandle?, to client: ClientID) {
+        lines.append("keymap \(keymap.map { ($0.file as? KeymapName)?.name ?? "?" } ?? "seawall") to client \(client.rawValue)")
+    }
     func pointerAxis(_ surface: Surface, horizontal: Bool, value: Double, discrete: Int32) {
         lines.append("pointer axis \(surface.id) \(horizontal ? "horizontal" : "vertical") \(value) \(discrete)")
+    }
+    func pointerAxisFrame(_ surface: Surface, _ axes: PointerAxisFrame) {
+        func describe(_ name: String, _ axis: PointerAxisFrame.Axis) -> String? {
+            guard axis.value != nil || axis.stopped else { return nil }
+            return "\(name) \(axis.value.map { "\($0)" } ?? "-") \(axis.discrete.map { "\($0)" } ?? "-")\(axis.stopped ? " stop" : "")"
+        }
+        let parts = [axes.source.map { "source \($0)" }, describe("vertical", axes.vertical), describe("horizontal", axes.horizontal)]
+        lines.append("pointer axis frame \(surface.id) " + parts.compactMap { $0 }.joined(separator: ", "))
     }
     func pointerButton(_ surface: Surface, serial: UInt32, button: UInt32, pressed: Bool) {
         lines.append("pointer button \(surface.id) \(pressed ? "down" : "up")")
@@ -38,6 +52,12 @@ final class EventRecorder: CompositorEvents {
     }
     func cancel(_ source: DataSource) { lines.append("cancel \(source.mimeTypes)") }
     func sceneChanged() { repaints += 1 }
+}
+
+/// A keymap file as the recorder names it.
+final class KeymapName {
+    let name: String
+    init(_ name: String) { self.name = name }
 }
 
 /// A compositor with a 640×480 output and a recorder, and helpers that act like the protocol layer.

@@ -1,5 +1,6 @@
 import Glibc
 import ClientMemory
+import Compositor
 import Testing
 @testable import WaylandServer
 
@@ -50,5 +51,19 @@ struct KeymapTests {
         #expect(keysym(10, level: 0) == 0x31 && keysym(10, level: 1) == 0x21)
         #expect(keysym(65, level: 0) == 0x20)
         #expect(keysym(50, level: 0) == 0xffe1)
+
+        // `seawall ctl type`'s keymaps: Seawall's plus keys on unused codes with Unicode keysyms.
+        let extra = Keymap.text(adding: [.init(code: 120, keysym: "U20AC"), .init(code: 247, keysym: "U00E9"), .init(code: 121, keysym: "U1F600")])
+        #expect(extra.hasPrefix("xkb_keymap {") && extra.count > Keymap.text.count)
+        let extended = try #require(keymapNew(context, extra, 1, 0), "the keymap with added keys did not compile")
+        defer { keymapUnref(extended) }
+        func extendedKeysym(_ keycode: UInt32) -> UInt32? {
+            var syms: UnsafePointer<UInt32>?
+            guard symsByLevel(extended, keycode, 0, 0, &syms) == 1, let syms else { return nil }
+            return syms[0]
+        }
+        #expect(extendedKeysym(128) == 0x10020ac && extendedKeysym(255) == 0xe9 && extendedKeysym(129) == 0x101f600)
+        #expect(extendedKeysym(38) == 0x61, "Seawall's own keys are still there")
+        #expect(Keymap.text(adding: []) == Keymap.text)
     }
 }

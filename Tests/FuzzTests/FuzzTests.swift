@@ -38,7 +38,7 @@ struct FuzzTests {
         let environment: [String: String?] = ["XDG_RUNTIME_DIR": runtime, "WAYLAND_DISPLAY": "fuzz"]
         let server = try ChildProcess(executable: Self.seawall,
                                       arguments: ["--socket", "fuzz", "--backend", "null", "--refresh", "0",
-                                                  "--log-level", "warning"],
+                                                  "--log-level", "warning", "--allow-virtual-input"],
                                       environment: environment)
         defer { server.terminate() }
         guard server.wait(seconds: 30, until: { $0.stdout.contains("seawall: listening on fuzz ") }) else {

@@ -22,6 +22,10 @@ typedef void (*sw_client_created_callback)(struct wl_client *client, void *data)
 void sw_display_add_client_created_callback(struct wl_display *display, sw_client_created_callback callback,
                                             void *data);
 
+/* Whether a client's peer has hung up, without waiting: poll(2) for POLLHUP / POLLERR / POLLRDHUP on its
+ * socket. POLLRDHUP is defined only under _GNU_SOURCE, so Swift does not import it. Returns 1 or 0. */
+int sw_client_hung_up(struct wl_client *client);
+
 /* --- Interface tables: sw_interface_<name>(), generated from protocol/interfaces.list. --- */
 #include "ServerInterfaces.h"
 

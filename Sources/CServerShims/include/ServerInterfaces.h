@@ -33,3 +33,7 @@ const struct wl_interface *sw_interface_zwlr_screencopy_manager_v1(void);
 const struct wl_interface *sw_interface_zwlr_screencopy_frame_v1(void);
 const struct wl_interface *sw_interface_wp_presentation(void);
 const struct wl_interface *sw_interface_wp_presentation_feedback(void);
+const struct wl_interface *sw_interface_zwlr_virtual_pointer_manager_v1(void);
+const struct wl_interface *sw_interface_zwlr_virtual_pointer_v1(void);
+const struct wl_interface *sw_interface_zwp_virtual_keyboard_manager_v1(void);
+const struct wl_interface *sw_interface_zwp_virtual_keyboard_v1(void);

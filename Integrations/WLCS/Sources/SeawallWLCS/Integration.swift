@@ -28,6 +28,8 @@ final class WLCSServer {
         // WLCS 1.5's xdg helpers attach a buffer before acking the first configure (see the expected-failures
         // list for the tests that check the strict behaviour).
         configuration.allowBufferBeforeFirstConfigure = true
+        // WLCS drives the seat through zwlr_virtual_pointer_manager_v1 in VirtualPointerV1Test.
+        configuration.allowVirtualInput = true
         var log = Logger(label: "seawall-wlcs")
         // Quiet by default (WLCS provokes protocol errors on purpose); SEAWALL_WLCS_LOG=debug (or any level)
         // shows what Seawall and libwayland said during each test.
