@@ -33,7 +33,7 @@ import Testing
         let directory = try #require(makeTemporaryDirectory())
         defer { removeDirectory(directory) }
         let gate = Gate()
-        let scanout = try FileScanout(outputDirectory: directory, dumpEvery: 1, beforeWrite: { _ in gate.wait() })
+        let scanout = try FileScanout(outputDirectory: directory, dumpEvery: 1, recording: nil, beforeWrite: { _ in gate.wait() })
         let image = OutputImage(width: 7, height: 5)
         let color: (UInt64) -> UInt32 = { frame in 0x0010_2030 &+ UInt32(frame) &* 0x0001_0203 }
 
@@ -85,7 +85,7 @@ import Testing
         let directory = try #require(makeTemporaryDirectory())
         defer { removeDirectory(directory) }
         let gate = Gate()
-        let scanout = try FileScanout(outputDirectory: directory, dumpEvery: 3, beforeWrite: { _ in gate.wait() })
+        let scanout = try FileScanout(outputDirectory: directory, dumpEvery: 3, recording: nil, beforeWrite: { _ in gate.wait() })
         let image = OutputImage(width: 4, height: 4)
         for frame in UInt64(1)...(UInt64(FrameWriter.maxSlots) * 3) {
             #expect(scanout.hasRoom(forFrame: frame))
