@@ -45,8 +45,8 @@ public struct VideoRecording: Sendable {
 ///
 /// Its stdin is one end of a Unix socket pair, not a pipe: Seawall writes with `send(MSG_NOSIGNAL)`, so an
 /// ffmpeg that dies gives an EPIPE error and not a SIGPIPE that would kill the compositor. ffmpeg runs in a
-/// process group of its own (a Ctrl-C in the terminal stops Seawall, which then closes the video properly,
-/// instead of killing ffmpeg mid-file) with no blocked signals.
+/// process group of its own (`Spawn`: a Ctrl-C in the terminal stops Seawall, which then closes the video
+/// properly, instead of killing ffmpeg mid-file).
 final class VideoEncoder {
     let recording: VideoRecording
     let width: Int, height: Int
@@ -64,34 +64,18 @@ final class VideoEncoder {
         }
         let ours = OwnedFD(taking: pair[0]), theirs = OwnedFD(taking: pair[1])
         let suffix = String(recording.path.split(separator: ".").last ?? "").lowercased()
-        let arguments = [recording.ffmpeg, "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
+        let arguments = ["-hide_banner", "-loglevel", "error", "-nostdin", "-y",
                          "-f", "rawvideo", "-pixel_format", "bgr0", "-video_size", "\(width)x\(height)",
                          "-framerate", "\(recording.framesPerSecond)", "-i", "pipe:0",
                          // 4:2:0 needs even sizes: an odd edge gets one black row or column.
                          "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-pix_fmt", "yuv420p"]
             + (VideoRecording.containers[suffix] ?? []) + [recording.path]
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, theirs.rawValue, 0)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t(), allSignals = sigset_t()
-        sigemptyset(&noSignals)
-        sigfillset(&allSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
-        let argv = arguments.map { strdup($0) } + [nil]
-        defer { for p in argv { free(p) } }
-        var child: pid_t = 0
-        let status = posix_spawn(&child, recording.ffmpeg, &actions, &attributes, argv, environ)
-        guard status == 0 else {
-            throw ScanoutError("--record: cannot start \(recording.ffmpeg): \(String(cString: strerror(status)))")
+        do {
+            pid = try Spawn.start(recording.ffmpeg, arguments: arguments,
+                                  descriptors: [(theirs.rawValue, 0)], ownProcessGroup: true)
+        } catch {
+            throw ScanoutError("--record: cannot start \(recording.ffmpeg): \(error.reason)")
         }
-        pid = child
         socket = consume ours
         _ = consume theirs   // closed here: only ffmpeg holds that end now
     }
