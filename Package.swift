@@ -100,7 +100,7 @@ let package = Package(
         // What the end-to-end tests share: client processes, an in-process server, golden comparison; and for
         // the protocol tests in-process libwayland clients and the per-test fd and mapping check.
         .target(name: "SeawallTestSupport", dependencies: [
-            "WaylandServer", "Compositor", "Render", "Scanout", "ImageCompare", "CWaylandServer",
+            "WaylandServer", "Compositor", "Render", "Scanout", "ImageCompare", "SystemCalls", "CWaylandServer",
             "CWaylandClient", "CClientShims", "DemoClientKit",
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -76,6 +76,27 @@ uint64_t sw_timerfd_expirations(int fd) {
 }
 
 #include <errno.h>
+#include <sys/eventfd.h>
+
+int sw_eventfd(void) { return eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK); }
+
+int sw_eventfd_signal(int fd) {
+    uint64_t one = 1;
+    for (;;) {
+        ssize_t n = write(fd, &one, sizeof one);
+        if (n == (ssize_t)sizeof one) return 0;
+        if (n < 0 && errno == EINTR) continue;
+        return -1;
+    }
+}
+
+uint64_t sw_eventfd_drain(int fd) {
+    uint64_t count = 0;
+    if (read(fd, &count, sizeof count) != (ssize_t)sizeof count) return 0;
+    return count;
+}
+
+#include <errno.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 

@@ -73,6 +73,51 @@ final class PixmanRegion {
         return out
     }
 
+    // In-place forms, for the renderer's scratch regions: no allocation once a region's box storage is
+    // large enough (pixman keeps it across operations).
+
+    /// self = `rect` (`pixman_region32_reset`); `rect` must already be clipped to 32-bit coordinates.
+    func set(_ rect: Rect) {
+        if rect.isEmpty {
+            pixman_region32_clear(raw)
+        } else {
+            var box = pixman_box32_t(x1: Int32(rect.x), y1: Int32(rect.y), x2: Int32(rect.maxX), y2: Int32(rect.maxY))
+            pixman_region32_reset(raw, &box)
+        }
+    }
+
+    /// self = `region`'s rectangles inside `clip`, each clipped in 64 bits first (`pixman_region32_init_rects`,
+    /// which sorts and merges them in one pass). `boxes` is scratch space the caller keeps between calls.
+    func set(_ region: Region, clippedTo clip: Rect, boxes: inout [pixman_box32_t]) {
+        boxes.removeAll(keepingCapacity: true)
+        for rect in region.rects {
+            let r = rect.intersection(clip)
+            if r.isEmpty { continue }
+            boxes.append(pixman_box32_t(x1: Int32(r.x), y1: Int32(r.y), x2: Int32(r.maxX), y2: Int32(r.maxY)))
+        }
+        if boxes.count == 1 {
+            pixman_region32_reset(raw, &boxes[0])
+            return
+        }
+        pixman_region32_fini(raw)
+        // init_rects only fails on allocation failure; it then leaves an empty (valid) region.
+        if !boxes.isEmpty, pixman_region32_init_rects(raw, boxes, Int32(boxes.count)) != 0 { return }
+        pixman_region32_init(raw)
+    }
+
+    /// self = a ∩ b (`pixman_region32_intersect`).
+    func setIntersection(_ a: PixmanRegion, _ b: PixmanRegion) {
+        _ = pixman_region32_intersect(raw, a.raw, b.raw)
+    }
+
+    /// self = a − b (`pixman_region32_subtract`).
+    func setDifference(_ a: PixmanRegion, _ b: PixmanRegion) {
+        _ = pixman_region32_subtract(raw, a.raw, b.raw)
+    }
+
+    /// self = ∅ (`pixman_region32_clear`).
+    func clear() { pixman_region32_clear(raw) }
+
     /// Lends the region's boxes (`pixman_region32_rectangles`); the buffer is valid inside `body` only.
     func withBoxes<R>(_ body: (UnsafeBufferPointer<pixman_box32_t>) throws -> R) rethrows -> R {
         var count: Int32 = 0

@@ -71,43 +71,53 @@ public final class Renderer {
         var index: Int
         /// The item's bounds clipped to the output (where the composite call operates), in device pixels.
         var placed: Rect
-        /// Copied with SRC.
-        var opaquePart: PixmanRegion
-        /// Blended with OVER.
-        var blendPart: PixmanRegion
+        /// Its regions in `parts`: the part copied with SRC, and the part blended with OVER.
+        var part: Int
     }
+
+    // Scratch, kept from frame to frame so that planning a frame allocates nothing once the regions' box
+    // storage and the lists have grown to the scene's size.
+    private let damaged = PixmanRegion()
+    private let covered = PixmanRegion()
+    private let placedScratch = PixmanRegion()
+    private let opaqueScratch = PixmanRegion()
+    private let visibleScratch = PixmanRegion()
+    private let backgroundScratch = PixmanRegion()
+    /// Per visible layer, by `Layer.part`: what it copies (SRC) and what it blends (OVER).
+    private var parts: [(opaque: PixmanRegion, blend: PixmanRegion)] = []
+    private var layers: [Layer] = []
+    private var boxes: [pixman_box32_t] = []
 
     /// Recomposes only `damage` (logical output coordinates, clipped to the output): fills background, then
     /// items bottom-to-top. Items whose `withPixels` returns nil are left out (what is below them shows).
     public func render(_ items: [SceneItem], damage: Region) {
-        let damaged = PixmanRegion(deviceDamage(damage), clippedTo: outputRect)
+        damaged.set(deviceDamage(damage), clippedTo: outputRect, boxes: &boxes)
         if damaged.isEmpty { return }
         var excluded = Set<Int>()
         // A source that turns out unavailable while painting invalidates the occlusion computed with it;
         // the damage is then repainted from scratch without it (rare: a buffer that went away mid-frame).
-        while let missing = paint(items, damaged: damaged, excluding: excluded) {
+        while let missing = paint(items, excluding: excluded) {
             excluded.insert(missing)
         }
         pixman_image_set_clip_region32(destination, nil)
     }
 
-    /// One painting pass. Returns the index of an item whose pixels were unavailable, or nil when done.
-    private func paint(_ items: [SceneItem], damaged: PixmanRegion, excluding excluded: Set<Int>) -> Int? {
-        let layers = plan(items, damaged: damaged, excluding: excluded)
-        fillBackground(layers.background)
-        for layer in layers.visible.reversed() {
+    /// One painting pass over `damaged`. Returns the index of an item whose pixels were unavailable, or nil
+    /// when done.
+    private func paint(_ items: [SceneItem], excluding excluded: Set<Int>) -> Int? {
+        plan(items, excluding: excluded)
+        fillBackground(backgroundScratch)
+        for layer in layers.reversed() {
             if !composite(items[layer.index], layer) { return layer.index }
         }
         return nil
     }
 
-    /// Top to bottom: each item's visible damaged pixels, split into the SRC and OVER parts, and what is
-    /// left for the background.
-    private func plan(_ items: [SceneItem], damaged: PixmanRegion, excluding excluded: Set<Int>)
-        -> (visible: [Layer], background: PixmanRegion)
-    {
-        let covered = PixmanRegion()
-        var layers: [Layer] = []
+    /// Top to bottom: into `layers` and `parts`, each item's visible damaged pixels, split into the SRC and
+    /// OVER parts; into `backgroundScratch`, what is left for the background.
+    private func plan(_ items: [SceneItem], excluding excluded: Set<Int>) {
+        covered.clear()
+        layers.removeAll(keepingCapacity: true)
         for index in items.indices.reversed() where !excluded.contains(index) {
             let item = items[index]
             guard Renderer.isUsable(item.source, bufferScale: item.bufferScale) else { continue }
@@ -116,23 +126,25 @@ public final class Renderer {
             if logicalPlaced.isEmpty { continue }
             let placed = logicalPlaced.scaled(by: scale).intersection(outputRect)
             if placed.isEmpty { continue }
-            let placedRegion = PixmanRegion(placed)
-            let visible = damaged.intersection(placedRegion)
-            visible.subtract(covered)
-            let opaque: PixmanRegion
+            placedScratch.set(placed)
+            visibleScratch.setIntersection(damaged, placedScratch)
+            visibleScratch.subtract(covered)
             if item.source.format.isOpaque {
-                opaque = placedRegion
+                opaqueScratch.set(placed)
             } else {
                 let logicalOpaque = item.opaqueRegion.offsetBy(dx: item.x, dy: item.y)
-                opaque = scale == 1 ? PixmanRegion(logicalOpaque, clippedTo: placed)
-                    : PixmanRegion(logicalOpaque.intersection(logicalPlaced).scaled(by: scale), clippedTo: placed)
+                opaqueScratch.set(scale == 1 ? logicalOpaque : logicalOpaque.intersection(logicalPlaced).scaled(by: scale),
+                                  clippedTo: placed, boxes: &boxes)
             }
-            covered.formUnion(opaque)
-            if visible.isEmpty { continue }
-            layers.append(Layer(index: index, placed: placed,
-                                opaquePart: visible.intersection(opaque), blendPart: visible.subtracting(opaque)))
+            covered.formUnion(opaqueScratch)
+            if visibleScratch.isEmpty { continue }
+            let part = layers.count
+            if parts.count <= part { parts.append((PixmanRegion(), PixmanRegion())) }
+            parts[part].opaque.setIntersection(visibleScratch, opaqueScratch)
+            parts[part].blend.setDifference(visibleScratch, opaqueScratch)
+            layers.append(Layer(index: index, placed: placed, part: part))
         }
-        return (layers, damaged.subtracting(covered))
+        backgroundScratch.setDifference(damaged, covered)
     }
 
     /// Whether a source's geometry is something pixman can wrap: positive size within 32 bits and a stride
@@ -183,10 +195,14 @@ public final class Renderer {
             }
             defer { pixman_image_unref(image) }
             if item.bufferScale != scale { Renderer.resample(image, bufferScale: item.bufferScale, outputScale: scale) }
-            for (part, op) in [(layer.opaquePart, PIXMAN_OP_SRC), (layer.blendPart, PIXMAN_OP_OVER)] where !part.isEmpty {
+            // Each part under its own clip (two calls rather than a loop over a literal array: no allocation).
+            func draw(_ part: PixmanRegion, _ op: pixman_op_t) {
+                if part.isEmpty { return }
                 pixman_image_set_clip_region32(destination, part.raw)
                 pixman_image_composite32(op, image, nil, destination, srcX, srcY, 0, 0, dstX, dstY, width, height)
             }
+            draw(parts[layer.part].opaque, PIXMAN_OP_SRC)
+            draw(parts[layer.part].blend, PIXMAN_OP_OVER)
             return true
         }
         return done ?? false

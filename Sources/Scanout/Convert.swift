@@ -11,16 +11,20 @@ import Render
 ///
 /// `buffer` must hold at least `width * height * 3` bytes.
 public func convertXRGBToRGB(_ image: OutputImage, into buffer: UnsafeMutableRawBufferPointer) {
-    let width = image.width, height = image.height, stride = image.stride
+    image.withPixels { convertXRGBToRGB($0, width: image.width, height: image.height, stride: image.stride, into: buffer) }
+}
+
+/// The same conversion from rows anywhere in memory (`height` rows of `width` pixels, `stride` bytes apart):
+/// the frame writer converts its snapshots of the output with it.
+public func convertXRGBToRGB(_ pixels: UnsafeRawPointer, width: Int, height: Int, stride: Int,
+                             into buffer: UnsafeMutableRawBufferPointer) {
     precondition(buffer.count >= width * height * 3,
                  "convertXRGBToRGB: buffer of \(buffer.count) bytes, need \(width * height * 3)")
     guard let output = buffer.baseAddress else { return }
-    image.withPixels { pixels in
-        for y in 0..<height {
-            let source = pixels + y &* stride, destination = output + y &* width &* 3
-            let done = sw_xrgb_to_rgb_row(source, destination, width)
-            convertRow(source + done &* 4, into: destination + done &* 3, width: width - done)
-        }
+    for y in 0..<height {
+        let source = pixels + y &* stride, destination = output + y &* width &* 3
+        let done = sw_xrgb_to_rgb_row(source, destination, width)
+        convertRow(source + done &* 4, into: destination + done &* 3, width: width - done)
     }
 }
 

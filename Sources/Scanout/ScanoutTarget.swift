@@ -27,6 +27,23 @@ public protocol PacedScanoutTarget: ScanoutTarget {
     func dispatchEvents(_ completed: (_ frame: UInt64, _ nanoseconds: UInt64) -> Void) throws(ScanoutError)
 }
 
+/// A target that finishes frames on a thread of its own (frame files written by a writer thread): the server
+/// asks before composing a frame whether the target can take it without waiting, and when it cannot, waits
+/// for `completionFileDescriptor` to become readable instead of blocking the event loop. Frames come late
+/// then; none is dropped.
+public protocol QueuedScanoutTarget: ScanoutTarget {
+    /// Readable when the target finished a frame (an eventfd).
+    var completionFileDescriptor: Int32 { get }
+    /// Whether frame `frame` can be presented now without waiting.
+    func hasRoom(forFrame frame: UInt64) -> Bool
+    /// Reads the completions (resetting the descriptor); throws a failure of the writer (a full disk, say).
+    func collectCompleted() throws(ScanoutError)
+    /// Frames handed over and not yet finished.
+    var framesInFlight: Int { get }
+    /// A refresh tick passed that composed no frame (a video repeats its last frame, to run in real time).
+    func refreshWithoutFrame() throws(ScanoutError)
+}
+
 /// Discards frames. For benchmarks and for tests that only look at protocol behaviour.
 public final class NullScanout: ScanoutTarget {
     public let name = "null"
@@ -35,69 +52,86 @@ public final class NullScanout: ScanoutTarget {
     public func finish(_ image: OutputImage) throws(ScanoutError) -> [String] { [] }
 }
 
-/// Writes frames as files: every `dumpEvery`-th frame as DIR/frame-NNNNNN.ppm while running, and the last
-/// frame as DIR/last.ppm and DIR/last.png at shutdown. Every file appears atomically (temporary + rename).
-public final class FileScanout: ScanoutTarget {
-    public let name = "ppm"
-    public let outputDirectory: String
+/// Writes frames as files and video: every `dumpEvery`-th frame as DIR/frame-NNNNNN.ppm while running, every
+/// frame to the video of `--record` (through ffmpeg), and the last frame as DIR/last.ppm and DIR/last.png at
+/// shutdown. Every file appears atomically (temporary + rename). Frame files and video are written by a
+/// `FrameWriter` thread, off the event loop; `finish` waits for all of it before writing the last frame.
+public final class FileScanout: QueuedScanoutTarget {
+    public var name: String { outputDirectory == nil ? "video" : "ppm" }
+    /// Where frame files and last.ppm/last.png go; nil: none (only the video).
+    public let outputDirectory: String?
     /// 0: no per-frame dumps.
     public let dumpEvery: Int
-    /// Per-frame dumps written so far (last.ppm/last.png are not counted).
+    /// The video, if recording.
+    public let recording: VideoRecording?
+    /// Per-frame dumps handed to the writer so far (last.ppm/last.png are not counted).
     public private(set) var framesWritten = 0
+    /// The writer thread; nil with neither per-frame dumps nor a video.
+    private let writer: FrameWriter?
 
-    /// PPM header followed by the RGB pixels, reused from frame to frame (one allocation per output size).
-    private var buffer: UnsafeMutableRawBufferPointer?
-    private var bufferHeaderSize = 0
-    private var bufferSize: (width: Int, height: Int) = (0, 0)
+    /// Creates `outputDirectory` and its parents if missing (`mkdir -p`), and the writer thread if frames are
+    /// dumped or recorded.
+    public convenience init(outputDirectory: String?, dumpEvery: Int, recording: VideoRecording? = nil) throws(ScanoutError) {
+        try self.init(outputDirectory: outputDirectory, dumpEvery: dumpEvery, recording: recording, beforeWrite: nil)
+    }
 
-    /// Creates `outputDirectory` and its parents if missing (`mkdir -p`).
-    public init(outputDirectory: String, dumpEvery: Int) throws(ScanoutError) {
+    /// `beforeWrite` runs on the writer thread before each frame is written (tests hold it back).
+    init(outputDirectory: String?, dumpEvery: Int, recording: VideoRecording?, beforeWrite: (@Sendable (UInt64) -> Void)?) throws(ScanoutError) {
         if dumpEvery < 0 { throw ScanoutError("dump interval \(dumpEvery) must be 0 (off) or positive") }
-        try FileIO.makeDirectories(outputDirectory)
+        if outputDirectory == nil && dumpEvery > 0 { throw ScanoutError("frame dumps need an output directory") }
+        if let outputDirectory { try FileIO.makeDirectories(outputDirectory) }
         self.outputDirectory = outputDirectory
         self.dumpEvery = dumpEvery
+        self.recording = recording
+        writer = dumpEvery > 0 || recording != nil ? try FrameWriter(recording: recording, beforeWrite: beforeWrite) : nil
     }
 
     deinit {
-        buffer?.deallocate()
+        try? writer?.stop()
     }
 
     /// The path of frame `frame`'s dump: DIR/frame-%06d.ppm.
     public func path(forFrame frame: UInt64) -> String {
         let digits = String(frame)
-        return outputDirectory + "/frame-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits + ".ppm"
+        return (outputDirectory ?? ".") + "/frame-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits + ".ppm"
     }
+
+    private func dumps(_ frame: UInt64) -> Bool { dumpEvery > 0 && frame % UInt64(dumpEvery) == 0 }
 
     public func present(_ image: OutputImage, damage: Region, frame: UInt64) throws(ScanoutError) {
-        guard dumpEvery > 0, frame % UInt64(dumpEvery) == 0 else { return }
-        try writePPM(image, to: path(forFrame: frame))
-        framesWritten += 1
+        let dumped = dumps(frame)
+        guard dumped || recording != nil, let writer else { return }
+        try writer.submit(image, frame: frame, path: dumped ? path(forFrame: frame) : nil, video: recording != nil)
+        if dumped { framesWritten += 1 }
     }
 
+    public var completionFileDescriptor: Int32 { writer?.completion.rawValue ?? -1 }
+
+    public func hasRoom(forFrame frame: UInt64) -> Bool {
+        !(dumps(frame) || recording != nil) || writer?.hasFreeSlot != false
+    }
+
+    public func collectCompleted() throws(ScanoutError) { _ = try writer?.collect() }
+
+    public var framesInFlight: Int { writer?.framesInFlight ?? 0 }
+
+    public func refreshWithoutFrame() throws(ScanoutError) {
+        if recording?.repeatsIdleTicks == true { try writer?.repeatVideoFrame() }
+    }
+
+    /// Waits for the writer to write every frame handed over and close the video, then writes last.ppm and
+    /// last.png. Returns the paths written at the end (the video's included).
     public func finish(_ image: OutputImage) throws(ScanoutError) -> [String] {
-        let ppm = outputDirectory + "/last.ppm", png = outputDirectory + "/last.png"
-        try writePPM(image, to: ppm)
-        try RGBImage(image).writePNG(to: png)
-        return [ppm, png]
-    }
-
-    /// Header and converted pixels go into one reused buffer, written with one `write` sequence.
-    private func writePPM(_ image: OutputImage, to path: String) throws(ScanoutError) {
-        let file = frameBuffer(for: image)
-        convertXRGBToRGB(image, into: UnsafeMutableRawBufferPointer(rebasing: file[bufferHeaderSize...]))
-        try FileIO.writeAtomically(path, [UnsafeRawBufferPointer(file)])
-    }
-
-    private func frameBuffer(for image: OutputImage) -> UnsafeMutableRawBufferPointer {
-        if let buffer, bufferSize == (image.width, image.height) { return buffer }
-        buffer?.deallocate()
-        let header = RGBImage.ppmHeader(width: image.width, height: image.height)
-        let fresh = UnsafeMutableRawBufferPointer.allocate(byteCount: header.count + image.width * image.height * 3,
-                                                           alignment: 64)
-        fresh.copyBytes(from: header)
-        buffer = fresh
-        bufferHeaderSize = header.count
-        bufferSize = (image.width, image.height)
-        return fresh
+        try writer?.stop()
+        var paths: [String] = []
+        if let outputDirectory {
+            let ppm = outputDirectory + "/last.ppm", png = outputDirectory + "/last.png"
+            let rgb = RGBImage(image)
+            try rgb.writePPM(to: ppm)
+            try rgb.writePNG(to: png)
+            paths += [ppm, png]
+        }
+        if let recording { paths.append(recording.path) }
+        return paths
     }
 }

@@ -1,4 +1,5 @@
 import Glibc
+import SystemCalls
 
 /// A real client program run by a test: spawned with posix_spawn, its stdout and stderr collected through
 /// non-blocking pipes, optionally handed one end of a socketpair as WAYLAND_SOCKET (fd 3).
@@ -32,12 +33,8 @@ public final class ChildProcess {
         }
         // Only the duplicates on 1 and 2 may reach the child.
         for fd in outPipe + errPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
-        if let waylandSocket { posix_spawn_file_actions_adddup2(&actions, waylandSocket, 3) }
+        var descriptors: [(source: Int32, target: Int32)] = [(outPipe[1], 1), (errPipe[1], 2)]
+        if let waylandSocket { descriptors.append((waylandSocket, 3)) }
 
         var env: [String: String] = [:]
         var cursor = environ
@@ -52,27 +49,17 @@ public final class ChildProcess {
         }
         for (key, value) in environment { env[key] = value }   // nil removes the variable
 
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { for p in argv { free(p) }; for p in envp { free(p) } }
         // The child starts with no blocked signals and default dispositions, whatever the test runner's
-        // threads had (a blocked SIGTERM would be inherited and make `terminate()` useless).
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t(), allSignals = sigset_t()
-        sigemptyset(&noSignals)
-        sigfillset(&allSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var child: pid_t = 0
-        let rc = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
-        close(outPipe[1]); close(errPipe[1])
-        guard rc == 0 else {
-            close(outPipe[0]); close(errPipe[0])
-            throw SpawnError(description: "posix_spawn \(executable): \(String(cString: strerror(rc)))")
+        // threads had (a blocked SIGTERM would be inherited and make `terminate()` useless): Spawn does that.
+        let child: pid_t
+        do {
+            child = try Spawn.start(executable, arguments: arguments, environment: env.map { "\($0.key)=\($0.value)" },
+                                    descriptors: descriptors)
+        } catch {
+            close(outPipe[1]); close(errPipe[1]); close(outPipe[0]); close(errPipe[0])
+            throw SpawnError(description: "\(error.operation): \(error.reason)")
         }
+        close(outPipe[1]); close(errPipe[1])
         pid = child
         outFD = outPipe[0]; errFD = errPipe[0]
         _ = fcntl(outFD, F_SETFL, fcntl(outFD, F_GETFL) | O_NONBLOCK)

@@ -25,6 +25,19 @@ public final class Server {
     public let scanout: ScanoutTarget
     /// The scanout target as a display that paces frames, if it is one (asked once, here).
     private let paced: PacedScanoutTarget?
+    /// The scanout target as one that finishes frames on a thread of its own (frame files), if it is one.
+    private let queued: QueuedScanoutTarget?
+    /// A frame was due but the scanout had no room for it: the next one is composed when the scanout reports
+    /// progress (`scanoutProgress`), not at the next tick.
+    private var waitingForScanout = false
+    /// Frames that came late because the scanout was full (the disk could not keep up), since start.
+    public private(set) var framesDelayedByScanout: UInt64 = 0
+
+    /// A sentence for the end of a run when frames came late because the scanout was full, else nil.
+    public var scanoutDelaySummary: String? {
+        guard framesDelayedByScanout > 0 else { return nil }
+        return "\(framesDelayedByScanout) of \(frameCount) frames came late: the frame writer's queue was full (the disk is slower than the refresh rate); every frame asked for was still written"
+    }
     public let log: Logger
     /// Input: the devices' client objects, and the entry points a harness or backend drives.
     public private(set) lazy var seat = Seat(server: self)
@@ -73,6 +86,7 @@ public final class Server {
         self.scanout = scanout
         self.log = logger
         paced = scanout as? PacedScanoutTarget
+        queued = scanout as? QueuedScanoutTarget
         let clock = FrameClock(mode: configuration.refresh,
                                pacing: paced.map { .display(refreshMillihertz: $0.refreshMillihertz) } ?? .immediate,
                                timeSource: configuration.clock)
@@ -129,6 +143,9 @@ public final class Server {
         case .onCommit, .manual:
             break
         }
+        if let queued, queued.completionFileDescriptor >= 0 {
+            display.onReadable(queued.completionFileDescriptor) { [unowned self] in self.scanoutProgress(queued) }
+        }
         stats = StatsLog(server: self, intervalSeconds: configuration.statsInterval)
     }
 
@@ -154,7 +171,43 @@ public final class Server {
     /// One virtual vblank (or several, if the loop was busy: they count as one).
     private func tick() {
         guard let expirations = vblankTimer?.expirations(), expirations > 0 else { return }
-        if needsRepaint { repaint() }
+        if needsRepaint {
+            repaintUnlessScanoutFull()
+        } else if let queued, !waitingForScanout, frameClock.frameCount > 0 {
+            // Nothing to compose: a video shows its last frame again, for each tick that passed.
+            do {
+                for _ in 0..<min(expirations, 1000) { try queued.refreshWithoutFrame() }
+            } catch {
+                scanoutError = error
+                log.error("scanout to \(scanout.name) failed: \(error)")
+            }
+        }
+    }
+
+    /// Repaints now, or, when the scanout cannot take the frame without waiting (the frame writer's queue
+    /// is full), counts a late frame and repaints as soon as the scanout reports progress.
+    private func repaintUnlessScanoutFull() {
+        if let queued, !queued.hasRoom(forFrame: frameClock.frameCount + 1) {
+            if !waitingForScanout { framesDelayedByScanout += 1 }
+            waitingForScanout = true
+            return
+        }
+        repaint()
+    }
+
+    /// The queued scanout finished frames: report its failure, or compose the frame that was waiting for room.
+    private func scanoutProgress(_ queued: QueuedScanoutTarget) {
+        do {
+            try queued.collectCompleted()
+        } catch {
+            scanoutError = error
+            log.error("scanout to \(scanout.name) failed: \(error)")
+            return
+        }
+        guard waitingForScanout, queued.hasRoom(forFrame: frameClock.frameCount + 1) else { return }
+        waitingForScanout = false
+        if needsRepaint && !shuttingDown { repaint() }
+        display.flush()
     }
 
     /// Whether anything waits for a frame: damage on the output or frame callbacks of committed surfaces.
@@ -169,12 +222,13 @@ public final class Server {
         display.whenIdle { [unowned self] in
             self.repaintScheduled = false
             if self.paced?.isBusy == true || !self.needsRepaint { return }
-            self.repaint()
+            self.repaintUnlessScanoutFull()
         }
     }
 
     /// One frame: compose the damage, present it, then tell every committed surface its frame was shown.
     public func repaint() {
+        waitingForScanout = false
         let damage = scene.takeDamage()
         willRepaint?(damage)
         let frameCount = frameClock.beginFrame()

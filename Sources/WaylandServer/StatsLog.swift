@@ -4,6 +4,8 @@ final class StatsLog {
     private var timer: Display.Timer?
     private var frames: UInt64 = 0
     private var start: UInt64
+    /// `Server.framesDelayedByScanout` at the last line.
+    private var delayedBefore: UInt64 = 0
 
     /// Starts the periodic line (none for an interval of 0 s).
     init(server: Server, intervalSeconds: Int) {
@@ -27,7 +29,10 @@ final class StatsLog {
         let seconds = Double(now - start) / 1e9
         let fps = seconds > 0 ? Double(frames) / seconds : 0
         let tenths = Int((fps * 10).rounded())
-        server.log.info("stats: frame \(server.frameCount), \(tenths / 10).\(tenths % 10) fps, \(server.clientCount) client(s), \(server.scene.mappedViews.count) window(s)")
+        let delayed = server.framesDelayedByScanout - delayedBefore
+        delayedBefore = server.framesDelayedByScanout
+        let late = delayed == 0 ? "" : ", \(delayed) frame(s) late: the frame writer was behind (the disk is slower than the refresh rate)"
+        server.log.info("stats: frame \(server.frameCount), \(tenths / 10).\(tenths % 10) fps, \(server.clientCount) client(s), \(server.scene.mappedViews.count) window(s)\(late)")
         frames = 0
         start = now
     }

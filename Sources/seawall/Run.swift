@@ -277,6 +277,7 @@ final class RunSession {
         }
         do {
             for path in try server.finish() { log.info("wrote \(path)") }
+            if let summary = server.scanoutDelaySummary { log.warning("\(summary)") }
         } catch {
             Self.say("warning: could not write the last frame: \(error)")
         }

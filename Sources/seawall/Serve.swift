@@ -110,6 +110,7 @@ struct Serve: ParsableCommand {
             print("seawall: restored \(display.choice.connector.name) on CRTC \(display.savedCrtc.crtcID) to \(display.savedCrtc.mode?.description ?? "off")")
             fflush(nil)
         }
+        if let summary = server.scanoutDelaySummary { log.warning("\(summary)") }
         log.info("stopped after \(server.frameCount) frames")
     }
 }

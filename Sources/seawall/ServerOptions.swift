@@ -5,6 +5,7 @@ import ClientMemory
 import Compositor
 import DRMScanout
 import Logging
+import Scanout
 import WaylandServer
 
 struct ServerOptions: ParsableArguments {
@@ -45,6 +46,9 @@ struct ServerOptions: ParsableArguments {
 
     @Option(name: .customLong("dump-every"), help: ArgumentHelp("Also write every Nth frame as frame-NNNNNN.ppm (0: never).", valueName: "N"))
     var dumpEvery: Int = 0
+
+    @Option(name: .long, help: ArgumentHelp("Record the output as a video (.mkv, .mp4 or .webm; H.264, or VP9 for .webm) through ffmpeg, one video frame per refresh (under --clock virtual or --refresh 0/manual: one per composed frame). Written off the event loop like the frame files; with --backend ppm or null (under `run`, null by default).", valueName: "FILE"))
+    var record: String?
 
     @Option(name: .customLong("shm-policy"), help: ArgumentHelp(
         "What to do with pools lacking F_SEAL_SHRINK: require (refuse them), autoseal (seal memfds that allow it), copy (never map them; copy damaged rows with pread).",
@@ -99,6 +103,9 @@ struct ServerOptions: ParsableArguments {
         guard (1...5).contains(xdgWmBaseVersion) else {
             throw ValidationError("--xdg-wm-base-version must be between 1 and 5, not \(xdgWmBaseVersion)")
         }
+        if backend == .drm && record != nil {
+            throw ValidationError("--record goes with the ppm or null backend (a DRM display is watched, not recorded)")
+        }
         if backend != .drm && (device != nil || connector != nil || mode != nil) {
             throw ValidationError("--device, --connector and --mode go with --backend drm")
         }
@@ -107,6 +114,20 @@ struct ServerOptions: ParsableArguments {
         }
     }
 
+
+    /// `--record`'s video, checked now (name, ffmpeg on PATH): one video frame per tick at --refresh HZ, with
+    /// idle ticks repeating the last frame so that the video runs in real time, except under the virtual clock
+    /// (and for --refresh 0 or manual, counted at 60 per second), where video frame N is composed frame N.
+    func videoRecording() throws(ScanoutError) -> VideoRecording? {
+        guard let record else { return nil }
+        let hz: Int
+        switch refresh {
+        case .hz(let rate) where rate > 0: hz = rate
+        default: hz = 60
+        }
+        let realTime = clock == .monotonic && refresh != .hz(0) && refresh != .manual
+        return try VideoRecording(path: record, framesPerSecond: hz, repeatsIdleTicks: realTime)
+    }
 
     /// Attaches the seat's input devices: pointer, keyboard and touch unless left out with --no-….
     func attachInputDevices(to seat: Seat) {

@@ -52,9 +52,13 @@ enum Startup {
         let scanout: ScanoutTarget
         var display: DRMScanout?
         var outputSize = options.size
+        let recording: VideoRecording?
+        do { recording = try options.videoRecording() } catch { throw StartupError(description: error.description) }
         do {
             switch backend {
-            case .ppm: scanout = try FileScanout(outputDirectory: options.outputDirectoryOrDefault, dumpEvery: options.dumpEvery)
+            case .ppm: scanout = try FileScanout(outputDirectory: options.outputDirectoryOrDefault, dumpEvery: options.dumpEvery,
+                                                 recording: recording)
+            case .null where recording != nil: scanout = try FileScanout(outputDirectory: nil, dumpEvery: 0, recording: recording)
             case .null: scanout = NullScanout()
             case .drm:
                 let drm = try DRMScanout(devicePath: options.device, connector: options.connector, mode: options.mode)

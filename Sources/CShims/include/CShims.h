@@ -43,6 +43,12 @@ int sw_signal_set_default(int signo);
 int sw_timerfd_periodic(uint64_t first_ns, uint64_t period_ns);
 /* Reads the expiration count of a timerfd (0 if none pending). */
 uint64_t sw_timerfd_expirations(int fd);
+/* A non-blocking, close-on-exec eventfd starting at 0 (<sys/eventfd.h> is not in Swift's Glibc module). fd or -1. */
+int sw_eventfd(void);
+/* Adds 1 to an eventfd's counter (from any thread). 0, or -1 with errno. */
+int sw_eventfd_signal(int fd);
+/* Reads and resets an eventfd's counter (0 if it was 0). */
+uint64_t sw_eventfd_drain(int fd);
 
 /* --- Starting programs (seawall run). --- */
 #include <signal.h>
