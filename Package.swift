@@ -96,6 +96,10 @@ let package = Package(
 
         // Benchmark: a 1080p full-damage frame, compose + PPM (tools/bench).
         .executableTarget(name: "seawall-bench", dependencies: ["Render", "Scanout", "Compositor"]),
+        // The end-to-end benchmark's client: sealed pools, three buffers, frame callbacks, wp_presentation (tools/bench).
+        .executableTarget(name: "seawall-benchclient", dependencies: [
+            "DemoClientKit", "CWaylandClient", "CProtocolsClient", "CClientShims",
+        ]),
 
         // What the end-to-end tests share: client processes, an in-process server, golden comparison; and for
         // the protocol tests in-process libwayland clients and the per-test fd and mapping check.
