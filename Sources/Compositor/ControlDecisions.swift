@@ -7,7 +7,7 @@ extension Compositor {
     /// is exactly `query` wins over one whose title is; among several equal matches, the one highest in the
     /// stack (the one a person would see). Unmapped windows never match.
     public func window(matching query: String) -> Window? {
-        let mapped = scene.mappedViews.reversed().compactMap { window(of: $0.surface) }
+        let mapped: [Window] = scene.mappedViews.reversed().compactMap { self.window(of: $0.surface) }
         return mapped.first { $0.appID == query } ?? mapped.first { $0.title == query }
     }
 }

@@ -101,8 +101,13 @@ public struct Region: Equatable, Sendable, CustomStringConvertible {
     /// Adds `rect`'s pixels.
     public mutating func add(_ rect: Rect) {
         if rect.isEmpty { return }
+        // Most damage touches nothing already there: appended as it is, with no pieces to cut.
+        guard let first = rects.firstIndex(where: { $0.intersects(rect) }) else {
+            rects.append(rect)
+            return
+        }
         var pieces = [rect]
-        for existing in rects where existing.intersects(rect) {
+        for existing in rects[first...] where existing.intersects(rect) {
             pieces = pieces.flatMap { $0.subtracting(existing) }
             if pieces.isEmpty { return }
         }
@@ -121,12 +126,18 @@ public struct Region: Equatable, Sendable, CustomStringConvertible {
 
     /// The part of the region inside `rect`.
     public func intersection(_ rect: Rect) -> Region {
+        if rects.allSatisfy({ rect.contains($0) }) { return self }   // shares the storage: nothing to cut
         var out = Region()
-        out.rects = rects.map { $0.intersection(rect) }.filter { !$0.isEmpty }
+        out.rects.reserveCapacity(rects.count)
+        for r in rects {
+            let inside = r.intersection(rect)
+            if !inside.isEmpty { out.rects.append(inside) }
+        }
         return out
     }
 
     public func offsetBy(dx: Int64, dy: Int64) -> Region {
+        if dx == 0 && dy == 0 { return self }
         var out = Region()
         out.rects = rects.map { $0.offsetBy(dx: dx, dy: dy) }
         return out

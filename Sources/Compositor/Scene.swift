@@ -62,7 +62,9 @@ public final class Scene {
     }
 
     public var outputRect: Rect { Rect(x: 0, y: 0, width: outputWidth, height: outputHeight) }
-    public var mappedViews: [View] { views.filter(\.mapped) }
+    /// The mapped views, bottom to top, filtered as they are read (no array is made: the per-frame paths
+    /// walk them several times).
+    public var mappedViews: LazyFilterSequence<[View]> { views.lazy.filter(\.mapped) }
 
     public func view(for surface: Surface) -> View? { views.first { $0.surface === surface } }
 
@@ -181,24 +183,26 @@ public final class Scene {
 
     /// What the renderer draws, bottom to top.
     public func items() -> [SceneItem] {
-        mappedViews.flatMap { view in
-            view.surface.flattened().compactMap { entry -> SceneItem? in
-                guard let buffer = entry.surface.buffer else { return nil }
-                return SceneItem(x: view.x + entry.x, y: view.y + entry.y, source: buffer,
-                                 opaqueRegion: entry.surface.opaqueRegion, bufferScale: Int64(entry.surface.bufferScale))
+        var items: [SceneItem] = []
+        items.reserveCapacity(views.count)
+        for view in mappedViews {
+            view.surface.forEachDrawn { surface, x, y in
+                guard let buffer = surface.buffer else { return }
+                items.append(SceneItem(x: view.x + x, y: view.y + y, source: buffer,
+                                       opaqueRegion: surface.opaqueRegion, bufferScale: Int64(surface.bufferScale)))
             }
         }
+        return items
     }
 
     /// The surfaces a frame composed now would show: those drawn by a mapped view (a buffer, every parent
     /// mapped) at least partly inside the output. Hidden behind other windows still counts as shown.
     public func displayedSurfaces() -> Set<ObjectIdentifier> {
-        var shown = Set<ObjectIdentifier>()
+        var shown = Set<ObjectIdentifier>(minimumCapacity: views.count)
         for view in mappedViews {
-            for entry in view.surface.flattened() {
-                let rect = Rect(x: view.x + entry.x, y: view.y + entry.y,
-                                width: entry.surface.width, height: entry.surface.height)
-                if !rect.intersection(outputRect).isEmpty { shown.insert(ObjectIdentifier(entry.surface)) }
+            view.surface.forEachDrawn { surface, x, y in
+                let rect = Rect(x: view.x + x, y: view.y + y, width: surface.width, height: surface.height)
+                if !rect.intersection(outputRect).isEmpty { shown.insert(ObjectIdentifier(surface)) }
             }
         }
         return shown
@@ -217,14 +221,17 @@ public final class Scene {
     /// the whole surface if unset) decides whether the point is its, and a point it refuses goes on to what
     /// is below.
     public func surface(atX x: Int64, y: Int64) -> Hit? {
+        var hit: Hit?
         for view in mappedViews.reversed() {
-            for entry in view.surface.flattened().reversed() {
-                let left = view.x + entry.x, top = view.y + entry.y
-                let rect = Rect(x: left, y: top, width: entry.surface.width, height: entry.surface.height)
-                guard rect.contains(x: x, y: y) else { continue }
-                if let input = entry.surface.inputRegion, !input.contains(x: x - left, y: y - top) { continue }
-                return Hit(surface: entry.surface, x: left, y: top)
+            let found = view.surface.forEachDrawnFromTop { surface, dx, dy in
+                let left = view.x + dx, top = view.y + dy
+                let rect = Rect(x: left, y: top, width: surface.width, height: surface.height)
+                guard rect.contains(x: x, y: y) else { return false }
+                if let input = surface.inputRegion, !input.contains(x: x - left, y: y - top) { return false }
+                hit = Hit(surface: surface, x: left, y: top)
+                return true
             }
+            if found { return hit }
         }
         return nil
     }

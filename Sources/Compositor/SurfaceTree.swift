@@ -193,11 +193,34 @@ extension Surface {
         return out
     }
 
+    /// Visits what `flattened` lists, in the same order (bottom to top), without building the list: the
+    /// per-frame paths (the renderer's items, the shown surfaces, the tree's bounds) allocate nothing here.
+    public func forEachDrawn(x: Int64 = 0, y: Int64 = 0, _ body: (Surface, Int64, Int64) -> Void) {
+        guard hasBuffer else { return }
+        for child in childrenBelow { child.forEachDrawn(x: x + child.positionX, y: y + child.positionY, body) }
+        body(self, x, y)
+        for child in childrenAbove { child.forEachDrawn(x: x + child.positionX, y: y + child.positionY, body) }
+    }
+
+    /// The same, top to bottom, until `body` returns true (the hit test); returns whether it did.
+    @discardableResult
+    public func forEachDrawnFromTop(x: Int64 = 0, y: Int64 = 0, _ body: (Surface, Int64, Int64) -> Bool) -> Bool {
+        guard hasBuffer else { return false }
+        for child in childrenAbove.reversed() {
+            if child.forEachDrawnFromTop(x: x + child.positionX, y: y + child.positionY, body) { return true }
+        }
+        if body(self, x, y) { return true }
+        for child in childrenBelow.reversed() {
+            if child.forEachDrawnFromTop(x: x + child.positionX, y: y + child.positionY, body) { return true }
+        }
+        return false
+    }
+
     /// The extent of the drawn tree, relative to this surface.
     public var treeBounds: Rect {
-        flattened().reduce(Rect(x: 0, y: 0, width: 0, height: 0)) {
-            $0.union(Rect(x: $1.x, y: $1.y, width: $1.surface.width, height: $1.surface.height))
-        }
+        var bounds = Rect(x: 0, y: 0, width: 0, height: 0)
+        forEachDrawn { surface, x, y in bounds = bounds.union(Rect(x: x, y: y, width: surface.width, height: surface.height)) }
+        return bounds
     }
 }
 
