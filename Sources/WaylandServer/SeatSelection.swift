@@ -50,12 +50,13 @@ extension Seat {
 }
 
 /// A client's device for one selection (wl_data_device, zwp_primary_selection_device_v1): each conforming type
-/// names its kind and its interface's events; the announcement and the binding are shared.
+/// names its kind, its source and offer types and its interface's events; set_selection, the announcement
+/// and the binding are shared.
 protocol SelectionDevice: SeatResource {
+    associatedtype Source: SelectionSource, ProtocolObject
+    associatedtype Offer: SelectionOffer, ProtocolObject
     /// The selection this device hears of.
     static var kind: SelectionKind { get }
-    /// A new offer of this interface for `source`, made for this client; nil if out of memory.
-    func makeOffer(for source: SelectionSource) -> OpaquePointer?
     /// The data_offer event introducing `offer`.
     func sendDataOffer(_ offer: OpaquePointer)
     /// The offer's offer event for one MIME type.
@@ -68,7 +69,7 @@ extension SelectionDevice {
     /// Announces `source` (or no selection) to this client: a new offer, its MIME types, then selection.
     func offerSelection(_ source: SelectionSource?) {
         guard let source else { return sendSelection(nil) }
-        guard let offer = makeOffer(for: source) else { return }
+        guard let offer = Offer.create(seat: seat, source: source, client: client, version: version) else { return }
         sendDataOffer(offer)
         for mimeType in source.mimeTypes { sendOffer(offer, mimeType) }
         sendSelection(offer)
@@ -80,6 +81,44 @@ extension ProtocolObject where Self: SelectionDevice {
     static func create(seat: Seat, client: OpaquePointer, version: Int32, id: UInt32) {
         guard let device = make(seat: seat, client: client, version: version, id: id) else { return }
         seat.selectionDeviceBound(device)
+    }
+
+    /// The set_selection request: `source` (one of this interface's sources, or null) becomes this kind's
+    /// selection if the device's client has the keyboard focus. The serial is not checked (a seat without a
+    /// keyboard has no events it could name, as in Mir); the focus is (Compositor.setSelection).
+    static func setSelection(_ resource: OpaquePointer?, _ source: OpaquePointer?) {
+        guard let device = from(resource) else { return }
+        device.seat.setSelection(Source.from(source), kind, from: device.client)
+    }
+}
+
+/// One announcement of a selection to one client (wl_data_offer, zwp_primary_selection_offer_v1): the source
+/// it announced, while that lives. receive hands the fd to the source while it is still the selection and
+/// offers that type (`Seat.receive`); otherwise the fd is just closed.
+class SelectionOffer: ResourceObject {
+    unowned(unsafe) let seat: Seat   // the seat lives as long as the server, which outlives resources
+    weak var source: SelectionSource?
+
+    required init(seat: Seat, source: SelectionSource) {
+        self.seat = seat
+        self.source = source
+    }
+
+    func resourceDestroyed() {}
+}
+
+extension ProtocolObject where Self: SelectionOffer {
+    /// A server-made offer for `client` (the new_id of the device's data_offer event); nil if out of memory.
+    static func create(seat: Seat, source: SelectionSource, client: OpaquePointer, version: Int32) -> OpaquePointer? {
+        makeResource(client: client, version: version, id: 0) { _ in Self(seat: seat, source: source) }?.resource
+    }
+
+    /// The receive request. Its fd is Seawall's from the first line on; the source gets its own copy.
+    static func receive(_ resource: OpaquePointer?, _ mimeType: UnsafePointer<CChar>?, _ fd: Int32) {
+        guard fd >= 0 else { return }
+        let owned = OwnedFD(taking: fd)
+        guard let offer = from(resource), let mimeType else { return }
+        offer.seat.receive(String(cString: mimeType), fd: owned, from: offer.source)
     }
 }
 

@@ -6,6 +6,8 @@ import Compositor
 /// cleared selection is selection(null). set_selection makes a source the selection; start_drag cancels
 /// its source at once (Seawall does not carry drags).
 final class WlDataDevice: SeatResource, ProtocolObject, SelectionDevice {
+    typealias Source = WlDataSource
+    typealias Offer = WlDataOffer
     static let kind = SelectionKind.clipboard
 
     static let implementation = Implementation(wl_data_device_interface(
@@ -13,17 +15,9 @@ final class WlDataDevice: SeatResource, ProtocolObject, SelectionDevice {
             guard let device = WlDataDevice.from(resource), let source = WlDataSource.from(source) else { return }
             device.seat.compositor.dragStarted(with: source.source)
         },
-        set_selection: { _, resource, source, _ in
-            guard let device = WlDataDevice.from(resource) else { return }
-            // The serial is not checked (a seat without a keyboard has no events it could name, as in
-            // Mir); the focus is (Compositor.setSelection).
-            device.seat.setSelection(WlDataSource.from(source), kind, from: device.client)
-        },
+        set_selection: { _, resource, source, _ in setSelection(resource, source) },
         release: Resource.destroyRequest))
 
-    func makeOffer(for source: SelectionSource) -> OpaquePointer? {
-        WlDataOffer.create(seat: seat, source: source, client: client, version: version)
-    }
     func sendDataOffer(_ offer: OpaquePointer) { wl_data_device_send_data_offer(resource, offer) }
     func sendOffer(_ offer: OpaquePointer, _ mimeType: String) { wl_data_offer_send_offer(offer, mimeType) }
     func sendSelection(_ offer: OpaquePointer?) { wl_data_device_send_selection(resource, offer) }
