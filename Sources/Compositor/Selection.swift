@@ -21,15 +21,17 @@ extension Compositor {
     /// (`kind` primary) from `client`: `source` (or nothing) is that selection now; the previous source is
     /// cancelled and the focused client hears of the new selection. Only the client with the keyboard focus
     /// may set it (as in Weston): a client in the background could otherwise push offer after offer at the
-    /// one in front. Its source is cancelled instead, and false comes back (the protocol layer logs the
-    /// refusal).
+    /// one in front. A refused clipboard source is cancelled, and false comes back (the protocol layer logs
+    /// the refusal). A refused primary source is left as it is, uncancelled (as wlroots ignores such a
+    /// request): GTK 4 sets the primary selection when it selects an entry's text, which happens as its
+    /// window maps, before the keyboard focus arrives, and deselects the text when its source is cancelled.
     @discardableResult
     public func setSelection(_ source: DataSource?, _ kind: SelectionKind = .clipboard, from client: ClientID) -> Bool {
         precondition(source.map { $0.kind == kind } ?? true, "a \(kind) selection set from a source of another kind")
         let previous = selection(kind)
         guard source !== previous else { return true }
         guard client == keyboardFocusClient else {
-            if let source { events?.cancel(source) }
+            if let source, kind == .clipboard { events?.cancel(source) }
             return false
         }
         if let previous { events?.cancel(previous) }

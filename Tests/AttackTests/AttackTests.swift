@@ -129,7 +129,8 @@ let attacks: [Attack] = [
            expected: .error("wl_display", 3, "zwp_primary_selection_source_v1.offer: a MIME type of 4000 bytes (the limit is 255)")),
     Attack(scenario: "primary-selection-too-many-mime-types",
            expected: .error("wl_display", 3, "zwp_primary_selection_source_v1.offer: more than 64 MIME types")),
-    Attack(scenario: "primary-selection-from-background", expected: .ok, notes: ["note: source cancelled 100 times, 0 offers"]),
+    // Refused without a cancel (GTK 4 sets the primary selection before its window has the focus), and no offers.
+    Attack(scenario: "primary-selection-from-background", expected: .ok, notes: ["note: source cancelled 0 times, 0 offers"]),
     Attack(scenario: "primary-selection-flood", expected: .ok,
            notes: ["note: source cancelled 999 times", "note: offers 1000, last selection null"]),
     Attack(scenario: "primary-selection-receive-flood-then-destroy", expected: .ok,
