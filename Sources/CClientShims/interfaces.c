@@ -9,6 +9,10 @@ extern const struct wl_interface xdg_positioner_interface;
 extern const struct wl_interface xdg_surface_interface;
 extern const struct wl_interface xdg_toplevel_interface;
 extern const struct wl_interface xdg_popup_interface;
+extern const struct wl_interface zwp_primary_selection_device_manager_v1_interface;
+extern const struct wl_interface zwp_primary_selection_device_v1_interface;
+extern const struct wl_interface zwp_primary_selection_offer_v1_interface;
+extern const struct wl_interface zwp_primary_selection_source_v1_interface;
 extern const struct wl_interface zxdg_output_manager_v1_interface;
 extern const struct wl_interface zxdg_output_v1_interface;
 extern const struct wl_interface zwlr_screencopy_manager_v1_interface;
@@ -43,6 +47,10 @@ const struct wl_interface *sw_client_interface_wl_data_device_manager(void) { re
 const struct wl_interface *sw_client_interface_wl_data_source(void) { return &wl_data_source_interface; }
 const struct wl_interface *sw_client_interface_wl_data_device(void) { return &wl_data_device_interface; }
 const struct wl_interface *sw_client_interface_wl_data_offer(void) { return &wl_data_offer_interface; }
+const struct wl_interface *sw_client_interface_zwp_primary_selection_device_manager_v1(void) { return &zwp_primary_selection_device_manager_v1_interface; }
+const struct wl_interface *sw_client_interface_zwp_primary_selection_device_v1(void) { return &zwp_primary_selection_device_v1_interface; }
+const struct wl_interface *sw_client_interface_zwp_primary_selection_offer_v1(void) { return &zwp_primary_selection_offer_v1_interface; }
+const struct wl_interface *sw_client_interface_zwp_primary_selection_source_v1(void) { return &zwp_primary_selection_source_v1_interface; }
 const struct wl_interface *sw_client_interface_zxdg_output_manager_v1(void) { return &zxdg_output_manager_v1_interface; }
 const struct wl_interface *sw_client_interface_zxdg_output_v1(void) { return &zxdg_output_v1_interface; }
 const struct wl_interface *sw_client_interface_zwlr_screencopy_manager_v1(void) { return &zwlr_screencopy_manager_v1_interface; }

@@ -62,9 +62,11 @@ public final class Compositor {
     /// Keymaps sent to clients after their keyboards were made, ever (a counter for `seawall ctl type`'s reply).
     public internal(set) var keymapSwitches = 0
 
-    // The selection (Selection.swift).
+    // The selections (Selection.swift).
     /// The clipboard: the data source last set as the selection, offered to the client with the keyboard focus.
     public internal(set) weak var selection: DataSource?
+    /// The primary selection (middle-click paste), under the clipboard's rules.
+    public internal(set) weak var primarySelection: DataSource?
 
     public init(outputWidth: Int64, outputHeight: Int64, frameClock: FrameClock) {
         scene = Scene(outputWidth: outputWidth, outputHeight: outputHeight)

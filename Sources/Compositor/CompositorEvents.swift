@@ -52,10 +52,11 @@ public protocol CompositorEvents: AnyObject {
     /// xdg_popup.popup_done: the popup's grab ended or was refused (sent once per popup).
     func popupDone(_ popup: Popup)
 
-    /// The selection (or none) is announced to `client`'s data devices (wl_data_device.data_offer and
-    /// selection).
-    func offerSelection(_ source: DataSource?, to client: ClientID)
-    /// wl_data_source.cancelled: the source is not (or no longer) the selection.
+    /// The `kind` selection (or none) is announced to `client`'s devices of that kind (wl_data_device or
+    /// zwp_primary_selection_device_v1: data_offer, the offer's MIME types, then selection).
+    func offerSelection(_ source: DataSource?, _ kind: SelectionKind, to client: ClientID)
+    /// wl_data_source.cancelled or zwp_primary_selection_source_v1.cancelled: the source is not (or no longer)
+    /// its kind's selection.
     func cancel(_ source: DataSource)
 
     /// Something on the output changed: a frame is due (the protocol layer schedules the repaint).
@@ -77,15 +78,20 @@ public final class Popup {
     }
 }
 
-/// A wl_data_source as the compositor sees it: whose it is and what it offers.
+/// A wl_data_source or zwp_primary_selection_source_v1 as the compositor sees it: whose it is, which
+/// selection it is for and what it offers.
 public final class DataSource {
     public let client: ClientID
+    public let kind: SelectionKind
     /// The MIME types offered, in the order first offered, each once.
     public private(set) var mimeTypes: [String] = []
 
-    public init(client: ClientID) { self.client = client }
+    public init(client: ClientID, kind: SelectionKind = .clipboard) {
+        self.client = client
+        self.kind = kind
+    }
 
-    /// wl_data_source.offer (a type offered again is not repeated). The protocol layer enforces the limits.
+    /// wl_data_source.offer or zwp_primary_selection_source_v1.offer (a type offered again is not repeated). The protocol layer enforces the limits.
     public func offer(_ mimeType: String) {
         if !mimeTypes.contains(mimeType) { mimeTypes.append(mimeType) }
     }

@@ -1,5 +1,5 @@
 /// The keyboard focus and the popup grabs: the focus is the innermost grabbing popup's surface, else the
-/// active window's; a client gaining it is offered the selection.
+/// active window's; a client gaining it is offered the selections.
 extension Compositor {
     /// A keyboard appears; returns whether it is new. (Seawall has no keyboard of its own: the focus exists
     /// without one, and follows the active window and grabbing popups.)
@@ -14,7 +14,7 @@ extension Compositor {
 
     /// Moves the keyboard focus where it belongs (the innermost grabbing popup, else the active window):
     /// leave for the old surface, enter (no keys, no modifiers) for the new, preceded by the current keymap if
-    /// its client holds another, and the selection for a client that gains the focus.
+    /// its client holds another, and the selections for a client that gains the focus.
     func updateKeyboardFocus() {
         let target = grabbingPopups.last?.surface ?? activeWindow?.surface
         guard target !== keyboardFocus else { return }
@@ -24,7 +24,7 @@ extension Compositor {
         guard let new = target else { return }
         sendKeymap(typingKeymap, to: new.client)   // the enter's modifiers (none) follow
         events?.keyboardEnter(new, serial: nextSerial())
-        if new.client != oldClient { events?.offerSelection(selection, to: new.client) }
+        if new.client != oldClient { offerSelections(to: new.client) }
     }
 
     /// xdg_popup.grab: honoured for the serial of a recent button or touch-down event, on a popup whose

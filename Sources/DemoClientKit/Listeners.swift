@@ -11,6 +11,8 @@ public final class ClientGlobals {
     public private(set) var wmBase: OpaquePointer?
     /// wl_data_device_manager (v3), when the compositor has one.
     public private(set) var dataDeviceManager: OpaquePointer?
+    /// zwp_primary_selection_device_manager_v1 (v1), when the compositor has one.
+    public private(set) var primarySelectionManager: OpaquePointer?
     /// wl_subcompositor (v1), when the compositor has one.
     public private(set) var subcompositor: OpaquePointer?
     /// wp_presentation (v1), when the compositor has one.
@@ -56,6 +58,8 @@ public final class ClientGlobals {
         case "wl_subcompositor": subcompositor = bind(sw_client_interface_named("wl_subcompositor"), 1)
         case "wp_presentation": presentation = bind(sw_client_interface_named("wp_presentation"), 1)
         case "wl_data_device_manager": dataDeviceManager = bind(sw_client_interface_named("wl_data_device_manager"), 3)
+        case "zwp_primary_selection_device_manager_v1":
+            primarySelectionManager = bind(sw_client_interface_zwp_primary_selection_device_manager_v1(), 1)
         case "zwp_virtual_keyboard_manager_v1": virtualKeyboardManager = bind(sw_client_interface_zwp_virtual_keyboard_manager_v1(), 1)
         case "wl_seat": input?.bind(registry: registry, name: name, version: version)
         default: break
@@ -66,13 +70,14 @@ public final class ClientGlobals {
     public func destroy() {
         input?.destroy()
         if let dataDeviceManager { wl_data_device_manager_destroy(dataDeviceManager) }
+        if let primarySelectionManager { zwp_primary_selection_device_manager_v1_destroy(primarySelectionManager) }
         if let presentation { wp_presentation_destroy(presentation) }
         if let subcompositor { wl_subcompositor_destroy(subcompositor) }
         if let wmBase { xdg_wm_base_destroy(wmBase) }
         if let shm { wl_shm_destroy(shm) }
         if let compositor { wl_compositor_destroy(compositor) }
         if let registry { wl_registry_destroy(registry) }
-        wmBase = nil; dataDeviceManager = nil; presentation = nil; subcompositor = nil; shm = nil; compositor = nil; registry = nil
+        wmBase = nil; dataDeviceManager = nil; primarySelectionManager = nil; presentation = nil; subcompositor = nil; shm = nil; compositor = nil; registry = nil
     }
 }
 

@@ -26,6 +26,10 @@ enum Interfaces {
     static let wlDataSource = Interface(sw_interface_wl_data_source())
     static let wlDataDevice = Interface(sw_interface_wl_data_device())
     static let wlDataOffer = Interface(sw_interface_wl_data_offer())
+    static let zwpPrimarySelectionDeviceManagerV1 = Interface(sw_interface_zwp_primary_selection_device_manager_v1())
+    static let zwpPrimarySelectionDeviceV1 = Interface(sw_interface_zwp_primary_selection_device_v1())
+    static let zwpPrimarySelectionOfferV1 = Interface(sw_interface_zwp_primary_selection_offer_v1())
+    static let zwpPrimarySelectionSourceV1 = Interface(sw_interface_zwp_primary_selection_source_v1())
     static let zxdgOutputManagerV1 = Interface(sw_interface_zxdg_output_manager_v1())
     static let zxdgOutputV1 = Interface(sw_interface_zxdg_output_v1())
     static let zwlrScreencopyManagerV1 = Interface(sw_interface_zwlr_screencopy_manager_v1())
@@ -62,6 +66,10 @@ extension WlDataDeviceManager { static var interface: Interface { Interfaces.wlD
 extension WlDataSource { static var interface: Interface { Interfaces.wlDataSource } }
 extension WlDataDevice { static var interface: Interface { Interfaces.wlDataDevice } }
 extension WlDataOffer { static var interface: Interface { Interfaces.wlDataOffer } }
+extension ZwpPrimarySelectionDeviceManagerV1 { static var interface: Interface { Interfaces.zwpPrimarySelectionDeviceManagerV1 } }
+extension ZwpPrimarySelectionDeviceV1 { static var interface: Interface { Interfaces.zwpPrimarySelectionDeviceV1 } }
+extension ZwpPrimarySelectionOfferV1 { static var interface: Interface { Interfaces.zwpPrimarySelectionOfferV1 } }
+extension ZwpPrimarySelectionSourceV1 { static var interface: Interface { Interfaces.zwpPrimarySelectionSourceV1 } }
 extension XdgOutputManager { static var interface: Interface { Interfaces.zxdgOutputManagerV1 } }
 extension XdgOutputObject { static var interface: Interface { Interfaces.zxdgOutputV1 } }
 extension ScreencopyManager { static var interface: Interface { Interfaces.zwlrScreencopyManagerV1 } }
@@ -85,6 +93,7 @@ extension GlobalDescription {
             GlobalDescription(interface: Interfaces.xdgWmBase, version: .configured(XdgWmBase.advertisedVersion), bind: XdgWmBase.bind),
             GlobalDescription(interface: Interfaces.wlSubcompositor, version: .fixed(1), bind: WlSubcompositor.bind),
             GlobalDescription(interface: Interfaces.wlDataDeviceManager, version: .fixed(3), bind: WlDataDeviceManager.bind),
+            GlobalDescription(interface: Interfaces.zwpPrimarySelectionDeviceManagerV1, version: .fixed(1), bind: ZwpPrimarySelectionDeviceManagerV1.bind),
             GlobalDescription(interface: Interfaces.zxdgOutputManagerV1, version: .fixed(3), bind: XdgOutputManager.bind),
             GlobalDescription(interface: Interfaces.zwlrScreencopyManagerV1, version: .fixed(3), bind: ScreencopyManager.bind),
             GlobalDescription(interface: Interfaces.wpPresentation, version: .fixed(1), bind: WpPresentation.bind),

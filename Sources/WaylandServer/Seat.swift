@@ -15,12 +15,13 @@ public final class Seat {
     /// Every live zwp_virtual_keyboard_v1.
     var virtualKeyboards: [ZwpVirtualKeyboardV1] = []
     var touches: [WlTouch] = []
-    var dataDevices: [WlDataDevice] = []
+    /// wl_data_devices and zwp_primary_selection_device_v1s (SeatSelection.swift).
+    var selectionDevices: [any SelectionDevice] = []
     /// While a virtual pointer's frame is applied: the wl_pointers owed a wl_pointer.frame at its end
     /// (SeatPointer.swift, `groupingPointerFrames`).
     var pendingFrames: [WlPointer]?
-    /// Every live wl_data_source, by its compositor object.
-    var dataSources = Registry<WlDataSource>()
+    /// Every live wl_data_source and zwp_primary_selection_source_v1, by its compositor object.
+    var selectionSources = Registry<SelectionSource>()
 
     init(server: Server) { self.server = server }
 
@@ -33,6 +34,8 @@ public final class Seat {
     public var movingOrResizing: Bool { compositor.movingOrResizing }
     /// The MIME types the current selection offers; nil when the clipboard is empty.
     public var selectionMimeTypes: [String]? { compositor.selection?.mimeTypes }
+    /// The MIME types the current primary selection offers; nil when it is empty.
+    public var primarySelectionMimeTypes: [String]? { compositor.primarySelection?.mimeTypes }
 
     var capabilities: UInt32 {
         (hasPointer ? WL_SEAT_CAPABILITY_POINTER.rawValue : 0) | (hasKeyboard ? WL_SEAT_CAPABILITY_KEYBOARD.rawValue : 0)
@@ -98,7 +101,7 @@ public final class Seat {
     func seatBound(_ seat: WlSeat) { seats.append(seat) }
     func seatReleased(_ seat: WlSeat) { seats.removeAll { $0 === seat } }
 
-    /// A device object or data device was destroyed: no more events for it.
+    /// A device object or selection device was destroyed: no more events for it.
     func forget(_ object: SeatResource) {
         pointers.removeAll { $0 === object }
         if object is WlKeyboard {
@@ -107,7 +110,7 @@ public final class Seat {
             if !keyboards.contains(where: { $0.client == object.client }) { compositor.keyboardsGone(of: ClientID(object.client)) }
         }
         touches.removeAll { $0 === object }
-        dataDevices.removeAll { $0 === object }
+        selectionDevices.removeAll { $0 === object }
     }
 
     /// The wl_surface resource behind a compositor surface and its client, if it still exists.

@@ -60,8 +60,10 @@ extension Server: CompositorEvents {
 
     public func popupDone(_ popup: Popup) { popups[popup]?.sendPopupDone() }
 
-    public func offerSelection(_ source: DataSource?, to client: ClientID) { seat.offerSelection(source, to: client) }
-    public func cancel(_ source: DataSource) { seat.dataSources[source]?.cancel() }
+    public func offerSelection(_ source: DataSource?, _ kind: SelectionKind, to client: ClientID) {
+        seat.offerSelection(source, kind, to: client)
+    }
+    public func cancel(_ source: DataSource) { seat.selectionSources[source]?.cancel() }
 
     public func sceneChanged() {
         scheduleRepaintSoon()

@@ -20,6 +20,7 @@ final class AttackClient {
     var shm: OpaquePointer? { globals.shm }
     var wmBase: OpaquePointer? { globals.wmBase }
     var dataDeviceManager: OpaquePointer? { globals.dataDeviceManager }
+    var primarySelectionManager: OpaquePointer? { globals.primarySelectionManager }
     var presentation: OpaquePointer? { globals.presentation }
     var subcompositor: OpaquePointer? { globals.subcompositor }
     var virtualKeyboardManager: OpaquePointer? { globals.virtualKeyboardManager }

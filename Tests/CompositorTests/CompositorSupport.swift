@@ -47,10 +47,10 @@ final class EventRecorder: CompositorEvents {
     func keyboardEnter(_ surface: Surface, serial: UInt32) { lines.append("keyboard enter \(surface.id)") }
     func keyboardLeave(_ surface: Surface, serial: UInt32) { lines.append("keyboard leave \(surface.id)") }
     func popupDone(_ popup: Popup) { lines.append("popup done \(popup.surface?.id ?? 0)") }
-    func offerSelection(_ source: DataSource?, to client: ClientID) {
-        lines.append("offer \(source?.mimeTypes ?? []) to client \(client.rawValue)")
+    func offerSelection(_ source: DataSource?, _ kind: SelectionKind, to client: ClientID) {
+        lines.append("offer \(kind == .primary ? "primary " : "")\(source?.mimeTypes ?? []) to client \(client.rawValue)")
     }
-    func cancel(_ source: DataSource) { lines.append("cancel \(source.mimeTypes)") }
+    func cancel(_ source: DataSource) { lines.append("cancel \(source.kind == .primary ? "primary " : "")\(source.mimeTypes)") }
     func sceneChanged() { repaints += 1 }
 }
 

@@ -245,27 +245,68 @@ struct InputFocusTests {
         #expect(bench.events.take() == ["popup done 4", "keyboard leave 4", "keyboard enter 2"])
     }
 
-    @Test func onlyTheFocusedClientSetsTheSelectionAndItIsOfferedToTheFocus() {
+    @Test(arguments: SelectionKind.allCases)
+    func onlyTheFocusedClientSetsTheSelectionAndItIsOfferedToTheFocus(_ kind: SelectionKind) {
         let bench = Bench()
+        let tag = kind == .primary ? "primary " : ""
         _ = bench.mappedWindow(1, client: 1)
         _ = bench.mappedWindow(2, client: 2)   // active: client 2 has the keyboard focus
         _ = bench.events.take()
-        let background = DataSource(client: ClientID(1))
+        let background = DataSource(client: ClientID(1), kind: kind)
         background.offer("text/plain")
-        #expect(!bench.compositor.setSelection(background, from: ClientID(1)))
-        #expect(bench.events.take() == ["cancel [\"text/plain\"]"] && bench.compositor.selection == nil)
-        let front = DataSource(client: ClientID(2))
+        #expect(!bench.compositor.setSelection(background, kind, from: ClientID(1)))
+        // Refused: a clipboard source is cancelled, a primary one left alone (GTK 4 sets it before its focus).
+        #expect(bench.events.take() == (kind == .clipboard ? ["cancel \(tag)[\"text/plain\"]"] : [])
+                && bench.compositor.selection(kind) == nil)
+        let front = DataSource(client: ClientID(2), kind: kind)
         front.offer("text/plain")
         front.offer("text/plain")
-        #expect(bench.compositor.setSelection(front, from: ClientID(2)))
-        #expect(bench.events.take() == ["offer [\"text/plain\"] to client 2"])
+        #expect(bench.compositor.setSelection(front, kind, from: ClientID(2)))
+        #expect(bench.events.take() == ["offer \(tag)[\"text/plain\"] to client 2"])
+        #expect(bench.compositor.setSelection(front, kind, from: ClientID(2)) && bench.events.take().isEmpty, "set again: nothing new")
         #expect(bench.compositor.mayReceive("text/plain", from: front))
         #expect(!bench.compositor.mayReceive("image/png", from: front) && !bench.compositor.mayReceive("text/plain", from: background))
         bench.compositor.dragStarted(with: front)
         #expect(bench.events.take().isEmpty, "the selection is not cancelled by a drag")
         bench.compositor.dragStarted(with: background)
-        #expect(bench.events.take() == ["cancel [\"text/plain\"]"], "no drags: any other source is cancelled")
+        #expect(bench.events.take() == ["cancel \(tag)[\"text/plain\"]"], "no drags: any other source is cancelled")
+        let replacement = DataSource(client: ClientID(2), kind: kind)
+        #expect(bench.compositor.setSelection(replacement, kind, from: ClientID(2)))
+        #expect(bench.events.take() == ["cancel \(tag)[\"text/plain\"]", "offer \(tag)[] to client 2"], "the old source is cancelled")
+        #expect(!bench.compositor.mayReceive("text/plain", from: front), "an offer of a replaced selection receives nothing")
         bench.compositor.dataSourceDestroyed(front)
-        #expect(bench.events.take() == ["offer [] to client 2"] && bench.compositor.selection == nil)
+        #expect(bench.events.take().isEmpty, "a source that is no longer the selection goes quietly")
+        bench.compositor.dataSourceDestroyed(replacement)
+        #expect(bench.events.take() == ["offer \(tag)[] to client 2"] && bench.compositor.selection(kind) == nil)
+        #expect(bench.compositor.setSelection(nil, kind, from: ClientID(2)) && bench.events.take().isEmpty, "cleared again: nothing new")
+    }
+
+    @Test func theClipboardAndThePrimarySelectionAreIndependentAndBothFollowTheFocus() {
+        let bench = Bench()
+        let first = bench.mappedWindow(1, client: 1)
+        _ = bench.mappedWindow(2, client: 2)   // active: client 2 has the keyboard focus
+        _ = bench.events.take()
+        let clipboard = DataSource(client: ClientID(2), kind: .clipboard)
+        clipboard.offer("text/plain")
+        let primary = DataSource(client: ClientID(2), kind: .primary)
+        primary.offer("UTF8_STRING")
+        #expect(bench.compositor.setSelection(clipboard, .clipboard, from: ClientID(2)))
+        #expect(bench.compositor.setSelection(primary, .primary, from: ClientID(2)))
+        #expect(bench.events.take() == ["offer [\"text/plain\"] to client 2", "offer primary [\"UTF8_STRING\"] to client 2"],
+                "setting one does not cancel the other")
+        #expect(bench.compositor.selection === clipboard && bench.compositor.selection(.primary) === primary)
+        #expect(!bench.compositor.mayReceive("UTF8_STRING", from: clipboard) && bench.compositor.mayReceive("UTF8_STRING", from: primary))
+        // The focus moves to client 1: it hears both selections, the clipboard first.
+        bench.compositor.activate(first)
+        let lines = bench.events.take().filter { $0.hasPrefix("offer") }
+        #expect(lines == ["offer [\"text/plain\"] to client 1", "offer primary [\"UTF8_STRING\"] to client 1"])
+        // Client 2, in the background now, can set neither.
+        let late = DataSource(client: ClientID(2), kind: .primary)
+        #expect(!bench.compositor.setSelection(late, .primary, from: ClientID(2)))
+        #expect(!bench.compositor.setSelection(nil, .clipboard, from: ClientID(2)))
+        #expect(bench.events.take() == [] && bench.compositor.selection === clipboard)   // refused, not cancelled
+        // The clipboard's source goes: only the clipboard empties.
+        bench.compositor.dataSourceDestroyed(clipboard)
+        #expect(bench.events.take() == ["offer [] to client 1"] && bench.compositor.selection(.primary) === primary)
     }
 }

@@ -9,7 +9,7 @@ struct WindowManagementTests {
         let a = bench.window(1)
         bench.commit(a.surface, 100, 50)
         #expect(bench.position(a)! == (32, 32))
-        #expect(bench.events.take() == ["enter output 1", "configure 1 activated", "keyboard enter 1", "offer [] to client 1"],
+        #expect(bench.events.take() == ["enter output 1", "configure 1 activated", "keyboard enter 1", "offer [] to client 1", "offer primary [] to client 1"],
                 "the scene has the window before the window policy activates it")
         #expect(bench.compositor.activeWindow === a && a.activated)
         let b = bench.mappedWindow(2)

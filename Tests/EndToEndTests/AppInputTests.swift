@@ -91,6 +91,50 @@ struct AppInputTests {
                                            promptCell: AppSession.Rect(40, 40, 9, 18))
     }
 
+    @Test("two foot windows: a word double-clicked in one (seawall ctl click --double) is pasted into the other by a middle click (the primary selection); OCR shows it at the second one's prompt")
+    func footMiddleClickPaste() throws {
+        try RealAppTests.require(["/usr/bin/foot", Self.tesseract, "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"],
+                                 packages: "foot, tesseract-ocr and fonts-dejavu-core")
+        // The first window prints the word and waits; the second (a shell) starts once the test has seen the
+        // first mapped (the file "go"), so the cascade puts it at 80,40, over the first's lower right.
+        let word = "primarypaste42"
+        let session = try AppSession("foot-primary", app: """
+            foot --app-id seawall-foot-a sh -c 'echo \(word); exec cat' & \
+            while [ ! -e "$0/go" ]; do sleep 0.1; done; foot --app-id seawall-foot-b env PS1='$ ' /bin/sh
+            """, size: "1040x200")
+        defer { session.stop() }
+        try session.waitWindow("seawall-foot-a")
+        let source = AppSession.Rect(32, 32, 480, 40)   // the first window's first lines (at 32,6, title bar 26 high)
+        _ = try session.stableScreenshot("word", until: { try session.ocr($0, region: source).contains(word) })
+        let go = open(session.directory + "/go", O_CREAT | O_WRONLY | O_CLOEXEC, 0o600)
+        try #require(go >= 0)
+        close(go)
+        try session.waitWindow("seawall-foot-b")
+        // The second window's prompt, before anything is pasted.
+        let target = AppSession.Rect(80, 66, 480, 134)
+        _ = try session.screenshot("prompt", until: { AppSession.colourCount($0, in: AppSession.Rect(88, 74, 9, 18)) >= 3 })
+
+        // A double click on the word (left of where the second window starts) selects it: foot sets the
+        // primary selection. The press raises the first window.
+        let unselected = try session.stableScreenshot("unselected")
+        try session.ctl(["pointer", "move", "--window", "seawall-foot-a", "28", "42"])
+        try session.ctl(["click", "--double"])
+        _ = try session.stableScreenshot("selected", changedFrom: unselected)
+        #expect(session.run.isRunning)
+
+        // A middle click on the part of the second window still showing (right of the first) raises it, gives
+        // it the keyboard focus and with it the primary selection's offer, and pastes.
+        try session.ctl(["pointer", "move", "--window", "seawall-foot-b", "450", "110"])
+        try session.ctl(["click", "middle"])
+        var text = ""
+        _ = try session.stableScreenshot("pasted", until: {
+            text = try session.ocr($0, region: target)
+            return Self.lines(text).contains { $0.filter { $0 != " " } == "$\(word)" }
+        })
+        #expect(Self.lines(text).contains { $0.filter { $0 != " " } == "$\(word)" },
+                "the second foot's prompt does not show the pasted \(word); OCR read:\n\(text)\n--- app.log\n\(session.appLog)")
+    }
+
     @Test("foot under seawall run --allow-virtual-input: wtype types `echo seawall-$((6*7))` and Return (its own keymap, the virtual keyboard protocol); the terminal shows seawall-42 (OCR), and a wtyped é reaches the shell as UTF-8")
     func footWtype() throws {
         try RealAppTests.require(["/usr/bin/foot", "/usr/bin/wtype", Self.tesseract, "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"],

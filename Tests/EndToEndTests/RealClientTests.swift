@@ -70,7 +70,7 @@ struct DebianClientTests {
         try harness.run { !client.isRunning }
         #expect(client.exitStatus == 0, Comment(rawValue: client.transcript))
         for global in ["wl_compositor", "wl_shm", "wl_output", "wl_seat", "xdg_wm_base", "wl_subcompositor",
-                       "wl_data_device_manager", "wp_presentation", "zxdg_output_manager_v1"] {
+                       "wl_data_device_manager", "zwp_primary_selection_device_manager_v1", "wp_presentation", "zxdg_output_manager_v1"] {
             #expect(client.stdout.contains("'\(global)'"), "wayland-info does not list \(global)")
         }
         for detail in ["'AR24'", "'XR24'", "name: SEAWALL-1", "width: 640 px, height: 480 px", "CLOCK_MONOTONIC",

@@ -63,4 +63,47 @@ struct SeatTests {
         #expect(refused.stderr.contains("keyboard"), "\(refused.transcript)")
         try? TestFiles.remove(directory)
     }
+
+    @Test("wl-copy --primary and wl-copy, then wl-paste --primary and wl-paste, under the real seawall: each selection keeps its own text")
+    func primarySelectionRoundTrip() throws {
+        for tool in ["/usr/bin/wl-copy", "/usr/bin/wl-paste"] {
+            try #require(access(tool, X_OK) == 0, "\(tool) is missing: install Debian's wl-clipboard")
+        }
+        let directory = try TestFiles.makeRuntimeDirectory(prefix: "seawall-primary")
+        defer { try? TestFiles.remove(directory) }
+        let (seawall, runtime) = try Self.start(["--shm-policy", "copy"])
+        defer { seawall.terminate() }
+        /// Pastes (wl-paste with `flags`) until the text is there or 5 s have passed; the last output.
+        func paste(_ flags: String, expecting text: String) throws -> String {
+            let output = directory + "/out"
+            var pasted = ""
+            for _ in 0..<100 where pasted != text {
+                let child = try Self.shell(runtime, "wl-paste --no-newline \(flags) > \"$1\"", [output])
+                pasted = child.exitStatus == 0 ? String(decoding: TestFiles.read(output) ?? [], as: UTF8.self) : ""
+                if pasted != text { usleep(50_000) }
+            }
+            return pasted
+        }
+        let primaryText = "middle-click \(getpid())", clipboardText = "ctrl-v \(getpid())"
+        let copyPrimary = try Self.shell(runtime, "wl-copy --primary \"$1\" > /dev/null 2>&1", [primaryText])
+        #expect(copyPrimary.exitStatus == 0, "\(copyPrimary.transcript)")
+        #expect(try paste("--primary", expecting: primaryText) == primaryText, "wl-paste --primary: \(seawall.transcript)")
+        // The clipboard is another selection: still empty ("Nothing is copied"), then its own text.
+        let empty = try Self.shell(runtime, "wl-paste --no-newline", [])
+        #expect(empty.exitStatus != 0 && empty.stdout.isEmpty, "\(empty.transcript)")
+        let copyClipboard = try Self.shell(runtime, "wl-copy \"$1\" > /dev/null 2>&1", [clipboardText])
+        #expect(copyClipboard.exitStatus == 0, "\(copyClipboard.transcript)")
+        #expect(try paste("", expecting: clipboardText) == clipboardText)
+        #expect(try paste("--primary", expecting: primaryText) == primaryText, "setting the clipboard left the primary selection alone")
+        // wl-copy --primary --clear empties the primary selection only.
+        let clear = try Self.shell(runtime, "wl-copy --primary --clear", [])
+        #expect(clear.exitStatus == 0, "\(clear.transcript)")
+        var cleared = false
+        for _ in 0..<100 where !cleared {
+            cleared = try Self.shell(runtime, "wl-paste --primary --no-newline", []).exitStatus != 0
+            if !cleared { usleep(50_000) }
+        }
+        #expect(cleared, "the primary selection outlived wl-copy --primary --clear")
+        #expect(try paste("", expecting: clipboardText) == clipboardText)
+    }
 }

@@ -10,7 +10,7 @@ extension ProtocolTests {
         /// Seawall's globals and versions (README: "What Seawall implements"), xdg_wm_base at its default 3.
         static let globals: [String: UInt32] = [
             "wl_compositor": 5, "wl_subcompositor": 1, "wl_shm": 1, "wl_output": 4, "wl_seat": 7,
-            "wl_data_device_manager": 3, "xdg_wm_base": 3, "wp_presentation": 1, "zxdg_output_manager_v1": 3,
+            "wl_data_device_manager": 3, "zwp_primary_selection_device_manager_v1": 1, "xdg_wm_base": 3, "wp_presentation": 1, "zxdg_output_manager_v1": 3,
             "zwlr_screencopy_manager_v1": 3,
         ]
 

@@ -6,3 +6,4 @@
 #include "wlr-screencopy-unstable-v1-client-protocol.h"
 #include "virtual-keyboard-unstable-v1-client-protocol.h"
 #include "wlr-virtual-pointer-unstable-v1-client-protocol.h"
+#include "primary-selection-unstable-v1-client-protocol.h"

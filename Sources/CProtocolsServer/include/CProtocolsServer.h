@@ -7,3 +7,4 @@
 #include "wlr-screencopy-unstable-v1-server-protocol.h"
 #include "virtual-keyboard-unstable-v1-server-protocol.h"
 #include "wlr-virtual-pointer-unstable-v1-server-protocol.h"
+#include "primary-selection-unstable-v1-server-protocol.h"
