@@ -43,7 +43,7 @@ final class ZxdgDecorationManagerV1: ProtocolObject {
         }
         if hasBuffer {
             return decoration.post(ZXDG_TOPLEVEL_DECORATION_V1_ERROR_UNCONFIGURED_BUFFER,
-                "get_toplevel_decoration: the xdg_toplevel's surface already has a buffer attached or committed; ask for decorations before the first buffer")
+                "get_toplevel_decoration after the toplevel's surface got a buffer; ask before the first attach")
         }
         decoration.sendConfigure()
     }
