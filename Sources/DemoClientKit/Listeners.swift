@@ -17,6 +17,9 @@ public final class ClientGlobals {
     public private(set) var presentation: OpaquePointer?
     /// zwp_virtual_keyboard_manager_v1 (v1), when the compositor offers it (--allow-virtual-input).
     public private(set) var virtualKeyboardManager: OpaquePointer?
+    /// zxdg_decoration_manager_v1 and xdg_activation_v1 (v1), if offered.
+    public private(set) var decorationManager: OpaquePointer?
+    public private(set) var activation: OpaquePointer?
     private var registry: OpaquePointer?
     private let wmBaseVersion: UInt32
     /// Set for --print-input: also binds the seat and prints pointer events.
@@ -57,6 +60,8 @@ public final class ClientGlobals {
         case "wp_presentation": presentation = bind(sw_client_interface_named("wp_presentation"), 1)
         case "wl_data_device_manager": dataDeviceManager = bind(sw_client_interface_named("wl_data_device_manager"), 3)
         case "zwp_virtual_keyboard_manager_v1": virtualKeyboardManager = bind(sw_client_interface_zwp_virtual_keyboard_manager_v1(), 1)
+        case "zxdg_decoration_manager_v1": decorationManager = bind(sw_client_interface_named("zxdg_decoration_manager_v1"), 1)
+        case "xdg_activation_v1": activation = bind(sw_client_interface_named("xdg_activation_v1"), 1)
         case "wl_seat": input?.bind(registry: registry, name: name, version: version)
         default: break
         }
@@ -66,6 +71,9 @@ public final class ClientGlobals {
     public func destroy() {
         input?.destroy()
         if let dataDeviceManager { wl_data_device_manager_destroy(dataDeviceManager) }
+        if let decorationManager { wl_proxy_destroy(decorationManager) }
+        if let activation { wl_proxy_destroy(activation) }
+        decorationManager = nil; activation = nil
         if let presentation { wp_presentation_destroy(presentation) }
         if let subcompositor { wl_subcompositor_destroy(subcompositor) }
         if let wmBase { xdg_wm_base_destroy(wmBase) }
