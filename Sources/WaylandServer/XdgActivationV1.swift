@@ -42,6 +42,7 @@ final class XdgActivationV1: ProtocolObject {
 
     private func activate(client: OpaquePointer, token: String, surface: WlSurface) {
         let outcome = server.compositor.activate(token: token, surface: surface.state)
+        defer { server.onActivationRequest?(outcome) }
         let shown = token.count <= 64 ? token : String(token.prefix(64)) + "…"
         if outcome == .activated {
             server.log.debug("xdg_activation_v1.activate by \(server.describe(client: client)): token \(shown) activated its window")
