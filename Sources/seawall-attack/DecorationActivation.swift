@@ -80,7 +80,7 @@ let decorationActivationScenarios: [Scenario] = [
         xdg_activation_token_v1_set_app_id(token, "late")
         wl_display_roundtrip(client.display)
     },
-    Scenario(name: "activation-unmapped-surfaces", summary: "tokens used on a wl_surface whose toplevel is gone and on a role-less one") { client in
+    Scenario(name: "activation-unmapped-surfaces", summary: "tokens used on a wl_surface whose toplevel is gone and on a role-less one, one of them naming a surface destroyed before its commit") { client in
         guard let activation = client.activation, let compositor = client.compositor, let window = client.shownWindow(),
               let bare = wl_compositor_create_surface(compositor) else { return note("no xdg_activation_v1") }
         let received = TokensReceived()
@@ -90,11 +90,18 @@ let decorationActivationScenarios: [Scenario] = [
             xdg_activation_token_v1_set_surface(token, window.surface)
             xdg_activation_token_v1_commit(token)
         }
+        // A third token names a surface destroyed before the commit.
+        if let doomed = wl_compositor_create_surface(compositor), let token = client.activationToken() {
+            xdg_activation_token_v1_add_listener(token, tokenListener, Unmanaged.passUnretained(received).toOpaque())
+            xdg_activation_token_v1_set_surface(token, doomed)
+            wl_surface_destroy(doomed)
+            xdg_activation_token_v1_commit(token)
+        }
         wl_display_roundtrip(client.display)
         xdg_toplevel_destroy(window.toplevel)
         xdg_surface_destroy(window.xdgSurface)
         let tokens = received.tokens
-        for (token, surface) in zip(tokens, [window.surface, bare]) { xdg_activation_v1_activate(activation, token, surface) }
+        for (token, surface) in zip(tokens, [window.surface, bare, bare]) { xdg_activation_v1_activate(activation, token, surface) }
         wl_display_roundtrip(client.display)
         note("\(tokens.count) tokens used")
     },
