@@ -18,7 +18,7 @@ struct DecorationActivationClientTests {
         harness.server.onActivationRequest = { outcomes.append($0) }
         let directory = try TestFiles.makeRuntimeDirectory(prefix: "seawall-activation")
         try harness.listen(inDirectory: directory, name: "wayland-activation")
-        defer { unlink(directory + "/wayland-activation"); rmdir(directory) }
+        defer { _ = try? ChildProcess(executable: "/bin/rm", arguments: ["-rf", directory]).wait(seconds: 30) }
         var environment = RealAppTests.environment(directory)
         environment["GSK_RENDERER"] = "cairo"
         environment["XDG_RUNTIME_DIR"] = directory
@@ -39,7 +39,7 @@ struct DecorationActivationClientTests {
         let harness = try Harness(width: 1024, height: 768)
         let directory = try TestFiles.makeRuntimeDirectory(prefix: "seawall-decoration")
         try harness.listen(inDirectory: directory, name: "wayland-decoration")
-        defer { unlink(directory + "/wayland-decoration"); rmdir(directory) }
+        defer { _ = try? ChildProcess(executable: "/bin/rm", arguments: ["-rf", directory]).wait(seconds: 30) }
         var environment = RealAppTests.environment(directory)
         for (key, value) in AppInputTests.qtEnvironment { environment[key] = value }
         environment["XDG_RUNTIME_DIR"] = directory
