@@ -23,6 +23,10 @@ extern const struct wl_interface zwlr_virtual_pointer_manager_v1_interface;
 extern const struct wl_interface zwlr_virtual_pointer_v1_interface;
 extern const struct wl_interface zwp_virtual_keyboard_manager_v1_interface;
 extern const struct wl_interface zwp_virtual_keyboard_v1_interface;
+extern const struct wl_interface zxdg_decoration_manager_v1_interface;
+extern const struct wl_interface zxdg_toplevel_decoration_v1_interface;
+extern const struct wl_interface xdg_activation_v1_interface;
+extern const struct wl_interface xdg_activation_token_v1_interface;
 
 const struct wl_interface *sw_client_interface_wl_compositor(void) { return &wl_compositor_interface; }
 const struct wl_interface *sw_client_interface_wl_surface(void) { return &wl_surface_interface; }
@@ -61,3 +65,7 @@ const struct wl_interface *sw_client_interface_zwlr_virtual_pointer_manager_v1(v
 const struct wl_interface *sw_client_interface_zwlr_virtual_pointer_v1(void) { return &zwlr_virtual_pointer_v1_interface; }
 const struct wl_interface *sw_client_interface_zwp_virtual_keyboard_manager_v1(void) { return &zwp_virtual_keyboard_manager_v1_interface; }
 const struct wl_interface *sw_client_interface_zwp_virtual_keyboard_v1(void) { return &zwp_virtual_keyboard_v1_interface; }
+const struct wl_interface *sw_client_interface_zxdg_decoration_manager_v1(void) { return &zxdg_decoration_manager_v1_interface; }
+const struct wl_interface *sw_client_interface_zxdg_toplevel_decoration_v1(void) { return &zxdg_toplevel_decoration_v1_interface; }
+const struct wl_interface *sw_client_interface_xdg_activation_v1(void) { return &xdg_activation_v1_interface; }
+const struct wl_interface *sw_client_interface_xdg_activation_token_v1(void) { return &xdg_activation_token_v1_interface; }

@@ -41,6 +41,8 @@ public final class Compositor {
     var grab: WindowGrab?
     /// Serials of the last few button and touch-down events sent (a popup grab must quote one).
     var recentInputSerials: [UInt32] = []
+    /// xdg-activation: recent user input and the tokens issued from it (Activation.swift).
+    var activation = ActivationState()
 
     // Touch (TouchFocus.swift).
     public internal(set) var hasTouch = false

@@ -132,7 +132,9 @@ extension Compositor {
             mask |= modifier.mask
             events?.keyboardModifiers(focus, serial: nextSerial(), depressed: mask, latched: 0, locked: 0, group: 0)
         }
-        events?.keyboardKey(focus, serial: nextSerial(), key: combo.key.code, pressed: true)
+        let serial = nextSerial()
+        userInput(serial: serial, to: focus)
+        events?.keyboardKey(focus, serial: serial, key: combo.key.code, pressed: true)
         events?.keyboardKey(focus, serial: nextSerial(), key: combo.key.code, pressed: false)
         for modifier in combo.modifiers.reversed() {
             events?.keyboardKey(focus, serial: nextSerial(), key: modifier.key.code, pressed: false)

@@ -104,7 +104,9 @@ extension Compositor {
             guard source.held[code] == nil, let focus = keyboardFocus else { return }
             try prepare(source, focus)
             source.held[code] = WeakSurface(surface: focus)
-            events?.keyboardKey(focus, serial: nextSerial(), key: code, pressed: true)
+            let serial = nextSerial()
+            userInput(serial: serial, to: focus)
+            events?.keyboardKey(focus, serial: serial, key: code, pressed: true)
         } else {
             guard let entry = source.held.removeValue(forKey: code), let surface = entry.surface,
                   surface === keyboardFocus else { return }

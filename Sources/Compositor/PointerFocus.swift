@@ -61,6 +61,7 @@ extension Compositor {
             let serial = nextSerial()
             if pressed { lastPressSerial = serial }
             sentInput(serial: serial)
+            if pressed { userInput(serial: serial, to: focus) }
             events?.pointerButton(focus, serial: serial, button: button, pressed: pressed)
         }
         if deliveredButtons.isEmpty { updatePointerFocus() }

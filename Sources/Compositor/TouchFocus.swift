@@ -24,6 +24,7 @@ extension Compositor {
         focusWindow(of: under.surface)
         let serial = nextSerial()
         sentInput(serial: serial)
+        userInput(serial: serial, to: under.surface)
         events?.touchDown(under.surface, serial: serial, id: id, x: x - Double(under.x), y: y - Double(under.y))
     }
 

@@ -19,6 +19,9 @@ public final class ClientGlobals {
     public private(set) var presentation: OpaquePointer?
     /// zwp_virtual_keyboard_manager_v1 (v1), when the compositor offers it (--allow-virtual-input).
     public private(set) var virtualKeyboardManager: OpaquePointer?
+    /// zxdg_decoration_manager_v1 and xdg_activation_v1 (v1), if offered.
+    public private(set) var decorationManager: OpaquePointer?
+    public private(set) var activation: OpaquePointer?
     private var registry: OpaquePointer?
     private let wmBaseVersion: UInt32
     /// Set for --print-input: also binds the seat and prints pointer events.
@@ -61,6 +64,8 @@ public final class ClientGlobals {
         case "zwp_primary_selection_device_manager_v1":
             primarySelectionManager = bind(sw_client_interface_zwp_primary_selection_device_manager_v1(), 1)
         case "zwp_virtual_keyboard_manager_v1": virtualKeyboardManager = bind(sw_client_interface_zwp_virtual_keyboard_manager_v1(), 1)
+        case "zxdg_decoration_manager_v1": decorationManager = bind(sw_client_interface_named("zxdg_decoration_manager_v1"), 1)
+        case "xdg_activation_v1": activation = bind(sw_client_interface_named("xdg_activation_v1"), 1)
         case "wl_seat": input?.bind(registry: registry, name: name, version: version)
         default: break
         }
@@ -71,6 +76,9 @@ public final class ClientGlobals {
         input?.destroy()
         if let dataDeviceManager { wl_data_device_manager_destroy(dataDeviceManager) }
         if let primarySelectionManager { zwp_primary_selection_device_manager_v1_destroy(primarySelectionManager) }
+        if let decorationManager { wl_proxy_destroy(decorationManager) }
+        if let activation { wl_proxy_destroy(activation) }
+        decorationManager = nil; activation = nil
         if let presentation { wp_presentation_destroy(presentation) }
         if let subcompositor { wl_subcompositor_destroy(subcompositor) }
         if let wmBase { xdg_wm_base_destroy(wmBase) }

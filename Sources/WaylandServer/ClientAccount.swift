@@ -7,4 +7,6 @@ final class ClientAccount {
     /// Pools, pool bytes and the copy policy's copy bytes.
     let memory = MemoryAccount()
     var surfaces = 0
+    /// Live xdg_activation_token_v1 objects (XdgActivationV1.maxTokenObjectsPerClient).
+    var activationTokenObjects = 0
 }

@@ -40,6 +40,10 @@ enum Interfaces {
     static let zwlrVirtualPointerV1 = Interface(sw_interface_zwlr_virtual_pointer_v1())
     static let zwpVirtualKeyboardManagerV1 = Interface(sw_interface_zwp_virtual_keyboard_manager_v1())
     static let zwpVirtualKeyboardV1 = Interface(sw_interface_zwp_virtual_keyboard_v1())
+    static let zxdgDecorationManagerV1 = Interface(sw_interface_zxdg_decoration_manager_v1())
+    static let zxdgToplevelDecorationV1 = Interface(sw_interface_zxdg_toplevel_decoration_v1())
+    static let xdgActivationV1 = Interface(sw_interface_xdg_activation_v1())
+    static let xdgActivationTokenV1 = Interface(sw_interface_xdg_activation_token_v1())
 }
 
 // The interface of each protocol object (ProtocolObject.interface).
@@ -80,6 +84,10 @@ extension ZwlrVirtualPointerManagerV1 { static var interface: Interface { Interf
 extension ZwlrVirtualPointerV1 { static var interface: Interface { Interfaces.zwlrVirtualPointerV1 } }
 extension ZwpVirtualKeyboardManagerV1 { static var interface: Interface { Interfaces.zwpVirtualKeyboardManagerV1 } }
 extension ZwpVirtualKeyboardV1 { static var interface: Interface { Interfaces.zwpVirtualKeyboardV1 } }
+extension ZxdgDecorationManagerV1 { static var interface: Interface { Interfaces.zxdgDecorationManagerV1 } }
+extension ZxdgToplevelDecorationV1 { static var interface: Interface { Interfaces.zxdgToplevelDecorationV1 } }
+extension XdgActivationV1 { static var interface: Interface { Interfaces.xdgActivationV1 } }
+extension XdgActivationTokenV1 { static var interface: Interface { Interfaces.xdgActivationTokenV1 } }
 
 extension GlobalDescription {
     /// The globals Seawall offers, in the order they are created (the order clients see them in the registry);
@@ -99,6 +107,8 @@ extension GlobalDescription {
             GlobalDescription(interface: Interfaces.wpPresentation, version: .fixed(1), bind: WpPresentation.bind),
             GlobalDescription(interface: Interfaces.zwlrVirtualPointerManagerV1, version: .configured(ZwlrVirtualPointerManagerV1.advertisedVersion), bind: ZwlrVirtualPointerManagerV1.bind),
             GlobalDescription(interface: Interfaces.zwpVirtualKeyboardManagerV1, version: .configured(ZwpVirtualKeyboardManagerV1.advertisedVersion), bind: ZwpVirtualKeyboardManagerV1.bind),
+            GlobalDescription(interface: Interfaces.zxdgDecorationManagerV1, version: .fixed(1), bind: ZxdgDecorationManagerV1.bind),
+            GlobalDescription(interface: Interfaces.xdgActivationV1, version: .fixed(1), bind: XdgActivationV1.bind),
         ]
     }
 }

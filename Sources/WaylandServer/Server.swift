@@ -57,6 +57,9 @@ public final class Server {
     /// Called when a client's pool is refused (after the log line), e.g. for `seawall run` to tell the person
     /// which --shm-policy would accept it.
     public var onPoolRefused: ((PoolRefusal) -> Void)?
+    /// Called after every xdg_activation_v1.activate with what became of it (for tests: a refusal is only a
+    /// debug log line).
+    public var onActivationRequest: ((ActivationOutcome) -> Void)?
     /// Called at the start of every repaint with the damage about to be composed, while `renderer.image` still
     /// holds the previous frame (`seawall run --screenshot` watches the output settle with it).
     public var willRepaint: ((Region) -> Void)?

@@ -13,9 +13,19 @@ final class XdgToplevel: ProtocolObject, XdgRoleObject {
     let resource: OpaquePointer
     /// The window as the compositor manages it.
     let window: ManagedWindow
+    /// Its zxdg_toplevel_decoration_v1, while one exists (ZxdgToplevelDecorationV1.swift).
+    weak var decoration: ZxdgToplevelDecorationV1?
 
     static let implementation = Implementation(xdg_toplevel_interface(
-        destroy: Resource.destroyRequest,
+        destroy: { _, resource in
+            guard let resource else { return }
+            // xdg-decoration: the decoration object must go first.
+            if let decoration = XdgToplevel.from(resource)?.decoration {
+                return decoration.post(ZXDG_TOPLEVEL_DECORATION_V1_ERROR_ORPHANED,
+                    "xdg_toplevel destroyed before its zxdg_toplevel_decoration_v1; destroy the decoration first")
+            }
+            wl_resource_destroy(resource)
+        },
         set_parent: { _, _, _ in },
         set_title: { _, resource, title in
             guard let toplevel = XdgToplevel.from(resource), let title else { return }
@@ -111,6 +121,12 @@ final class XdgToplevel: ProtocolObject, XdgRoleObject {
             wl_array_release(&capabilities)
         }
         xdgSurface?.sendConfigure()
+    }
+
+    /// A new configure for a state that changed outside the toplevel's requests (the decoration mode), once
+    /// the initial configure is out; before, it joins the initial one.
+    func sendConfigureIfInitialized() {
+        if xdgSurface?.hasSentInitialConfigure == true { sendConfigure() }
     }
 
     func resourceDestroyed() {

@@ -24,6 +24,8 @@ final class AttackClient {
     var presentation: OpaquePointer? { globals.presentation }
     var subcompositor: OpaquePointer? { globals.subcompositor }
     var virtualKeyboardManager: OpaquePointer? { globals.virtualKeyboardManager }
+    var decorationManager: OpaquePointer? { globals.decorationManager }
+    var activation: OpaquePointer? { globals.activation }
     private var configureSerial: UInt32?
     fileprivate var framesDone = 0
 

@@ -189,6 +189,7 @@ let scenarios: [Scenario] = [
 ] + lifetimeScenarios + floodScenarios + grabScenarios + popupGrabScenarios + selectionScenarios + primarySelectionScenarios + presentationScenarios + subsurfaceScenarios
     + virtualPointerScenarios
     + virtualKeyboardScenarios
+    + decorationActivationScenarios
 
 /// Sealed memfd for scenarios that make their fd before the client exists.
 func sealedAttackMemfd(_ size: Int) -> Int32 {

@@ -54,6 +54,7 @@ struct ProtocolTable {
         "wl_display", "wl_compositor", "wl_shm", "wl_output", "wl_seat", "xdg_wm_base", "wp_presentation",
         "wl_subcompositor", "wl_data_device_manager", "zwlr_virtual_pointer_manager_v1",
         "zwp_virtual_keyboard_manager_v1", "zwp_primary_selection_device_manager_v1",
+        "zxdg_decoration_manager_v1", "xdg_activation_v1",
     ]
 
     init() {

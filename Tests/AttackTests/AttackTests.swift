@@ -186,6 +186,17 @@ let attacks: [Attack] = [
     // (which would make libwayland disconnect the window), and the window carries on afterwards.
     keyboardAttack("virtual-keyboard-flood-unread", .error("wl_display", 3, "key: typed faster than the focused window reads (half its socket buffer is unread)"),
                    goodSees: ["keyboard text ☺"], stopGood: true),
+    Attack(scenario: "decoration-twice", expected: .error("zxdg_toplevel_decoration_v1", 1, "already has a zxdg_toplevel_decoration_v1")),
+    Attack(scenario: "decoration-after-buffer", expected: .error("zxdg_toplevel_decoration_v1", 0, "after the toplevel's surface got a buffer")),
+    Attack(scenario: "decoration-orphaned", expected: .error("zxdg_toplevel_decoration_v1", 2, "xdg_toplevel destroyed before its zxdg_toplevel_decoration_v1")),
+    Attack(scenario: "decoration-mode-flood", expected: .ok),
+    Attack(scenario: "activation-bad-tokens", expected: .ok),
+    Attack(scenario: "activation-huge-app-id", expected: .ok),
+    Attack(scenario: "activation-double-commit", expected: .error("xdg_activation_token_v1", 0, "commit: the token was already committed")),
+    Attack(scenario: "activation-set-after-commit", expected: .error("xdg_activation_token_v1", 0, "set_app_id: the token was already committed")),
+    Attack(scenario: "activation-unmapped-surfaces", expected: .ok, notes: ["note: 3 tokens used"]),
+    Attack(scenario: "activation-token-flood", expected: .ok),
+    Attack(scenario: "activation-too-many-token-objects", expected: .error("wl_display", 3, "more than 64 xdg_activation_token_v1 objects for one client")),
 ]
 
 /// Whether `lines` holds `wanted` in order (other lines may come between).

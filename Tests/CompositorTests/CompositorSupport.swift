@@ -4,6 +4,8 @@ import Compositor
 final class EventRecorder: CompositorEvents {
     var lines: [String] = []
     var repaints = 0
+    /// The serial of the last button, key or touch-down event (activation tokens quote it).
+    var inputSerial: UInt32 = 0
 
     func take() -> [String] {
         defer { lines = [] }
@@ -18,6 +20,7 @@ final class EventRecorder: CompositorEvents {
     func pointerLeave(_ surface: Surface, serial: UInt32) { lines.append("pointer leave \(surface.id)") }
     func pointerMotion(_ surface: Surface, x: Double, y: Double) { lines.append("pointer motion \(surface.id) \(x),\(y)") }
     func keyboardKey(_ surface: Surface, serial: UInt32, key: UInt32, pressed: Bool) {
+        inputSerial = serial
         lines.append("key \(surface.id) \(key) \(pressed ? "down" : "up")")
     }
     func keyboardModifiers(_ surface: Surface, serial: UInt32, depressed: UInt32, latched: UInt32, locked: UInt32, group: UInt32) {
@@ -39,9 +42,10 @@ final class EventRecorder: CompositorEvents {
         lines.append("pointer axis frame \(surface.id) " + parts.compactMap { $0 }.joined(separator: ", "))
     }
     func pointerButton(_ surface: Surface, serial: UInt32, button: UInt32, pressed: Bool) {
+        inputSerial = serial
         lines.append("pointer button \(surface.id) \(pressed ? "down" : "up")")
     }
-    func touchDown(_ surface: Surface, serial: UInt32, id: Int32, x: Double, y: Double) { lines.append("touch down \(surface.id) #\(id) \(x),\(y)") }
+    func touchDown(_ surface: Surface, serial: UInt32, id: Int32, x: Double, y: Double) { inputSerial = serial; lines.append("touch down \(surface.id) #\(id) \(x),\(y)") }
     func touchMotion(client: ClientID, id: Int32, x: Double, y: Double) { lines.append("touch motion client \(client.rawValue) #\(id) \(x),\(y)") }
     func touchUp(client: ClientID, serial: UInt32, ids: [Int32]) { lines.append("touch up client \(client.rawValue) \(ids)") }
     func keyboardEnter(_ surface: Surface, serial: UInt32) { lines.append("keyboard enter \(surface.id)") }

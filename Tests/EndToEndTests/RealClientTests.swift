@@ -70,7 +70,8 @@ struct DebianClientTests {
         try harness.run { !client.isRunning }
         #expect(client.exitStatus == 0, Comment(rawValue: client.transcript))
         for global in ["wl_compositor", "wl_shm", "wl_output", "wl_seat", "xdg_wm_base", "wl_subcompositor",
-                       "wl_data_device_manager", "zwp_primary_selection_device_manager_v1", "wp_presentation", "zxdg_output_manager_v1"] {
+                       "wl_data_device_manager", "zwp_primary_selection_device_manager_v1", "wp_presentation", "zxdg_output_manager_v1",
+                       "zxdg_decoration_manager_v1", "xdg_activation_v1"] {
             #expect(client.stdout.contains("'\(global)'"), "wayland-info does not list \(global)")
         }
         for detail in ["'AR24'", "'XR24'", "name: SEAWALL-1", "width: 640 px, height: 480 px", "CLOCK_MONOTONIC",
@@ -135,6 +136,9 @@ struct DebianClientTests {
         let inside = image.pixel(x: Int(window.x) + 100, y: Int(window.y) + 100)
         #expect(inside == (0x20, 0x30, 0x40), "foot's background at the window's centre: \(inside)")
         #expect(!client.stderr.contains("protocol error"), Comment(rawValue: client.transcript))
+        // foot asks for server-side decorations; Seawall draws none and answers client_side, and foot says so.
+        #expect(client.stderr.contains("requesting SSD decorations") && client.stderr.contains("using CSD decorations"),
+                Comment(rawValue: client.transcript))
         client.terminate()
     }
 }

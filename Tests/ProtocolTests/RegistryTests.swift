@@ -12,6 +12,8 @@ extension ProtocolTests {
             "wl_compositor": 5, "wl_subcompositor": 1, "wl_shm": 1, "wl_output": 4, "wl_seat": 7,
             "wl_data_device_manager": 3, "zwp_primary_selection_device_manager_v1": 1, "xdg_wm_base": 3, "wp_presentation": 1, "zxdg_output_manager_v1": 3,
             "zwlr_screencopy_manager_v1": 3,
+            "zxdg_decoration_manager_v1": 1,
+            "xdg_activation_v1": 1,
         ]
 
         @Test func listsEveryGlobalWithItsVersion() throws {

@@ -41,3 +41,7 @@ const struct wl_interface *sw_client_interface_zwlr_virtual_pointer_manager_v1(v
 const struct wl_interface *sw_client_interface_zwlr_virtual_pointer_v1(void);
 const struct wl_interface *sw_client_interface_zwp_virtual_keyboard_manager_v1(void);
 const struct wl_interface *sw_client_interface_zwp_virtual_keyboard_v1(void);
+const struct wl_interface *sw_client_interface_zxdg_decoration_manager_v1(void);
+const struct wl_interface *sw_client_interface_zxdg_toplevel_decoration_v1(void);
+const struct wl_interface *sw_client_interface_xdg_activation_v1(void);
+const struct wl_interface *sw_client_interface_xdg_activation_token_v1(void);

@@ -8,3 +8,5 @@
 #include "virtual-keyboard-unstable-v1-server-protocol.h"
 #include "wlr-virtual-pointer-unstable-v1-server-protocol.h"
 #include "primary-selection-unstable-v1-server-protocol.h"
+#include "xdg-decoration-unstable-v1-server-protocol.h"
+#include "xdg-activation-v1-server-protocol.h"
