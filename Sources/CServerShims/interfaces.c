@@ -20,6 +20,9 @@ extern const struct wl_interface zwlr_virtual_pointer_manager_v1_interface;
 extern const struct wl_interface zwlr_virtual_pointer_v1_interface;
 extern const struct wl_interface zwp_virtual_keyboard_manager_v1_interface;
 extern const struct wl_interface zwp_virtual_keyboard_v1_interface;
+extern const struct wl_interface wp_viewporter_interface;
+extern const struct wl_interface wp_viewport_interface;
+extern const struct wl_interface wp_single_pixel_buffer_manager_v1_interface;
 
 const struct wl_interface *sw_interface_wl_compositor(void) { return &wl_compositor_interface; }
 const struct wl_interface *sw_interface_wl_surface(void) { return &wl_surface_interface; }
@@ -54,3 +57,6 @@ const struct wl_interface *sw_interface_zwlr_virtual_pointer_manager_v1(void) { 
 const struct wl_interface *sw_interface_zwlr_virtual_pointer_v1(void) { return &zwlr_virtual_pointer_v1_interface; }
 const struct wl_interface *sw_interface_zwp_virtual_keyboard_manager_v1(void) { return &zwp_virtual_keyboard_manager_v1_interface; }
 const struct wl_interface *sw_interface_zwp_virtual_keyboard_v1(void) { return &zwp_virtual_keyboard_v1_interface; }
+const struct wl_interface *sw_interface_wp_viewporter(void) { return &wp_viewporter_interface; }
+const struct wl_interface *sw_interface_wp_viewport(void) { return &wp_viewport_interface; }
+const struct wl_interface *sw_interface_wp_single_pixel_buffer_manager_v1(void) { return &wp_single_pixel_buffer_manager_v1_interface; }

@@ -184,8 +184,16 @@ public final class Scene {
         mappedViews.flatMap { view in
             view.surface.flattened().compactMap { entry -> SceneItem? in
                 guard let buffer = entry.surface.buffer else { return nil }
-                return SceneItem(x: view.x + entry.x, y: view.y + entry.y, source: buffer,
-                                 opaqueRegion: entry.surface.opaqueRegion, bufferScale: Int64(entry.surface.bufferScale))
+                let surface = entry.surface
+                var item = SceneItem(x: view.x + entry.x, y: view.y + entry.y, source: buffer,
+                                     opaqueRegion: surface.opaqueRegion, bufferScale: Int64(surface.bufferScale))
+                if surface.viewport.isSet {
+                    item.viewport = ScaledCrop(
+                        crop: surface.viewport.crop(bufferWidth: buffer.width, bufferHeight: buffer.height,
+                                                    bufferScale: surface.bufferScale),
+                        width: surface.width, height: surface.height)
+                }
+                return item
             }
         }
     }

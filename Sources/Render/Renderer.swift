@@ -121,6 +121,9 @@ public final class Renderer {
         for index in items.indices.reversed() where !excluded.contains(index) {
             let item = items[index]
             guard Renderer.isUsable(item.source, bufferScale: item.bufferScale) else { continue }
+            if let viewport = item.viewport, Renderer.viewportSampling(viewport, source: item.source, outputScale: scale) == nil {
+                continue
+            }
             // Clipped to the output while logical, so that the device coordinates stay small.
             let logicalPlaced = item.bounds.intersection(logicalRect)
             if logicalPlaced.isEmpty { continue }
@@ -184,7 +187,9 @@ public final class Renderer {
         let source = item.source
         let format = source.format == .xrgb8888 ? PIXMAN_x8r8g8b8 : PIXMAN_a8r8g8b8
         // The item intersects the output, so its device position is small (within the output's size of it).
-        let srcX = Int32(layer.placed.x - item.x * scale), srcY = Int32(layer.placed.y - item.y * scale)
+        var srcX = Int32(layer.placed.x - item.x * scale), srcY = Int32(layer.placed.y - item.y * scale)
+        let sampling = item.viewport.flatMap { Renderer.viewportSampling($0, source: source, outputScale: scale) }
+        if case .offset(let dx, let dy)? = sampling { srcX += dx; srcY += dy }
         let dstX = Int32(layer.placed.x), dstY = Int32(layer.placed.y)
         let width = Int32(layer.placed.width), height = Int32(layer.placed.height)
         let done: Bool? = source.withPixels { pixels in
@@ -194,7 +199,13 @@ public final class Renderer {
                 return false
             }
             defer { pixman_image_unref(image) }
-            if item.bufferScale != scale { Renderer.resample(image, bufferScale: item.bufferScale, outputScale: scale) }
+            switch sampling {
+            case nil:
+                if item.bufferScale != scale { Renderer.resample(image, bufferScale: item.bufferScale, outputScale: scale) }
+            case .offset?: break
+            case .solid?: pixman_image_set_repeat(image, PIXMAN_REPEAT_NORMAL)
+            case .transform(let sx, let sy, let tx, let ty)?: Renderer.stretch(image, sx: sx, sy: sy, tx: tx, ty: ty)
+            }
             // Each part under its own clip (two calls rather than a loop over a literal array: no allocation).
             func draw(_ part: PixmanRegion, _ op: pixman_op_t) {
                 if part.isEmpty { return }
@@ -206,6 +217,59 @@ public final class Renderer {
             return true
         }
         return done ?? false
+    }
+
+    /// How a viewport item's source is sampled (wp_viewport).
+    enum ViewportSampling: Equatable {
+        /// 1:1 from a whole-pixel crop origin: placed by offsets alone, pixel-exact.
+        case offset(Int32, Int32)
+        /// A 1×1 source (a single-pixel buffer) repeated: pixman treats it as a solid fill.
+        case solid
+        /// Device pixel → source: x × sx + tx, y × sy + ty, all 16.16 fixed point.
+        case transform(sx: pixman_fixed_t, sy: pixman_fixed_t, tx: pixman_fixed_t, ty: pixman_fixed_t)
+    }
+
+    /// The sampling for `viewport` at `outputScale`, or nil if it cannot be drawn (an empty size, or a ratio
+    /// or origin that 16.16 fixed point cannot hold).
+    static func viewportSampling(_ viewport: ScaledCrop, source: any PixelSource, outputScale: Int64) -> ViewportSampling? {
+        let crop = viewport.crop
+        guard viewport.width > 0, viewport.height > 0, crop.width > 0, crop.height > 0, crop.x >= 0, crop.y >= 0,
+              let deviceWidth = Int64(exactly: viewport.width).map({ $0.multipliedReportingOverflow(by: outputScale) }),
+              !deviceWidth.overflow,
+              let deviceHeight = Int64(exactly: viewport.height).map({ $0.multipliedReportingOverflow(by: outputScale) }),
+              !deviceHeight.overflow else { return nil }
+        if source.width == 1 && source.height == 1 { return .solid }
+        let one = Viewport.fixedOne
+        if crop.width == deviceWidth.partialValue * one && crop.height == deviceHeight.partialValue * one
+            && crop.x % one == 0 && crop.y % one == 0,
+           let dx = Int32(exactly: crop.x / one), let dy = Int32(exactly: crop.y / one) {
+            return .offset(dx, dy)
+        }
+        // 1/256 units to 16.16: × 256. Crop sizes are bounded by the buffer (checked at commit).
+        let (sxWide, o1) = crop.width.multipliedReportingOverflow(by: 256)
+        let (syWide, o2) = crop.height.multipliedReportingOverflow(by: 256)
+        let (txWide, o3) = crop.x.multipliedReportingOverflow(by: 256)
+        let (tyWide, o4) = crop.y.multipliedReportingOverflow(by: 256)
+        guard !(o1 || o2 || o3 || o4),
+              let sx = pixman_fixed_t(exactly: sxWide / deviceWidth.partialValue),
+              let sy = pixman_fixed_t(exactly: syWide / deviceHeight.partialValue),
+              let tx = pixman_fixed_t(exactly: txWide), let ty = pixman_fixed_t(exactly: tyWide) else { return nil }
+        return .transform(sx: sx, sy: sy, tx: tx, ty: ty)
+    }
+
+    /// Stretches the crop over the destination: an affine scale and translation
+    /// (`pixman_image_set_transform`), sampled with `PIXMAN_FILTER_BILINEAR` and `PIXMAN_REPEAT_PAD`.
+    /// Bilinear rather than nearest because viewport ratios are arbitrary (video, GTK4's fractional scale
+    /// drawing at 1.5×): nearest makes uneven pixel columns there, bilinear is what weston's pixman renderer
+    /// does. PAD keeps the edges from fading into transparency. A 1:1 viewport never gets here (offsets).
+    static func stretch(_ image: OpaquePointer, sx: pixman_fixed_t, sy: pixman_fixed_t, tx: pixman_fixed_t, ty: pixman_fixed_t) {
+        var transform = pixman_transform_t()
+        pixman_transform_init_scale(&transform, sx, sy)
+        transform.matrix.0.2 = tx
+        transform.matrix.1.2 = ty
+        _ = pixman_image_set_transform(image, &transform)
+        _ = pixman_image_set_filter(image, PIXMAN_FILTER_BILINEAR, nil, 0)
+        pixman_image_set_repeat(image, PIXMAN_REPEAT_PAD)
     }
 
     /// Makes pixman sample `image` (a buffer at `bufferScale`) for an output at `outputScale`: destination

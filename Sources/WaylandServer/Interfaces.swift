@@ -36,6 +36,9 @@ enum Interfaces {
     static let zwlrVirtualPointerV1 = Interface(sw_interface_zwlr_virtual_pointer_v1())
     static let zwpVirtualKeyboardManagerV1 = Interface(sw_interface_zwp_virtual_keyboard_manager_v1())
     static let zwpVirtualKeyboardV1 = Interface(sw_interface_zwp_virtual_keyboard_v1())
+    static let wpViewporter = Interface(sw_interface_wp_viewporter())
+    static let wpViewport = Interface(sw_interface_wp_viewport())
+    static let wpSinglePixelBufferManagerV1 = Interface(sw_interface_wp_single_pixel_buffer_manager_v1())
 }
 
 // The interface of each protocol object (ProtocolObject.interface).
@@ -72,6 +75,9 @@ extension ZwlrVirtualPointerManagerV1 { static var interface: Interface { Interf
 extension ZwlrVirtualPointerV1 { static var interface: Interface { Interfaces.zwlrVirtualPointerV1 } }
 extension ZwpVirtualKeyboardManagerV1 { static var interface: Interface { Interfaces.zwpVirtualKeyboardManagerV1 } }
 extension ZwpVirtualKeyboardV1 { static var interface: Interface { Interfaces.zwpVirtualKeyboardV1 } }
+extension WpViewporter { static var interface: Interface { Interfaces.wpViewporter } }
+extension WpViewport { static var interface: Interface { Interfaces.wpViewport } }
+extension WpSinglePixelBufferManagerV1 { static var interface: Interface { Interfaces.wpSinglePixelBufferManagerV1 } }
 
 extension GlobalDescription {
     /// The globals Seawall offers, in the order they are created (the order clients see them in the registry);
@@ -90,6 +96,8 @@ extension GlobalDescription {
             GlobalDescription(interface: Interfaces.wpPresentation, version: .fixed(1), bind: WpPresentation.bind),
             GlobalDescription(interface: Interfaces.zwlrVirtualPointerManagerV1, version: .configured(ZwlrVirtualPointerManagerV1.advertisedVersion), bind: ZwlrVirtualPointerManagerV1.bind),
             GlobalDescription(interface: Interfaces.zwpVirtualKeyboardManagerV1, version: .configured(ZwpVirtualKeyboardManagerV1.advertisedVersion), bind: ZwpVirtualKeyboardManagerV1.bind),
+            GlobalDescription(interface: Interfaces.wpViewporter, version: .fixed(1), bind: WpViewporter.bind),
+            GlobalDescription(interface: Interfaces.wpSinglePixelBufferManagerV1, version: .fixed(1), bind: WpSinglePixelBufferManagerV1.bind),
         ]
     }
 }

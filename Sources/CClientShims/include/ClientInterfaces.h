@@ -37,3 +37,6 @@ const struct wl_interface *sw_client_interface_zwlr_virtual_pointer_manager_v1(v
 const struct wl_interface *sw_client_interface_zwlr_virtual_pointer_v1(void);
 const struct wl_interface *sw_client_interface_zwp_virtual_keyboard_manager_v1(void);
 const struct wl_interface *sw_client_interface_zwp_virtual_keyboard_v1(void);
+const struct wl_interface *sw_client_interface_wp_viewporter(void);
+const struct wl_interface *sw_client_interface_wp_viewport(void);
+const struct wl_interface *sw_client_interface_wp_single_pixel_buffer_manager_v1(void);

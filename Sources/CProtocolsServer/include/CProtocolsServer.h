@@ -7,3 +7,5 @@
 #include "wlr-screencopy-unstable-v1-server-protocol.h"
 #include "virtual-keyboard-unstable-v1-server-protocol.h"
 #include "wlr-virtual-pointer-unstable-v1-server-protocol.h"
+#include "viewporter-server-protocol.h"
+#include "single-pixel-buffer-v1-server-protocol.h"
