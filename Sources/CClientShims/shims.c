@@ -44,6 +44,9 @@ extern const struct wl_interface zwlr_virtual_pointer_manager_v1_interface __att
 extern const struct wl_interface zwlr_virtual_pointer_v1_interface __attribute__((weak));
 extern const struct wl_interface zwp_virtual_keyboard_manager_v1_interface __attribute__((weak));
 extern const struct wl_interface zwp_virtual_keyboard_v1_interface __attribute__((weak));
+extern const struct wl_interface wp_viewporter_interface __attribute__((weak));
+extern const struct wl_interface wp_viewport_interface __attribute__((weak));
+extern const struct wl_interface wp_single_pixel_buffer_manager_v1_interface __attribute__((weak));
 
 const struct wl_interface *sw_client_interface_named(const char *name) {
     const struct wl_interface *const tables[] = {
@@ -57,6 +60,7 @@ const struct wl_interface *sw_client_interface_named(const char *name) {
         &xdg_popup_interface, &wp_presentation_interface, &wp_presentation_feedback_interface,
         &zwlr_virtual_pointer_manager_v1_interface, &zwlr_virtual_pointer_v1_interface,
         &zwp_virtual_keyboard_manager_v1_interface, &zwp_virtual_keyboard_v1_interface,
+        &wp_viewporter_interface, &wp_viewport_interface, &wp_single_pixel_buffer_manager_v1_interface,
     };
     if (name == NULL) return NULL;
     for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {

@@ -194,8 +194,14 @@ public final class Renderer {
         let width = Int32(layer.placed.width), height = Int32(layer.placed.height)
         let done: Bool? = source.withPixels { pixels in
             // pixman only reads a source image; create_bits merely lacks a const-qualified parameter.
-            let bits = UnsafeMutablePointer(mutating: pixels.assumingMemoryBound(to: UInt32.self))
-            guard let image = pixman_image_create_bits(format, source.width, source.height, bits, source.stride) else {
+            var bits = UnsafeMutablePointer(mutating: pixels.assumingMemoryBound(to: UInt32.self))
+            var imageWidth = source.width, imageHeight = source.height
+            if case .transform(_, _, _, _, let window)? = sampling {
+                // A sub-image: the first row and column of the crop's window (inside the source, see above).
+                bits += Int(window.y) * Int(source.stride / 4) + Int(window.x)
+                imageWidth = window.width; imageHeight = window.height
+            }
+            guard let image = pixman_image_create_bits(format, imageWidth, imageHeight, bits, source.stride) else {
                 return false
             }
             defer { pixman_image_unref(image) }
@@ -204,7 +210,7 @@ public final class Renderer {
                 if item.bufferScale != scale { Renderer.resample(image, bufferScale: item.bufferScale, outputScale: scale) }
             case .offset?: break
             case .solid?: pixman_image_set_repeat(image, PIXMAN_REPEAT_NORMAL)
-            case .transform(let sx, let sy, let tx, let ty)?: Renderer.stretch(image, sx: sx, sy: sy, tx: tx, ty: ty)
+            case .transform(let sx, let sy, let tx, let ty, _)?: Renderer.stretch(image, sx: sx, sy: sy, tx: tx, ty: ty)
             }
             // Each part under its own clip (two calls rather than a loop over a literal array: no allocation).
             func draw(_ part: PixmanRegion, _ op: pixman_op_t) {
@@ -220,13 +226,16 @@ public final class Renderer {
     }
 
     /// How a viewport item's source is sampled (wp_viewport).
-    enum ViewportSampling: Equatable {
+    enum ViewportSampling {
         /// 1:1 from a whole-pixel crop origin: placed by offsets alone, pixel-exact.
         case offset(Int32, Int32)
         /// A 1×1 source (a single-pixel buffer) repeated: pixman treats it as a solid fill.
         case solid
-        /// Device pixel → source: x × sx + tx, y × sy + ty, all 16.16 fixed point.
-        case transform(sx: pixman_fixed_t, sy: pixman_fixed_t, tx: pixman_fixed_t, ty: pixman_fixed_t)
+        /// Device pixel → source: x × sx + tx, y × sy + ty, all 16.16 fixed point, in the sub-image of the
+        /// source that holds the crop's whole pixels (`window`, in source pixels): sampling stops at the crop's
+        /// edges instead of blending in what lies outside it.
+        case transform(sx: pixman_fixed_t, sy: pixman_fixed_t, tx: pixman_fixed_t, ty: pixman_fixed_t,
+                       window: (x: Int32, y: Int32, width: Int32, height: Int32))
     }
 
     /// The sampling for `viewport` at `outputScale`, or nil if it cannot be drawn (an empty size, or a ratio
@@ -245,16 +254,24 @@ public final class Renderer {
            let dx = Int32(exactly: crop.x / one), let dy = Int32(exactly: crop.y / one) {
             return .offset(dx, dy)
         }
-        // 1/256 units to 16.16: × 256. Crop sizes are bounded by the buffer (checked at commit).
+        // The whole source pixels the crop touches, which must lie inside the source (checked at commit).
+        let left = crop.x / one, top = crop.y / one
+        let (right, o5) = crop.x.addingReportingOverflow(crop.width)
+        let (bottom, o6) = crop.y.addingReportingOverflow(crop.height)
+        guard !(o5 || o6) else { return nil }
+        let rightPixel = (right + one - 1) / one, bottomPixel = (bottom + one - 1) / one
+        guard rightPixel <= Int64(source.width), bottomPixel <= Int64(source.height) else { return nil }
+        // 1/256 units to 16.16: × 256, relative to the window's origin.
         let (sxWide, o1) = crop.width.multipliedReportingOverflow(by: 256)
         let (syWide, o2) = crop.height.multipliedReportingOverflow(by: 256)
-        let (txWide, o3) = crop.x.multipliedReportingOverflow(by: 256)
-        let (tyWide, o4) = crop.y.multipliedReportingOverflow(by: 256)
+        let (txWide, o3) = (crop.x - left * one).multipliedReportingOverflow(by: 256)
+        let (tyWide, o4) = (crop.y - top * one).multipliedReportingOverflow(by: 256)
         guard !(o1 || o2 || o3 || o4),
               let sx = pixman_fixed_t(exactly: sxWide / deviceWidth.partialValue),
               let sy = pixman_fixed_t(exactly: syWide / deviceHeight.partialValue),
               let tx = pixman_fixed_t(exactly: txWide), let ty = pixman_fixed_t(exactly: tyWide) else { return nil }
-        return .transform(sx: sx, sy: sy, tx: tx, ty: ty)
+        return .transform(sx: sx, sy: sy, tx: tx, ty: ty,
+                          window: (Int32(left), Int32(top), Int32(rightPixel - left), Int32(bottomPixel - top)))
     }
 
     /// Stretches the crop over the destination: an affine scale and translation

@@ -11,7 +11,7 @@ extension ProtocolTests {
         static let globals: [String: UInt32] = [
             "wl_compositor": 5, "wl_subcompositor": 1, "wl_shm": 1, "wl_output": 4, "wl_seat": 7,
             "wl_data_device_manager": 3, "xdg_wm_base": 3, "wp_presentation": 1, "zxdg_output_manager_v1": 3,
-            "zwlr_screencopy_manager_v1": 3,
+            "zwlr_screencopy_manager_v1": 3, "wp_viewporter": 1, "wp_single_pixel_buffer_manager_v1": 1,
         ]
 
         @Test func listsEveryGlobalWithItsVersion() throws {
