@@ -267,8 +267,9 @@ public final class Renderer {
         let (txWide, o3) = (crop.x - left * one).multipliedReportingOverflow(by: 256)
         let (tyWide, o4) = (crop.y - top * one).multipliedReportingOverflow(by: 256)
         guard !(o1 || o2 || o3 || o4),
-              let sx = pixman_fixed_t(exactly: sxWide / deviceWidth.partialValue),
-              let sy = pixman_fixed_t(exactly: syWide / deviceHeight.partialValue),
+              // At least 1/65536: a stretch beyond what 16.16 holds samples the crop's first column/row.
+              let sx = pixman_fixed_t(exactly: Swift.max(1, sxWide / deviceWidth.partialValue)),
+              let sy = pixman_fixed_t(exactly: Swift.max(1, syWide / deviceHeight.partialValue)),
               let tx = pixman_fixed_t(exactly: txWide), let ty = pixman_fixed_t(exactly: tyWide) else { return nil }
         return .transform(sx: sx, sy: sy, tx: tx, ty: ty,
                           window: (Int32(left), Int32(top), Int32(rightPixel - left), Int32(bottomPixel - top)))

@@ -22,6 +22,8 @@ final class AttackClient {
     var dataDeviceManager: OpaquePointer? { globals.dataDeviceManager }
     var presentation: OpaquePointer? { globals.presentation }
     var subcompositor: OpaquePointer? { globals.subcompositor }
+    var viewporter: OpaquePointer? { globals.viewporter }
+    var singlePixelBufferManager: OpaquePointer? { globals.singlePixelBufferManager }
     var virtualKeyboardManager: OpaquePointer? { globals.virtualKeyboardManager }
     private var configureSerial: UInt32?
     fileprivate var framesDone = 0
