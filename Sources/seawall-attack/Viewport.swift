@@ -58,14 +58,14 @@ let viewportScenarios: [Scenario] = [
         wp_viewport_set_destination(viewport, -1, -1)
         if client.show(buffer, on: window.surface) { note("shown after the flood") }
     },
-    Scenario(name: "single-pixel-flood", summary: "10000 single-pixel buffers (extreme channel values), each attached to a window stretched to 2^31-1 and destroyed; then one shown") { client in
+    Scenario(name: "single-pixel-flood", summary: "100000 single-pixel buffers (extreme channel values), every 1000th attached to a window stretched to 2^31-1 and destroyed; then one shown") { client in
         guard let (window, viewport, _) = setUpViewport(client), let manager = client.singlePixelBufferManager
         else { return note("no wp_single_pixel_buffer_manager_v1") }
         wp_viewport_set_destination(viewport, .max, .max)
-        for i in 0..<10_000 {
+        for i in 0..<100_000 {
             let v = UInt32(truncatingIfNeeded: i &* 2_654_435_761)
             guard let buffer = wp_single_pixel_buffer_manager_v1_create_u32_rgba_buffer(manager, v, .max, 0, v | 1) else { continue }
-            if i % 100 == 0 {
+            if i % 1000 == 0 {
                 wl_surface_attach(window.surface, buffer, 0, 0)
                 wl_surface_commit(window.surface)
             }
