@@ -53,7 +53,7 @@ struct ProtocolTable {
     static let roots = [
         "wl_display", "wl_compositor", "wl_shm", "wl_output", "wl_seat", "xdg_wm_base", "wp_presentation",
         "wl_subcompositor", "wl_data_device_manager", "zwlr_virtual_pointer_manager_v1",
-        "zwp_virtual_keyboard_manager_v1",
+        "zwp_virtual_keyboard_manager_v1", "wp_viewporter", "wp_single_pixel_buffer_manager_v1",
     ]
 
     init() {
