@@ -16,6 +16,8 @@ import Compositor
 ///   the output scale is placed by offsets alone (pixel-exact); any other is resampled with a pixman scale
 ///   transform and `PIXMAN_FILTER_NEAREST` (a scale-1 client on a scale-2 output: each buffer pixel becomes
 ///   a 2×2 block). At scale 1 with buffer scale 1 nothing differs from a renderer without HiDPI.
+/// - wp_viewport (`SceneItem.viewport`): a 1:1 crop is placed by offsets (pixel-exact), a 1×1 source is
+///   repeated (a solid fill), any other crop is stretched bilinearly (`viewportSampling`, `stretch`).
 /// - Occlusion: an item paints only the damaged pixels that no opaque part of an item above covers, and the
 ///   background is filled only where nothing opaque covers the damage. Every damaged pixel is written
 ///   exactly by the layers that show there; no pixel outside the damage is touched (the destination image
