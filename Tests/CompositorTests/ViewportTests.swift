@@ -108,4 +108,22 @@ struct ViewportTests {
         viewport.source = nil
         #expect(viewport.crop(bufferWidth: 10, bufferHeight: 20, bufferScale: 2) == Crop(x: 0, y: 0, width: 2560, height: 5120))
     }
+
+    @Test func hitTestAndSceneItemFollowTheDestination() {
+        let scene = Scene(outputWidth: 640, outputHeight: 480)
+        let surface = Surface(id: 1)
+        scene.addView(for: surface)
+        scene.place(surface, x: 10, y: 10)
+        surface.pending.buffer = .attach(CountingBuffer(1, 1))   // a single-pixel buffer's size
+        surface.pending.viewport = Viewport(destination: (200, 100))
+        for (s, e) in surface.commitTree() { scene.apply(e, to: s) }
+        #expect(scene.surface(atX: 209, y: 109)?.surface === surface)
+        #expect(scene.surface(atX: 210, y: 50) == nil)
+        let item = scene.items().first
+        #expect(item?.bounds == Rect(x: 10, y: 10, width: 200, height: 100))
+        #expect(item?.viewport?.crop == Crop(x: 0, y: 0, width: 256, height: 256))
+        // Buffer damage under a viewport damages the whole (logical) surface.
+        surface.pending.bufferDamage = Region(Rect(x: 0, y: 0, width: 1, height: 1))
+        #expect(surface.commit().damage == Region(Rect(x: 0, y: 0, width: 200, height: 100)))
+    }
 }
