@@ -27,6 +27,9 @@ extern const struct wl_interface zxdg_decoration_manager_v1_interface;
 extern const struct wl_interface zxdg_toplevel_decoration_v1_interface;
 extern const struct wl_interface xdg_activation_v1_interface;
 extern const struct wl_interface xdg_activation_token_v1_interface;
+extern const struct wl_interface wp_viewporter_interface;
+extern const struct wl_interface wp_viewport_interface;
+extern const struct wl_interface wp_single_pixel_buffer_manager_v1_interface;
 
 const struct wl_interface *sw_client_interface_wl_compositor(void) { return &wl_compositor_interface; }
 const struct wl_interface *sw_client_interface_wl_surface(void) { return &wl_surface_interface; }
@@ -69,3 +72,6 @@ const struct wl_interface *sw_client_interface_zxdg_decoration_manager_v1(void) 
 const struct wl_interface *sw_client_interface_zxdg_toplevel_decoration_v1(void) { return &zxdg_toplevel_decoration_v1_interface; }
 const struct wl_interface *sw_client_interface_xdg_activation_v1(void) { return &xdg_activation_v1_interface; }
 const struct wl_interface *sw_client_interface_xdg_activation_token_v1(void) { return &xdg_activation_token_v1_interface; }
+const struct wl_interface *sw_client_interface_wp_viewporter(void) { return &wp_viewporter_interface; }
+const struct wl_interface *sw_client_interface_wp_viewport(void) { return &wp_viewport_interface; }
+const struct wl_interface *sw_client_interface_wp_single_pixel_buffer_manager_v1(void) { return &wp_single_pixel_buffer_manager_v1_interface; }

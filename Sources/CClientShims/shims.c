@@ -48,6 +48,9 @@ extern const struct wl_interface zxdg_decoration_manager_v1_interface __attribut
 extern const struct wl_interface zxdg_toplevel_decoration_v1_interface __attribute__((weak));
 extern const struct wl_interface xdg_activation_v1_interface __attribute__((weak));
 extern const struct wl_interface xdg_activation_token_v1_interface __attribute__((weak));
+extern const struct wl_interface wp_viewporter_interface __attribute__((weak));
+extern const struct wl_interface wp_viewport_interface __attribute__((weak));
+extern const struct wl_interface wp_single_pixel_buffer_manager_v1_interface __attribute__((weak));
 
 const struct wl_interface *sw_client_interface_named(const char *name) {
     const struct wl_interface *const tables[] = {
@@ -63,6 +66,7 @@ const struct wl_interface *sw_client_interface_named(const char *name) {
         &zwp_virtual_keyboard_manager_v1_interface, &zwp_virtual_keyboard_v1_interface,
         &zxdg_decoration_manager_v1_interface, &zxdg_toplevel_decoration_v1_interface,
         &xdg_activation_v1_interface, &xdg_activation_token_v1_interface,
+        &wp_viewporter_interface, &wp_viewport_interface, &wp_single_pixel_buffer_manager_v1_interface,
     };
     if (name == NULL) return NULL;
     for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {

@@ -24,6 +24,16 @@ public protocol PixelSource: AnyObject {
     func withPixels<R>(_ body: (UnsafeRawPointer) throws -> R) rethrows -> R?
 }
 
+/// A crop of a source (in 1/256 source pixels) shown at a logical size (wp_viewport).
+public struct ScaledCrop: Equatable, Sendable {
+    public var crop: Crop
+    public var width: Int64
+    public var height: Int64
+    public init(crop: Crop, width: Int64, height: Int64) {
+        self.crop = crop; self.width = width; self.height = height
+    }
+}
+
 /// One surface as the renderer sees it: where it is on the output, what it shows, and which part of it
 /// (in surface-local coordinates) the client declared opaque. Positions and sizes are logical (see HiDPI);
 /// `bufferScale` buffer pixels make one logical unit.
@@ -34,6 +44,9 @@ public struct SceneItem {
     public var opaqueRegion: Region
     /// wl_surface.set_buffer_scale: the source is this many times the item's logical size.
     public var bufferScale: Int64
+    /// wp_viewport: the part of the source shown, stretched to a logical size; nil shows the whole source at
+    /// `bufferScale`.
+    public var viewport: ScaledCrop?
 
     public init(x: Int64, y: Int64, source: any PixelSource, opaqueRegion: Region = Region(), bufferScale: Int64 = 1) {
         self.x = x; self.y = y; self.source = source; self.opaqueRegion = opaqueRegion
@@ -42,6 +55,7 @@ public struct SceneItem {
 
     /// The output rectangle the item covers, in logical coordinates.
     public var bounds: Rect {
+        if let viewport { return Rect(x: x, y: y, width: viewport.width, height: viewport.height) }
         let scale = Swift.max(1, bufferScale)
         return Rect(x: x, y: y, width: Int64(source.width) / scale, height: Int64(source.height) / scale)
     }

@@ -188,8 +188,15 @@ public final class Scene {
         for view in mappedViews {
             view.surface.forEachDrawn { surface, x, y in
                 guard let buffer = surface.buffer else { return }
-                items.append(SceneItem(x: view.x + x, y: view.y + y, source: buffer,
-                                       opaqueRegion: surface.opaqueRegion, bufferScale: Int64(surface.bufferScale)))
+                var item = SceneItem(x: view.x + x, y: view.y + y, source: buffer,
+                                     opaqueRegion: surface.opaqueRegion, bufferScale: Int64(surface.bufferScale))
+                if surface.viewport.isSet {
+                    item.viewport = ScaledCrop(
+                        crop: surface.viewport.crop(bufferWidth: buffer.width, bufferHeight: buffer.height,
+                                                    bufferScale: surface.bufferScale),
+                        width: surface.width, height: surface.height)
+                }
+                items.append(item)
             }
         }
         return items

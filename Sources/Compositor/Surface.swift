@@ -83,6 +83,8 @@ public final class Surface {
         public var inputRegion: Region?? = nil
         public var frameCallbacks: [any FrameCallbackSink] = []
         public var bufferScale: Int32? = nil
+        /// wp_viewport's whole state as last requested; nil: unchanged by this commit.
+        public var viewport: Viewport? = nil
         public init() {}
     }
 
@@ -118,6 +120,8 @@ public final class Surface {
     /// Committed frame callbacks waiting for the next frame to be shown.
     public private(set) var frameCallbacks: [any FrameCallbackSink] = []
     public private(set) var bufferScale: Int32 = 1
+    /// wp_viewport: crop and destination size (Viewport.swift).
+    public private(set) var viewport = Viewport()
     public var role: SurfaceRole = .none
     /// Counts commits, for tests and statistics.
     public private(set) var commitCount: UInt64 = 0
@@ -142,28 +146,49 @@ public final class Surface {
         self.client = client
     }
 
-    /// The surface's size in logical (surface-local) coordinates: the buffer's size divided by the buffer
-    /// scale (the division is exact: `bufferSizeError` refuses a commit where it would not be).
-    public var width: Int64 { buffer.map { Int64($0.width) / Int64(bufferScale) } ?? 0 }
-    public var height: Int64 { buffer.map { Int64($0.height) / Int64(bufferScale) } ?? 0 }
+    /// The surface's size in logical (surface-local) coordinates: the viewport's destination size, else its
+    /// source size, else the buffer's size divided by the buffer scale (the division is exact:
+    /// `bufferSizeError` refuses a commit where it would not be). 0 without a buffer.
+    public var width: Int64 {
+        guard let buffer else { return 0 }
+        return viewport.logicalSize?.width ?? Int64(buffer.width) / Int64(bufferScale)
+    }
+    public var height: Int64 {
+        guard let buffer else { return 0 }
+        return viewport.logicalSize?.height ?? Int64(buffer.height) / Int64(bufferScale)
+    }
+
+    /// The buffer the pending commit would show: attached now, cached by a synchronized subsurface, or the
+    /// current one.
+    private var prospectiveBuffer: (any ClientBuffer)? {
+        switch pending.buffer {
+        case .attach(let attached): return attached
+        case .detach: return nil
+        case .unchanged:
+            switch cached?.buffer {
+            case .attach(let attached)?: return attached
+            case .detach?: return nil
+            case .unchanged?, nil: return buffer
+            }
+        }
+    }
+
+    /// Why committing the pending state now must be refused with a wp_viewport error (bad_size,
+    /// out_of_buffer), or nil. Checked against the buffer, scale and viewport the commit would show.
+    public func viewportError() -> ViewportError? {
+        guard let shown = prospectiveBuffer else { return nil }
+        let state = pending.viewport ?? cached?.viewport ?? viewport
+        guard state.isSet else { return nil }
+        let scale = pending.bufferScale ?? cached?.bufferScale ?? bufferScale
+        return state.commitError(bufferWidth: shown.width, bufferHeight: shown.height, bufferScale: scale)
+    }
 
     /// Why committing the pending state now must be refused with wl_surface.error.invalid_size, or nil: the
     /// buffer the commit would show (attached now, cached by a synchronized subsurface, or the current one)
     /// must be a whole multiple of the buffer scale it would be shown at, in both directions.
     public func bufferSizeError() -> String? {
         let scale = pending.bufferScale ?? cached?.bufferScale ?? bufferScale
-        let shown: (any ClientBuffer)?
-        switch pending.buffer {
-        case .attach(let attached): shown = attached
-        case .detach: shown = nil
-        case .unchanged:
-            switch cached?.buffer {
-            case .attach(let attached)?: shown = attached
-            case .detach?: shown = nil
-            case .unchanged?, nil: shown = buffer
-            }
-        }
-        guard let shown, scale > 1 else { return nil }
+        guard let shown = prospectiveBuffer, scale > 1 else { return nil }
         if shown.width % scale == 0 && shown.height % scale == 0 { return nil }
         return "buffer size \(shown.width)x\(shown.height) is not a multiple of the buffer scale \(scale)"
     }
@@ -188,15 +213,22 @@ public final class Surface {
         if let opaque = pending.opaqueRegion { opaqueRegion = opaque ?? Region() }
         if let input = pending.inputRegion { inputRegion = input }
         if let scale = pending.bufferScale { bufferScale = scale }
+        let viewportChanged = pending.viewport.map { $0 != viewport } ?? false
+        if let newViewport = pending.viewport { viewport = newViewport }
         Surface.append(pending.frameCallbacks, after: &frameCallbacks)
 
         // Buffer damage is in buffer pixels: to surface coordinates, rounded outwards.
         var damage = pending.surfaceDamage
-        damage.add(pending.bufferDamage.covering(dividedBy: Int64(bufferScale)))
+        if viewport.isSet {
+            // Buffer pixels map to the surface through the crop and scale: damage all of it, conservatively.
+            if !pending.bufferDamage.isEmpty { damage.add(Rect(x: 0, y: 0, width: width, height: height)) }
+        } else {
+            damage.add(pending.bufferDamage.covering(dividedBy: Int64(bufferScale)))
+        }
         damage = damage.intersection(Rect(x: 0, y: 0, width: width, height: height)).simplified()
         let effect = CommitEffect(
             damage: damage,
-            sizeChanged: hadBuffer != hasBuffer || oldWidth != width || oldHeight != height,
+            sizeChanged: hadBuffer != hasBuffer || oldWidth != width || oldHeight != height || viewportChanged,
             offsetX: pending.offsetX, offsetY: pending.offsetY, hasBuffer: hasBuffer)
         pending = PendingState()
         return effect

@@ -239,5 +239,6 @@ extension Surface.PendingState {
         if let region = newer.inputRegion { inputRegion = region }
         Surface.append(newer.frameCallbacks, after: &frameCallbacks)
         if let scale = newer.bufferScale { bufferScale = scale }
+        if let newViewport = newer.viewport { viewport = newViewport }
     }
 }

@@ -40,6 +40,11 @@ public struct DemoOptions: Sendable {
     /// wl_surface.set_buffer_scale: buffers are this many times the window's (logical) size, and the pattern
     /// is drawn over the whole buffer, at that finer resolution.
     public var scale: Int = 1
+    /// wp_viewport.set_source, in wl_fixed (1/256) units: the crop of the buffer shown (surface-local before
+    /// scaling, as the protocol has it).
+    public var viewportSource: (x: Int32, y: Int32, width: Int32, height: Int32)?
+    /// wp_viewport.set_destination: the logical size the (cropped) buffer is shown at.
+    public var viewportDestination: (width: Int32, height: Int32)?
     /// With printInput: after the first button press, key press or touch down, stop reading the socket for
     /// this many seconds (a client busy elsewhere), printing "seawall-demo: stalling" and "seawall-demo: resumed".
     public var stallAfterInput: Double?
@@ -118,6 +123,11 @@ public final class DemoClient {
             wl_display_disconnect(display)
             throw error
         }
+        if (options.viewportSource != nil || options.viewportDestination != nil) && globals.viewporter == nil {
+            globals.destroy()
+            wl_display_disconnect(display)
+            throw DemoFailure(description: "--viewport and --destination need wp_viewporter, which the compositor does not offer", exitStatus: 1)
+        }
     }
 
     deinit {
@@ -187,6 +197,16 @@ public final class DemoClient {
         if options.maximized { xdg_toplevel_set_maximized(toplevel) }
         if options.fullscreen { xdg_toplevel_set_fullscreen(toplevel, nil) }
         if options.scale != 1 { wl_surface_set_buffer_scale(surface, Int32(options.scale)) }
+        // The compositor offers wp_viewporter when either is set: checked in init.
+        if options.viewportSource != nil || options.viewportDestination != nil, let viewporter = globals.viewporter,
+           let viewport = wp_viewporter_get_viewport(viewporter, surface) {
+            if let source = options.viewportSource {
+                wp_viewport_set_source(viewport, source.x, source.y, source.width, source.height)
+            }
+            if let destination = options.viewportDestination {
+                wp_viewport_set_destination(viewport, destination.width, destination.height)
+            }
+        }
         // The initial commit, without a buffer: the compositor answers with the first configure.
         wl_surface_commit(surface)
     }

@@ -17,6 +17,10 @@ public final class ClientGlobals {
     public private(set) var subcompositor: OpaquePointer?
     /// wp_presentation (v1), when the compositor has one.
     public private(set) var presentation: OpaquePointer?
+    /// wp_viewporter (v1), when the compositor has one.
+    public private(set) var viewporter: OpaquePointer?
+    /// wp_single_pixel_buffer_manager_v1 (v1), when the compositor has one.
+    public private(set) var singlePixelBufferManager: OpaquePointer?
     /// zwp_virtual_keyboard_manager_v1 (v1), when the compositor offers it (--allow-virtual-input).
     public private(set) var virtualKeyboardManager: OpaquePointer?
     /// zxdg_decoration_manager_v1 and xdg_activation_v1 (v1), if offered.
@@ -60,6 +64,9 @@ public final class ClientGlobals {
         case "xdg_wm_base": wmBase = bind(sw_client_interface_xdg_wm_base(), wmBaseVersion)
         case "wl_subcompositor": subcompositor = bind(sw_client_interface_named("wl_subcompositor"), 1)
         case "wp_presentation": presentation = bind(sw_client_interface_named("wp_presentation"), 1)
+        case "wp_viewporter": viewporter = bind(sw_client_interface_named("wp_viewporter"), 1)
+        case "wp_single_pixel_buffer_manager_v1":
+            singlePixelBufferManager = bind(sw_client_interface_named("wp_single_pixel_buffer_manager_v1"), 1)
         case "wl_data_device_manager": dataDeviceManager = bind(sw_client_interface_named("wl_data_device_manager"), 3)
         case "zwp_primary_selection_device_manager_v1":
             primarySelectionManager = bind(sw_client_interface_zwp_primary_selection_device_manager_v1(), 1)
@@ -80,12 +87,14 @@ public final class ClientGlobals {
         if let activation { wl_proxy_destroy(activation) }
         decorationManager = nil; activation = nil
         if let presentation { wp_presentation_destroy(presentation) }
+        if let viewporter { wp_viewporter_destroy(viewporter) }
+        if let singlePixelBufferManager { wp_single_pixel_buffer_manager_v1_destroy(singlePixelBufferManager) }
         if let subcompositor { wl_subcompositor_destroy(subcompositor) }
         if let wmBase { xdg_wm_base_destroy(wmBase) }
         if let shm { wl_shm_destroy(shm) }
         if let compositor { wl_compositor_destroy(compositor) }
         if let registry { wl_registry_destroy(registry) }
-        wmBase = nil; dataDeviceManager = nil; primarySelectionManager = nil; presentation = nil; subcompositor = nil; shm = nil; compositor = nil; registry = nil
+        wmBase = nil; dataDeviceManager = nil; primarySelectionManager = nil; presentation = nil; viewporter = nil; singlePixelBufferManager = nil; subcompositor = nil; shm = nil; compositor = nil; registry = nil
     }
 }
 

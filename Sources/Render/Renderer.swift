@@ -16,6 +16,8 @@ import Compositor
 ///   the output scale is placed by offsets alone (pixel-exact); any other is resampled with a pixman scale
 ///   transform and `PIXMAN_FILTER_NEAREST` (a scale-1 client on a scale-2 output: each buffer pixel becomes
 ///   a 2×2 block). At scale 1 with buffer scale 1 nothing differs from a renderer without HiDPI.
+/// - wp_viewport (`SceneItem.viewport`): a 1:1 crop is placed by offsets (pixel-exact), a 1×1 source is
+///   repeated (a solid fill), any other crop is stretched bilinearly (`viewportSampling`, `stretch`).
 /// - Occlusion: an item paints only the damaged pixels that no opaque part of an item above covers, and the
 ///   background is filled only where nothing opaque covers the damage. Every damaged pixel is written
 ///   exactly by the layers that show there; no pixel outside the damage is touched (the destination image
@@ -121,6 +123,9 @@ public final class Renderer {
         for index in items.indices.reversed() where !excluded.contains(index) {
             let item = items[index]
             guard Renderer.isUsable(item.source, bufferScale: item.bufferScale) else { continue }
+            if let viewport = item.viewport, Renderer.viewportSampling(viewport, source: item.source, outputScale: scale) == nil {
+                continue
+            }
             // Clipped to the output while logical, so that the device coordinates stay small.
             let logicalPlaced = item.bounds.intersection(logicalRect)
             if logicalPlaced.isEmpty { continue }
@@ -184,17 +189,31 @@ public final class Renderer {
         let source = item.source
         let format = source.format == .xrgb8888 ? PIXMAN_x8r8g8b8 : PIXMAN_a8r8g8b8
         // The item intersects the output, so its device position is small (within the output's size of it).
-        let srcX = Int32(layer.placed.x - item.x * scale), srcY = Int32(layer.placed.y - item.y * scale)
+        var srcX = Int32(layer.placed.x - item.x * scale), srcY = Int32(layer.placed.y - item.y * scale)
+        let sampling = item.viewport.flatMap { Renderer.viewportSampling($0, source: source, outputScale: scale) }
+        if case .offset(let dx, let dy)? = sampling { srcX += dx; srcY += dy }
         let dstX = Int32(layer.placed.x), dstY = Int32(layer.placed.y)
         let width = Int32(layer.placed.width), height = Int32(layer.placed.height)
         let done: Bool? = source.withPixels { pixels in
             // pixman only reads a source image; create_bits merely lacks a const-qualified parameter.
-            let bits = UnsafeMutablePointer(mutating: pixels.assumingMemoryBound(to: UInt32.self))
-            guard let image = pixman_image_create_bits(format, source.width, source.height, bits, source.stride) else {
+            var bits = UnsafeMutablePointer(mutating: pixels.assumingMemoryBound(to: UInt32.self))
+            var imageWidth = source.width, imageHeight = source.height
+            if case .transform(_, _, _, _, let window)? = sampling {
+                // A sub-image: the first row and column of the crop's window (inside the source, see above).
+                bits += Int(window.y) * Int(source.stride / 4) + Int(window.x)
+                imageWidth = window.width; imageHeight = window.height
+            }
+            guard let image = pixman_image_create_bits(format, imageWidth, imageHeight, bits, source.stride) else {
                 return false
             }
             defer { pixman_image_unref(image) }
-            if item.bufferScale != scale { Renderer.resample(image, bufferScale: item.bufferScale, outputScale: scale) }
+            switch sampling {
+            case nil:
+                if item.bufferScale != scale { Renderer.resample(image, bufferScale: item.bufferScale, outputScale: scale) }
+            case .offset?: break
+            case .solid?: pixman_image_set_repeat(image, PIXMAN_REPEAT_NORMAL)
+            case .transform(let sx, let sy, let tx, let ty, _)?: Renderer.stretch(image, sx: sx, sy: sy, tx: tx, ty: ty)
+            }
             // Each part under its own clip (two calls rather than a loop over a literal array: no allocation).
             func draw(_ part: PixmanRegion, _ op: pixman_op_t) {
                 if part.isEmpty { return }
@@ -206,6 +225,71 @@ public final class Renderer {
             return true
         }
         return done ?? false
+    }
+
+    /// How a viewport item's source is sampled (wp_viewport).
+    enum ViewportSampling {
+        /// 1:1 from a whole-pixel crop origin: placed by offsets alone, pixel-exact.
+        case offset(Int32, Int32)
+        /// A 1×1 source (a single-pixel buffer) repeated: pixman treats it as a solid fill.
+        case solid
+        /// Device pixel → source: x × sx + tx, y × sy + ty, all 16.16 fixed point, in the sub-image of the
+        /// source that holds the crop's whole pixels (`window`, in source pixels): sampling stops at the crop's
+        /// edges instead of blending in what lies outside it.
+        case transform(sx: pixman_fixed_t, sy: pixman_fixed_t, tx: pixman_fixed_t, ty: pixman_fixed_t,
+                       window: (x: Int32, y: Int32, width: Int32, height: Int32))
+    }
+
+    /// The sampling for `viewport` at `outputScale`, or nil if it cannot be drawn (an empty size, or a ratio
+    /// or origin that 16.16 fixed point cannot hold).
+    static func viewportSampling(_ viewport: ScaledCrop, source: any PixelSource, outputScale: Int64) -> ViewportSampling? {
+        let crop = viewport.crop
+        guard viewport.width > 0, viewport.height > 0, crop.width > 0, crop.height > 0, crop.x >= 0, crop.y >= 0,
+              let deviceWidth = Int64(exactly: viewport.width).map({ $0.multipliedReportingOverflow(by: outputScale) }),
+              !deviceWidth.overflow,
+              let deviceHeight = Int64(exactly: viewport.height).map({ $0.multipliedReportingOverflow(by: outputScale) }),
+              !deviceHeight.overflow else { return nil }
+        if source.width == 1 && source.height == 1 { return .solid }
+        let one = Viewport.fixedOne
+        if crop.width == deviceWidth.partialValue * one && crop.height == deviceHeight.partialValue * one
+            && crop.x % one == 0 && crop.y % one == 0,
+           let dx = Int32(exactly: crop.x / one), let dy = Int32(exactly: crop.y / one) {
+            return .offset(dx, dy)
+        }
+        // The whole source pixels the crop touches, which must lie inside the source (checked at commit).
+        let left = crop.x / one, top = crop.y / one
+        let (right, o5) = crop.x.addingReportingOverflow(crop.width)
+        let (bottom, o6) = crop.y.addingReportingOverflow(crop.height)
+        guard !(o5 || o6) else { return nil }
+        let rightPixel = (right + one - 1) / one, bottomPixel = (bottom + one - 1) / one
+        guard rightPixel <= Int64(source.width), bottomPixel <= Int64(source.height) else { return nil }
+        // 1/256 units to 16.16: × 256, relative to the window's origin.
+        let (sxWide, o1) = crop.width.multipliedReportingOverflow(by: 256)
+        let (syWide, o2) = crop.height.multipliedReportingOverflow(by: 256)
+        let (txWide, o3) = (crop.x - left * one).multipliedReportingOverflow(by: 256)
+        let (tyWide, o4) = (crop.y - top * one).multipliedReportingOverflow(by: 256)
+        guard !(o1 || o2 || o3 || o4),
+              // At least 1/65536: a stretch beyond what 16.16 holds samples the crop's first column/row.
+              let sx = pixman_fixed_t(exactly: Swift.max(1, sxWide / deviceWidth.partialValue)),
+              let sy = pixman_fixed_t(exactly: Swift.max(1, syWide / deviceHeight.partialValue)),
+              let tx = pixman_fixed_t(exactly: txWide), let ty = pixman_fixed_t(exactly: tyWide) else { return nil }
+        return .transform(sx: sx, sy: sy, tx: tx, ty: ty,
+                          window: (Int32(left), Int32(top), Int32(rightPixel - left), Int32(bottomPixel - top)))
+    }
+
+    /// Stretches the crop over the destination: an affine scale and translation
+    /// (`pixman_image_set_transform`), sampled with `PIXMAN_FILTER_BILINEAR` and `PIXMAN_REPEAT_PAD`.
+    /// Bilinear rather than nearest because viewport ratios are arbitrary (video, GTK4's fractional scale
+    /// drawing at 1.5×): nearest makes uneven pixel columns there, bilinear is what weston's pixman renderer
+    /// does. PAD keeps the edges from fading into transparency. A 1:1 viewport never gets here (offsets).
+    static func stretch(_ image: OpaquePointer, sx: pixman_fixed_t, sy: pixman_fixed_t, tx: pixman_fixed_t, ty: pixman_fixed_t) {
+        var transform = pixman_transform_t()
+        pixman_transform_init_scale(&transform, sx, sy)
+        transform.matrix.0.2 = tx
+        transform.matrix.1.2 = ty
+        _ = pixman_image_set_transform(image, &transform)
+        _ = pixman_image_set_filter(image, PIXMAN_FILTER_BILINEAR, nil, 0)
+        pixman_image_set_repeat(image, PIXMAN_REPEAT_PAD)
     }
 
     /// Makes pixman sample `image` (a buffer at `bufferScale`) for an output at `outputScale`: destination

@@ -44,6 +44,9 @@ enum Interfaces {
     static let zxdgToplevelDecorationV1 = Interface(sw_interface_zxdg_toplevel_decoration_v1())
     static let xdgActivationV1 = Interface(sw_interface_xdg_activation_v1())
     static let xdgActivationTokenV1 = Interface(sw_interface_xdg_activation_token_v1())
+    static let wpViewporter = Interface(sw_interface_wp_viewporter())
+    static let wpViewport = Interface(sw_interface_wp_viewport())
+    static let wpSinglePixelBufferManagerV1 = Interface(sw_interface_wp_single_pixel_buffer_manager_v1())
 }
 
 // The interface of each protocol object (ProtocolObject.interface).
@@ -88,6 +91,9 @@ extension ZxdgDecorationManagerV1 { static var interface: Interface { Interfaces
 extension ZxdgToplevelDecorationV1 { static var interface: Interface { Interfaces.zxdgToplevelDecorationV1 } }
 extension XdgActivationV1 { static var interface: Interface { Interfaces.xdgActivationV1 } }
 extension XdgActivationTokenV1 { static var interface: Interface { Interfaces.xdgActivationTokenV1 } }
+extension WpViewporter { static var interface: Interface { Interfaces.wpViewporter } }
+extension WpViewport { static var interface: Interface { Interfaces.wpViewport } }
+extension WpSinglePixelBufferManagerV1 { static var interface: Interface { Interfaces.wpSinglePixelBufferManagerV1 } }
 
 extension GlobalDescription {
     /// The globals Seawall offers, in the order they are created (the order clients see them in the registry);
@@ -109,6 +115,8 @@ extension GlobalDescription {
             GlobalDescription(interface: Interfaces.zwpVirtualKeyboardManagerV1, version: .configured(ZwpVirtualKeyboardManagerV1.advertisedVersion), bind: ZwpVirtualKeyboardManagerV1.bind),
             GlobalDescription(interface: Interfaces.zxdgDecorationManagerV1, version: .fixed(1), bind: ZxdgDecorationManagerV1.bind),
             GlobalDescription(interface: Interfaces.xdgActivationV1, version: .fixed(1), bind: XdgActivationV1.bind),
+            GlobalDescription(interface: Interfaces.wpViewporter, version: .fixed(1), bind: WpViewporter.bind),
+            GlobalDescription(interface: Interfaces.wpSinglePixelBufferManagerV1, version: .fixed(1), bind: WpSinglePixelBufferManagerV1.bind),
         ]
     }
 }

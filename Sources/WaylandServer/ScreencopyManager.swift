@@ -75,7 +75,7 @@ final class ScreencopyFrame: ProtocolObject {
                                       "copy was already requested on this screencopy frame")
         }
         used = true
-        guard let buffer = WlBuffer.from(bufferResource)?.buffer, buffer.width == Int32(region.width),
+        guard let buffer = WlBuffer.from(bufferResource)?.buffer as? ShmBuffer, buffer.width == Int32(region.width),
               buffer.height == Int32(region.height), buffer.format == .xrgb8888 || buffer.format == .argb8888 else {
             return Resource.postError(resource, code: ZWLR_SCREENCOPY_FRAME_V1_ERROR_INVALID_BUFFER.rawValue,
                                       "screencopy needs a \(region.width)x\(region.height) XRGB8888 or ARGB8888 wl_shm buffer")

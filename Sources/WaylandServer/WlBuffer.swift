@@ -5,7 +5,13 @@ import CWaylandServer
 
 /// The pixels of one wl_buffer carved from a pool. Outlives its wl_buffer resource while a surface still
 /// shows it (Seawall composes straight from client memory), and keeps its pool's mapping alive.
-final class ShmBuffer: ClientBuffer {
+/// A buffer behind a wl_buffer resource: wl_shm's `ShmBuffer` or a single-pixel `SolidBuffer`.
+protocol WaylandBuffer: ClientBuffer {
+    /// The wl_buffer resource; nil once the client destroyed it.
+    var resource: OpaquePointer? { get set }
+}
+
+final class ShmBuffer: WaylandBuffer {
     let memory: PoolMemory
     let offset: Int64
     let width: Int32
@@ -13,7 +19,7 @@ final class ShmBuffer: ClientBuffer {
     let stride: Int32
     let format: PixelFormat
     /// The wl_buffer resource; nil once the client destroyed it.
-    fileprivate(set) var resource: OpaquePointer?
+    var resource: OpaquePointer?
     private var users = 0
 
     init(memory: PoolMemory, offset: Int64, width: Int32, height: Int32, stride: Int32, format: PixelFormat) {
@@ -51,20 +57,20 @@ final class ShmBuffer: ClientBuffer {
 
 }
 
-/// wl_buffer: the client's handle on a ShmBuffer.
+/// wl_buffer: the client's handle on a ShmBuffer or a SolidBuffer.
 final class WlBuffer: ProtocolObject {
-    let buffer: ShmBuffer
+    let buffer: any WaylandBuffer
 
     static let implementation = Implementation(wl_buffer_interface(destroy: Resource.destroyRequest))
 
-    static func create(client: OpaquePointer, version: Int32, id: UInt32, buffer: ShmBuffer) {
+    static func create(client: OpaquePointer, version: Int32, id: UInt32, buffer: any WaylandBuffer) {
         makeResource(client: client, version: version, id: id) { resource in
             buffer.resource = resource
             return WlBuffer(buffer: buffer)
         }
     }
 
-    private init(buffer: ShmBuffer) { self.buffer = buffer }
+    private init(buffer: any WaylandBuffer) { self.buffer = buffer }
 
     func resourceDestroyed() { buffer.resource = nil }
 }

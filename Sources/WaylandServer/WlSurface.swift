@@ -25,6 +25,8 @@ final class WlSurface: ProtocolObject {
     private var copy: SurfaceCopy?
     /// Whether a role object (of any kind) was ever given to this surface: a surface gets one role for life.
     var roleName: String?
+    /// Its wp_viewport, if the client made one (one per surface).
+    weak var viewport: WpViewport?
 
     static let implementation = Implementation(wl_surface_interface(
         destroy: Resource.destroyRequest,
@@ -93,7 +95,7 @@ final class WlSurface: ProtocolObject {
         }
         if let bufferResource {
             guard let buffer = WlBuffer.from(bufferResource) else {
-                return postImplementationError("wl_surface.attach: the buffer is not a wl_shm buffer Seawall knows")
+                return postImplementationError("wl_surface.attach: the buffer is not a wl_buffer Seawall made")
             }
             state.pending.buffer = .attach(buffer.buffer)
         } else {
@@ -117,6 +119,10 @@ final class WlSurface: ProtocolObject {
 
     private func commit() {
         if let problem = state.bufferSizeError() { return post(WL_SURFACE_ERROR_INVALID_SIZE, problem) }
+        if let problem = state.viewportError() {
+            guard let viewport else { return postImplementationError("wp_viewport state without a wp_viewport") }
+            return viewport.post(problem)
+        }
         if let role = roleHandler, !role.willCommit(self) { return }
         guard copyCommittedPixels() else { return }
         if state.isEffectivelySynchronized {
@@ -191,6 +197,7 @@ final class WlSurface: ProtocolObject {
         account.surfaces -= 1
         roleHandler?.surfaceDestroyed()
         roleHandler = nil
+        viewport?.surfaceDestroyed()
         server.surfaceDestroyed(self)
     }
 }

@@ -23,6 +23,8 @@ final class AttackClient {
     var primarySelectionManager: OpaquePointer? { globals.primarySelectionManager }
     var presentation: OpaquePointer? { globals.presentation }
     var subcompositor: OpaquePointer? { globals.subcompositor }
+    var viewporter: OpaquePointer? { globals.viewporter }
+    var singlePixelBufferManager: OpaquePointer? { globals.singlePixelBufferManager }
     var virtualKeyboardManager: OpaquePointer? { globals.virtualKeyboardManager }
     var decorationManager: OpaquePointer? { globals.decorationManager }
     var activation: OpaquePointer? { globals.activation }

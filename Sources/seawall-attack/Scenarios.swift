@@ -186,7 +186,7 @@ let scenarios: [Scenario] = [
         defer { close(fd) }
         showFrom(client, fd: fd, size: 4096)
     },
-] + lifetimeScenarios + floodScenarios + grabScenarios + popupGrabScenarios + selectionScenarios + primarySelectionScenarios + presentationScenarios + subsurfaceScenarios
+] + lifetimeScenarios + floodScenarios + grabScenarios + popupGrabScenarios + selectionScenarios + primarySelectionScenarios + presentationScenarios + subsurfaceScenarios + viewportScenarios
     + virtualPointerScenarios
     + virtualKeyboardScenarios
     + decorationActivationScenarios

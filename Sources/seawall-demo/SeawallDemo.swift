@@ -90,6 +90,12 @@ struct SeawallDemo: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("wl_surface.set_buffer_scale N (1 to 4): buffers are N times --size and the pattern is drawn at that resolution, as a HiDPI-aware client does on a scale-N output.", valueName: "N"))
     var scale: Int = 1
 
+    @Option(name: .long, help: ArgumentHelp("wp_viewport.set_source: show only this part of the buffer (surface units before scaling; decimals allowed, as wl_fixed).", valueName: "X,Y,WxH"))
+    var viewport: ViewportSource?
+
+    @Option(name: .long, help: ArgumentHelp("wp_viewport.set_destination: the window's logical size, the (cropped) buffer stretched to it.", valueName: "WxH"))
+    var destination: PixelSize?
+
     @Option(name: .long, help: ArgumentHelp("Compositor socket name (default: $WAYLAND_DISPLAY).", valueName: "NAME"))
     var socket: String?
 
@@ -138,6 +144,8 @@ struct SeawallDemo: ParsableCommand {
         options.fullscreen = fullscreen
         options.scale = scale
         options.stallAfterInput = stallAfterInput
+        options.viewportSource = viewport.map { ($0.x, $0.y, $0.width, $0.height) }
+        options.viewportDestination = destination.map { (Int32($0.width), Int32($0.height)) }
         do {
             let client = try DemoClient(options: options)
             try client.run()
@@ -174,6 +182,23 @@ extension MemfdKind: ExpressibleByArgument {}
 extension PixelSize: ExpressibleByArgument {
     public init?(argument: String) { self.init(parsing: argument, maxSide: 8192) }
     public var defaultValueDescription: String { description }
+}
+
+/// `X,Y,WxH` in surface units, each a decimal that wl_fixed holds (a multiple of 1/256 is exact).
+struct ViewportSource: ExpressibleByArgument {
+    let x: Int32, y: Int32, width: Int32, height: Int32
+    init?(argument: String) {
+        let parts = argument.split(separator: ",")
+        guard parts.count == 3 else { return nil }
+        let size = parts[2].split(separator: "x")
+        guard size.count == 2 else { return nil }
+        func fixed(_ text: Substring) -> Int32? {
+            guard let value = Double(text), value.isFinite, value >= 0, value < 8_388_607 else { return nil }
+            return Int32((value * 256).rounded())
+        }
+        guard let x = fixed(parts[0]), let y = fixed(parts[1]), let w = fixed(size[0]), let h = fixed(size[1]) else { return nil }
+        self.x = x; self.y = y; self.width = w; self.height = h
+    }
 }
 
 struct HexColor: ExpressibleByArgument {

@@ -45,3 +45,6 @@ const struct wl_interface *sw_client_interface_zxdg_decoration_manager_v1(void);
 const struct wl_interface *sw_client_interface_zxdg_toplevel_decoration_v1(void);
 const struct wl_interface *sw_client_interface_xdg_activation_v1(void);
 const struct wl_interface *sw_client_interface_xdg_activation_token_v1(void);
+const struct wl_interface *sw_client_interface_wp_viewporter(void);
+const struct wl_interface *sw_client_interface_wp_viewport(void);
+const struct wl_interface *sw_client_interface_wp_single_pixel_buffer_manager_v1(void);

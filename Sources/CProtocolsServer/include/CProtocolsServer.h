@@ -10,3 +10,5 @@
 #include "primary-selection-unstable-v1-server-protocol.h"
 #include "xdg-decoration-unstable-v1-server-protocol.h"
 #include "xdg-activation-v1-server-protocol.h"
+#include "viewporter-server-protocol.h"
+#include "single-pixel-buffer-v1-server-protocol.h"
