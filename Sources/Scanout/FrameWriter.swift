@@ -27,15 +27,20 @@ final class FrameWriter: @unchecked Sendable {
         /// Whether the frame goes to the video.
         var video = false
 
+        /// Memory for `bytes` bytes of rows, kept while the size stays.
+        private func reserve(_ bytes: Int) -> UnsafeMutableRawPointer {
+            if let pixels, byteCount == bytes { return pixels }
+            pixels?.deallocate()
+            let fresh = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: OutputImage.rowAlignment)
+            (pixels, byteCount) = (fresh, bytes)
+            return fresh
+        }
+
         /// Copies `image` in, (re)allocating for its size.
         func fill(from image: OutputImage, frame: UInt64, path: String?, video: Bool) {
             let bytes = image.stride * image.height
-            if pixels == nil || byteCount != bytes {
-                pixels?.deallocate()
-                pixels = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: OutputImage.rowAlignment)
-                byteCount = bytes
-            }
-            image.withPixels { pixels!.copyMemory(from: $0, byteCount: bytes) }
+            let target = reserve(bytes)
+            image.withPixels { target.copyMemory(from: $0, byteCount: bytes) }
             (width, height, stride) = (image.width, image.height, image.stride)
             self.frame = frame
             self.path = path
@@ -45,12 +50,7 @@ final class FrameWriter: @unchecked Sendable {
         /// Copies another slot's frame in (the writer keeps the last video frame for repeats).
         func copy(_ other: Slot) {
             guard let source = other.pixels else { return }
-            if pixels == nil || byteCount != other.byteCount {
-                pixels?.deallocate()
-                pixels = UnsafeMutableRawPointer.allocate(byteCount: other.byteCount, alignment: OutputImage.rowAlignment)
-                byteCount = other.byteCount
-            }
-            pixels!.copyMemory(from: source, byteCount: other.byteCount)
+            reserve(other.byteCount).copyMemory(from: source, byteCount: other.byteCount)
             (width, height, stride, frame) = (other.width, other.height, other.stride, other.frame)
         }
 
@@ -79,7 +79,6 @@ final class FrameWriter: @unchecked Sendable {
     private var slotLimit = FrameWriter.maxSlots
     private var stopping = false
     private var failure: ScanoutError?
-    private var written = 0
 
     /// Readable after the writer finished a frame (or failed).
     let completion: EventCounter
@@ -176,14 +175,10 @@ final class FrameWriter: @unchecked Sendable {
         }
     }
 
-    /// Frames written since the last call (resets the eventfd); throws the writer's first failure.
-    func collect() throws(ScanoutError) -> Int {
+    /// Resets the eventfd after the writer finished frames; throws the writer's first failure.
+    func collect() throws(ScanoutError) {
         _ = completion.drain()
-        return try locked { () throws(ScanoutError) -> Int in
-            if let failure { throw failure }
-            defer { written = 0 }
-            return written
-        }
+        try locked { () throws(ScanoutError) in if let failure { throw failure } }
     }
 
     /// Writes what is queued, stops the thread and waits for it; throws the writer's first failure. Safe to
@@ -270,7 +265,6 @@ final class FrameWriter: @unchecked Sendable {
             pthread_mutex_lock(lock)
             if let error, failure == nil { failure = error }
             if let freed {
-                if error == nil && !failed { written += 1 }
                 freeSlots.append(freed)
                 pthread_cond_signal(slotFreed)
             }

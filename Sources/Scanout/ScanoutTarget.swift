@@ -98,9 +98,12 @@ public final class FileScanout: QueuedScanoutTarget {
 
     private func dumps(_ frame: UInt64) -> Bool { dumpEvery > 0 && frame % UInt64(dumpEvery) == 0 }
 
+    /// Whether frame `frame` goes to the writer: dumped to a file, or recorded.
+    private func writes(_ frame: UInt64) -> Bool { dumps(frame) || recording != nil }
+
     public func present(_ image: OutputImage, damage: Region, frame: UInt64) throws(ScanoutError) {
         let dumped = dumps(frame)
-        guard dumped || recording != nil, let writer else { return }
+        guard writes(frame), let writer else { return }
         try writer.submit(image, frame: frame, path: dumped ? path(forFrame: frame) : nil, video: recording != nil)
         if dumped { framesWritten += 1 }
     }
@@ -108,10 +111,10 @@ public final class FileScanout: QueuedScanoutTarget {
     public var completionFileDescriptor: Int32 { writer?.completion.rawValue ?? -1 }
 
     public func hasRoom(forFrame frame: UInt64) -> Bool {
-        !(dumps(frame) || recording != nil) || writer?.hasFreeSlot != false
+        !writes(frame) || writer?.hasFreeSlot != false
     }
 
-    public func collectCompleted() throws(ScanoutError) { _ = try writer?.collect() }
+    public func collectCompleted() throws(ScanoutError) { try writer?.collect() }
 
     public var framesInFlight: Int { writer?.framesInFlight ?? 0 }
 

@@ -163,8 +163,7 @@ public final class Server {
                 frameClock.displayCompleted(frame: frame, at: frameClock.time(ofFrame: frame, measured: nanoseconds))
             }
         } catch {
-            scanoutError = error
-            log.error("scanout to \(scanout.name) failed: \(error)")
+            scanoutFailed(error)
             return
         }
         if needsRepaint && !paced.isBusy { repaint() }
@@ -181,8 +180,7 @@ public final class Server {
             do {
                 for _ in 0..<min(expirations, 1000) { try queued.refreshWithoutFrame() }
             } catch {
-                scanoutError = error
-                log.error("scanout to \(scanout.name) failed: \(error)")
+                scanoutFailed(error)
             }
         }
     }
@@ -203,14 +201,19 @@ public final class Server {
         do {
             try queued.collectCompleted()
         } catch {
-            scanoutError = error
-            log.error("scanout to \(scanout.name) failed: \(error)")
+            scanoutFailed(error)
             return
         }
         guard waitingForScanout, queued.hasRoom(forFrame: frameClock.frameCount + 1) else { return }
         waitingForScanout = false
         if needsRepaint && !shuttingDown { repaint() }
         display.flush()
+    }
+
+    /// A scanout failure ends the run: kept for the caller (main), which stops the loop, and logged.
+    private func scanoutFailed(_ error: ScanoutError) {
+        scanoutError = error
+        log.error("scanout to \(scanout.name) failed: \(error)")
     }
 
     /// Whether anything waits for a frame: damage on the output or frame callbacks of committed surfaces.
@@ -243,8 +246,7 @@ public final class Server {
             do {
                 try scanout.present(renderer.image, damage: renderer.deviceDamage(damage), frame: frameCount)
             } catch {
-                scanoutError = error
-                log.error("scanout to \(scanout.name) failed: \(error)")
+                scanoutFailed(error)
             }
         }
         let callbacks = FrameClock.callbacks(of: compositor.liveSurfaces, shown: scene.displayedSurfaces())
