@@ -105,24 +105,37 @@ public final class Compositor {
     public func commit(_ effects: [(surface: Surface, effect: Surface.CommitEffect)]) {
         guard !effects.isEmpty else { return }
         var committedWindows: [(window: Window, unmappedAt: (x: Int64, y: Int64)?)] = []
+        var listChanges: [Window] = []
         for (surface, effect) in effects {
-            if effect.hasBuffer, let window = window(of: surface) {
+            let window = window(of: surface)
+            let wasMapped = scene.view(for: surface)?.mapped ?? false
+            if effect.hasBuffer, let window {
                 let view = scene.view(for: surface)
                 committedWindows.append((window, view.flatMap { $0.mapped ? nil : ($0.x, $0.y) }))
             }
             scene.apply(effect, to: surface)
+            if let window, wasMapped != (scene.view(for: surface)?.mapped ?? false) {
+                if !effect.hasBuffer { windowUnmapped(window) }
+                listChanges.append(window)
+            }
             updateOutputPresence(surface)
         }
         for (window, unmappedAt) in committedWindows { windowCommitted(window, unmappedAt: unmappedAt) }
+        for window in listChanges { events?.windowListChanged(window) }
         sceneChanged()
     }
 
+    /// wl_surface.enter / leave for every surface of the tree under `root` (it was hidden or shown).
+    func updateOutputPresence(ofTree root: Surface) {
+        for (surface, _, _) in root.flattened() { updateOutputPresence(surface) }
+    }
+
     /// wl_surface.enter / leave: a surface is on the (one) output while it is drawn — it has a buffer and
-    /// its tree's window is mapped.
+    /// its tree's window is mapped and not minimized.
     private func updateOutputPresence(_ surface: Surface) {
         let id = ObjectIdentifier(surface)
         guard surfaces[id] != nil else { return }
-        let drawn = surface.hasBuffer && (scene.view(for: surface.root)?.mapped ?? false)
+        let drawn = surface.hasBuffer && (scene.view(for: surface.root)?.shown ?? false)
         guard drawn != onOutput.contains(id) else { return }
         if drawn { onOutput.insert(id) } else { onOutput.remove(id) }
         events?.surface(surface, isOnOutput: drawn)
@@ -155,7 +168,10 @@ public final class Compositor {
         surface.tearDown()
         surfaces[ObjectIdentifier(surface)] = nil
         onOutput.remove(ObjectIdentifier(surface))
-        for window in windows where window.surface === surface { window.surface = nil }
+        for window in windows where window.surface === surface {
+            window.surface = nil
+            events?.windowListChanged(window)   // a window without a surface is not listed
+        }
         for popup in grabbingPopups where popup.surface === surface { popup.surface = nil }
         if pointerFocus === surface { pointerFocus = nil }   // buttons still down stay down: picked on release
         if keyboardFocus === surface { keyboardFocus = nil }

@@ -13,6 +13,12 @@ public protocol CompositorEvents: AnyObject {
     /// The window's state or the size it is asked to take changed: xdg_toplevel.configure, then
     /// xdg_surface.configure.
     func configure(_ window: Window)
+    /// What a window list shows of the window changed: it was mapped, unmapped or removed, or its title, app
+    /// id, states (maximized, minimized, activated, fullscreen) or parent changed. The protocol layer brings
+    /// every zwlr_foreign_toplevel_handle_v1 up to date (`Compositor.isListed`, `listEntry(of:)`).
+    func windowListChanged(_ window: Window)
+    /// The window is asked to close (a window list's request): xdg_toplevel.close.
+    func close(_ window: Window)
     /// The surface started (true) or stopped being drawn on the output: wl_surface.enter / leave.
     func surface(_ surface: Surface, isOnOutput: Bool)
 

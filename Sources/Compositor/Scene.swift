@@ -27,6 +27,10 @@ public final class Scene {
         /// Explicitly placed (tests, conformance); otherwise placed by the policy when first mapped.
         public internal(set) var placed: Bool
         public internal(set) var mapped = false
+        /// Minimized (WindowList.swift): still mapped, but neither drawn nor hit until shown again.
+        public internal(set) var hidden = false
+        /// Mapped and not hidden: drawn, hit-tested, and a candidate for activation.
+        public var shown: Bool { mapped && !hidden }
         /// The size the view had when the scene last looked at it: a commit changes the surface's size
         /// before the scene hears of it, and the damage must cover where the window *was*.
         var width: Int64 = 0
@@ -62,9 +66,9 @@ public final class Scene {
     }
 
     public var outputRect: Rect { Rect(x: 0, y: 0, width: outputWidth, height: outputHeight) }
-    /// The mapped views, bottom to top, filtered as they are read (no array is made: the per-frame paths
-    /// walk them several times).
-    public var mappedViews: LazyFilterSequence<[View]> { views.lazy.filter(\.mapped) }
+    /// The shown views (mapped, not minimized), bottom to top, filtered as they are read (no array is made:
+    /// the per-frame paths walk them several times).
+    public var mappedViews: LazyFilterSequence<[View]> { views.lazy.filter(\.shown) }
 
     public func view(for surface: Surface) -> View? { views.first { $0.surface === surface } }
 
@@ -156,6 +160,16 @@ public final class Scene {
         view.treeRect = view.treeRect.offsetBy(dx: x - view.x, dy: y - view.y)
         view.x = x; view.y = y; view.placed = true
         if view.mapped { addDamage(view.treeRect) }
+    }
+
+    /// Hides a mapped view (a minimized window) or shows it again: where it is drawn is repainted.
+    public func setHidden(_ surface: Surface, _ hidden: Bool) {
+        guard let view = view(for: surface), view.hidden != hidden else { return }
+        view.hidden = hidden
+        guard view.mapped else { return }
+        view.changes &+= 1
+        view.treeRect = view.surface.treeBounds.offsetBy(dx: view.x, dy: view.y)
+        addDamage(view.treeRect)
     }
 
     /// Moves a surface's view to the top of the stack.

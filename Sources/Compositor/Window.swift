@@ -31,6 +31,11 @@ public final class Window {
     public internal(set) var activated = false
     /// An interactive resize is in progress (the resizing state).
     public internal(set) var resizing = false
+    /// Minimized (xdg_toplevel.set_minimized or a window list's request): hidden from the output until it is
+    /// activated, maximized, made fullscreen or unminimized (WindowList.swift).
+    public internal(set) var minimized = false
+    /// The window it belongs to (xdg_toplevel.set_parent), while that window's role lives.
+    public internal(set) weak var parent: Window?
     /// The window has been mapped (it was activated then).
     var shown = false
     /// Where the window was before it was maximized or made fullscreen.

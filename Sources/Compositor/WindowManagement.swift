@@ -22,6 +22,11 @@ extension Compositor {
             dismissPopups()   // grabbing popups belong to the active window
             activateNext()
         }
+        events?.windowListChanged(window)   // no longer listed: its handles close
+        for child in windows where child.parent === window {
+            child.parent = nil
+            events?.windowListChanged(child)
+        }
     }
 
     /// The window whose (root) surface is `surface`.
@@ -36,29 +41,37 @@ extension Compositor {
 
     /// xdg_toplevel.set_maximized / set_fullscreen and their unset: whether the state changed (the protocol
     /// layer then configures, once the first configure of the cycle is out; before, the state joins it).
+    /// Asking for either state brings a minimized window back (shown, on top, active).
     public func request(_ window: Window, maximized: Bool? = nil, fullscreen: Bool? = nil) -> Bool {
         let before = (window.maximized, window.fullscreen)
         if let maximized { window.maximized = maximized }
         if let fullscreen { window.fullscreen = fullscreen }
-        return before != (window.maximized, window.fullscreen)
+        let changed = before != (window.maximized, window.fullscreen)
+        if changed { events?.windowListChanged(window) }
+        if window.minimized && (maximized == true || fullscreen == true) { unminimize(window) }
+        return changed
     }
 
     /// Makes `window` the active one: grabbing popups of the previous one are dismissed and it is told it is
     /// no longer activated; the new one is configured as activated and gets the keyboard focus.
+    /// A minimized window is shown again first (on top).
     public func activate(_ window: Window) {
+        if window.minimized { restore(window) }
         if let previous = activeWindow, previous !== window {
             dismissPopups()   // a grabbing popup belongs to the window that was active
             previous.activated = false
             events?.configure(previous)
+            events?.windowListChanged(previous)
         }
         activeWindow = window
         window.activated = true
         events?.configure(window)
+        events?.windowListChanged(window)
         updateKeyboardFocus()
     }
 
-    /// The active window went away: the topmost mapped window that is left becomes active.
-    private func activateNext() {
+    /// The active window went away or was minimized: the topmost shown window that is left becomes active.
+    func activateNext() {
         activeWindow = nil
         let next = scene.mappedViews.reversed().lazy.compactMap { self.window(of: $0.surface) }.first
         if let next { activate(next) } else { updateKeyboardFocus() }
@@ -81,13 +94,16 @@ extension Compositor {
         return Rect(x: view.x, y: view.y, width: surface.width, height: surface.height)
     }
 
-    /// After the scene applied a commit with a buffer: a window shown for the first time comes up active; a
+    /// After the scene applied a commit with a buffer: a window that maps comes up on top, and the first time
+    /// also active; a
     /// maximized or fullscreen one sits at the output's corner (its window geometry's corner) and one that
     /// left those states goes back; one resized by its left or top edge keeps its right or bottom edge.
     /// `unmappedAt` is where the view was before this commit mapped it (nil if it was mapped): a window
     /// mapped maximized goes back there.
     func windowCommitted(_ window: Window, unmappedAt: (x: Int64, y: Int64)?) {
         guard let surface = window.surface else { return }
+        // A window that maps comes up on top of the others, whenever its role was made.
+        if unmappedAt != nil, scene.mappedViews.last?.surface !== surface { scene.raise(surface) }
         if !window.shown {
             window.shown = true
             activate(window)   // a new window comes up active; later, a press or touch activates

@@ -71,6 +71,8 @@ public final class Server {
     var surfaces = Registry<WlSurface>()
     var toplevels = Registry<XdgToplevel>()
     var popups = Registry<XdgPopup>()
+    /// The zwlr_foreign_toplevel managers and handles (ZwlrForeignToplevelManagerV1.swift).
+    let windowList = WindowListHandles()
     /// Every bound xdg_wm_base and the pings Seawall is waiting on (ServerPing.swift).
     let shellPings = ShellPings()
     /// Every bound wl_output resource (wp_presentation_feedback.sync_output names the client's).
@@ -295,6 +297,9 @@ public final class Server {
         compositor.removeWindow(toplevel.window)
     }
 
-    func outputBound(_ output: WlOutput) { outputs.append(output) }
+    func outputBound(_ output: WlOutput) {
+        outputs.append(output)
+        if let client = wl_resource_get_client(output.resource) { windowList.outputBound(client: client) }
+    }
     func outputReleased(_ output: WlOutput) { outputs.removeAll { $0 === output } }
 }

@@ -19,6 +19,8 @@ struct Registry<Object: AnyObject> {
 /// and sends; nothing here decides.
 extension Server: CompositorEvents {
     public func configure(_ window: ManagedWindow) { toplevels[window]?.sendConfigure() }
+    public func close(_ window: ManagedWindow) { toplevels[window]?.sendClose() }
+    public func windowListChanged(_ window: ManagedWindow) { windowList.update(window, server: self) }
 
     public func surface(_ surface: Surface, isOnOutput: Bool) {
         guard let wl = surfaces[surface] else { return }

@@ -26,14 +26,17 @@ final class XdgToplevel: ProtocolObject, XdgRoleObject {
             }
             wl_resource_destroy(resource)
         },
-        set_parent: { _, _, _ in },
+        set_parent: { _, resource, parent in
+            guard let toplevel = XdgToplevel.from(resource) else { return }
+            toplevel.setParent(parent)
+        },
         set_title: { _, resource, title in
             guard let toplevel = XdgToplevel.from(resource), let title else { return }
-            toplevel.window.title = String(cString: title)
+            toplevel.server.compositor.setTitle(String(cString: title), of: toplevel.window)
         },
         set_app_id: { _, resource, appID in
             guard let toplevel = XdgToplevel.from(resource), let appID else { return }
-            toplevel.window.appID = String(cString: appID)
+            toplevel.server.compositor.setAppID(String(cString: appID), of: toplevel.window)
         },
         show_window_menu: { _, _, _, _, _, _ in },
         move: { _, resource, _, serial in
@@ -55,7 +58,10 @@ final class XdgToplevel: ProtocolObject, XdgRoleObject {
         unset_maximized: { _, resource in XdgToplevel.from(resource)?.request(maximized: false) },
         set_fullscreen: { _, resource, _ in XdgToplevel.from(resource)?.request(fullscreen: true) },
         unset_fullscreen: { _, resource in XdgToplevel.from(resource)?.request(fullscreen: false) },
-        set_minimized: { _, _ in }))
+        set_minimized: { _, resource in
+            guard let toplevel = XdgToplevel.from(resource) else { return }
+            toplevel.server.compositor.minimize(toplevel.window)
+        }))
 
     static func create(server: Server, xdgSurface: XdgSurface, client: OpaquePointer, version: Int32, id: UInt32,
                        surface: WlSurface) -> XdgToplevel? {
@@ -85,7 +91,22 @@ final class XdgToplevel: ProtocolObject, XdgRoleObject {
         }
     }
 
-    private func request(maximized: Bool? = nil, fullscreen: Bool? = nil) {
+    /// xdg_toplevel.set_parent: another xdg_toplevel of the same client (libwayland checks the interface and the
+    /// client), or none. A parent that is the window itself or one of its descendants is invalid_parent.
+    private func setParent(_ parentResource: OpaquePointer?) {
+        let parent = parentResource.flatMap { XdgToplevel.from($0) }
+        if parentResource != nil && parent == nil { return }   // a toplevel being destroyed: nothing to follow
+        guard server.compositor.setParent(parent?.window, of: window) else {
+            return post(XDG_TOPLEVEL_ERROR_INVALID_PARENT,
+                        "set_parent would make xdg_toplevel@\(wl_resource_get_id(resource)) its own ancestor")
+        }
+    }
+
+    /// A window list's close: xdg_toplevel.close.
+    func sendClose() { xdg_toplevel_send_close(resource) }
+
+    /// xdg_toplevel.set_maximized / set_fullscreen and their unset, from the client or a window list.
+    func request(maximized: Bool? = nil, fullscreen: Bool? = nil) {
         guard server.compositor.request(window, maximized: maximized, fullscreen: fullscreen) else { return }
         // Before the initial commit the state simply joins the first configure.
         if xdgSurface?.hasSentInitialConfigure == true { sendConfigure() }

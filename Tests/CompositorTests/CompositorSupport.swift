@@ -56,6 +56,10 @@ final class EventRecorder: CompositorEvents {
     }
     func cancel(_ source: DataSource) { lines.append("cancel \(source.kind == .primary ? "primary " : "")\(source.mimeTypes)") }
     func sceneChanged() { repaints += 1 }
+    /// Window list changes, kept apart from `lines` (which other tests compare whole).
+    var listChanges: [String] = []
+    func windowListChanged(_ window: Window) { listChanges.append("list \(window.surface?.id ?? 0)") }
+    func close(_ window: Window) { lines.append("close \(window.surface?.id ?? 0)") }
 }
 
 /// A keymap file as the recorder names it.

@@ -1,0 +1,164 @@
+import CProtocolsServer
+import CWaylandServer
+import Compositor
+
+/// zwlr_foreign_toplevel_handle_v1: one listed window as a window list sees it. `update()` sends what changed
+/// since the last batch — title, app_id, output_enter for each of the client's wl_outputs, state, parent (v3)
+/// — and done; `close()` sends closed when the window leaves the list, after which the handle is inert. Its
+/// requests ask the compositor (Compositor/WindowList.swift: activate as a click does, close, the same
+/// maximize and fullscreen rules as the window's own requests, minimize hides the window), and are ignored
+/// for a closed handle and while the window's client has half its socket buffer unread (a flood of requests
+/// must not get that client disconnected for not keeping up).
+final class ZwlrForeignToplevelHandleV1: ProtocolObject {
+    private unowned(unsafe) let server: Server   // see Server.deinit
+    let resource: OpaquePointer
+    let client: OpaquePointer
+    let managerSerial: UInt64
+    /// The window, until the handle is closed.
+    private(set) weak var window: ManagedWindow?
+    /// What the last batch said (nil: nothing sent yet).
+    private var sent: WindowListEntry?
+    /// The parent the last parent event named (its handle's window).
+    private(set) weak var sentParent: ManagedWindow?
+    /// The wl_outputs output_enter named.
+    private var entered: [WeakOutput] = []
+
+    private struct WeakOutput { weak var output: WlOutput? }
+
+    static let implementation = Implementation(zwlr_foreign_toplevel_handle_v1_interface(
+        set_maximized: { _, resource in ZwlrForeignToplevelHandleV1.from(resource)?.request("set_maximized") { $0.toplevels[$1]?.request(maximized: true) } },
+        unset_maximized: { _, resource in ZwlrForeignToplevelHandleV1.from(resource)?.request("unset_maximized") { $0.toplevels[$1]?.request(maximized: false) } },
+        set_minimized: { _, resource in ZwlrForeignToplevelHandleV1.from(resource)?.request("set_minimized") { $0.compositor.minimize($1) } },
+        unset_minimized: { _, resource in ZwlrForeignToplevelHandleV1.from(resource)?.request("unset_minimized") { $0.compositor.unminimize($1) } },
+        activate: { _, resource, seat in
+            guard let handle = ZwlrForeignToplevelHandleV1.from(resource) else { return }
+            // libwayland has checked that `seat` is one of this client's wl_seat objects; Seawall has one seat.
+            guard WlSeat.from(seat) != nil else { return }
+            handle.request("activate") { $0.compositor.activateFromList($1) }
+        },
+        close: { _, resource in ZwlrForeignToplevelHandleV1.from(resource)?.request("close") { $0.compositor.requestClose($1) } },
+        set_rectangle: { _, resource, surface, x, y, width, height in
+            ZwlrForeignToplevelHandleV1.from(resource)?.setRectangle(surface: surface, x: x, y: y, width: width, height: height)
+        },
+        destroy: Resource.destroyRequest,
+        set_fullscreen: { _, resource, _ in
+            // One output: whichever wl_output is named (or none), fullscreen is on it.
+            ZwlrForeignToplevelHandleV1.from(resource)?.request("set_fullscreen") { $0.toplevels[$1]?.request(fullscreen: true) }
+        },
+        unset_fullscreen: { _, resource in
+            ZwlrForeignToplevelHandleV1.from(resource)?.request("unset_fullscreen") { $0.toplevels[$1]?.request(fullscreen: false) }
+        }))
+
+    /// The toplevel event on `manager` with a new handle for `window` (a server-made object).
+    static func create(server: Server, manager: ZwlrForeignToplevelManagerV1, window: ManagedWindow) -> ZwlrForeignToplevelHandleV1? {
+        let version = wl_resource_get_version(manager.resource)
+        guard let (resource, handle) = makeResource(client: manager.client, version: version, id: 0, {
+            ZwlrForeignToplevelHandleV1(server: server, resource: $0, client: manager.client,
+                                        managerSerial: manager.serial, window: window)
+        }) else { return nil }
+        zwlr_foreign_toplevel_manager_v1_send_toplevel(manager.resource, resource)
+        return handle
+    }
+
+    private init(server: Server, resource: OpaquePointer, client: OpaquePointer, managerSerial: UInt64, window: ManagedWindow) {
+        self.server = server
+        self.resource = resource
+        self.client = client
+        self.managerSerial = managerSerial
+        self.window = window
+    }
+
+    /// Sends what changed since the last batch, then done (nothing if nothing changed).
+    func update() {
+        guard let window else { return }
+        let entry = server.compositor.listEntry(of: window)
+        var changed = false
+        if let title = entry.title, title != sent?.title {
+            zwlr_foreign_toplevel_handle_v1_send_title(resource, title)
+            changed = true
+        }
+        if let appID = entry.appID, appID != sent?.appID {
+            zwlr_foreign_toplevel_handle_v1_send_app_id(resource, appID)
+            changed = true
+        }
+        entered.removeAll { $0.output == nil }
+        for output in server.outputs where wl_resource_get_client(output.resource) == client
+            && !entered.contains(where: { $0.output === output }) {
+            zwlr_foreign_toplevel_handle_v1_send_output_enter(resource, output.resource)
+            entered.append(WeakOutput(output: output))
+            changed = true
+        }
+        if sent.map({ !$0.sameStates(as: entry) }) ?? true {
+            sendState(entry)
+            changed = true
+        }
+        if wl_resource_get_version(resource) >= 3 {
+            // The parent is named by this manager's handle of it; none yet (it is announced in the same
+            // batch of handles) counts as no parent until its handle exists.
+            let parentHandle = entry.parent.flatMap { server.windowList.handle(of: $0, manager: managerSerial) }
+            let parent = parentHandle?.window
+            if parent !== sentParent || (sent == nil && parent != nil) {
+                zwlr_foreign_toplevel_handle_v1_send_parent(resource, parentHandle?.resource)
+                sentParent = parent
+                changed = true
+            }
+        }
+        sent = entry
+        if changed { zwlr_foreign_toplevel_handle_v1_send_done(resource) }
+    }
+
+    private func sendState(_ entry: WindowListEntry) {
+        var states = wl_array()
+        wl_array_init(&states)
+        func add(_ state: zwlr_foreign_toplevel_handle_v1_state) {
+            if let slot = wl_array_add(&states, MemoryLayout<UInt32>.size) {
+                slot.storeBytes(of: state.rawValue, as: UInt32.self)
+            }
+        }
+        if entry.maximized { add(ZWLR_FOREIGN_TOPLEVEL_HANDLE_V1_STATE_MAXIMIZED) }
+        if entry.minimized { add(ZWLR_FOREIGN_TOPLEVEL_HANDLE_V1_STATE_MINIMIZED) }
+        if entry.activated { add(ZWLR_FOREIGN_TOPLEVEL_HANDLE_V1_STATE_ACTIVATED) }
+        // fullscreen is a version 2 state: a version 1 handle does not know the value.
+        if entry.fullscreen && wl_resource_get_version(resource) >= 2 { add(ZWLR_FOREIGN_TOPLEVEL_HANDLE_V1_STATE_FULLSCREEN) }
+        zwlr_foreign_toplevel_handle_v1_send_state(resource, &states)
+        wl_array_release(&states)
+    }
+
+    /// The window left the list: closed, and the handle is inert from now on.
+    func close() {
+        guard window != nil else { return }
+        window = nil
+        zwlr_foreign_toplevel_handle_v1_send_closed(resource)
+    }
+
+    /// A request that acts on the window: ignored once the handle is closed, and while the window's client
+    /// reads too slowly to take more events (logged).
+    private func request(_ name: String, _ act: (Server, ManagedWindow) -> Void) {
+        guard let window else { return }
+        if let surface = window.surface, server.isBacklogged(surface.client) {
+            server.log.debug("zwlr_foreign_toplevel_handle_v1.\(name) by \(server.describe(client: client)) ignored: the window's client has half its socket buffer unread")
+            return
+        }
+        act(server, window)
+    }
+
+    /// set_rectangle: where the task bar shows this window. Checked, then not used: Seawall draws no
+    /// minimize animation. libwayland has checked that `surface` is one of this client's wl_surface objects.
+    private func setRectangle(surface: OpaquePointer?, x: Int32, y: Int32, width: Int32, height: Int32) {
+        if width < 0 || height < 0 {
+            return Resource.postError(resource, code: ZWLR_FOREIGN_TOPLEVEL_HANDLE_V1_ERROR_INVALID_RECTANGLE.rawValue,
+                "set_rectangle: the size \(width)x\(height) is negative")
+        }
+        _ = WlSurface.from(surface)
+    }
+
+    func resourceDestroyed() { server.windowList.remove(self) }
+}
+
+extension WindowListEntry {
+    /// Whether the state event would say the same.
+    func sameStates(as other: WindowListEntry) -> Bool {
+        maximized == other.maximized && minimized == other.minimized && activated == other.activated
+            && fullscreen == other.fullscreen
+    }
+}
