@@ -131,12 +131,14 @@ final class ZwlrForeignToplevelHandleV1: ProtocolObject {
         zwlr_foreign_toplevel_handle_v1_send_closed(resource)
     }
 
-    /// A request that acts on the window: ignored once the handle is closed, and while the window's client
-    /// reads too slowly to take more events (logged).
+    /// A request that acts on the window: ignored once the handle is closed, and while the window's client —
+    /// or the active window's, which an activation tells it lost the activated state — reads too slowly to
+    /// take more events (logged).
     private func request(_ name: String, _ act: (Server, ManagedWindow) -> Void) {
         guard let window else { return }
-        if let surface = window.surface, server.isBacklogged(surface.client) {
-            server.log.debug("zwlr_foreign_toplevel_handle_v1.\(name) by \(server.describe(client: client)) ignored: the window's client has half its socket buffer unread")
+        let affected = [window.surface?.client, server.compositor.activeWindow?.surface?.client].compactMap { $0 }
+        if affected.contains(where: server.isBacklogged) {
+            server.log.debug("zwlr_foreign_toplevel_handle_v1.\(name) by \(server.describe(client: client)) ignored: a client it would send events to has half its socket buffer unread")
             return
         }
         act(server, window)

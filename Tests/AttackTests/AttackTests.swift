@@ -205,6 +205,15 @@ let attacks: [Attack] = [
     Attack(scenario: "activation-unmapped-surfaces", expected: .ok, notes: ["note: 3 tokens used"]),
     Attack(scenario: "activation-token-flood", expected: .ok),
     Attack(scenario: "activation-too-many-token-objects", expected: .error("wl_display", 3, "more than 64 xdg_activation_token_v1 objects for one client")),
+    Attack(scenario: "foreign-toplevel-closed-handle", expected: .ok, notes: ["note: closed"]),
+    Attack(scenario: "foreign-toplevel-activate-not-a-seat", expected: .disconnectedSaying("invalid arguments for zwlr_foreign_toplevel_handle_v1@")),
+    Attack(scenario: "foreign-toplevel-rectangle-not-a-surface", expected: .disconnectedSaying("invalid arguments for zwlr_foreign_toplevel_handle_v1@")),
+    Attack(scenario: "foreign-toplevel-rectangle-extremes", expected: .error("zwlr_foreign_toplevel_handle_v1", 0, "set_rectangle: the size 1x-2147483648 is negative"),
+           notes: ["note: extremes accepted"]),
+    Attack(scenario: "foreign-toplevel-many-managers", expected: .error("wl_display", 3, "more than 16 bound by one client")),
+    // The good client reads nothing meanwhile: requests that would send it more events are ignored once half
+    // its socket buffer is unread, so it is not disconnected.
+    Attack(scenario: "foreign-toplevel-flood", expected: .ok, notes: ["note: every list has the last title"], stopGood: true),
 ]
 
 /// Whether `lines` holds `wanted` in order (other lines may come between).

@@ -167,6 +167,8 @@ final class Toplevel {
     private(set) var serials: [UInt32] = []
     /// xdg_toplevel.configure events: size and states.
     private(set) var configures: [(width: Int32, height: Int32, states: [UInt32])] = []
+    /// xdg_toplevel.close events.
+    private(set) var closes = 0
 
     /// `get_xdg_surface` + `get_toplevel` (+ `set_app_id`); nothing is committed yet.
     init(_ client: TestClient, appID: String) throws {
@@ -201,7 +203,10 @@ final class Toplevel {
             }
             Unmanaged<Toplevel>.fromOpaque(data).takeUnretainedValue().configures.append((width, height, values))
         },
-        close: { _, _ in },
+        close: { data, _ in
+            guard let data else { return }
+            Unmanaged<Toplevel>.fromOpaque(data).takeUnretainedValue().closes += 1
+        },
         configure_bounds: { _, _, _, _ in },
         wm_capabilities: { _, _, _ in }))
 }

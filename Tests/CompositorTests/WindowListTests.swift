@@ -1,0 +1,140 @@
+import Compositor
+import Testing
+
+/// The window list (zwlr_foreign_toplevel_manager_v1's policy, WindowList.swift): which windows are listed,
+/// when a list hears of a change, and what minimize, activate, maximize and close do when a list asks.
+struct WindowListTests {
+    /// Commits a buffer-less state on the surface: the window unmaps.
+    func unmap(_ bench: Bench, _ window: Window) {
+        guard let surface = window.surface else { return }
+        surface.pending.buffer = .detach
+        bench.compositor.commit(surface.commitTree())
+    }
+
+    @Test func aWindowIsListedFromItsMapToItsUnmapOrRemoval() {
+        let bench = Bench()
+        let a = bench.window(1)
+        #expect(!bench.compositor.isListed(a), "no buffer yet")
+        bench.commit(a.surface, 50, 50)
+        #expect(bench.compositor.isListed(a))
+        #expect(bench.events.listChanges.contains("list 1"))
+        bench.events.listChanges = []
+        unmap(bench, a)
+        #expect(!bench.compositor.isListed(a))
+        #expect(bench.events.listChanges == ["list 1"])
+        bench.commit(a.surface, 50, 50)
+        #expect(bench.compositor.isListed(a))
+        let b = bench.mappedWindow(2)
+        #expect(bench.compositor.listedWindows.map { $0.surface?.id } == [1, 2])
+        bench.events.listChanges = []
+        bench.compositor.removeWindow(b)
+        #expect(!bench.compositor.isListed(b))
+        #expect(bench.events.listChanges.contains("list 2"))
+    }
+
+    @Test func titleAppIDAndParentChangesReachTheList() {
+        let bench = Bench()
+        let a = bench.mappedWindow(1), b = bench.mappedWindow(2)
+        bench.events.listChanges = []
+        bench.compositor.setTitle("one", of: a)
+        bench.compositor.setTitle("one", of: a)
+        bench.compositor.setAppID("app", of: a)
+        #expect(bench.events.listChanges == ["list 1", "list 1"], "the same title again changes nothing")
+        #expect(bench.compositor.listEntry(of: a).title == "one" && bench.compositor.listEntry(of: a).appID == "app")
+
+        #expect(bench.compositor.setParent(a, of: b))
+        #expect(bench.compositor.listEntry(of: b).parent === a)
+        #expect(!bench.compositor.setParent(b, of: a), "a loop")
+        #expect(!bench.compositor.setParent(a, of: a), "its own parent")
+        #expect(a.parent == nil)
+        unmap(bench, a)
+        #expect(bench.compositor.listEntry(of: b).parent == nil, "an unlisted parent is not named")
+        bench.events.listChanges = []
+        bench.compositor.removeWindow(a)
+        #expect(b.parent == nil)
+        #expect(bench.events.listChanges.contains("list 2"), "the child hears that its parent went")
+    }
+
+    @Test func minimizingHidesTheWindowAndActivatesTheNextOne() {
+        let bench = Bench()
+        let below = bench.mappedWindow(1)
+        let top = bench.mappedWindow(2)
+        bench.compositor.place(below.surface!, x: 0, y: 0)
+        bench.compositor.place(top.surface!, x: 0, y: 0)
+        _ = bench.compositor.addPointer()
+        bench.compositor.movePointer(toX: 10, y: 10)
+        _ = bench.events.take()
+        #expect(bench.compositor.minimize(top))
+        #expect(!bench.compositor.minimize(top), "already minimized")
+        #expect(top.minimized && !top.activated)
+        #expect(bench.compositor.isListed(top), "a minimized window stays listed")
+        #expect(bench.compositor.scene.surface(atX: 10, y: 10)?.surface === below.surface, "not hit")
+        #expect(bench.compositor.scene.mappedViews.map(\.surface.id) == [1], "not drawn")
+        #expect(bench.compositor.activeWindow === below)
+        let lines = bench.events.take()
+        #expect(lines.contains("leave output 2"))
+        #expect(lines.contains("configure 2") && lines.contains("configure 1 activated"))
+        #expect(lines.contains("pointer leave 2") && lines.contains("pointer enter 1 10.0,10.0"))
+
+        // Activation brings it back on top, active, drawn.
+        bench.compositor.activate(top)
+        #expect(!top.minimized && top.activated)
+        #expect(bench.compositor.scene.mappedViews.map(\.surface.id) == [1, 2])
+        #expect(bench.compositor.scene.surface(atX: 10, y: 10)?.surface === top.surface)
+        #expect(bench.events.take().contains("enter output 2"))
+    }
+
+    @Test func maximizeOrFullscreenBringAMinimizedWindowBackAndKeepTheirState() {
+        let bench = Bench()
+        let window = bench.mappedWindow(1)
+        _ = bench.compositor.request(window, maximized: true)
+        bench.compositor.minimize(window)
+        #expect(window.minimized && window.maximized)
+        bench.compositor.unminimize(window)
+        #expect(!window.minimized && window.maximized && window.activated, "unminimized to maximized")
+        bench.compositor.minimize(window)
+        #expect(bench.compositor.request(window, fullscreen: true))
+        #expect(!window.minimized && window.fullscreen)
+        bench.compositor.minimize(window)
+        #expect(bench.compositor.request(window, maximized: false))
+        #expect(window.minimized, "leaving a state does not show the window")
+    }
+
+    @Test func aWindowThatIsNotMappedIsNotMinimizedAndAnUnmapEndsMinimized() {
+        let bench = Bench()
+        let window = bench.window(1)
+        #expect(!bench.compositor.minimize(window))
+        bench.commit(window.surface, 40, 40)
+        #expect(bench.compositor.minimize(window))
+        unmap(bench, window)
+        #expect(!window.minimized)
+        bench.commit(window.surface, 40, 40)
+        #expect(bench.compositor.scene.mappedViews.map(\.surface.id) == [1], "mapped again, it is drawn")
+    }
+
+    @Test func activateFromTheListIsAClickAndCloseAsksTheClient() {
+        let bench = Bench()
+        let a = bench.mappedWindow(1), b = bench.mappedWindow(2)
+        _ = bench.events.take()
+        #expect(bench.compositor.activateFromList(a))
+        #expect(a.activated && !b.activated)
+        #expect(bench.compositor.scene.mappedViews.last?.surface === a.surface, "on top")
+        #expect(!bench.compositor.activateFromList(a), "already active and on top: nothing is sent")
+        _ = bench.events.take()
+        bench.compositor.requestClose(b)
+        #expect(bench.events.take() == ["close 2"])
+        unmap(bench, b)
+        _ = bench.events.take()
+        bench.compositor.requestClose(b)
+        #expect(!bench.compositor.activateFromList(b))
+        #expect(bench.events.take().isEmpty, "an unlisted window is not acted on")
+    }
+
+    @Test func aWindowThatMapsComesUpOnTopWhateverItsRoleOrder() {
+        let bench = Bench()
+        let early = bench.window(1)
+        _ = bench.mappedWindow(2)
+        bench.commit(early.surface, 100, 100)
+        #expect(bench.compositor.scene.mappedViews.map(\.surface.id) == [2, 1])
+    }
+}
