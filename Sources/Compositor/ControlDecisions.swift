@@ -5,9 +5,10 @@
 extension Compositor {
     /// The mapped toplevel a control command names with `query`, an app_id or a title: a window whose app_id
     /// is exactly `query` wins over one whose title is; among several equal matches, the one highest in the
-    /// stack (the one a person would see). Unmapped windows never match.
+    /// stack (the one a person would see). Unmapped windows never match; minimized ones do (`seawall ctl focus`
+    /// brings one back).
     public func window(matching query: String) -> Window? {
-        let mapped: [Window] = scene.mappedViews.reversed().compactMap { self.window(of: $0.surface) }
+        let mapped: [Window] = scene.views.reversed().filter(\.mapped).compactMap { self.window(of: $0.surface) }
         return mapped.first { $0.appID == query } ?? mapped.first { $0.title == query }
     }
 }

@@ -348,7 +348,7 @@ public enum ControlCommandLine {
         if windows.isEmpty { return "no windows" }
         var rows = [["APP_ID", "TITLE", "GEOMETRY", "STATE", "PID"]]
         for window in windows {
-            let states = ["activated", "maximized", "fullscreen"].filter { window[$0]?.bool == true }
+            let states = ["activated", "maximized", "fullscreen", "minimized"].filter { window[$0]?.bool == true }
             let geometry = ["x", "y", "width", "height"].map { window[$0].map(plain) ?? "?" }
             rows.append([
                 window["app_id"]?.string ?? "-",

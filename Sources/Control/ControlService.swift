@@ -72,7 +72,8 @@ public final class ControlService {
 
     // MARK: windows, output
 
-    /// Every mapped toplevel, in the order their roles were made.
+    /// Every mapped toplevel (minimized ones too), in the order their roles were made: the windows a
+    /// zwlr_foreign_toplevel_manager_v1 lists, with the same states.
     func windowList() -> [JSON] {
         server.windows.filter(\.mapped).map { window in
             let rect = window.geometry ?? Rect(x: window.x, y: window.y, width: 0, height: 0)
@@ -84,6 +85,7 @@ public final class ControlService {
                 ("activated", .bool(window.activated)),
                 ("maximized", .bool(window.maximized)),
                 ("fullscreen", .bool(window.fullscreen)),
+                ("minimized", .bool(window.minimized)),
                 ("pid", .number(Double(window.pid))),
             ])
         }

@@ -16,6 +16,8 @@ extension Server {
         public let activated: Bool
         public let maximized: Bool
         public let fullscreen: Bool
+        /// Minimized (hidden until activated; Compositor/WindowList.swift).
+        public let minimized: Bool
         /// The window geometry on the output (xdg_surface.set_window_geometry, else the whole surface).
         public let geometry: Rect?
         /// The client's process id (SO_PEERCRED of its connection; 0 if unknown).
@@ -32,6 +34,7 @@ extension Server {
             return Window(title: window.title, appID: window.appID, surface: surface,
                           mapped: view?.mapped ?? false, x: view?.x ?? 0, y: view?.y ?? 0,
                           activated: window.activated, maximized: window.maximized, fullscreen: window.fullscreen,
+                          minimized: window.minimized,
                           geometry: compositor.windowRect(window), pid: clientPID(of: window), window: window)
         }
     }

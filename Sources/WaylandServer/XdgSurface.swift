@@ -128,6 +128,9 @@ final class XdgSurface: ProtocolObject, SurfaceRoleHandler {
     /// Where the window's content starts inside the surface (set_window_geometry), (0, 0) if unset.
     var geometryOrigin: (x: Int64, y: Int64) { windowGeometry.map { ($0.x, $0.y) } ?? (0, 0) }
 
+    /// Configures sent and not acked yet (at most the 64 kept).
+    var unackedConfigures: Int { pendingSerials.count }
+
     private func ackConfigure(_ serial: UInt32) {
         guard let index = pendingSerials.firstIndex(of: serial) else {
             return post(XDG_SURFACE_ERROR_INVALID_SERIAL, "ack_configure with serial \(serial), which Seawall never sent or was already acked")

@@ -102,6 +102,9 @@ final class XdgToplevel: ProtocolObject, XdgRoleObject {
         }
     }
 
+    /// Configures the client has not acked yet.
+    var unackedConfigures: Int { xdgSurface?.unackedConfigures ?? 0 }
+
     /// A window list's close: xdg_toplevel.close.
     func sendClose() { xdg_toplevel_send_close(resource) }
 

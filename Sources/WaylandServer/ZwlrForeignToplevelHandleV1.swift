@@ -131,18 +131,26 @@ final class ZwlrForeignToplevelHandleV1: ProtocolObject {
         zwlr_foreign_toplevel_handle_v1_send_closed(resource)
     }
 
-    /// A request that acts on the window: ignored once the handle is closed, and while the window's client —
-    /// or the active window's, which an activation tells it lost the activated state — reads too slowly to
-    /// take more events (logged).
+    /// A request that acts on the window: ignored once the handle is closed, and while the window — or the
+    /// active one, which an activation tells it lost the activated state — has not kept up: 32 or more of its
+    /// configures unacked (Seawall keeps 64; a client acking an older one would get invalid_serial), or half
+    /// its client's socket buffer unread (libwayland would disconnect it when full). Logged at debug level.
     private func request(_ name: String, _ act: (Server, ManagedWindow) -> Void) {
         guard let window else { return }
-        let affected = [window.surface?.client, server.compositor.activeWindow?.surface?.client].compactMap { $0 }
-        if affected.contains(where: server.isBacklogged) {
-            server.log.debug("zwlr_foreign_toplevel_handle_v1.\(name) by \(server.describe(client: client)) ignored: a client it would send events to has half its socket buffer unread")
+        let affected = [window, server.compositor.activeWindow].compactMap { $0 }
+        let behind = affected.contains { affected in
+            (server.toplevels[affected]?.unackedConfigures ?? 0) >= Self.maxUnackedConfigures
+                || affected.surface.map { server.isBacklogged($0.client) } == true
+        }
+        if behind {
+            server.log.debug("zwlr_foreign_toplevel_handle_v1.\(name) by \(server.describe(client: client)) ignored: a window it would configure has not kept up (unacked configures or unread events)")
             return
         }
         act(server, window)
     }
+
+    /// Unacked configures of a window (or the active one) past which a window list's requests wait.
+    static let maxUnackedConfigures = 32
 
     /// set_rectangle: where the task bar shows this window. Checked, then not used: Seawall draws no
     /// minimize animation. libwayland has checked that `surface` is one of this client's wl_surface objects.

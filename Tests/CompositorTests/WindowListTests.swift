@@ -138,3 +138,18 @@ struct WindowListTests {
         #expect(bench.compositor.scene.mappedViews.map(\.surface.id) == [2, 1])
     }
 }
+
+extension WindowListTests {
+    @Test func aControlCommandStillNamesAMinimizedWindowAndFocusBringsItBack() throws {
+        let bench = Bench()
+        let a = bench.mappedWindow(1)
+        a.appID = "editor"
+        _ = bench.mappedWindow(2)
+        bench.compositor.minimize(a)
+        let named = try #require(bench.compositor.window(matching: "editor"))
+        #expect(named === a)
+        try bench.compositor.focus(a)
+        #expect(!a.minimized && a.activated)
+        #expect(bench.compositor.scene.mappedViews.last?.surface === a.surface)
+    }
+}

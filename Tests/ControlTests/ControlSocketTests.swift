@@ -208,6 +208,18 @@ struct ControlSocketTests {
         #expect(checker["pid"] == .number(Double(getpid())) && b.isRunning)
         let human = ControlCommandLine.describe(reply, command: "windows")
         #expect(human.contains("seawall-demo.solid") && human.contains("60x40+") && human.contains("activated"), "\(human)")
+        #expect(solid["minimized"] == .bool(false))
+
+        // A minimized window (as a task bar's zwlr_foreign_toplevel_handle_v1.set_minimized makes it) stays
+        // listed, with the state the window list reports.
+        let window = try #require(session.harness.server.windows.first { $0.appID == "seawall-demo.checkerboard" })
+        #expect(session.harness.server.compositor.minimize(window.window))
+        let after = try session.request(client, "{\"command\":\"windows\",\"id\":4}")
+        let listed = try #require(after["windows"]?.array)
+        #expect(listed.count == 2)
+        let minimized = try #require(listed.first { $0["app_id"] == .string("seawall-demo.checkerboard") })
+        #expect(minimized["minimized"] == .bool(true) && minimized["activated"] == .bool(false))
+        #expect(ControlCommandLine.describe(after, command: "windows").contains("minimized"))
     }
 
     @Test("screenshot --window of a window under another shows only that window; the output shows the top one")
