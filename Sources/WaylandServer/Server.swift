@@ -236,6 +236,7 @@ public final class Server {
 
     /// One frame: compose the damage, present it, then tell every committed surface its frame was shown.
     public func repaint() {
+        windowList.catchUp()
         waitingForScanout = false
         let damage = scene.takeDamage()
         willRepaint?(damage)

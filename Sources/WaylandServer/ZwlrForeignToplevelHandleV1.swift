@@ -68,9 +68,20 @@ final class ZwlrForeignToplevelHandleV1: ProtocolObject {
         self.window = window
     }
 
-    /// Sends what changed since the last batch, then done (nothing if nothing changed).
+    /// Events were held back because this handle's client read too slowly (`update`).
+    private(set) var stale = false
+
+    /// Sends what changed since the last batch, then done (nothing if nothing changed). While half the
+    /// client's socket buffer is unread, nothing is sent and the handle is marked stale: it catches up (one
+    /// batch with the latest state) at a later update, at the next window list change or repaint. A window
+    /// changing its title faster than a task bar reads thus never gets the task bar disconnected.
     func update() {
         guard let window else { return }
+        if server.isBacklogged(ClientID(client)) {
+            stale = true
+            return
+        }
+        stale = false
         let entry = server.compositor.listEntry(of: window)
         var changed = false
         if let title = entry.title, title != sent?.title {

@@ -89,6 +89,7 @@ final class WindowListHandles {
     /// a window no longer listed closes its handles, the others are brought up to date — and so are the
     /// handles of its children, whose parent event names it only while it is listed.
     func update(_ window: ManagedWindow, server: Server) {
+        catchUp()
         if server.compositor.isListed(window) {
             for manager in managers where handle(of: window, manager: manager.serial) == nil {
                 if let handle = manager.announce(window) { handles.append(handle) }
@@ -101,6 +102,11 @@ final class WindowListHandles {
         for handle in handles where handle.window?.parent === window || handle.sentParent === window {
             handle.update()
         }
+    }
+
+    /// Handles held back while their client read too slowly try again (`ZwlrForeignToplevelHandleV1.update`).
+    func catchUp() {
+        for handle in handles where handle.stale { handle.update() }
     }
 
     /// `client` bound a wl_output: its handles enter it.

@@ -10,6 +10,8 @@ final class TaskBar {
     final class Handle {
         let proxy: OpaquePointer
         var title: String?
+        /// Title events received.
+        var titleEvents = 0
         var appID: String?
         var states: Set<UInt32> = []
         var outputs = 0
@@ -68,7 +70,7 @@ final class TaskBar {
     nonisolated(unsafe) static let handleListener = listenerTable(zwlr_foreign_toplevel_handle_v1_listener(
         title: { data, _, title in
             guard let handle = handle(data), let title else { return }
-            handle.title = String(cString: title); handle.pending += 1
+            handle.title = String(cString: title); handle.titleEvents += 1; handle.pending += 1
         },
         app_id: { data, _, appID in
             guard let handle = handle(data), let appID else { return }
@@ -331,6 +333,30 @@ extension ProtocolTests {
             #expect(bar.open.map(\.appID) == ["first"])
             #expect(try bar.handle("first").title == "still followed")
             wl_proxy_destroy(bar.manager)
+        }
+
+        @Test func aTaskBarThatReadsSlowlyIsHeldBackNotDisconnected() throws {
+            let session = try Session()
+            let app = try session.connect()
+            let window = try session.showWindow(app, appID: "chatty", color: 0x30_3030).toplevel
+            let barClient = try session.connect()
+            let bar = try TaskBar(barClient)
+            try #require(barClient.link.roundtrip())
+            let handle = try bar.handle("chatty")
+            let before = handle.titleEvents
+            // 300 titles of 4000 bytes (1.2 MB) while the task bar reads nothing: more than its socket holds
+            // (libwayland would disconnect it if Seawall kept writing).
+            for i in 0..<300 {
+                xdg_toplevel_set_title(window.toplevel, String(repeating: Character(UnicodeScalar(UInt8(65 + i % 26))), count: 4000))
+                if i % 10 == 9 { try #require(app.link.roundtrip()) }
+            }
+            try #require(barClient.link.roundtrip(), "the task bar was disconnected")
+            #expect(handle.titleEvents - before < 300, "every title was sent: nothing was held back")
+            // The next change brings the held-back handle up to date in one batch.
+            xdg_toplevel_set_title(window.toplevel, "final")
+            try #require(app.link.roundtrip())
+            try #require(barClient.link.roundtrip())
+            #expect(handle.title == "final" && handle.pending == 0)
         }
 
         @Test func aClientBindsAtMostSixteenManagers() throws {
