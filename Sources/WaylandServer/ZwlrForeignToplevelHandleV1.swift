@@ -68,20 +68,13 @@ final class ZwlrForeignToplevelHandleV1: ProtocolObject {
         self.window = window
     }
 
-    /// Events were held back because this handle's client read too slowly (`update`).
-    private(set) var stale = false
-
     /// Sends what changed since the last batch, then done (nothing if nothing changed). While half the
-    /// client's socket buffer is unread, nothing is sent and the handle is marked stale: it catches up (one
-    /// batch with the latest state) at a later update, at the next window list change or repaint. A window
+    /// client's socket buffer is unread, nothing is sent and the handle is held: it catches up (one
+    /// batch with the latest state) at the next window list change or repaint (`WindowListHandles.catchUp`). A window
     /// changing its title faster than a task bar reads thus never gets the task bar disconnected.
     func update() {
         guard let window else { return }
-        if server.isBacklogged(ClientID(client)) {
-            stale = true
-            return
-        }
-        stale = false
+        if server.isBacklogged(ClientID(client)) { return server.windowList.hold(self) }
         let entry = server.compositor.listEntry(of: window)
         var changed = false
         if let title = entry.title, title != sent?.title {

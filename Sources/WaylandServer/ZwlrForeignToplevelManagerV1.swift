@@ -56,11 +56,13 @@ final class ZwlrForeignToplevelManagerV1: ProtocolObject {
 }
 
 /// The bound managers and the live handles, for `Server.windowListChanged` (ServerEvents.swift): how a
-/// window's change finds the handles to update.
+/// window's change finds the handles to update, by window, without walking every handle.
 final class WindowListHandles {
     private(set) var managers: [ZwlrForeignToplevelManagerV1] = []
-    /// Handles whose window is listed (a closed or destroyed handle leaves).
-    private(set) var handles: [ZwlrForeignToplevelHandleV1] = []
+    /// The open handles of each listed window (a closed or destroyed handle leaves).
+    private var byWindow: [ObjectIdentifier: [ZwlrForeignToplevelHandleV1]] = [:]
+    /// Handles holding events back while their client reads too slowly (`catchUp`).
+    private var held: [ZwlrForeignToplevelHandleV1] = []
     private var serials: UInt64 = 0
 
     func nextSerial() -> UInt64 { serials += 1; return serials }
@@ -71,18 +73,30 @@ final class WindowListHandles {
     /// exists before any parent event names one).
     func add(_ manager: ZwlrForeignToplevelManagerV1, server: Server) {
         managers.append(manager)
-        let made = server.compositor.listedWindows.compactMap { manager.announce($0) }
-        handles += made
+        var made: [ZwlrForeignToplevelHandleV1] = []
+        for window in server.compositor.listedWindows {
+            guard let handle = manager.announce(window) else { continue }
+            byWindow[ObjectIdentifier(window), default: []].append(handle)
+            made.append(handle)
+        }
         for handle in made { handle.update() }
     }
 
     func remove(_ manager: ZwlrForeignToplevelManagerV1) { managers.removeAll { $0 === manager } }
 
-    func remove(_ handle: ZwlrForeignToplevelHandleV1) { handles.removeAll { $0 === handle } }
+    /// The handle's resource is gone.
+    func remove(_ handle: ZwlrForeignToplevelHandleV1) {
+        held.removeAll { $0 === handle }
+        guard let window = handle.window else { return }
+        byWindow[ObjectIdentifier(window)]?.removeAll { $0 === handle }
+    }
 
-    /// The handle of `window` that `manager` (by serial) made, if it is live.
+    /// The open handles of `window`.
+    func handles(of window: ManagedWindow) -> [ZwlrForeignToplevelHandleV1] { byWindow[ObjectIdentifier(window)] ?? [] }
+
+    /// The handle of `window` that `manager` (by serial) made, if it is open.
     func handle(of window: ManagedWindow, manager: UInt64) -> ZwlrForeignToplevelHandleV1? {
-        handles.first { $0.managerSerial == manager && $0.window === window }
+        handles(of: window).first { $0.managerSerial == manager }
     }
 
     /// `window` changed as a window list sees it: a newly listed window is announced to every manager,
@@ -90,27 +104,39 @@ final class WindowListHandles {
     /// handles of its children, whose parent event names it only while it is listed.
     func update(_ window: ManagedWindow, server: Server) {
         catchUp()
+        let id = ObjectIdentifier(window)
         if server.compositor.isListed(window) {
             for manager in managers where handle(of: window, manager: manager.serial) == nil {
-                if let handle = manager.announce(window) { handles.append(handle) }
+                if let handle = manager.announce(window) { byWindow[id, default: []].append(handle) }
             }
-            for handle in handles where handle.window === window { handle.update() }
+            for handle in handles(of: window) { handle.update() }
         } else {
-            for handle in handles where handle.window === window { handle.close() }
-            handles.removeAll { $0.window == nil }
+            for handle in handles(of: window) { handle.close() }
+            byWindow[id] = nil
         }
-        for handle in handles where handle.window?.parent === window || handle.sentParent === window {
-            handle.update()
+        for child in server.compositor.windows where child.parent === window {
+            for handle in handles(of: child) { handle.update() }
         }
     }
 
-    /// Handles held back while their client read too slowly try again (`ZwlrForeignToplevelHandleV1.update`).
+    /// `handle` held its events back (its client reads too slowly): it tries again at `catchUp`.
+    func hold(_ handle: ZwlrForeignToplevelHandleV1) {
+        if !held.contains(where: { $0 === handle }) { held.append(handle) }
+    }
+
+    /// Handles holding events back try again (at every window list change and repaint); those whose client
+    /// still has not read stay held.
     func catchUp() {
-        for handle in handles where handle.stale { handle.update() }
+        guard !held.isEmpty else { return }
+        let waiting = held
+        held = []
+        for handle in waiting { handle.update() }
     }
 
     /// `client` bound a wl_output: its handles enter it.
     func outputBound(client: OpaquePointer) {
-        for handle in handles where handle.client == client { handle.update() }
+        for handles in byWindow.values {
+            for handle in handles where handle.client == client { handle.update() }
+        }
     }
 }
