@@ -58,6 +58,8 @@ public final class Scene {
     /// Counts the changes to the output: every time damage inside it was added (`SettleTracker` watches it).
     public private(set) var outputChanges: UInt64 = 0
     private var mappedSoFar: Int64 = 0
+    /// Set while a hidden view's commit is applied (`apply`): its damage is not the output's.
+    private var damageMuted = false
 
     public init(outputWidth: Int64, outputHeight: Int64) {
         self.outputWidth = outputWidth
@@ -92,6 +94,9 @@ public final class Scene {
     /// surface's damage into output damage. `surface` may be a subsurface of a view's surface.
     public func apply(_ effect: Surface.CommitEffect, to surface: Surface) {
         guard let view = view(for: surface.root) else { return }
+        // A hidden (minimized) view is not drawn: its commits change nothing on the output.
+        damageMuted = view.hidden
+        defer { damageMuted = false }
         if surface !== view.surface {
             applySubsurface(effect, to: surface, in: view)
             return
@@ -141,7 +146,7 @@ public final class Scene {
 
     /// The tree under `root` changed shape outside a commit (a subsurface or popup went away or moved).
     public func treeChanged(_ root: Surface) {
-        guard let view = view(for: root), view.mapped else { return }
+        guard let view = view(for: root), view.shown else { return }
         view.changes &+= 1
         reshaped(view)
     }
@@ -156,10 +161,10 @@ public final class Scene {
     /// Places a surface's view at (x, y) in output coordinates (tests and conformance use this).
     public func place(_ surface: Surface, x: Int64, y: Int64) {
         let view = view(for: surface) ?? addView(for: surface)
-        if view.mapped { addDamage(view.treeRect); view.changes &+= 1 }
+        if view.shown { addDamage(view.treeRect); view.changes &+= 1 }
         view.treeRect = view.treeRect.offsetBy(dx: x - view.x, dy: y - view.y)
         view.x = x; view.y = y; view.placed = true
-        if view.mapped { addDamage(view.treeRect) }
+        if view.shown { addDamage(view.treeRect) }
     }
 
     /// Hides a mapped view (a minimized window) or shows it again: where it is drawn is repainted.
@@ -168,6 +173,7 @@ public final class Scene {
         view.hidden = hidden
         guard view.mapped else { return }
         view.changes &+= 1
+        if hidden { return addDamage(view.treeRect) }   // where it was drawn
         view.treeRect = view.surface.treeBounds.offsetBy(dx: view.x, dy: view.y)
         addDamage(view.treeRect)
     }
@@ -177,10 +183,11 @@ public final class Scene {
         guard let index = views.firstIndex(where: { $0.surface === surface }) else { return }
         let view = views.remove(at: index)
         views.append(view)
-        if view.mapped { addDamage(view.treeRect) }
+        if view.shown { addDamage(view.treeRect) }
     }
 
     public func addDamage(_ rect: Rect) {
+        guard !damageMuted else { return }
         let visible = rect.intersection(outputRect)
         if !visible.isEmpty { outputChanges &+= 1 }
         damage.add(visible)

@@ -153,3 +153,20 @@ extension WindowListTests {
         #expect(bench.compositor.scene.mappedViews.last?.surface === a.surface)
     }
 }
+
+extension WindowListTests {
+    @Test func aMinimizedWindowsCommitsDoNotDamageTheOutput() {
+        let bench = Bench()
+        let window = bench.mappedWindow(1, 100, 100)
+        _ = bench.mappedWindow(2, 10, 10)
+        _ = bench.compositor.scene.takeDamage()
+        bench.compositor.minimize(window)
+        #expect(bench.compositor.scene.takeDamage().rects == [Rect(x: 32, y: 32, width: 100, height: 100)], "where it was drawn")
+        bench.commit(window.surface, 120, 120)
+        #expect(bench.compositor.scene.takeDamage().isEmpty, "not drawn, nothing to repaint")
+        bench.compositor.place(window.surface!, x: 0, y: 0)
+        #expect(bench.compositor.scene.takeDamage().isEmpty)
+        bench.compositor.unminimize(window)
+        #expect(bench.compositor.scene.takeDamage().rects == [Rect(x: 0, y: 0, width: 120, height: 120)], "where it is drawn now, at its new size")
+    }
+}
