@@ -15,8 +15,9 @@ public final class Seat {
     /// Every live zwp_virtual_keyboard_v1.
     var virtualKeyboards: [ZwpVirtualKeyboardV1] = []
     var touches: [WlTouch] = []
-    /// Every live zwp_relative_pointer_v1.
-    var relativePointers: [ZwpRelativePointerV1] = []
+    /// Every live zwp_relative_pointer_v1, by client and identity (a client may make any number: adding and
+    /// removing one costs O(1)).
+    var relativePointers: [OpaquePointer: [ObjectIdentifier: ZwpRelativePointerV1]] = [:]
     /// Every live zwp_locked_pointer_v1 and zwp_confined_pointer_v1, by its compositor constraint.
     var constraintResources = Registry<PointerConstraintResource>()
     /// wl_data_devices and zwp_primary_selection_device_v1s (SeatSelection.swift).

@@ -41,7 +41,8 @@ extension Seat {
     func pointerRelativeMotion(_ surface: Surface, _ motion: RelativeMotion) {
         guard let target = resource(for: surface) else { return }
         let time = server.eventMicroseconds()
-        for relative in relativePointers where relative.client == target.client {
+        guard let client = target.client else { return }
+        for relative in (relativePointers[client] ?? [:]).values {
             zwp_relative_pointer_v1_send_relative_motion(
                 relative.resource, UInt32(truncatingIfNeeded: time >> 32), UInt32(truncatingIfNeeded: time),
                 Seat.fixed(motion.dx), Seat.fixed(motion.dy), Seat.fixed(motion.dxUnaccelerated), Seat.fixed(motion.dyUnaccelerated))

@@ -19,7 +19,7 @@ final class ZwpRelativePointerV1: ProtocolObject {
         guard let (_, made) = makeResource(client: client, version: version, id: id, {
             ZwpRelativePointerV1(seat: seat, resource: $0, client: client, pointer: pointer)
         }) else { return }
-        seat.relativePointers.append(made)
+        seat.relativePointers[client, default: [:]][ObjectIdentifier(made)] = made
     }
 
     private init(seat: Seat, resource: OpaquePointer, client: OpaquePointer, pointer: WlPointer) {
@@ -29,5 +29,8 @@ final class ZwpRelativePointerV1: ProtocolObject {
         self.pointer = pointer
     }
 
-    func resourceDestroyed() { seat.relativePointers.removeAll { $0 === self } }
+    func resourceDestroyed() {
+        seat.relativePointers[client]?[ObjectIdentifier(self)] = nil
+        if seat.relativePointers[client]?.isEmpty == true { seat.relativePointers[client] = nil }
+    }
 }

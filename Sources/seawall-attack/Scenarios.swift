@@ -190,6 +190,7 @@ let scenarios: [Scenario] = [
     + virtualPointerScenarios
     + virtualKeyboardScenarios
     + decorationActivationScenarios
+    + pointerConstraintScenarios
 
 /// Sealed memfd for scenarios that make their fd before the client exists.
 func sealedAttackMemfd(_ size: Int) -> Int32 {

@@ -56,6 +56,7 @@ struct ProtocolTable {
         "zwp_virtual_keyboard_manager_v1", "zwp_primary_selection_device_manager_v1",
         "zxdg_decoration_manager_v1", "xdg_activation_v1",
         "wp_viewporter", "wp_single_pixel_buffer_manager_v1",
+        "zwp_pointer_constraints_v1", "zwp_relative_pointer_manager_v1",
     ]
 
     init() {
