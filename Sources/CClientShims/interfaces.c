@@ -32,6 +32,11 @@ extern const struct wl_interface wp_viewport_interface;
 extern const struct wl_interface wp_single_pixel_buffer_manager_v1_interface;
 extern const struct wl_interface zwlr_foreign_toplevel_manager_v1_interface;
 extern const struct wl_interface zwlr_foreign_toplevel_handle_v1_interface;
+extern const struct wl_interface zwp_pointer_constraints_v1_interface;
+extern const struct wl_interface zwp_locked_pointer_v1_interface;
+extern const struct wl_interface zwp_confined_pointer_v1_interface;
+extern const struct wl_interface zwp_relative_pointer_manager_v1_interface;
+extern const struct wl_interface zwp_relative_pointer_v1_interface;
 
 const struct wl_interface *sw_client_interface_wl_compositor(void) { return &wl_compositor_interface; }
 const struct wl_interface *sw_client_interface_wl_surface(void) { return &wl_surface_interface; }
@@ -79,3 +84,8 @@ const struct wl_interface *sw_client_interface_wp_viewport(void) { return &wp_vi
 const struct wl_interface *sw_client_interface_wp_single_pixel_buffer_manager_v1(void) { return &wp_single_pixel_buffer_manager_v1_interface; }
 const struct wl_interface *sw_client_interface_zwlr_foreign_toplevel_manager_v1(void) { return &zwlr_foreign_toplevel_manager_v1_interface; }
 const struct wl_interface *sw_client_interface_zwlr_foreign_toplevel_handle_v1(void) { return &zwlr_foreign_toplevel_handle_v1_interface; }
+const struct wl_interface *sw_client_interface_zwp_pointer_constraints_v1(void) { return &zwp_pointer_constraints_v1_interface; }
+const struct wl_interface *sw_client_interface_zwp_locked_pointer_v1(void) { return &zwp_locked_pointer_v1_interface; }
+const struct wl_interface *sw_client_interface_zwp_confined_pointer_v1(void) { return &zwp_confined_pointer_v1_interface; }
+const struct wl_interface *sw_client_interface_zwp_relative_pointer_manager_v1(void) { return &zwp_relative_pointer_manager_v1_interface; }
+const struct wl_interface *sw_client_interface_zwp_relative_pointer_v1(void) { return &zwp_relative_pointer_v1_interface; }

@@ -53,6 +53,11 @@ extern const struct wl_interface wp_viewport_interface __attribute__((weak));
 extern const struct wl_interface wp_single_pixel_buffer_manager_v1_interface __attribute__((weak));
 extern const struct wl_interface zwlr_foreign_toplevel_manager_v1_interface __attribute__((weak));
 extern const struct wl_interface zwlr_foreign_toplevel_handle_v1_interface __attribute__((weak));
+extern const struct wl_interface zwp_pointer_constraints_v1_interface __attribute__((weak));
+extern const struct wl_interface zwp_locked_pointer_v1_interface __attribute__((weak));
+extern const struct wl_interface zwp_confined_pointer_v1_interface __attribute__((weak));
+extern const struct wl_interface zwp_relative_pointer_manager_v1_interface __attribute__((weak));
+extern const struct wl_interface zwp_relative_pointer_v1_interface __attribute__((weak));
 
 const struct wl_interface *sw_client_interface_named(const char *name) {
     const struct wl_interface *const tables[] = {
@@ -70,6 +75,8 @@ const struct wl_interface *sw_client_interface_named(const char *name) {
         &xdg_activation_v1_interface, &xdg_activation_token_v1_interface,
         &wp_viewporter_interface, &wp_viewport_interface, &wp_single_pixel_buffer_manager_v1_interface,
         &zwlr_foreign_toplevel_manager_v1_interface, &zwlr_foreign_toplevel_handle_v1_interface,
+        &zwp_pointer_constraints_v1_interface, &zwp_locked_pointer_v1_interface, &zwp_confined_pointer_v1_interface,
+        &zwp_relative_pointer_manager_v1_interface, &zwp_relative_pointer_v1_interface,
     };
     if (name == NULL) return NULL;
     for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {

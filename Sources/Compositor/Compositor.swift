@@ -42,6 +42,8 @@ public final class Compositor {
     /// Serials of the last few button and touch-down events sent (a popup grab must quote one).
     var recentInputSerials: [UInt32] = []
     /// xdg-activation: recent user input and the tokens issued from it (Activation.swift).
+    /// The surface whose pointer constraint is active (PointerConstraints.swift).
+    weak var activeConstraintSurface: Surface?
     var activation = ActivationState()
 
     // Touch (TouchFocus.swift).
@@ -145,6 +147,7 @@ public final class Compositor {
     /// still be named in a leave) and a frame is scheduled.
     func sceneChanged() {
         pointerSceneChanged()
+        updatePointerConstraint()
         events?.sceneChanged()
     }
 
@@ -165,6 +168,7 @@ public final class Compositor {
     /// (its client knows), a grab of its window ends, and each touch point on it ends with wl_touch.up.
     public func surfaceDestroyed(_ surface: Surface) {
         scene.removeView(for: surface)
+        pointerConstraintSurfaceDestroyed(surface)
         surface.tearDown()
         surfaces[ObjectIdentifier(surface)] = nil
         onOutput.remove(ObjectIdentifier(surface))

@@ -36,6 +36,14 @@ public protocol CompositorEvents: AnyObject {
     /// One frame of axis events (a virtual pointer's): axis_source if the frame names one, then per axis
     /// axis_discrete, axis and axis_stop as the frame has them (each where the version has it), then frame.
     func pointerAxisFrame(_ surface: Surface, _ axes: PointerAxisFrame)
+    /// zwp_relative_pointer_v1.relative_motion to the client's relative pointers (its wl_pointer frame follows,
+    /// with the motion's wl_pointer.motion or from `pointerFrame`).
+    func pointerRelativeMotion(_ surface: Surface, _ motion: RelativeMotion)
+    /// wl_pointer.frame alone, ending a frame that had only relative motion (the pointer is locked).
+    func pointerFrame(_ surface: Surface)
+    /// The constraint was activated (zwp_locked_pointer_v1.locked, zwp_confined_pointer_v1.confined) or
+    /// deactivated (unlocked, unconfined).
+    func pointerConstraint(_ constraint: PointerConstraint, isActive: Bool)
 
     /// wl_touch.down at surface-local (x, y), then frame.
     func touchDown(_ surface: Surface, serial: UInt32, id: Int32, x: Double, y: Double)

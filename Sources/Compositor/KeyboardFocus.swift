@@ -18,6 +18,7 @@ extension Compositor {
     func updateKeyboardFocus() {
         let target = grabbingPopups.last?.surface ?? activeWindow?.surface
         guard target !== keyboardFocus else { return }
+        defer { updatePointerConstraint() }
         let oldClient = keyboardFocus?.client
         if let old = keyboardFocus { events?.keyboardLeave(old, serial: nextSerial()) }
         keyboardFocus = target

@@ -22,12 +22,17 @@ extension Compositor {
     /// Moves the pointer to output coordinates (x, y). During a move or resize the window follows and no
     /// client sees the pointer; otherwise a new focus learns the position from its enter event, and the
     /// surface already focused gets motion.
+    /// An active pointer constraint applies first: a lock keeps the pointer (and sends nothing), a confinement
+    /// holds it in its region (PointerConstraints.swift).
     public func movePointer(toX x: Double, y: Double) {
-        pointerX = x.asInputCoordinate
-        pointerY = y.asInputCoordinate
+        if grab == nil, let lock = activePointerConstraint, lock.kind == .lock { return }
+        let point = constrainedDestination(x: x.asInputCoordinate, y: y.asInputCoordinate)
+        pointerX = point.x
+        pointerY = point.y
         if let grab { return grabbedPointerMoved(grab) }
         if case .entered = updatePointerFocus() { return }
         sendPointerMotion()
+        updatePointerConstraint()
     }
 
     /// A button (a Linux input code, e.g. BTN_LEFT = 0x110) goes down or up. While any is down, the focus
@@ -97,6 +102,7 @@ extension Compositor {
         sendPointerLeave()
         pointerFocus = under?.surface
         pointerFocusOrigin = under.map { ($0.x, $0.y) } ?? (0, 0)
+        defer { updatePointerConstraint() }
         guard let new = pointerFocus else { return .none }
         let (x, y) = pointerOnFocus
         events?.pointerEnter(new, serial: nextSerial(), x: x, y: y)

@@ -123,6 +123,8 @@ public final class Surface {
     /// wp_viewport: crop and destination size (Viewport.swift).
     public private(set) var viewport = Viewport()
     public var role: SurfaceRole = .none
+    /// The surface's pointer lock or confinement (at most one: Seawall has one seat). PointerConstraints.swift.
+    public internal(set) var pointerConstraint: PointerConstraint?
     /// Counts commits, for tests and statistics.
     public private(set) var commitCount: UInt64 = 0
 
@@ -216,6 +218,7 @@ public final class Surface {
         let viewportChanged = pending.viewport.map { $0 != viewport } ?? false
         if let newViewport = pending.viewport { viewport = newViewport }
         Surface.append(pending.frameCallbacks, after: &frameCallbacks)
+        pointerConstraint?.applyPending()
 
         // Buffer damage is in buffer pixels: to surface coordinates, rounded outwards.
         var damage = pending.surfaceDamage

@@ -5,7 +5,8 @@
 /// applied in order by `Compositor.virtualPointerFrame(_:)`, through the same paths as every other pointer
 /// input (focus by input region, the implicit grab, enter/leave, activation, move and resize grabs, popup
 /// dismissal). Consecutive motions within a frame add up to one move (an absolute one starts the sum afresh),
-/// clamped to the output; axis requests add up per axis into one axis event each, sent after the frame's
+/// clamped to the output; a relative one is reported as relative motion (zwp_relative_pointer_v1) and obeys
+/// pointer constraints like a mouse's (PointerConstraints.swift); axis requests add up per axis into one axis event each, sent after the frame's
 /// motions and buttons. Every limit here keeps what one client can make Seawall hold small and fixed.
 public final class VirtualPointer {
     /// The most button events one frame may carry (motions merge, so they never count twice in a row).
@@ -155,7 +156,7 @@ public struct PointerAxisFrame: Equatable, Sendable {
 extension Compositor {
     /// The pointer's range on the output: from 0 to just short of its far edge (1/256, wl_fixed's step), so
     /// that a clamped point still lies on the output's last pixel.
-    private func clampedToOutput(_ x: Double, _ y: Double) -> (x: Double, y: Double) {
+    func clampedToOutput(_ x: Double, _ y: Double) -> (x: Double, y: Double) {
         let maxX = Double(outputWidth) - 1.0 / 256, maxY = Double(outputHeight) - 1.0 / 256
         return (Swift.min(Swift.max(x.isNaN ? 0 : x, 0), Swift.max(maxX, 0)),
                 Swift.min(Swift.max(y.isNaN ? 0 : y, 0), Swift.max(maxY, 0)))
@@ -172,9 +173,11 @@ extension Compositor {
         guard hasPointer else { return }
         for event in pending {
             switch event {
-            case .motion(let base, let dx, let dy):
-                let start = base.map { (x: $0.x * Double(outputWidth), y: $0.y * Double(outputHeight)) } ?? (x: pointerX, y: pointerY)
-                let point = clampedToOutput(start.x + dx, start.y + dy)
+            case .motion(nil, let dx, let dy):
+                // A relative move: relative motion to the focus, and under a pointer constraint's rules.
+                movePointer(byX: dx, y: dy)
+            case .motion(let base?, let dx, let dy):
+                let point = clampedToOutput(base.x * Double(outputWidth) + dx, base.y * Double(outputHeight) + dy)
                 movePointer(toX: point.x, y: point.y)
             case .button(let button, let pressed):
                 virtualPointerButton(pointer, button, pressed: pressed)

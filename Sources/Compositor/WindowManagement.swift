@@ -180,6 +180,7 @@ extension Compositor {
         sendPointerLeave()
         pointerFocus = nil
         grab = newGrab
+        updatePointerConstraint()
     }
 
     /// The pointer moved during a grab: the window follows, or is asked for the size the pointer makes.

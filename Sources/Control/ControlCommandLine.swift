@@ -14,7 +14,9 @@ public enum ControlCommandLine {
         frame [N]                    with --refresh manual: present N frames now
         pointer move [--window APP_ID|TITLE] X Y
                                      move the pointer to output (or window-geometry) coordinates
-        pointer relative DX DY       move the pointer by DX, DY
+        pointer relative DX DY       move the pointer by DX, DY as a mouse does: the focused client hears
+                                     relative motion; a client's lock keeps the pointer still, its
+                                     confinement holds it in the region (the reply says which)
         click [left|right|middle|side|extra|forward|back] [--double]
                                      press and release a button (left by default) where the pointer is
         button down|up BUTTON        press or release a button and hold it
@@ -329,7 +331,8 @@ public enum ControlCommandLine {
             if let dismissed { return prefix + "pointer at \(plain(x)),\(plain(y)): \(dismissed)" }
             guard target != .null else { return prefix + "pointer at \(plain(x)),\(plain(y)): over no surface" }
             let name = [target["app_id"], target["title"]].compactMap { $0?.string }.joined(separator: " / ")
-            return prefix + "pointer at \(plain(x)),\(plain(y)): \(name.isEmpty ? "a surface" : name) at \(target["x"].map(plain) ?? "?"),\(target["y"].map(plain) ?? "?")"
+            let held = reply["constraint"]?.string.map { " (\($0) by the client)" } ?? ""
+            return prefix + "pointer at \(plain(x)),\(plain(y)): \(name.isEmpty ? "a surface" : name) at \(target["x"].map(plain) ?? "?"),\(target["y"].map(plain) ?? "?")" + held
         }
         guard case .object(let members) = reply else { return reply.text }
         return members.filter { $0.0 != "ok" && $0.0 != "id" }.map { "\($0.0): \(plain($0.1))" }.joined(separator: "\n")

@@ -4,7 +4,12 @@ import WaylandServer
 /// The pointer's control commands: `pointer.move`, `pointer.relative`, `click`, `button` and `scroll`. Each
 /// parses its arguments, asks the compositor whether and where (PointerControl.swift), drives the seat, and
 /// answers with where the pointer is and which surface got the events (`target`: its window's app_id and
-/// title, and the pointer in surface coordinates), or null when the pointer is over no surface.
+/// title, and the pointer in surface coordinates), or null when the pointer is over no surface, and while a
+/// client's pointer constraint holds the pointer, `constraint`: "locked" or "confined".
+///
+/// `pointer.relative` moves as a mouse does: the focused client hears relative motion (zwp_relative_pointer_v1),
+/// a lock keeps the pointer where it is and a confinement holds it in its region (PointerConstraints.swift);
+/// `pointer.move` is an absolute move (no relative motion; a lock keeps the pointer, a confinement clamps it).
 ///
 /// Wire form: `{"command":"pointer.move","x":50,"y":60}` (`"window":"APP_ID|TITLE"` makes x and y window
 /// coordinates), `{"command":"pointer.relative","dx":5,"dy":-2}`, `{"command":"click","button":"left","double":true}`,
@@ -26,12 +31,8 @@ extension ControlService {
         }
         router.register("pointer.relative") { [unowned self] request, reply throws(ControlError) in
             let dx = try request.number("dx"), dy = try request.number("dy")
-            let seat = server.seat
-            let point = try refusing("pointer.relative") { () throws(PointerRefusal) in
-                guard dx.isFinite, dy.isFinite else { throw PointerRefusal("distances must be finite numbers, not \(dx), \(dy)") }
-                return try server.compositor.pointerDestination(x: seat.pointerX + dx, y: seat.pointerY + dy)
-            }
-            seat.movePointer(toX: point.x, y: point.y)
+            if let refusal = server.compositor.relativeMotionRefusal(dx: dx, dy: dy) { throw ControlError("pointer.relative: \(refusal)") }
+            server.seat.movePointer(byX: dx, y: dy)
             reply.succeed(pointerState())
         }
         router.register("click") { [unowned self] request, reply throws(ControlError) in
@@ -113,5 +114,6 @@ extension ControlService {
     /// Where the pointer is on the output, and its target.
     private func pointerState(target: JSON? = nil) -> [(String, JSON)] {
         [("x", .number(server.seat.pointerX)), ("y", .number(server.seat.pointerY)), ("target", target ?? targetJSON())]
+            + (server.seat.pointerConstraintState.map { [("constraint", JSON.string($0))] } ?? [])
     }
 }

@@ -48,6 +48,9 @@ public struct DemoOptions: Sendable {
     /// With printInput: after the first button press, key press or touch down, stop reading the socket for
     /// this many seconds (a client busy elsewhere), printing "seawall-demo: stalling" and "seawall-demo: resumed".
     public var stallAfterInput: Double?
+    /// With printInput: a persistent pointer lock or confinement on the window, and relative motion printed
+    /// (DemoConstraint).
+    public var constrain: DemoConstraint.Kind?
 
     public init(pattern: Pattern) { self.pattern = pattern }
 }
@@ -83,6 +86,8 @@ public final class DemoClient {
     private var surface: OpaquePointer?
     private var xdgSurface: OpaquePointer?
     private var toplevel: OpaquePointer?
+    /// --constrain's lock or confinement and relative pointer, once the pointer exists.
+    private var constraint: DemoConstraint?
     private var pool: OpaquePointer?
     private var memory: ClientPoolMemory?
     private var slots: [BufferSlot] = []
@@ -123,6 +128,11 @@ public final class DemoClient {
             wl_display_disconnect(display)
             throw error
         }
+        if options.constrain != nil && (globals.pointerConstraints == nil || globals.relativePointerManager == nil) {
+            globals.destroy()
+            wl_display_disconnect(display)
+            throw DemoFailure(description: "--constrain needs zwp_pointer_constraints_v1 and zwp_relative_pointer_manager_v1, which the compositor does not offer", exitStatus: 1)
+        }
         if (options.viewportSource != nil || options.viewportDestination != nil) && globals.viewporter == nil {
             globals.destroy()
             wl_display_disconnect(display)
@@ -133,6 +143,7 @@ public final class DemoClient {
     deinit {
         for slot in slots { slot.destroy() }
         if let pool { wl_shm_pool_destroy(pool) }
+        constraint?.destroy()
         if let toplevel { xdg_toplevel_destroy(toplevel) }
         if let xdgSurface { xdg_surface_destroy(xdgSurface) }
         if let surface { wl_surface_destroy(surface) }
@@ -193,6 +204,13 @@ public final class DemoClient {
                 globals.input?.onInput = nil
                 stall(seconds: seconds)
             }
+        }
+        if let kind = options.constrain, let input = globals.input {
+            let make: (OpaquePointer) -> Void = { [unowned self] pointer in
+                guard constraint == nil else { return }
+                constraint = DemoConstraint(kind: kind, globals: globals, surface: surface, pointer: pointer)
+            }
+            if let pointer = input.pointer { make(pointer) } else { input.onPointer = make }
         }
         if options.maximized { xdg_toplevel_set_maximized(toplevel) }
         if options.fullscreen { xdg_toplevel_set_fullscreen(toplevel, nil) }

@@ -12,13 +12,17 @@ import Glibc
 public final class InputPrinter {
     /// The bound wl_seat.
     public private(set) var seat: OpaquePointer?
-    private var pointer: OpaquePointer?
+    /// The wl_pointer, once the seat has a pointer.
+    public private(set) var pointer: OpaquePointer?
     private var touch: OpaquePointer?
     private var keyboard: OpaquePointer?
     /// Called with the wl_seat and the serial of each button press (seawall-demo --move-on-press).
     public var onPress: ((OpaquePointer, UInt32) -> Void)?
     /// Also print each wl_pointer.frame ("pointer frame"; seawall-demo --print-frames).
     public let printsFrames: Bool
+
+    /// Called once the seat's wl_pointer is made (seawall-demo --constrain).
+    public var onPointer: ((OpaquePointer) -> Void)?
 
     /// Called after each button press, key press and touch down is printed (seawall-demo --stall-after-input).
     public var onInput: (() -> Void)?
@@ -52,6 +56,7 @@ public final class InputPrinter {
         if hasPointer, pointer == nil, let seat, let pointer = wl_seat_get_pointer(seat) {
             self.pointer = pointer
             wl_pointer_add_listener(pointer, InputPrinter.pointerListener, Unmanaged.passUnretained(self).toOpaque())
+            onPointer?(pointer)
         } else if !hasPointer, let pointer {
             wl_pointer_release(pointer)
             self.pointer = nil

@@ -26,6 +26,9 @@ public final class ClientGlobals {
     /// zxdg_decoration_manager_v1 and xdg_activation_v1 (v1), if offered.
     public private(set) var decorationManager: OpaquePointer?
     public private(set) var activation: OpaquePointer?
+    /// zwp_pointer_constraints_v1 and zwp_relative_pointer_manager_v1 (v1), if offered.
+    public private(set) var pointerConstraints: OpaquePointer?
+    public private(set) var relativePointerManager: OpaquePointer?
     private var registry: OpaquePointer?
     private let wmBaseVersion: UInt32
     /// Set for --print-input: also binds the seat and prints pointer events.
@@ -73,6 +76,9 @@ public final class ClientGlobals {
         case "zwp_virtual_keyboard_manager_v1": virtualKeyboardManager = bind(sw_client_interface_zwp_virtual_keyboard_manager_v1(), 1)
         case "zxdg_decoration_manager_v1": decorationManager = bind(sw_client_interface_named("zxdg_decoration_manager_v1"), 1)
         case "xdg_activation_v1": activation = bind(sw_client_interface_named("xdg_activation_v1"), 1)
+        case "zwp_pointer_constraints_v1": pointerConstraints = bind(sw_client_interface_named("zwp_pointer_constraints_v1"), 1)
+        case "zwp_relative_pointer_manager_v1":
+            relativePointerManager = bind(sw_client_interface_named("zwp_relative_pointer_manager_v1"), 1)
         case "wl_seat": input?.bind(registry: registry, name: name, version: version)
         default: break
         }
@@ -86,6 +92,9 @@ public final class ClientGlobals {
         if let decorationManager { wl_proxy_destroy(decorationManager) }
         if let activation { wl_proxy_destroy(activation) }
         decorationManager = nil; activation = nil
+        if let pointerConstraints { wl_proxy_destroy(pointerConstraints) }
+        if let relativePointerManager { wl_proxy_destroy(relativePointerManager) }
+        pointerConstraints = nil; relativePointerManager = nil
         if let presentation { wp_presentation_destroy(presentation) }
         if let viewporter { wp_viewporter_destroy(viewporter) }
         if let singlePixelBufferManager { wp_single_pixel_buffer_manager_v1_destroy(singlePixelBufferManager) }

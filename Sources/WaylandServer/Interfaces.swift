@@ -49,6 +49,11 @@ enum Interfaces {
     static let wpSinglePixelBufferManagerV1 = Interface(sw_interface_wp_single_pixel_buffer_manager_v1())
     static let zwlrForeignToplevelManagerV1 = Interface(sw_interface_zwlr_foreign_toplevel_manager_v1())
     static let zwlrForeignToplevelHandleV1 = Interface(sw_interface_zwlr_foreign_toplevel_handle_v1())
+    static let zwpPointerConstraintsV1 = Interface(sw_interface_zwp_pointer_constraints_v1())
+    static let zwpLockedPointerV1 = Interface(sw_interface_zwp_locked_pointer_v1())
+    static let zwpConfinedPointerV1 = Interface(sw_interface_zwp_confined_pointer_v1())
+    static let zwpRelativePointerManagerV1 = Interface(sw_interface_zwp_relative_pointer_manager_v1())
+    static let zwpRelativePointerV1 = Interface(sw_interface_zwp_relative_pointer_v1())
 }
 
 // The interface of each protocol object (ProtocolObject.interface).
@@ -98,6 +103,11 @@ extension WpViewport { static var interface: Interface { Interfaces.wpViewport }
 extension WpSinglePixelBufferManagerV1 { static var interface: Interface { Interfaces.wpSinglePixelBufferManagerV1 } }
 extension ZwlrForeignToplevelManagerV1 { static var interface: Interface { Interfaces.zwlrForeignToplevelManagerV1 } }
 extension ZwlrForeignToplevelHandleV1 { static var interface: Interface { Interfaces.zwlrForeignToplevelHandleV1 } }
+extension ZwpPointerConstraintsV1 { static var interface: Interface { Interfaces.zwpPointerConstraintsV1 } }
+extension ZwpLockedPointerV1 { static var interface: Interface { Interfaces.zwpLockedPointerV1 } }
+extension ZwpConfinedPointerV1 { static var interface: Interface { Interfaces.zwpConfinedPointerV1 } }
+extension ZwpRelativePointerManagerV1 { static var interface: Interface { Interfaces.zwpRelativePointerManagerV1 } }
+extension ZwpRelativePointerV1 { static var interface: Interface { Interfaces.zwpRelativePointerV1 } }
 
 extension GlobalDescription {
     /// The globals Seawall offers, in the order they are created (the order clients see them in the registry);
@@ -122,6 +132,8 @@ extension GlobalDescription {
             GlobalDescription(interface: Interfaces.wpViewporter, version: .fixed(1), bind: WpViewporter.bind),
             GlobalDescription(interface: Interfaces.wpSinglePixelBufferManagerV1, version: .fixed(1), bind: WpSinglePixelBufferManagerV1.bind),
             GlobalDescription(interface: Interfaces.zwlrForeignToplevelManagerV1, version: .fixed(3), bind: ZwlrForeignToplevelManagerV1.bind),
+            GlobalDescription(interface: Interfaces.zwpPointerConstraintsV1, version: .fixed(1), bind: ZwpPointerConstraintsV1.bind),
+            GlobalDescription(interface: Interfaces.zwpRelativePointerManagerV1, version: .fixed(1), bind: ZwpRelativePointerManagerV1.bind),
         ]
     }
 }

@@ -15,6 +15,11 @@ public final class Seat {
     /// Every live zwp_virtual_keyboard_v1.
     var virtualKeyboards: [ZwpVirtualKeyboardV1] = []
     var touches: [WlTouch] = []
+    /// Every live zwp_relative_pointer_v1, by client and identity (a client may make any number: adding and
+    /// removing one costs O(1)).
+    var relativePointers: [OpaquePointer: [ObjectIdentifier: ZwpRelativePointerV1]] = [:]
+    /// Every live zwp_locked_pointer_v1 and zwp_confined_pointer_v1, by its compositor constraint.
+    var constraintResources = Registry<PointerConstraintResource>()
     /// wl_data_devices and zwp_primary_selection_device_v1s (SeatSelection.swift).
     var selectionDevices: [any SelectionDevice] = []
     /// While a virtual pointer's frame is applied: the wl_pointers owed a wl_pointer.frame at its end
@@ -70,7 +75,18 @@ public final class Seat {
     /// Moves the pointer to output coordinates (x, y).
     public func movePointer(toX x: Double, y: Double) { compositor.movePointer(toX: x, y: y); flush() }
 
-    public func movePointer(byX dx: Double, y dy: Double) { movePointer(toX: pointerX + dx, y: pointerY + dy) }
+    /// Moves the pointer by (dx, dy), as a mouse does: the focused client's relative pointers hear the motion
+    /// (also when a lock keeps the pointer still), and an active confinement holds the pointer in its region.
+    /// Each wl_pointer that heard of it gets one frame.
+    public func movePointer(byX dx: Double, y dy: Double) {
+        groupingPointerFrames { compositor.movePointer(byX: dx, y: dy) }
+        flush()
+    }
+
+    /// The pointer's active constraint, for a control reply: "locked", "confined", or nil.
+    public var pointerConstraintState: String? {
+        compositor.activePointerConstraint.map { $0.kind == .lock ? "locked" : "confined" }
+    }
 
     /// A button (a Linux input code, e.g. BTN_LEFT = 0x110) goes down or up. While any is down, the focus
     /// stays where the first press happened (an implicit grab). A press activates and raises the window
@@ -91,6 +107,21 @@ public final class Seat {
     func virtualPointerRemoved(_ pointer: VirtualPointer) {
         guard !server.shuttingDown else { return }
         compositor.virtualPointerRemoved(pointer)
+        flush()
+    }
+
+    /// A lock or confinement object was made: its constraint may take effect at once.
+    func pointerConstraintMade(_ object: PointerConstraintResource) {
+        constraintResources[object.constraint] = object
+        compositor.pointerConstraintReady(object.constraint)
+        flush()
+    }
+
+    /// A lock or confinement object is gone: its constraint ends (not while the server shuts down).
+    func pointerConstraintDestroyed(_ object: PointerConstraintResource) {
+        constraintResources[object.constraint] = nil
+        guard !server.shuttingDown else { return }
+        compositor.removePointerConstraint(object.constraint)
         flush()
     }
 

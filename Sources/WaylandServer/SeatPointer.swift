@@ -1,3 +1,4 @@
+import CProtocolsServer
 import CWaylandServer
 import Compositor
 
@@ -33,6 +34,31 @@ extension Seat {
             wl_pointer_send_motion(pointer.resource, time, wl_fixed_from_double(x), wl_fixed_from_double(y))
             frame(pointer)
         }
+    }
+
+    /// zwp_relative_pointer_v1.relative_motion to the client's relative pointers; their wl_pointers are owed a
+    /// frame (sent with the motion that follows, or by `pointerFrame`).
+    func pointerRelativeMotion(_ surface: Surface, _ motion: RelativeMotion) {
+        guard let target = resource(for: surface) else { return }
+        let time = server.eventMicroseconds()
+        guard let client = target.client else { return }
+        for relative in (relativePointers[client] ?? [:]).values {
+            zwp_relative_pointer_v1_send_relative_motion(
+                relative.resource, UInt32(truncatingIfNeeded: time >> 32), UInt32(truncatingIfNeeded: time),
+                Seat.fixed(motion.dx), Seat.fixed(motion.dy), Seat.fixed(motion.dxUnaccelerated), Seat.fixed(motion.dyUnaccelerated))
+            if let pointer = relative.pointer { frame(pointer) }
+        }
+    }
+
+    /// wl_pointer.frame to the client's wl_pointers (a frame of relative motion alone).
+    func pointerFrame(_ surface: Surface) {
+        guard let target = resource(for: surface) else { return }
+        for pointer in pointers(of: target.client) { frame(pointer) }
+    }
+
+    /// locked / unlocked, confined / unconfined on the constraint's object.
+    func pointerConstraint(_ constraint: PointerConstraint, isActive: Bool) {
+        constraintResources[constraint]?.send(active: isActive)
     }
 
     func pointerButton(_ surface: Surface, serial: UInt32, button: UInt32, pressed: Bool) {

@@ -18,3 +18,11 @@ enum Clock {
         return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
     }
 }
+
+extension Server {
+    /// zwp_relative_pointer_v1.relative_motion's timestamp: microseconds on the same clock as
+    /// `eventMilliseconds()`, 64 bits (sent as two halves).
+    func eventMicroseconds() -> UInt64 {
+        frameClock.now(measured: Clock.nanoseconds()) / 1_000
+    }
+}

@@ -38,6 +38,11 @@ extension Server: CompositorEvents {
         seat.pointerAxis(surface, horizontal: horizontal, value: value, discrete: discrete)
     }
     public func pointerAxisFrame(_ surface: Surface, _ axes: PointerAxisFrame) { seat.pointerAxisFrame(surface, axes) }
+    public func pointerRelativeMotion(_ surface: Surface, _ motion: RelativeMotion) { seat.pointerRelativeMotion(surface, motion) }
+    public func pointerFrame(_ surface: Surface) { seat.pointerFrame(surface) }
+    public func pointerConstraint(_ constraint: PointerConstraint, isActive: Bool) {
+        seat.pointerConstraint(constraint, isActive: isActive)
+    }
     public func pointerButton(_ surface: Surface, serial: UInt32, button: UInt32, pressed: Bool) {
         seat.pointerButton(surface, serial: serial, button: button, pressed: pressed)
     }

@@ -28,6 +28,8 @@ final class AttackClient {
     var virtualKeyboardManager: OpaquePointer? { globals.virtualKeyboardManager }
     var decorationManager: OpaquePointer? { globals.decorationManager }
     var activation: OpaquePointer? { globals.activation }
+    var pointerConstraints: OpaquePointer? { globals.pointerConstraints }
+    var relativePointerManager: OpaquePointer? { globals.relativePointerManager }
     private var configureSerial: UInt32?
     fileprivate var framesDone = 0
 

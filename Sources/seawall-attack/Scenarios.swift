@@ -191,6 +191,7 @@ let scenarios: [Scenario] = [
     + virtualKeyboardScenarios
     + decorationActivationScenarios
     + foreignToplevelScenarios
+    + pointerConstraintScenarios
 
 /// Sealed memfd for scenarios that make their fd before the client exists.
 func sealedAttackMemfd(_ size: Int) -> Int32 {

@@ -84,6 +84,9 @@ struct SeawallDemo: ParsableCommand {
     @Option(name: .customLong("stall-after-input"), help: ArgumentHelp("With --print-input: after the first button press, key press or touch down, read nothing from the socket for SECONDS (events and pings wait unanswered), then go on.", valueName: "SECONDS"))
     var stallAfterInput: Double?
 
+    @Option(name: .long, help: ArgumentHelp("With --print-input: ask for a persistent pointer lock or confinement on the window and print \"pointer locked\", \"pointer unlocked\", \"pointer confined\", \"pointer unconfined\" and each \"pointer relative DX DY\".", valueName: "lock|confine"))
+    var constrain: ConstraintKind?
+
     @Flag(name: .customLong("print-text"), help: "With --print-input: compile each keymap with libxkbcommon (dlopen) and print \"keyboard text X\" for what each pressed key types.")
     var printText = false
 
@@ -108,6 +111,7 @@ struct SeawallDemo: ParsableCommand {
         if (moveOnPress || resizeOnPress != nil) && !printInput {
             throw ValidationError("--move-on-press and --resize-on-press need --print-input (the seat is bound for it)")
         }
+        if constrain != nil && !printInput { throw ValidationError("--constrain needs --print-input (the seat is bound for it)") }
         if printFrames && !printInput { throw ValidationError("--print-frames needs --print-input") }
         if moveOnPress && resizeOnPress != nil { throw ValidationError("choose one of --move-on-press and --resize-on-press") }
         if let stallAfterInput {
@@ -144,6 +148,7 @@ struct SeawallDemo: ParsableCommand {
         options.fullscreen = fullscreen
         options.scale = scale
         options.stallAfterInput = stallAfterInput
+        options.constrain = constrain?.kind
         options.viewportSource = viewport.map { ($0.x, $0.y, $0.width, $0.height) }
         options.viewportDestination = destination.map { (Int32($0.width), Int32($0.height)) }
         do {
@@ -174,6 +179,12 @@ enum ResizeEdge: String, CaseIterable, ExpressibleByArgument {
         case .bottomRight: return 10
         }
     }
+}
+
+/// --constrain's values.
+enum ConstraintKind: String, CaseIterable, ExpressibleByArgument {
+    case lock, confine
+    var kind: DemoConstraint.Kind { self == .lock ? .lock : .confine }
 }
 
 extension Pattern: ExpressibleByArgument {}

@@ -57,6 +57,7 @@ struct ProtocolTable {
         "zxdg_decoration_manager_v1", "xdg_activation_v1",
         "wp_viewporter", "wp_single_pixel_buffer_manager_v1",
         "zwlr_foreign_toplevel_manager_v1",
+        "zwp_pointer_constraints_v1", "zwp_relative_pointer_manager_v1",
     ]
 
     init() {

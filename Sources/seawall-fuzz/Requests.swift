@@ -36,9 +36,14 @@ struct Planner {
         let weights = choices.map { object.interface.requests[$0].isDestructor ? (crowded ? 30 : 1) : 4 }
         let opcode = choices[random.weighted(weights)]
         let spec = object.interface.requests[opcode]
-        let values = smartValues(object.interface.name, spec.name, id: id, object: object, session: session,
+        var values = smartValues(object.interface.name, spec.name, id: id, object: object, session: session,
                                  maker: &maker, plausible: plausible)
             ?? maker.values(for: spec, on: session, version: object.version, table: table, plausible: plausible)
+        // A pointer constraint's lifetime: mostly oneshot (1) or persistent (2), so that constraints get made.
+        if object.interface.name == "zwp_pointer_constraints_v1", spec.name == "lock_pointer" || spec.name == "confine_pointer",
+           plausible || random.percent(50), !values.isEmpty {
+            values[values.count - 1] = .uint(UInt32(random.within(1...2)))
+        }
         if spec.isDestructor { session.destroyed(id) }
         var planned = Planned(frame: Frame.request(object: id, opcode: UInt16(opcode), values), files: maker.files,
                               object: id, interface: object.interface.name, request: spec.name, values: values)

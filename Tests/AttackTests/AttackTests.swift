@@ -49,6 +49,8 @@ struct Attack: Sendable, CustomStringConvertible {
     var goodSees: [String] = []
     /// The good client is stopped (SIGSTOP) while the attack runs, so it reads nothing, and continued after.
     var stopGood = false
+    /// The seat has a pointer (pointer constraint and relative pointer attacks need a wl_pointer).
+    var pointer = false
     var description: String { scenario }
 }
 
@@ -122,6 +124,12 @@ let attacks: [Attack] = [
     Attack(scenario: "viewport-of-destroyed-surface", expected: .error("wp_viewport", 3, "the wl_surface was destroyed")),
     Attack(scenario: "viewport-twice", expected: .error("wp_viewporter", 0, "already has a wp_viewport")),
     Attack(scenario: "viewport-flood", expected: .ok, notes: ["note: shown after the flood"]),
+    Attack(scenario: "constraints-lock-twice", expected: .error("zwp_pointer_constraints_v1", 1, "the surface's pointer is already locked by another constraint object"), pointer: true),
+    Attack(scenario: "constraints-bad-lifetime", expected: .error("wl_display", 3, "lifetime 4294967295 is neither oneshot (1) nor persistent (2)"), pointer: true),
+    Attack(scenario: "constraints-destroyed-region", expected: .disconnectedSaying("invalid arguments for zwp_pointer_constraints_v1@"), pointer: true),
+    Attack(scenario: "constraints-surface-destroyed", expected: .ok, notes: ["note: still served after its surfaces went"], pointer: true),
+    Attack(scenario: "constraints-flood", expected: .ok, notes: ["note: still served after the flood"], pointer: true),
+    Attack(scenario: "relative-pointer-flood", expected: .ok, notes: ["note: still served after the flood"], pointer: true),
     Attack(scenario: "single-pixel-flood", expected: .ok, notes: ["note: shown after the flood"]),
     Attack(scenario: "feedback-then-destroy-surface", expected: .ok, notes: ["note: feedback: 0 presented, 3 discarded"]),
     Attack(scenario: "feedback-replaced-by-later-commit", expected: .ok,
@@ -262,7 +270,7 @@ struct AttackTests {
             $0.shmPolicy = attack.policy
             $0.allowVirtualInput = attack.virtualInput || attack.virtualKeyboard
         }
-        if attack.press || attack.virtualInput { harness.server.seat.addPointer() }
+        if attack.press || attack.virtualInput || attack.pointer { harness.server.seat.addPointer() }
         if attack.virtualKeyboard { harness.server.seat.addKeyboard() }
         let printing = attack.virtualInput ? ["--print-input"] : attack.virtualKeyboard ? ["--print-input", "--print-text"] : []
         let good = try harness.demo(["solid", "--size", "200x150", "--frames", "2", "--hold"] + printing)

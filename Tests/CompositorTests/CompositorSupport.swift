@@ -41,6 +41,14 @@ final class EventRecorder: CompositorEvents {
         let parts = [axes.source.map { "source \($0)" }, describe("vertical", axes.vertical), describe("horizontal", axes.horizontal)]
         lines.append("pointer axis frame \(surface.id) " + parts.compactMap { $0 }.joined(separator: ", "))
     }
+    func pointerRelativeMotion(_ surface: Surface, _ motion: RelativeMotion) {
+        lines.append("pointer relative \(surface.id) \(motion.dx),\(motion.dy) unaccelerated \(motion.dxUnaccelerated),\(motion.dyUnaccelerated)")
+    }
+    func pointerFrame(_ surface: Surface) { lines.append("pointer frame \(surface.id)") }
+    func pointerConstraint(_ constraint: PointerConstraint, isActive: Bool) {
+        let word = constraint.kind == .lock ? (isActive ? "locked" : "unlocked") : (isActive ? "confined" : "unconfined")
+        lines.append("\(word) \(constraint.surface?.id ?? 0)")
+    }
     func pointerButton(_ surface: Surface, serial: UInt32, button: UInt32, pressed: Bool) {
         inputSerial = serial
         lines.append("pointer button \(surface.id) \(pressed ? "down" : "up")")

@@ -24,7 +24,7 @@ struct VirtualPointerTests {
         try pointer.axis(0, value: 5)
         #expect(bench.events.take().isEmpty && pointer.hasPendingEvents)
         bench.compositor.virtualPointerFrame(pointer)
-        #expect(bench.events.take() == ["pointer motion 1 15.5,10.0", "pointer button 1 down",
+        #expect(bench.events.take() == ["pointer relative 1 7.5,2.0 unaccelerated 7.5,2.0", "pointer motion 1 15.5,10.0", "pointer button 1 down",
                                         "pointer axis frame 1 vertical 5.0 -"])
         #expect(!pointer.hasPendingEvents && pointer.heldButtons == [0x110])
         bench.compositor.virtualPointerFrame(pointer)
@@ -97,7 +97,8 @@ struct VirtualPointerTests {
         pointer.motion(dx: 1, dy: 0)
         for _ in 0..<10_000 { pointer.motion(dx: 0.5, dy: 0) }   // motions merge: no limit is reached
         bench.compositor.virtualPointerFrame(pointer)
-        #expect(bench.events.take() == ["pointer motion 1 607.99609375,8.0"], "clamped, and still the implicit grab's surface")
+        #expect(bench.events.take() == ["pointer relative 1 5001.0,0.0 unaccelerated 5001.0,0.0", "pointer motion 1 607.99609375,8.0"],
+                "one relative motion for the frame's sum; clamped, and still the implicit grab's surface")
     }
 
     @Test func axisEventsOfAFrameAddUpPerAxisAndBadAxesOrSourcesAreRefused() throws {

@@ -86,6 +86,46 @@ extension ProtocolTests {
             #expect(session.server.seat.pointerX == 505 && session.server.seat.pointerY == 97.5)
         }
 
+        @Test("a virtual pointer's relative motion is reported as relative motion and obeys a client's confinement; motion_absolute is clamped too")
+        func relativeMotionUnderAConfinement() throws {
+            let (session, driver, pointer, receiver) = try Self.setUp(["--constrain", "confine"])
+            zwlr_virtual_pointer_v1_motion_absolute(pointer, 0, 100, 100, 640, 480)
+            zwlr_virtual_pointer_v1_frame(pointer)
+            try Self.deliver(session, driver, until: 3, receiver)
+            zwlr_virtual_pointer_v1_motion(pointer, 0, wl_fixed_from_int(1000), wl_fixed_from_int(1000))
+            zwlr_virtual_pointer_v1_frame(pointer)
+            try Self.deliver(session, driver, until: 6, receiver)
+            zwlr_virtual_pointer_v1_motion_absolute(pointer, 0, 0, 0, 640, 480)
+            zwlr_virtual_pointer_v1_frame(pointer)
+            try Self.deliver(session, driver, until: 8, receiver)
+            #expect(Self.lines(receiver) == [
+                "pointer enter 68.0 68.0", "pointer confined", "pointer frame",
+                "pointer relative 1000.0 1000.0", "pointer motion 199.0 149.0", "pointer frame",   // one frame for both
+                "pointer motion 0.0 0.0", "pointer frame",                                          // absolute: no relative motion
+            ], Comment(rawValue: receiver.stdout))
+            #expect(session.server.seat.pointerX == 32 && session.server.seat.pointerY == 32)
+        }
+
+        @Test("under a client's lock a virtual pointer's relative motion moves nothing and is reported alone in its frame; motion_absolute does nothing")
+        func relativeMotionUnderALock() throws {
+            let (session, driver, pointer, receiver) = try Self.setUp(["--constrain", "lock"])
+            zwlr_virtual_pointer_v1_motion_absolute(pointer, 0, 100, 100, 640, 480)
+            zwlr_virtual_pointer_v1_frame(pointer)
+            try Self.deliver(session, driver, until: 3, receiver)
+            zwlr_virtual_pointer_v1_motion(pointer, 0, wl_fixed_from_int(5), wl_fixed_from_double(-2.5))
+            zwlr_virtual_pointer_v1_frame(pointer)
+            zwlr_virtual_pointer_v1_motion_absolute(pointer, 0, 0, 0, 640, 480)
+            zwlr_virtual_pointer_v1_frame(pointer)
+            zwlr_virtual_pointer_v1_motion(pointer, 0, wl_fixed_from_int(1), 0)
+            zwlr_virtual_pointer_v1_frame(pointer)
+            try Self.deliver(session, driver, until: 7, receiver)
+            #expect(Self.lines(receiver) == [
+                "pointer enter 68.0 68.0", "pointer locked", "pointer frame",
+                "pointer relative 5.0 -2.5", "pointer frame", "pointer relative 1.0 0.0", "pointer frame",
+            ], Comment(rawValue: receiver.stdout))
+            #expect(session.server.seat.pointerX == 100 && session.server.seat.pointerY == 100)
+        }
+
         @Test("buttons held when the virtual pointer is destroyed, or its client disconnects, are released to the window with the implicit grab")
         func heldButtonsAreReleased() throws {
             let (session, driver, pointer, receiver) = try Self.setUp()

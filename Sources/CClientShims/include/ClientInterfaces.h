@@ -50,3 +50,8 @@ const struct wl_interface *sw_client_interface_wp_viewport(void);
 const struct wl_interface *sw_client_interface_wp_single_pixel_buffer_manager_v1(void);
 const struct wl_interface *sw_client_interface_zwlr_foreign_toplevel_manager_v1(void);
 const struct wl_interface *sw_client_interface_zwlr_foreign_toplevel_handle_v1(void);
+const struct wl_interface *sw_client_interface_zwp_pointer_constraints_v1(void);
+const struct wl_interface *sw_client_interface_zwp_locked_pointer_v1(void);
+const struct wl_interface *sw_client_interface_zwp_confined_pointer_v1(void);
+const struct wl_interface *sw_client_interface_zwp_relative_pointer_manager_v1(void);
+const struct wl_interface *sw_client_interface_zwp_relative_pointer_v1(void);
