@@ -24,6 +24,12 @@ public final class Compositor {
     /// mapped.
     public internal(set) var activeWindow: Window?
 
+    // Layer surfaces (LayerShell.swift), in the order their roles were made.
+    public internal(set) var layerSurfaces: [LayerSurface] = []
+    /// The layer surface given the keyboard by a click, a touch or mapping (on_demand, or exclusive below
+    /// the windows), until a window takes it back.
+    public internal(set) weak var layerFocus: LayerSurface?
+
     // The pointer (PointerFocus.swift).
     public internal(set) var hasPointer = false
     public internal(set) var pointerX: Double = 0
@@ -156,6 +162,11 @@ public final class Compositor {
         surfaces[ObjectIdentifier(surface)] = nil
         onOutput.remove(ObjectIdentifier(surface))
         for window in windows where window.surface === surface { window.surface = nil }
+        for layer in layerSurfaces where layer.surface === surface {
+            layer.surface = nil
+            if layerFocus === layer { layerFocus = nil }
+            arrangeLayers()
+        }
         for popup in grabbingPopups where popup.surface === surface { popup.surface = nil }
         if pointerFocus === surface { pointerFocus = nil }   // buttons still down stay down: picked on release
         if keyboardFocus === surface { keyboardFocus = nil }

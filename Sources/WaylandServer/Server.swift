@@ -71,6 +71,7 @@ public final class Server {
     var surfaces = Registry<WlSurface>()
     var toplevels = Registry<XdgToplevel>()
     var popups = Registry<XdgPopup>()
+    var layerSurfaces = Registry<ZwlrLayerSurfaceV1>()
     /// Every bound xdg_wm_base and the pings Seawall is waiting on (ServerPing.swift).
     let shellPings = ShellPings()
     /// Every bound wl_output resource (wp_presentation_feedback.sync_output names the client's).

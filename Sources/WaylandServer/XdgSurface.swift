@@ -102,16 +102,19 @@ final class XdgSurface: ProtocolObject, SurfaceRoleHandler {
         guard let surface, let base else {
             return server.postImplementationError(client: client, "xdg_surface.get_popup: its wl_surface is gone")
         }
-        guard let parent = XdgSurface.from(parentResource), let parentSurface = parent.surface, parent.role != nil else {
+        // A null parent is allowed: another protocol gives the parent before the initial commit
+        // (zwlr_layer_surface_v1.get_popup); the commit refuses a popup still without one.
+        let parent = XdgSurface.from(parentResource)
+        if parentResource != nil && (parent?.surface == nil || parent?.role == nil) {
             return Resource.postError(base.resource, code: XDG_WM_BASE_ERROR_INVALID_POPUP_PARENT.rawValue,
-                                      "get_popup needs a parent xdg_surface with a role (popups without a parent are not supported)")
+                                      "get_popup needs a parent xdg_surface with a role, or a null parent")
         }
         guard let positioner = XdgPositioner.from(positionerResource)?.rules, positioner.isComplete else {
             return Resource.postError(base.resource, code: XDG_WM_BASE_ERROR_INVALID_POSITIONER.rawValue,
                                       "get_popup with an incomplete xdg_positioner: set_size and set_anchor_rect are required")
         }
         constructed = true
-        role = XdgPopup.create(server: server, xdgSurface: self, parent: parent, parentSurface: parentSurface,
+        role = XdgPopup.create(server: server, xdgSurface: self, parent: parent, parentSurface: parent?.surface,
                                client: client, version: wl_resource_get_version(resource), id: id, surface: surface,
                                positioner: positioner)
         configureEagerlyIfAsked()
@@ -119,8 +122,9 @@ final class XdgSurface: ProtocolObject, SurfaceRoleHandler {
 
     /// With allowBufferBeforeFirstConfigure (WLCS), the first configure goes out as soon as the role exists,
     /// as WLCS's helpers (which attach before any commit) expect.
-    private func configureEagerlyIfAsked() {
+    func configureEagerlyIfAsked() {
         guard server.configuration.allowBufferBeforeFirstConfigure, let role, !initialConfigureSent else { return }
+        if let popup = role as? XdgPopup, !popup.hasParent { return }   // configured once it has a parent
         initialConfigureSent = true
         role.sendConfigure()
     }
@@ -157,6 +161,15 @@ final class XdgSurface: ProtocolObject, SurfaceRoleHandler {
     func willCommit(_ surface: WlSurface) -> Bool {
         guard constructed else {
             post(XDG_SURFACE_ERROR_NOT_CONSTRUCTED, "commit on an xdg_surface with no role object (get_toplevel first)")
+            return false
+        }
+        if let popup, !popup.hasParent {
+            if let base {
+                Resource.postError(base.resource, code: XDG_WM_BASE_ERROR_INVALID_POPUP_PARENT.rawValue,
+                                   "commit on an xdg_popup made with a null parent that was never given one (zwlr_layer_surface_v1.get_popup)")
+            } else {
+                post(XDG_SURFACE_ERROR_NOT_CONSTRUCTED, "commit on an xdg_popup without a parent")
+            }
             return false
         }
         if surface.state.pending.buffer.isAttach && !configured && !server.configuration.allowBufferBeforeFirstConfigure {

@@ -11,3 +11,4 @@
 #include "xdg-activation-v1-client-protocol.h"
 #include "viewporter-client-protocol.h"
 #include "single-pixel-buffer-v1-client-protocol.h"
+#include "wlr-layer-shell-unstable-v1-client-protocol.h"

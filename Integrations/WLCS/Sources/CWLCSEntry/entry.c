@@ -147,6 +147,7 @@ static const WlcsExtensionDescriptor extensions[] = {
     {"wl_compositor", 4}, {"wl_subcompositor", 1}, {"wl_shm", 1}, {"wl_output", 4}, {"wl_seat", 7},
     {"wl_data_device_manager", 3}, {"xdg_wm_base", 5}, {"wp_presentation", 1}, {"zxdg_output_manager_v1", 3},
     {"zwlr_screencopy_manager_v1", 3}, {"zwlr_virtual_pointer_manager_v1", 2}, {"zwp_primary_selection_device_manager_v1", 1},
+    {"zwlr_layer_shell_v1", 4},
 };
 static const WlcsIntegrationDescriptor descriptor = {
     .version = 1, .num_extensions = sizeof extensions / sizeof extensions[0], .supported_extensions = extensions,
