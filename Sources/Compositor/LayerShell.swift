@@ -110,7 +110,8 @@ extension Compositor {
     /// The layer surface that gets the keyboard before any window: one that holds it (exclusive in the top
     /// or overlay layer, the highest if several), else the one clicked, touched or mapped last that takes focus.
     var keyboardLayer: LayerSurface? {
-        let holding = scene.mappedViews.reversed().lazy.compactMap { self.layerSurface(of: $0.surface) }
+        // The stack's order, but the layer's own `mapped` (a commit decides the focus before the view maps).
+        let holding = scene.views.reversed().lazy.compactMap { self.layerSurface(of: $0.surface) }
             .first { $0.holdsKeyboard }
         return holding ?? layerFocus.flatMap { $0.mapped && $0.takesFocus ? $0 : nil }
     }

@@ -46,8 +46,8 @@ extension Compositor {
     /// Makes `window` the active one: grabbing popups of the previous one are dismissed and it is told it is
     /// no longer activated; the new one is configured as activated and gets the keyboard focus.
     public func activate(_ window: Window) {
+        if activeWindow !== window { dismissPopups() }   // a grabbing popup belongs to the active window or a layer surface
         if let previous = activeWindow, previous !== window {
-            dismissPopups()   // a grabbing popup belongs to the window that was active
             previous.activated = false
             events?.configure(previous)
         }

@@ -29,6 +29,8 @@ final class XdgSurface: ProtocolObject, SurfaceRoleHandler {
     private var configured = false
     /// The initial configure has been sent for this cycle.
     private var initialConfigureSent = false
+    /// The last commit showed a buffer (a commit without one then unmaps and restarts the cycle).
+    private var mapped = false
     /// set_window_geometry's rectangle (a toplevel's window shares it with the compositor).
     private(set) var windowGeometry: Rect? {
         didSet { toplevel?.window.geometry = windowGeometry }
@@ -190,9 +192,12 @@ final class XdgSurface: ProtocolObject, SurfaceRoleHandler {
             initialConfigureSent = true
             role.sendConfigure()
         }
+        defer { mapped = effect.hasBuffer }
         if !effect.hasBuffer {
-            // Unmapped (or never mapped): the next commit without a buffer gets a fresh initial configure.
-            if configured {
+            // Unmapped: the cycle restarts with a fresh initial configure. A surface never mapped keeps its
+            // cycle (a buffer-less commit after an ack, as when a client answers a configure before it has
+            // content, must not void configures still in flight).
+            if configured && mapped {
                 configured = false
                 pendingSerials.removeAll()
                 role.sendConfigure()
