@@ -56,6 +56,9 @@ final class EventRecorder: CompositorEvents {
     }
     func cancel(_ source: DataSource) { lines.append("cancel \(source.kind == .primary ? "primary " : "")\(source.mimeTypes)") }
     func sceneChanged() { repaints += 1 }
+    /// Called with each layer surface configure (its size).
+    var onLayerConfigure: ((LayerSurface, UInt32, UInt32) -> Void)?
+    func configure(_ layer: LayerSurface, width: UInt32, height: UInt32) { onLayerConfigure?(layer, width, height) }
 }
 
 /// A keymap file as the recorder names it.
