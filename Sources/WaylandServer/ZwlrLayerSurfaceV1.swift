@@ -5,7 +5,8 @@ import CWaylandServer
 /// zwlr_layer_surface_v1: a wl_surface shown in one of the four layers. Requests fill the pending state
 /// (double-buffered: applied by wl_surface.commit); the commit is refused with invalid_size when a size of 0
 /// lacks its two anchors, and with invalid_surface_state when a buffer comes before the first configure was
-/// acked. The compositor places the surface and decides its configures (LayerShell.swift).
+/// acked. The compositor places the surface and decides its configures (LayerShell.swift). Once its
+/// wl_surface is destroyed the object is inert: the surface has left the output and requests are ignored.
 final class ZwlrLayerSurfaceV1: ProtocolObject, SurfaceRoleHandler {
     private unowned(unsafe) let server: Server   // see Server.deinit
     let resource: OpaquePointer
@@ -86,6 +87,7 @@ final class ZwlrLayerSurfaceV1: ProtocolObject, SurfaceRoleHandler {
 
     /// get_popup: `popupResource` was made with a null parent and has not had its initial commit.
     private func getPopup(_ popupResource: OpaquePointer?) {
+        guard self.surface != nil else { return }   // inert once its wl_surface is gone
         guard let surface, let popup = XdgPopup.from(popupResource) else {
             return post(ZWLR_LAYER_SURFACE_V1_ERROR_INVALID_SURFACE_STATE,
                         "get_popup: the xdg_popup or this layer surface's wl_surface is gone")
@@ -96,6 +98,7 @@ final class ZwlrLayerSurfaceV1: ProtocolObject, SurfaceRoleHandler {
     }
 
     private func ackConfigure(_ serial: UInt32) {
+        guard surface != nil else { return }   // inert once its wl_surface is gone
         guard let index = pendingSerials.firstIndex(of: serial) else {
             return post(ZWLR_LAYER_SURFACE_V1_ERROR_INVALID_SURFACE_STATE,
                         "ack_configure with serial \(serial), which Seawall never sent or was already acked")

@@ -14,7 +14,7 @@ extension ProtocolTests {
             "zwlr_screencopy_manager_v1": 3,
             "zxdg_decoration_manager_v1": 1,
             "xdg_activation_v1": 1,
-            "wp_viewporter": 1, "wp_single_pixel_buffer_manager_v1": 1,
+            "wp_viewporter": 1, "wp_single_pixel_buffer_manager_v1": 1, "zwlr_layer_shell_v1": 4,
         ]
 
         @Test func listsEveryGlobalWithItsVersion() throws {
