@@ -24,7 +24,7 @@ final class XdgSurface: ProtocolObject, SurfaceRoleHandler {
     /// Whether the role object was ever created (an xdg_surface gets one for life).
     private var constructed = false
     /// Serials sent and not yet acked, oldest first.
-    private var pendingSerials: [UInt32] = []
+    private var pendingSerials = ConfigureSerials()
     /// A configure has been acked since the last (re)start of the cycle.
     private var configured = false
     /// The initial configure has been sent for this cycle.
@@ -135,10 +135,9 @@ final class XdgSurface: ProtocolObject, SurfaceRoleHandler {
     var geometryOrigin: (x: Int64, y: Int64) { windowGeometry.map { ($0.x, $0.y) } ?? (0, 0) }
 
     private func ackConfigure(_ serial: UInt32) {
-        guard let index = pendingSerials.firstIndex(of: serial) else {
+        guard pendingSerials.ack(serial) else {
             return post(XDG_SURFACE_ERROR_INVALID_SERIAL, "ack_configure with serial \(serial), which Seawall never sent or was already acked")
         }
-        pendingSerials.removeFirst(index + 1)
         configured = true
     }
 
@@ -146,8 +145,7 @@ final class XdgSurface: ProtocolObject, SurfaceRoleHandler {
     @discardableResult
     func sendConfigure() -> UInt32 {
         let serial = server.nextSerial()
-        pendingSerials.append(serial)
-        if pendingSerials.count > 64 { pendingSerials.removeFirst() }   // clients that never ack: bounded
+        pendingSerials.sent(serial)   // bounded, however many go unacked
         xdg_surface_send_configure(resource, serial)
         return serial
     }

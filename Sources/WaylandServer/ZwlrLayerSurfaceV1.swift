@@ -16,7 +16,7 @@ final class ZwlrLayerSurfaceV1: ProtocolObject, SurfaceRoleHandler {
     /// The state the next commit applies.
     private var pending: LayerSurfaceState
     /// Serials sent and not yet acked, oldest first (bounded: a client that never acks cannot grow it).
-    private var pendingSerials: [UInt32] = []
+    private var pendingSerials = ConfigureSerials()
     /// A configure of this cycle was acked (a buffer may be committed).
     private var acked = false
 
@@ -99,19 +99,17 @@ final class ZwlrLayerSurfaceV1: ProtocolObject, SurfaceRoleHandler {
 
     private func ackConfigure(_ serial: UInt32) {
         guard surface != nil else { return }   // inert once its wl_surface is gone
-        guard let index = pendingSerials.firstIndex(of: serial) else {
+        guard pendingSerials.ack(serial) else {
             return post(ZWLR_LAYER_SURFACE_V1_ERROR_INVALID_SURFACE_STATE,
                         "ack_configure with serial \(serial), which Seawall never sent or was already acked")
         }
-        pendingSerials.removeFirst(index + 1)
         acked = true
     }
 
     /// zwlr_layer_surface_v1.configure with a new serial.
     func sendConfigure(width: UInt32, height: UInt32) {
         let serial = server.nextSerial()
-        pendingSerials.append(serial)
-        if pendingSerials.count > 64 { pendingSerials.removeFirst() }
+        pendingSerials.sent(serial)
         zwlr_layer_surface_v1_send_configure(resource, serial, width, height)
     }
 
