@@ -30,7 +30,10 @@ extension Compositor {
     /// The size a configure asks for: the usable area's (the output less layer surfaces' exclusive zones) when
     /// maximized or fullscreen, the pointer's during a resize, else 0×0 (the client picks).
     public func configureSize(of window: Window) -> (width: Int64, height: Int64) {
-        if window.maximized || window.fullscreen { return (scene.usableArea.width, scene.usableArea.height) }
+        if window.maximized || window.fullscreen {
+            // Never 0 (which would let the client choose), even when exclusive zones took the whole output.
+            return (max(1, scene.usableArea.width), max(1, scene.usableArea.height))
+        }
         return window.requestedSize ?? (0, 0)
     }
 
