@@ -162,9 +162,12 @@ public final class Compositor {
         surfaces[ObjectIdentifier(surface)] = nil
         onOutput.remove(ObjectIdentifier(surface))
         for window in windows where window.surface === surface { window.surface = nil }
+        var wasLayer = false
         for layer in layerSurfaces where layer.surface === surface {
             layer.surface = nil
+            layer.mapped = false
             if layerFocus === layer { layerFocus = nil }
+            wasLayer = true
             arrangeLayers()
         }
         for popup in grabbingPopups where popup.surface === surface { popup.surface = nil }
@@ -172,6 +175,7 @@ public final class Compositor {
         if keyboardFocus === surface { keyboardFocus = nil }
         if grab?.surface === surface { grab = nil }
         liftTouches(on: surface)
+        if wasLayer { updateKeyboardFocus() }   // a layer surface that held the keyboard gives it back
         sceneChanged()
     }
 

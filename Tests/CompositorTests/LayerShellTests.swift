@@ -197,6 +197,19 @@ struct LayerShellPolicyTests {
         #expect(bench.compositor.keyboardFocus?.id == 1)
     }
 
+    @Test func aDestroyedSurfaceGivesTheKeyboardBack() {
+        let bench = Bench()
+        _ = bench.mappedWindow(1, client: 1)
+        let (lock, s) = layer(bench, 10, .top) { $0.width = 50; $0.height = 50; $0.keyboardInteractivity = .exclusive }
+        map(bench, lock, s)
+        #expect(bench.compositor.keyboardFocus?.id == 10)
+        _ = bench.events.take()
+        bench.compositor.surfaceDestroyed(try! #require(lock.surface))
+        #expect(bench.compositor.keyboardFocus?.id == 1)
+        #expect(bench.events.take().contains("keyboard enter 1"))
+        #expect(bench.compositor.scene.view(for: Surface(id: 10)) == nil)
+    }
+
     @Test func onDemandIsFocusedWhenMappedAndLosesItToAWindowClicked() {
         let bench = Bench()
         let window = bench.mappedWindow(1, client: 1)
