@@ -31,11 +31,12 @@ public struct LayerAnchor: OptionSet, Sendable, Hashable {
     /// The edge an exclusive zone is measured from: the surface is anchored to exactly one edge, or to one
     /// edge and both edges perpendicular to it. Any other combination has none (a positive zone counts as 0).
     public var exclusiveEdge: LayerAnchor? {
-        let horizontal = intersection([.left, .right]), vertical = intersection([.top, .bottom])
-        if vertical.isEmpty || vertical == [.top, .bottom] {
-            if horizontal == .left || horizontal == .right { return horizontal }
-        } else if horizontal.isEmpty || horizontal == [.left, .right] {
-            return vertical   // exactly one of top and bottom
+        // Bit arithmetic rather than set algebra: this runs for every surface at every arrangement.
+        let horizontal = rawValue & 12, vertical = rawValue & 3
+        if vertical == 0 || vertical == 3 {
+            if horizontal == 4 || horizontal == 8 { return LayerAnchor(rawValue: horizontal) }
+        } else if horizontal == 0 || horizontal == 12 {
+            return LayerAnchor(rawValue: vertical)   // exactly one of top and bottom
         }
         return nil
     }
@@ -99,14 +100,21 @@ public enum LayerArrangement {
     public static func arrange(_ states: [LayerSurfaceState], output: Rect) -> (boxes: [Rect], usable: Rect) {
         var boxes = [Rect](repeating: Rect(x: 0, y: 0, width: 0, height: 0), count: states.count)
         var usable = output
-        for exclusivePass in [true, false] {
-            for layer in Layer.allCases.reversed() {
-                for (index, state) in states.enumerated() where state.layer == layer {
-                    let edge = state.exclusiveZone > 0 ? state.anchor.exclusiveEdge : nil
-                    guard (edge != nil) == exclusivePass else { continue }
-                    let bounds = state.exclusiveZone < 0 ? output : usable
-                    boxes[index] = box(for: state, in: bounds)
-                    if let edge { usable = usable.reserving(Int64(state.exclusiveZone), on: edge, state: state) }
+        // One pass sorts the surfaces into the eight groups (with a zone or not, overlay down to background),
+        // so that arranging stays linear in the number of surfaces.
+        var groups = [[Int]](repeating: [], count: 8)
+        for index in states.indices {
+            let state = states[index]
+            let exclusive = state.exclusiveZone > 0 && state.anchor.exclusiveEdge != nil
+            groups[(exclusive ? 0 : 4) + 3 - Int(state.layer.rawValue)].append(index)
+        }
+        for group in groups {
+            for index in group {
+                let state = states[index]
+                let bounds = state.exclusiveZone < 0 ? output : usable
+                boxes[index] = box(for: state, in: bounds)
+                if state.exclusiveZone > 0, let edge = state.anchor.exclusiveEdge {
+                    usable = usable.reserving(Int64(state.exclusiveZone), on: edge, state: state)
                 }
             }
         }
@@ -117,11 +125,12 @@ public enum LayerArrangement {
     /// puts the surface at its margin from that edge (left before right, top before bottom); no anchor in a
     /// dimension, or an explicit size with both anchors, centres it.
     public static func box(for state: LayerSurfaceState, in bounds: Rect) -> Rect {
+        let anchor = state.anchor.rawValue
         let (x, width) = place(size: state.width, start: bounds.x, length: bounds.width,
-                               anchoredStart: state.anchor.contains(.left), anchoredEnd: state.anchor.contains(.right),
+                               anchoredStart: anchor & 4 != 0, anchoredEnd: anchor & 8 != 0,
                                marginStart: state.marginLeft, marginEnd: state.marginRight)
         let (y, height) = place(size: state.height, start: bounds.y, length: bounds.height,
-                                anchoredStart: state.anchor.contains(.top), anchoredEnd: state.anchor.contains(.bottom),
+                                anchoredStart: anchor & 1 != 0, anchoredEnd: anchor & 2 != 0,
                                 marginStart: state.marginTop, marginEnd: state.marginBottom)
         return Rect(x: x, y: y, width: width, height: height)
     }
@@ -146,14 +155,14 @@ extension Rect {
     /// This area less `zone` plus the surface's margin on `edge` (never less than empty).
     func reserving(_ zone: Int64, on edge: LayerAnchor, state: LayerSurfaceState) -> Rect {
         var r = self
-        switch edge {
-        case .top:
+        switch edge.rawValue {
+        case 1:
             let taken = min(r.height, max(0, zone + Int64(state.marginTop)))
             r.y += taken; r.height -= taken
-        case .bottom:
+        case 2:
             let taken = min(r.height, max(0, zone + Int64(state.marginBottom)))
             r.height -= taken
-        case .left:
+        case 4:
             let taken = min(r.width, max(0, zone + Int64(state.marginLeft)))
             r.x += taken; r.width -= taken
         default:

@@ -70,6 +70,9 @@ extension Compositor {
             updateKeyboardFocus()
             return
         }
+        // A new frame of a surface whose state and mapping did not change (a bar redrawing its clock)
+        // changes nothing in the arrangement or the focus.
+        if layer.initialized && state == layer.state && hasBuffer == wasMapped { return }
         if state.layer != layer.state.layer { scene.setLayer(state.layer, of: surface) }
         layer.state = state
         layer.initialized = true
@@ -86,8 +89,11 @@ extension Compositor {
         let active = layerSurfaces.filter { $0.initialized && $0.surface != nil }
         let (boxes, usable) = LayerArrangement.arrange(active.map(\.state), output: scene.outputRect)
         for (layer, box) in zip(active, boxes) {
+            // Only a surface whose place changed is looked up in the scene: a commit costs O(surfaces), not
+            // O(surfaces²), with a client's 1024 surfaces all layer surfaces.
+            let moved = layer.box.map { $0.x != box.x || $0.y != box.y } ?? true
             layer.box = box
-            if let surface = layer.surface, let view = scene.view(for: surface), view.x != box.x || view.y != box.y {
+            if moved, let surface = layer.surface, let view = scene.view(for: surface), view.x != box.x || view.y != box.y {
                 scene.place(surface, x: box.x, y: box.y)
             }
             let size = (width: UInt32(clamping: box.width), height: UInt32(clamping: box.height))
@@ -110,9 +116,14 @@ extension Compositor {
     /// The layer surface that gets the keyboard before any window: one that holds it (exclusive in the top
     /// or overlay layer, the highest if several), else the one clicked, touched or mapped last that takes focus.
     var keyboardLayer: LayerSurface? {
-        // The stack's order, but the layer's own `mapped` (a commit decides the focus before the view maps).
-        let holding = scene.views.reversed().lazy.compactMap { self.layerSurface(of: $0.surface) }
-            .first { $0.holdsKeyboard }
+        // The highest in the stack of those that hold it, by the layer's own `mapped` (a commit decides the
+        // focus before the view maps). Few hold it: the stack is searched for those only.
+        let holders = layerSurfaces.filter(\.holdsKeyboard)
+        let holding = holders.count < 2 ? holders.first : holders.max { a, b in
+            let ia = scene.views.firstIndex { $0.surface === a.surface } ?? -1
+            let ib = scene.views.firstIndex { $0.surface === b.surface } ?? -1
+            return ia < ib
+        }
         return holding ?? layerFocus.flatMap { $0.mapped && $0.takesFocus ? $0 : nil }
     }
 

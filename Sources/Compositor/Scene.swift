@@ -62,6 +62,9 @@ public final class Scene {
     public internal(set) var usableArea: Rect
     /// Bottom to top. Views exist from role assignment; only mapped ones are drawn.
     public private(set) var views: [View] = []
+    /// The same views by surface: `view(for:)` is asked per surface per commit and per arrangement, and a
+    /// client may hold 1024 surfaces.
+    private var viewsBySurface: [ObjectIdentifier: View] = [:]
     public private(set) var damage = Region()
     /// Counts the changes to the output: every time damage inside it was added (`SettleTracker` watches it).
     public private(set) var outputChanges: UInt64 = 0
@@ -79,7 +82,7 @@ public final class Scene {
     /// walk them several times).
     public var mappedViews: LazyFilterSequence<[View]> { views.lazy.filter(\.mapped) }
 
-    public func view(for surface: Surface) -> View? { views.first { $0.surface === surface } }
+    public func view(for surface: Surface) -> View? { viewsBySurface[ObjectIdentifier(surface)] }
 
     /// Adds a view for a surface that just got a role that is shown (it maps on its first buffer), on top of
     /// the windows, or of its layer for a layer surface.
@@ -88,6 +91,7 @@ public final class Scene {
         if let existing = view(for: surface) { return existing }
         let view = View(surface: surface, x: 0, y: 0, placed: layer != nil, layer: layer)
         insertOnTop(view)
+        viewsBySurface[ObjectIdentifier(surface)] = view
         return view
     }
 
@@ -111,6 +115,7 @@ public final class Scene {
         guard let index = views.firstIndex(where: { $0.surface === surface }) else { return }
         if views[index].mapped { addDamage(views[index].treeRect) }
         views.remove(at: index)
+        viewsBySurface[ObjectIdentifier(surface)] = nil
     }
 
     /// Applies a commit's effect to the scene: maps, unmaps, moves by the attach offset, and turns the

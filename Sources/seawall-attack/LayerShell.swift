@@ -121,6 +121,35 @@ let layerShellScenarios: [Scenario] = [
             note("shown after the flood")
         }
     },
+    Scenario(name: "layer-many-surfaces", summary: "500 layer surfaces with exclusive zones on the top or bottom edge (each new one moves all the others), committed 4 times each; then all destroyed and a window shown") { client in
+        guard let shell = client.layerShell, let compositor = client.compositor, let window = client.window()
+        else { return note("no zwlr_layer_shell_v1") }
+        var layers: [(surface: OpaquePointer, object: OpaquePointer)] = []
+        for _ in 0..<500 {
+            guard let surface = wl_compositor_create_surface(compositor),
+                  let object = zwlr_layer_shell_v1_get_layer_surface(shell, surface, nil, 2, "many") else { return }
+            layers.append((surface, object))
+        }
+        for round in 0..<4 {
+            for (i, (surface, object)) in layers.enumerated() {
+                zwlr_layer_surface_v1_set_anchor(object, round % 2 == 0 ? 1 : 2)
+                zwlr_layer_surface_v1_set_size(object, 10, 10)
+                zwlr_layer_surface_v1_set_exclusive_zone(object, 1)
+                wl_surface_commit(surface)
+                if i % 100 == 99 { wl_display_roundtrip(client.display) }
+            }
+        }
+        for (surface, object) in layers {
+            zwlr_layer_surface_v1_destroy(object)
+            wl_surface_destroy(surface)
+        }
+        wl_display_roundtrip(client.display)
+        let fd = client.sealedMemfd(64 * 64 * 4)
+        defer { if fd >= 0 { close(fd) } }
+        if client.show(client.buffer(client.pool(fd: fd, size: 64 * 64 * 4), width: 64, height: 64), on: window.surface) {
+            note("shown after the flood")
+        }
+    },
 ]
 
 /// A fresh wl_surface with a layer surface on the top layer (nothing committed), and the configures it gets.

@@ -133,6 +133,7 @@ let attacks: [Attack] = [
     Attack(scenario: "layer-popup-with-two-parents", expected: .error("zwlr_layer_surface_v1", 0, "the xdg_popup already has a parent")),
     Attack(scenario: "layer-popup-never-parented", expected: .error("xdg_wm_base", 3, "made with a null parent that was never given one")),
     Attack(scenario: "layer-flood", expected: .ok, notes: ["note: shown after the flood"]),
+    Attack(scenario: "layer-many-surfaces", expected: .ok, notes: ["note: shown after the flood"]),
     Attack(scenario: "feedback-then-destroy-surface", expected: .ok, notes: ["note: feedback: 0 presented, 3 discarded"]),
     Attack(scenario: "feedback-replaced-by-later-commit", expected: .ok,
            notes: ["note: first: 0 presented, 1 discarded; second: 1 presented, 0 discarded"]),
