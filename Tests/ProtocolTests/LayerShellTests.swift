@@ -50,6 +50,16 @@ final class LayerClientSurface {
         closed: { _, _ in }))
 }
 
+/// xdg_surface.configure serials of a popup.
+final class PopupSerials {
+    var serials: [UInt32] = []
+    nonisolated(unsafe) static let listener = listenerTable(xdg_surface_listener(
+        configure: { data, _, serial in
+            guard let data else { return }
+            Unmanaged<PopupSerials>.fromOpaque(data).takeUnretainedValue().serials.append(serial)
+        }))
+}
+
 extension ProtocolTests {
     /// zwlr_layer_shell_v1 with real clients: configures, placement, stacking against windows, the usable
     /// area, and every error the XML names.
@@ -108,6 +118,43 @@ extension ProtocolTests {
             #expect(session.pixel(39, 39) == 0xFF_0000)
             #expect(session.pixel(40, 40) == 0x00_FF00)
             #expect(session.pixel(300, 300) == 0x33_6699)   // the wallpaper where no window is
+        }
+
+        @Test func aPopupMadeWithoutAParentIsPlacedInItsLayerSurface() throws {
+            let session = try Session()
+            let client = try session.connect()
+            let panel = try LayerClientSurface(client, layer: top) {
+                zwlr_layer_surface_v1_set_anchor($0, anchorTop | anchorLeft)
+                zwlr_layer_surface_v1_set_size($0, 100, 100)
+                zwlr_layer_surface_v1_set_margin($0, 50, 0, 0, 40)
+            }
+            try panel.map(client, color: 0xFF_0000)
+            let wmBase = try client.wmBase()
+            let positioner = try #require(client.link.track(xdg_wm_base_create_positioner(wmBase)))
+            xdg_positioner_set_size(positioner, 20, 20)
+            xdg_positioner_set_anchor_rect(positioner, 10, 10, 1, 1)
+            xdg_positioner_set_anchor(positioner, XDG_POSITIONER_ANCHOR_TOP_LEFT.rawValue)
+            xdg_positioner_set_gravity(positioner, XDG_POSITIONER_GRAVITY_BOTTOM_RIGHT.rawValue)
+            let surface = try client.surface()
+            let xdgSurface = try #require(client.link.track(xdg_wm_base_get_xdg_surface(wmBase, surface)))
+            let popup = try #require(client.link.track(xdg_surface_get_popup(xdgSurface, nil, positioner)))
+            zwlr_layer_surface_v1_get_popup(panel.layerSurface, popup)
+            let record = PopupSerials()
+            xdg_surface_add_listener(xdgSurface, PopupSerials.listener, Unmanaged.passUnretained(record).toOpaque())
+            client.keep(record)
+            wl_surface_commit(surface)
+            try #require(client.link.roundtrip())
+            xdg_surface_ack_configure(xdgSurface, try #require(record.serials.last, "the popup was not configured"))
+            let file = try PoolFile(size: 20 * 20 * 4)
+            file.fill(width: 20, height: 20, color: 0x00_FF00)
+            client.show(try client.buffer(try client.pool(file), width: 20, height: 20), on: surface, width: 20, height: 20)
+            try #require(client.link.roundtrip())
+            session.repaint()
+            // The panel is at (40, 50); the popup at (10, 10) inside it.
+            #expect(session.pixel(45, 55) == 0xFF_0000)
+            #expect(session.pixel(50, 60) == 0x00_FF00)
+            #expect(session.pixel(69, 79) == 0x00_FF00)
+            #expect(session.pixel(70, 80) == 0xFF_0000)
         }
 
         @Test func aSizeOfZeroWithoutBothAnchorsIsInvalidSize() throws {
