@@ -58,6 +58,8 @@ extern const struct wl_interface zwp_locked_pointer_v1_interface __attribute__((
 extern const struct wl_interface zwp_confined_pointer_v1_interface __attribute__((weak));
 extern const struct wl_interface zwp_relative_pointer_manager_v1_interface __attribute__((weak));
 extern const struct wl_interface zwp_relative_pointer_v1_interface __attribute__((weak));
+extern const struct wl_interface zwlr_layer_shell_v1_interface __attribute__((weak));
+extern const struct wl_interface zwlr_layer_surface_v1_interface __attribute__((weak));
 
 const struct wl_interface *sw_client_interface_named(const char *name) {
     const struct wl_interface *const tables[] = {
@@ -77,6 +79,7 @@ const struct wl_interface *sw_client_interface_named(const char *name) {
         &zwlr_foreign_toplevel_manager_v1_interface, &zwlr_foreign_toplevel_handle_v1_interface,
         &zwp_pointer_constraints_v1_interface, &zwp_locked_pointer_v1_interface, &zwp_confined_pointer_v1_interface,
         &zwp_relative_pointer_manager_v1_interface, &zwp_relative_pointer_v1_interface,
+        &zwlr_layer_shell_v1_interface, &zwlr_layer_surface_v1_interface,
     };
     if (name == NULL) return NULL;
     for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {

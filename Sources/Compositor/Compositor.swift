@@ -24,6 +24,12 @@ public final class Compositor {
     /// mapped.
     public internal(set) var activeWindow: Window?
 
+    // Layer surfaces (LayerShell.swift), in the order their roles were made.
+    public internal(set) var layerSurfaces: [LayerSurface] = []
+    /// The layer surface given the keyboard by a click, a touch or mapping (on_demand, or exclusive below
+    /// the windows), until a window takes it back.
+    public internal(set) weak var layerFocus: LayerSurface?
+
     // The pointer (PointerFocus.swift).
     public internal(set) var hasPointer = false
     public internal(set) var pointerX: Double = 0
@@ -176,11 +182,20 @@ public final class Compositor {
             window.surface = nil
             events?.windowListChanged(window)   // a window without a surface is not listed
         }
+        var wasLayer = false
+        for layer in layerSurfaces where layer.surface === surface {
+            layer.surface = nil
+            layer.mapped = false
+            if layerFocus === layer { layerFocus = nil }
+            wasLayer = true
+            arrangeLayers()
+        }
         for popup in grabbingPopups where popup.surface === surface { popup.surface = nil }
         if pointerFocus === surface { pointerFocus = nil }   // buttons still down stay down: picked on release
         if keyboardFocus === surface { keyboardFocus = nil }
         if grab?.surface === surface { grab = nil }
         liftTouches(on: surface)
+        if wasLayer { updateKeyboardFocus() }   // a layer surface that held the keyboard gives it back
         sceneChanged()
     }
 

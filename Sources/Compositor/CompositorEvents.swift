@@ -63,6 +63,9 @@ public protocol CompositorEvents: AnyObject {
     /// wl_keyboard.keymap to every wl_keyboard of `client`: `keymap`'s file, or Seawall's own for nil.
     func keyboardKeymap(_ keymap: KeymapHandle?, to client: ClientID)
 
+    /// zwlr_layer_surface_v1.configure with a new serial and the size the arrangement gives the surface.
+    func configure(_ layer: LayerSurface, width: UInt32, height: UInt32)
+
     /// xdg_popup.popup_done: the popup's grab ended or was refused (sent once per popup).
     func popupDone(_ popup: Popup)
 
@@ -75,6 +78,11 @@ public protocol CompositorEvents: AnyObject {
 
     /// Something on the output changed: a frame is due (the protocol layer schedules the repaint).
     func sceneChanged()
+}
+
+extension CompositorEvents {
+    /// Recorders that do not follow layer surfaces ignore their configures.
+    public func configure(_ layer: LayerSurface, width: UInt32, height: UInt32) {}
 }
 
 /// An xdg_popup as the compositor sees it, for the popup-grab stack: its client, its surface while the

@@ -1,5 +1,6 @@
-/// The keyboard focus and the popup grabs: the focus is the innermost grabbing popup's surface, else the
-/// active window's; a client gaining it is offered the selections.
+/// The keyboard focus and the popup grabs: the focus is a layer surface's that holds the keyboard
+/// (LayerShell.swift), else the innermost grabbing popup's surface, else a layer surface's given the focus,
+/// else the active window's; a client gaining it is offered the selections.
 extension Compositor {
     /// A keyboard appears; returns whether it is new. (Seawall has no keyboard of its own: the focus exists
     /// without one, and follows the active window and grabbing popups.)
@@ -16,7 +17,13 @@ extension Compositor {
     /// leave for the old surface, enter (no keys, no modifiers) for the new, preceded by the current keymap if
     /// its client holds another, and the selections for a client that gains the focus.
     func updateKeyboardFocus() {
-        let target = grabbingPopups.last?.surface ?? activeWindow?.surface
+        let target: Surface?
+        if let layer = keyboardLayer, let surface = layer.surface {
+            // A layer surface with the keyboard keeps it; only its own grabbing popups go before it.
+            target = grabbingPopups.last.flatMap { $0.surface?.root === surface ? $0.surface : nil } ?? surface
+        } else {
+            target = grabbingPopups.last?.surface ?? activeWindow?.surface
+        }
         guard target !== keyboardFocus else { return }
         defer { updatePointerConstraint() }
         let oldClient = keyboardFocus?.client

@@ -40,9 +40,18 @@ public final class Scene {
         /// Counts the changes to what this view draws or where (a commit that damaged its tree, mapped,
         /// unmapped, resized or moved it): how `SettleTracker` tells a window that still changes.
         public internal(set) var changes: UInt64 = 0
+        /// Where in the stack the view lives: windows (nil) between the bottom and top layers; a layer
+        /// surface in its layer. Raising stays inside it.
+        public internal(set) var layer: Layer?
 
-        init(surface: Surface, x: Int64, y: Int64, placed: Bool) {
-            self.surface = surface; self.x = x; self.y = y; self.placed = placed
+        init(surface: Surface, x: Int64, y: Int64, placed: Bool, layer: Layer?) {
+            self.surface = surface; self.x = x; self.y = y; self.placed = placed; self.layer = layer
+        }
+
+        /// The view's place in the stack: background 0, bottom 1, windows 2, top 3, overlay 4.
+        var stratum: Int {
+            guard let layer else { return 2 }
+            return layer < .top ? Int(layer.rawValue) : Int(layer.rawValue) + 1
         }
 
         /// Where the view is on the output, at the size the scene last saw.
@@ -52,8 +61,14 @@ public final class Scene {
     public let outputWidth: Int64
     public let outputHeight: Int64
     public var placement = CascadePlacement()
+    /// The part of the output left for windows once layer surfaces' exclusive zones are taken
+    /// (LayerArrangement): the cascade places new windows inside it.
+    public internal(set) var usableArea: Rect
     /// Bottom to top. Views exist from role assignment; only mapped ones are drawn.
     public private(set) var views: [View] = []
+    /// The same views by surface: `view(for:)` is asked per surface per commit and per arrangement, and a
+    /// client may hold 1024 surfaces.
+    private var viewsBySurface: [ObjectIdentifier: View] = [:]
     public private(set) var damage = Region()
     /// Counts the changes to the output: every time damage inside it was added (`SettleTracker` watches it).
     public private(set) var outputChanges: UInt64 = 0
@@ -64,6 +79,7 @@ public final class Scene {
     public init(outputWidth: Int64, outputHeight: Int64) {
         self.outputWidth = outputWidth
         self.outputHeight = outputHeight
+        usableArea = Rect(x: 0, y: 0, width: outputWidth, height: outputHeight)
         damage = Region(outputRect)   // the first frame paints everything
     }
 
@@ -72,15 +88,32 @@ public final class Scene {
     /// the per-frame paths walk them several times).
     public var mappedViews: LazyFilterSequence<[View]> { views.lazy.filter(\.shown) }
 
-    public func view(for surface: Surface) -> View? { views.first { $0.surface === surface } }
+    public func view(for surface: Surface) -> View? { viewsBySurface[ObjectIdentifier(surface)] }
 
-    /// Adds a view for a surface that just got a role that is shown (it maps on its first buffer).
+    /// Adds a view for a surface that just got a role that is shown (it maps on its first buffer), on top of
+    /// the windows, or of its layer for a layer surface.
     @discardableResult
-    public func addView(for surface: Surface) -> View {
+    public func addView(for surface: Surface, layer: Layer? = nil) -> View {
         if let existing = view(for: surface) { return existing }
-        let view = View(surface: surface, x: 0, y: 0, placed: false)
-        views.append(view)
+        let view = View(surface: surface, x: 0, y: 0, placed: layer != nil, layer: layer)
+        insertOnTop(view)
+        viewsBySurface[ObjectIdentifier(surface)] = view
         return view
+    }
+
+    /// Puts `view` above every view of its stratum and below every view of a higher one.
+    private func insertOnTop(_ view: View) {
+        let index = views.firstIndex { $0.stratum > view.stratum } ?? views.endIndex
+        views.insert(view, at: index)
+    }
+
+    /// Moves a layer surface's view to another layer (on top of it).
+    public func setLayer(_ layer: Layer, of surface: Surface) {
+        guard let index = views.firstIndex(where: { $0.surface === surface }), views[index].layer != layer else { return }
+        let view = views.remove(at: index)
+        view.layer = layer
+        insertOnTop(view)
+        if view.mapped { addDamage(view.treeRect); view.changes &+= 1 }
     }
 
     /// The surface is gone or lost its role: repaint where it was and forget it.
@@ -88,6 +121,7 @@ public final class Scene {
         guard let index = views.firstIndex(where: { $0.surface === surface }) else { return }
         if views[index].mapped { addDamage(views[index].treeRect) }
         views.remove(at: index)
+        viewsBySurface[ObjectIdentifier(surface)] = nil
     }
 
     /// Applies a commit's effect to the scene: maps, unmaps, moves by the attach offset, and turns the
@@ -110,10 +144,10 @@ public final class Scene {
             view.mapped = true
             if !view.placed {
                 let p = placement.position(index: mappedSoFar, width: surface.width, height: surface.height,
-                                           outputWidth: outputWidth, outputHeight: outputHeight)
-                view.x = p.x; view.y = p.y
+                                           outputWidth: usableArea.width, outputHeight: usableArea.height)
+                view.x = usableArea.x + p.x; view.y = usableArea.y + p.y
             }
-            mappedSoFar += 1
+            if view.layer == nil { mappedSoFar += 1 }   // the cascade counts windows only
             addDamage(surface.treeBounds.offsetBy(dx: view.x, dy: view.y))
             return
         }
@@ -178,11 +212,12 @@ public final class Scene {
         addDamage(view.treeRect)
     }
 
-    /// Moves a surface's view to the top of the stack.
+    /// Moves a surface's view to the top of its part of the stack (windows stay between the bottom and the
+    /// top layer; a layer surface stays in its layer).
     public func raise(_ surface: Surface) {
         guard let index = views.firstIndex(where: { $0.surface === surface }) else { return }
         let view = views.remove(at: index)
-        views.append(view)
+        insertOnTop(view)
         if view.shown { addDamage(view.treeRect) }
     }
 

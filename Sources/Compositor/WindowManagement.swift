@@ -32,10 +32,13 @@ extension Compositor {
     /// The window whose (root) surface is `surface`.
     public func window(of surface: Surface) -> Window? { windows.first { $0.surface === surface } }
 
-    /// The size a configure asks for: the output's when maximized or fullscreen, the pointer's during a
-    /// resize, else 0×0 (the client picks).
+    /// The size a configure asks for: the usable area's (the output less layer surfaces' exclusive zones) when
+    /// maximized or fullscreen, the pointer's during a resize, else 0×0 (the client picks).
     public func configureSize(of window: Window) -> (width: Int64, height: Int64) {
-        if window.maximized || window.fullscreen { return (outputWidth, outputHeight) }
+        if window.maximized || window.fullscreen {
+            // Never 0 (which would let the client choose), even when exclusive zones took the whole output.
+            return (max(1, scene.usableArea.width), max(1, scene.usableArea.height))
+        }
         return window.requestedSize ?? (0, 0)
     }
 
@@ -57,13 +60,14 @@ extension Compositor {
     /// A minimized window is shown again first (on top).
     public func activate(_ window: Window) {
         if window.minimized { restore(window) }
+        if activeWindow !== window { dismissPopups() }   // a grabbing popup belongs to the active window or a layer surface
         if let previous = activeWindow, previous !== window {
-            dismissPopups()   // a grabbing popup belongs to the window that was active
             previous.activated = false
             events?.configure(previous)
             events?.windowListChanged(previous)
         }
         activeWindow = window
+        layerFocus = nil   // a window activated takes the keyboard back from an on-demand layer surface
         window.activated = true
         events?.configure(window)
         events?.windowListChanged(window)
@@ -80,7 +84,12 @@ extension Compositor {
     /// A press or touch on `surface`: its window becomes the active one and comes to the top.
     func focusWindow(of surface: Surface) {
         let root = surface.root
+        if focusLayer(of: root) { return }
         guard let window = window(of: root) else { return }
+        if layerFocus != nil {
+            layerFocus = nil
+            if activeWindow === window { updateKeyboardFocus() }
+        }
         if activeWindow !== window { activate(window) }
         if scene.mappedViews.last?.surface !== root { raise(root) }
     }
@@ -119,7 +128,10 @@ extension Compositor {
         }
         if window.maximized || window.fullscreen {
             if window.restorePosition == nil { window.restorePosition = unmappedAt ?? (view.x, view.y) }
-            if view.x != -origin.x || view.y != -origin.y { scene.place(surface, x: -origin.x, y: -origin.y) }
+            let corner = scene.usableArea
+            if view.x != corner.x - origin.x || view.y != corner.y - origin.y {
+                scene.place(surface, x: corner.x - origin.x, y: corner.y - origin.y)
+            }
         } else if let back = window.restorePosition {
             window.restorePosition = nil
             scene.place(surface, x: back.x, y: back.y)

@@ -21,6 +21,8 @@ public final class ClientGlobals {
     public private(set) var viewporter: OpaquePointer?
     /// wp_single_pixel_buffer_manager_v1 (v1), when the compositor has one.
     public private(set) var singlePixelBufferManager: OpaquePointer?
+    /// zwlr_layer_shell_v1 (v4), when the compositor has one.
+    public private(set) var layerShell: OpaquePointer?
     /// zwp_virtual_keyboard_manager_v1 (v1), when the compositor offers it (--allow-virtual-input).
     public private(set) var virtualKeyboardManager: OpaquePointer?
     /// zxdg_decoration_manager_v1 and xdg_activation_v1 (v1), if offered.
@@ -68,6 +70,7 @@ public final class ClientGlobals {
         case "wl_subcompositor": subcompositor = bind(sw_client_interface_named("wl_subcompositor"), 1)
         case "wp_presentation": presentation = bind(sw_client_interface_named("wp_presentation"), 1)
         case "wp_viewporter": viewporter = bind(sw_client_interface_named("wp_viewporter"), 1)
+        case "zwlr_layer_shell_v1" where version >= 4: layerShell = bind(sw_client_interface_named("zwlr_layer_shell_v1"), 4)
         case "wp_single_pixel_buffer_manager_v1":
             singlePixelBufferManager = bind(sw_client_interface_named("wp_single_pixel_buffer_manager_v1"), 1)
         case "wl_data_device_manager": dataDeviceManager = bind(sw_client_interface_named("wl_data_device_manager"), 3)
@@ -97,6 +100,8 @@ public final class ClientGlobals {
         pointerConstraints = nil; relativePointerManager = nil
         if let presentation { wp_presentation_destroy(presentation) }
         if let viewporter { wp_viewporter_destroy(viewporter) }
+        if let layerShell { zwlr_layer_shell_v1_destroy(layerShell) }
+        layerShell = nil
         if let singlePixelBufferManager { wp_single_pixel_buffer_manager_v1_destroy(singlePixelBufferManager) }
         if let subcompositor { wl_subcompositor_destroy(subcompositor) }
         if let wmBase { xdg_wm_base_destroy(wmBase) }

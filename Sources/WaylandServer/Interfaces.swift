@@ -54,6 +54,8 @@ enum Interfaces {
     static let zwpConfinedPointerV1 = Interface(sw_interface_zwp_confined_pointer_v1())
     static let zwpRelativePointerManagerV1 = Interface(sw_interface_zwp_relative_pointer_manager_v1())
     static let zwpRelativePointerV1 = Interface(sw_interface_zwp_relative_pointer_v1())
+    static let zwlrLayerShellV1 = Interface(sw_interface_zwlr_layer_shell_v1())
+    static let zwlrLayerSurfaceV1 = Interface(sw_interface_zwlr_layer_surface_v1())
 }
 
 // The interface of each protocol object (ProtocolObject.interface).
@@ -108,6 +110,8 @@ extension ZwpLockedPointerV1 { static var interface: Interface { Interfaces.zwpL
 extension ZwpConfinedPointerV1 { static var interface: Interface { Interfaces.zwpConfinedPointerV1 } }
 extension ZwpRelativePointerManagerV1 { static var interface: Interface { Interfaces.zwpRelativePointerManagerV1 } }
 extension ZwpRelativePointerV1 { static var interface: Interface { Interfaces.zwpRelativePointerV1 } }
+extension ZwlrLayerShellV1 { static var interface: Interface { Interfaces.zwlrLayerShellV1 } }
+extension ZwlrLayerSurfaceV1 { static var interface: Interface { Interfaces.zwlrLayerSurfaceV1 } }
 
 extension GlobalDescription {
     /// The globals Seawall offers, in the order they are created (the order clients see them in the registry);
@@ -134,6 +138,7 @@ extension GlobalDescription {
             GlobalDescription(interface: Interfaces.zwlrForeignToplevelManagerV1, version: .fixed(3), bind: ZwlrForeignToplevelManagerV1.bind),
             GlobalDescription(interface: Interfaces.zwpPointerConstraintsV1, version: .fixed(1), bind: ZwpPointerConstraintsV1.bind),
             GlobalDescription(interface: Interfaces.zwpRelativePointerManagerV1, version: .fixed(1), bind: ZwpRelativePointerManagerV1.bind),
+            GlobalDescription(interface: Interfaces.zwlrLayerShellV1, version: .fixed(4), bind: ZwlrLayerShellV1.bind),
         ]
     }
 }

@@ -73,6 +73,7 @@ public final class Server {
     var popups = Registry<XdgPopup>()
     /// The zwlr_foreign_toplevel managers and handles (ZwlrForeignToplevelManagerV1.swift).
     let windowList = WindowListHandles()
+    var layerSurfaces = Registry<ZwlrLayerSurfaceV1>()
     /// Every bound xdg_wm_base and the pings Seawall is waiting on (ServerPing.swift).
     let shellPings = ShellPings()
     /// Every bound wl_output resource (wp_presentation_feedback.sync_output names the client's).

@@ -66,6 +66,9 @@ extension Server: CompositorEvents {
     public func keyboardKeymap(_ keymap: KeymapHandle?, to client: ClientID) { seat.keyboardKeymap(keymap, to: client) }
 
     public func popupDone(_ popup: Popup) { popups[popup]?.sendPopupDone() }
+    public func configure(_ layer: LayerSurface, width: UInt32, height: UInt32) {
+        layerSurfaces[layer]?.sendConfigure(width: width, height: height)
+    }
 
     public func offerSelection(_ source: DataSource?, _ kind: SelectionKind, to client: ClientID) {
         seat.offerSelection(source, kind, to: client)

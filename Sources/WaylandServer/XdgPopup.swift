@@ -3,11 +3,16 @@ import CWaylandServer
 import Compositor
 
 /// xdg_popup: a short-lived surface placed relative to its parent by positioner rules, kept inside the
-/// output by the rules' constraint adjustments, and drawn in the parent's tree above everything of it.
+/// output by the rules' constraint adjustments, and drawn in the parent's tree above everything of it. A popup
+/// made with a null parent waits for one from another protocol (zwlr_layer_surface_v1.get_popup, `adopt`)
+/// before its initial commit.
 final class XdgPopup: ProtocolObject, XdgRoleObject {
     private unowned(unsafe) let server: Server   // see Server.deinit
     private weak var xdgSurface: XdgSurface?
+    /// The parent xdg_surface (nil for a popup whose parent is a layer surface, or none yet).
     private weak var parent: XdgSurface?
+    /// The surface whose tree the popup is drawn in: the parent xdg_surface's or the layer surface's.
+    private weak var parentSurface: WlSurface?
     let resource: OpaquePointer
     private weak var surface: WlSurface?
     private var rules: PopupPositioner
@@ -31,7 +36,7 @@ final class XdgPopup: ProtocolObject, XdgRoleObject {
             popup.sendConfigure()
         }))
 
-    static func create(server: Server, xdgSurface: XdgSurface, parent: XdgSurface, parentSurface: WlSurface,
+    static func create(server: Server, xdgSurface: XdgSurface, parent: XdgSurface?, parentSurface: WlSurface?,
                        client: OpaquePointer, version: Int32, id: UInt32, surface: WlSurface,
                        positioner: PopupPositioner) -> XdgPopup? {
         guard let (_, popup) = makeResource(client: client, version: version, id: id, {
@@ -40,12 +45,11 @@ final class XdgPopup: ProtocolObject, XdgRoleObject {
         }) else { return nil }
         server.popups[popup.popup] = popup
         surface.roleName = "xdg_popup"
-        parentSurface.state.attachPopup(surface.state)
-        popup.place()
+        if let parentSurface { popup.attach(to: parentSurface) }
         return popup
     }
 
-    private init(server: Server, xdgSurface: XdgSurface, parent: XdgSurface, resource: OpaquePointer,
+    private init(server: Server, xdgSurface: XdgSurface, parent: XdgSurface?, resource: OpaquePointer,
                  surface: WlSurface, rules: PopupPositioner) {
         self.server = server
         self.xdgSurface = xdgSurface
@@ -59,10 +63,36 @@ final class XdgPopup: ProtocolObject, XdgRoleObject {
     /// Applies the rules (`Compositor.placePopup`): the popup's geometry relative to the parent's window
     /// geometry, constrained to the output, and the surface's position in the parent's tree.
     private func place() {
-        guard let parent, let parentSurface = parent.surface, let surface else { return }
+        guard let parentSurface, let surface else { return }
         geometry = server.compositor.placePopup(surface.state, rules: rules, parent: parentSurface.state,
-                                                parentGeometryOrigin: parent.geometryOrigin,
+                                                parentGeometryOrigin: parent?.geometryOrigin ?? (x: 0, y: 0),
                                                 geometryOrigin: xdgSurface?.geometryOrigin ?? (x: 0, y: 0))
+    }
+
+    private func attach(to parentSurface: WlSurface) {
+        guard let surface else { return }
+        self.parentSurface = parentSurface
+        parentSurface.state.attachPopup(surface.state)
+        place()
+    }
+
+    /// Whether the popup has its parent (one from get_popup, or one given since by `adopt`).
+    var hasParent: Bool { parentSurface != nil }
+
+    /// zwlr_layer_surface_v1.get_popup: `layerSurface` becomes the parent of this popup, made with a null
+    /// parent and not yet committed. Returns why that cannot be, or nil when done.
+    func adopt(by layerSurface: WlSurface) -> String? {
+        guard let surface else { return "the popup's wl_surface is gone" }
+        if parentSurface != nil { return "the xdg_popup already has a parent" }
+        if xdgSurface?.hasSentInitialConfigure == true || surface.state.hasBuffer {
+            return "the xdg_popup already had its initial commit; call get_popup before it"
+        }
+        if layerSurface === surface || layerSurface.state.root === surface.state {
+            return "a popup cannot be its own parent"
+        }
+        attach(to: layerSurface)
+        xdgSurface?.configureEagerlyIfAsked()
+        return nil
     }
 
     /// xdg_popup.configure with the popup's geometry, then xdg_surface.configure.
@@ -79,7 +109,7 @@ final class XdgPopup: ProtocolObject, XdgRoleObject {
             return Resource.postError(resource, code: XDG_POPUP_ERROR_INVALID_GRAB.rawValue,
                                       "xdg_popup.grab after the popup was mapped")
         }
-        server.compositor.grabPopup(popup, serial: serial, parentIsToplevel: parent?.role is XdgToplevel,
+        server.compositor.grabPopup(popup, serial: serial, parentIsToplevel: parent?.role is XdgToplevel || (parent == nil && parentSurface != nil),
                                     parent: parent?.popup?.popup)
     }
 

@@ -24,11 +24,13 @@ final class XdgSurface: ProtocolObject, SurfaceRoleHandler {
     /// Whether the role object was ever created (an xdg_surface gets one for life).
     private var constructed = false
     /// Serials sent and not yet acked, oldest first.
-    private var pendingSerials: [UInt32] = []
+    private var pendingSerials = ConfigureSerials()
     /// A configure has been acked since the last (re)start of the cycle.
     private var configured = false
     /// The initial configure has been sent for this cycle.
     private var initialConfigureSent = false
+    /// The last commit showed a buffer (a commit without one then unmaps and restarts the cycle).
+    private var mapped = false
     /// set_window_geometry's rectangle (a toplevel's window shares it with the compositor).
     private(set) var windowGeometry: Rect? {
         didSet { toplevel?.window.geometry = windowGeometry }
@@ -102,16 +104,19 @@ final class XdgSurface: ProtocolObject, SurfaceRoleHandler {
         guard let surface, let base else {
             return server.postImplementationError(client: client, "xdg_surface.get_popup: its wl_surface is gone")
         }
-        guard let parent = XdgSurface.from(parentResource), let parentSurface = parent.surface, parent.role != nil else {
+        // A null parent is allowed: another protocol gives the parent before the initial commit
+        // (zwlr_layer_surface_v1.get_popup); the commit refuses a popup still without one.
+        let parent = XdgSurface.from(parentResource)
+        if parentResource != nil && (parent?.surface == nil || parent?.role == nil) {
             return Resource.postError(base.resource, code: XDG_WM_BASE_ERROR_INVALID_POPUP_PARENT.rawValue,
-                                      "get_popup needs a parent xdg_surface with a role (popups without a parent are not supported)")
+                                      "get_popup needs a parent xdg_surface with a role, or a null parent")
         }
         guard let positioner = XdgPositioner.from(positionerResource)?.rules, positioner.isComplete else {
             return Resource.postError(base.resource, code: XDG_WM_BASE_ERROR_INVALID_POSITIONER.rawValue,
                                       "get_popup with an incomplete xdg_positioner: set_size and set_anchor_rect are required")
         }
         constructed = true
-        role = XdgPopup.create(server: server, xdgSurface: self, parent: parent, parentSurface: parentSurface,
+        role = XdgPopup.create(server: server, xdgSurface: self, parent: parent, parentSurface: parent?.surface,
                                client: client, version: wl_resource_get_version(resource), id: id, surface: surface,
                                positioner: positioner)
         configureEagerlyIfAsked()
@@ -119,8 +124,9 @@ final class XdgSurface: ProtocolObject, SurfaceRoleHandler {
 
     /// With allowBufferBeforeFirstConfigure (WLCS), the first configure goes out as soon as the role exists,
     /// as WLCS's helpers (which attach before any commit) expect.
-    private func configureEagerlyIfAsked() {
+    func configureEagerlyIfAsked() {
         guard server.configuration.allowBufferBeforeFirstConfigure, let role, !initialConfigureSent else { return }
+        if let popup = role as? XdgPopup, !popup.hasParent { return }   // configured once it has a parent
         initialConfigureSent = true
         role.sendConfigure()
     }
@@ -132,10 +138,9 @@ final class XdgSurface: ProtocolObject, SurfaceRoleHandler {
     var unackedConfigures: Int { pendingSerials.count }
 
     private func ackConfigure(_ serial: UInt32) {
-        guard let index = pendingSerials.firstIndex(of: serial) else {
+        guard pendingSerials.ack(serial) else {
             return post(XDG_SURFACE_ERROR_INVALID_SERIAL, "ack_configure with serial \(serial), which Seawall never sent or was already acked")
         }
-        pendingSerials.removeFirst(index + 1)
         configured = true
     }
 
@@ -143,8 +148,7 @@ final class XdgSurface: ProtocolObject, SurfaceRoleHandler {
     @discardableResult
     func sendConfigure() -> UInt32 {
         let serial = server.nextSerial()
-        pendingSerials.append(serial)
-        if pendingSerials.count > 64 { pendingSerials.removeFirst() }   // clients that never ack: bounded
+        pendingSerials.sent(serial)   // bounded, however many go unacked
         xdg_surface_send_configure(resource, serial)
         return serial
     }
@@ -160,6 +164,15 @@ final class XdgSurface: ProtocolObject, SurfaceRoleHandler {
     func willCommit(_ surface: WlSurface) -> Bool {
         guard constructed else {
             post(XDG_SURFACE_ERROR_NOT_CONSTRUCTED, "commit on an xdg_surface with no role object (get_toplevel first)")
+            return false
+        }
+        if let popup, !popup.hasParent {
+            if let base {
+                Resource.postError(base.resource, code: XDG_WM_BASE_ERROR_INVALID_POPUP_PARENT.rawValue,
+                                   "commit on an xdg_popup made with a null parent that was never given one (zwlr_layer_surface_v1.get_popup)")
+            } else {
+                post(XDG_SURFACE_ERROR_NOT_CONSTRUCTED, "commit on an xdg_popup without a parent")
+            }
             return false
         }
         if surface.state.pending.buffer.isAttach && !configured && !server.configuration.allowBufferBeforeFirstConfigure {
@@ -180,9 +193,12 @@ final class XdgSurface: ProtocolObject, SurfaceRoleHandler {
             initialConfigureSent = true
             role.sendConfigure()
         }
+        defer { mapped = effect.hasBuffer }
         if !effect.hasBuffer {
-            // Unmapped (or never mapped): the next commit without a buffer gets a fresh initial configure.
-            if configured {
+            // Unmapped: the cycle restarts with a fresh initial configure. A surface never mapped keeps its
+            // cycle (a buffer-less commit after an ack, as when a client answers a configure before it has
+            // content, must not void configures still in flight).
+            if configured && mapped {
                 configured = false
                 pendingSerials.removeAll()
                 role.sendConfigure()

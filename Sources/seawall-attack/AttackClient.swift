@@ -24,6 +24,7 @@ final class AttackClient {
     var presentation: OpaquePointer? { globals.presentation }
     var subcompositor: OpaquePointer? { globals.subcompositor }
     var viewporter: OpaquePointer? { globals.viewporter }
+    var layerShell: OpaquePointer? { globals.layerShell }
     var singlePixelBufferManager: OpaquePointer? { globals.singlePixelBufferManager }
     var virtualKeyboardManager: OpaquePointer? { globals.virtualKeyboardManager }
     var decorationManager: OpaquePointer? { globals.decorationManager }

@@ -68,6 +68,9 @@ final class EventRecorder: CompositorEvents {
     var listChanges: [String] = []
     func windowListChanged(_ window: Window) { listChanges.append("list \(window.surface?.id ?? 0)") }
     func close(_ window: Window) { lines.append("close \(window.surface?.id ?? 0)") }
+    /// Called with each layer surface configure (its size).
+    var onLayerConfigure: ((LayerSurface, UInt32, UInt32) -> Void)?
+    func configure(_ layer: LayerSurface, width: UInt32, height: UInt32) { onLayerConfigure?(layer, width, height) }
 }
 
 /// A keymap file as the recorder names it.

@@ -65,6 +65,25 @@ extension ProtocolTests {
                                             message: "ack_configure with serial \(sent &+ 1000), which Seawall never sent or was already acked")
         }
 
+        /// A client behind a flood of configures may ack one older than the 64 serials Seawall remembers
+        /// one by one: still valid (ConfigureSerials); a serial newer than any sent still is not.
+        @Test func anAckOfAConfigureOlderThanThoseKeptIsValid() throws {
+            let session = try Session()
+            let client = try session.connect()
+            let window = try session.configuredWindow(client, appID: "behind", ack: false)
+            for i in 0..<100 {
+                if i % 2 == 0 { xdg_toplevel_set_maximized(window.toplevel) } else { xdg_toplevel_unset_maximized(window.toplevel) }
+            }
+            try #require(client.link.roundtrip())
+            #expect(window.serials.count == 101)
+            xdg_surface_ack_configure(window.xdgSurface, window.serials[3])   // forgotten one by one, still valid
+            try #require(client.link.roundtrip())
+            xdg_surface_ack_configure(window.xdgSurface, window.serials[2])   // older than one acked: refused
+            try session.expectProtocolError(client, interface: "xdg_surface",
+                                            code: XDG_SURFACE_ERROR_INVALID_SERIAL.rawValue,
+                                            message: "ack_configure with serial \(window.serials[2]), which Seawall never sent or was already acked")
+        }
+
         @Test func committingAnXdgSurfaceWithoutARoleIsNotConstructed() throws {
             let session = try Session()
             let client = try session.connect()

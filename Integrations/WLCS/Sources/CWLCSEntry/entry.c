@@ -149,6 +149,7 @@ static const WlcsExtensionDescriptor extensions[] = {
     {"zwlr_screencopy_manager_v1", 3}, {"zwlr_virtual_pointer_manager_v1", 2}, {"zwp_primary_selection_device_manager_v1", 1},
     {"zwlr_foreign_toplevel_manager_v1", 3},
     {"zwp_pointer_constraints_v1", 1}, {"zwp_relative_pointer_manager_v1", 1},
+    {"zwlr_layer_shell_v1", 4},
 };
 static const WlcsIntegrationDescriptor descriptor = {
     .version = 1, .num_extensions = sizeof extensions / sizeof extensions[0], .supported_extensions = extensions,
