@@ -14,6 +14,12 @@ struct ConfigureSerials {
 
     var isEmpty: Bool { recent.isEmpty }
 
+    /// How many serials are sent and not acked: those kept, plus the forgotten range before them.
+    var count: Int {
+        guard let oldest = oldestForgotten, let firstKept = recent.first else { return recent.count }
+        return recent.count + Int(firstKept &- oldest)
+    }
+
     mutating func sent(_ serial: UInt32) {
         recent.append(serial)
         if recent.count > kept {

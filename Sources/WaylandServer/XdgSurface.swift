@@ -134,7 +134,7 @@ final class XdgSurface: ProtocolObject, SurfaceRoleHandler {
     /// Where the window's content starts inside the surface (set_window_geometry), (0, 0) if unset.
     var geometryOrigin: (x: Int64, y: Int64) { windowGeometry.map { ($0.x, $0.y) } ?? (0, 0) }
 
-    /// Configures sent and not acked yet (at most the 64 kept).
+    /// Configures sent and not acked yet.
     var unackedConfigures: Int { pendingSerials.count }
 
     private func ackConfigure(_ serial: UInt32) {
