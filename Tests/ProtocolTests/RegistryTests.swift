@@ -14,7 +14,6 @@ extension ProtocolTests {
             "zwlr_screencopy_manager_v1": 3,
             "zxdg_decoration_manager_v1": 1,
             "xdg_activation_v1": 1,
-            "wp_viewporter": 1, "wp_single_pixel_buffer_manager_v1": 1,
             "zwlr_foreign_toplevel_manager_v1": 3,
             "zwp_pointer_constraints_v1": 1, "zwp_relative_pointer_manager_v1": 1,
             "wp_viewporter": 1, "wp_single_pixel_buffer_manager_v1": 1, "zwlr_layer_shell_v1": 4,
