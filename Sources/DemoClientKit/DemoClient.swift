@@ -49,6 +49,9 @@ public struct DemoOptions: Sendable {
     /// this many seconds (a client busy elsewhere), printing "seawall-demo: stalling" and "seawall-demo: resumed".
     public var stallAfterInput: Double?
 
+    /// The wl_shm format of the buffers; nil: ARGB8888 for a pattern with alpha, else XRGB8888.
+    public var format: ShmFormat?
+
     public init(pattern: Pattern) { self.pattern = pattern }
 }
 
@@ -290,15 +293,13 @@ public final class DemoClient {
 
     // MARK: Buffers and frames
 
-    private var format: UInt32 {
-        options.pattern.hasAlpha ? WL_SHM_FORMAT_ARGB8888.rawValue : WL_SHM_FORMAT_XRGB8888.rawValue
-    }
+    private var shmFormat: ShmFormat { options.format ?? (options.pattern.hasAlpha ? .argb8888 : .xrgb8888) }
 
     /// Two buffers of the current size starting at `offset` in the pool, creating or growing the pool.
     private func makeBuffers(offset: Int) throws(DemoFailure) {
         let (pixelWidth, widthOverflow) = width.multipliedReportingOverflow(by: options.scale)
         let (pixelHeight, heightOverflow) = height.multipliedReportingOverflow(by: options.scale)
-        let stride = pixelWidth &* 4
+        let stride = shmFormat.stride(width: pixelWidth) ?? Int.max
         let slotSize = stride &* pixelHeight
         let needed = offset &+ 2 &* slotSize
         guard !widthOverflow, !heightOverflow, pixelWidth <= 1 << 15, pixelHeight <= 1 << 15, needed <= Int(Int32.max) else {
@@ -322,7 +323,7 @@ public final class DemoClient {
         for slot in slots { slot.destroy() }
         slots = (0..<2).compactMap { index in
             BufferSlot(pool: pool, offset: offset + index * slotSize, width: pixelWidth, height: pixelHeight,
-                       stride: stride, format: format, owner: self)
+                       stride: stride, format: shmFormat.code, owner: self)
         }
     }
 
@@ -360,7 +361,7 @@ public final class DemoClient {
         memory.withMutableBytes { bytes in
             guard let base = bytes.baseAddress, slot.offset + slot.stride * slot.height <= bytes.count else { return }
             PatternRenderer.draw(options.pattern, frame: frame, width: slot.width, height: slot.height,
-                                 color: color, into: base + slot.offset, stride: slot.stride)
+                                 color: color, into: base + slot.offset, stride: slot.stride, format: shmFormat)
         }
         nextFrame += 1
         wl_surface_attach(surface, slot.buffer, 0, 0)

@@ -7,7 +7,9 @@ import Compositor
 /// - Stacking order is array order: the first item is at the bottom.
 /// - Items are placed at integer positions through the src/dst offsets of `pixman_image_composite32`,
 ///   never a pixman transform (a transform takes pixman off its fast paths, 3–4× slower).
-/// - XRGB8888 items are opaque and copied with `PIXMAN_OP_SRC`. ARGB8888 items (premultiplied) are blended
+/// - Sources are read in their own wl_shm format (`pixmanFormat`: 16-, 24- and 32-bit, 8- and 10-bit channels).
+/// - Items of a format without alpha (XRGB8888, RGB565, …) are opaque and copied with `PIXMAN_OP_SRC`.
+///   Items with alpha (ARGB8888, ABGR2101010, …; premultiplied) are blended
 ///   with `PIXMAN_OP_OVER`, except inside the opaque region their client declared, which is copied with
 ///   `PIXMAN_OP_SRC` (as weston's pixman renderer does; identical for a client whose declared-opaque pixels
 ///   have alpha 255).
@@ -157,7 +159,7 @@ public final class Renderer {
     /// on its own.)
     static func isUsable(_ source: any PixelSource, bufferScale: Int64 = 1) -> Bool {
         source.width > 0 && source.height > 0 && source.stride % 4 == 0
-            && Int64(source.stride) >= Int64(source.width) * 4
+            && Int64(source.stride) >= Int64(source.width) * source.format.bytesPerPixel
             && (1...maxBufferScale).contains(bufferScale)
     }
 
@@ -175,6 +177,25 @@ public final class Renderer {
         }
     }
 
+    /// The pixman format that reads a wl_shm format's memory as it is. wl_shm formats are little-endian DRM
+    /// fourccs and pixman's are native-endian packed values, so on a little-endian machine each is the
+    /// pixman format of the same name (RGB888 — bytes B, G, R — is pixman's r8g8b8, read bytewise).
+    static func pixmanFormat(_ format: PixelFormat) -> pixman_format_code_t {
+        switch format {
+        case .argb8888: return PIXMAN_a8r8g8b8
+        case .xrgb8888: return PIXMAN_x8r8g8b8
+        case .abgr8888: return PIXMAN_a8b8g8r8
+        case .xbgr8888: return PIXMAN_x8b8g8r8
+        case .rgb565: return PIXMAN_r5g6b5
+        case .rgb888: return PIXMAN_r8g8b8
+        case .bgr888: return PIXMAN_b8g8r8
+        case .argb2101010: return PIXMAN_a2r10g10b10
+        case .xrgb2101010: return PIXMAN_x2r10g10b10
+        case .abgr2101010: return PIXMAN_a2b10g10r10
+        case .xbgr2101010: return PIXMAN_x2b10g10r10
+        }
+    }
+
     /// `0xAARRGGBB` → `pixman_color_t` (16 bits per channel), opaque.
     static func pixmanColor(_ argb: UInt32) -> pixman_color_t {
         func channel(_ shift: UInt32) -> UInt16 { UInt16((argb >> shift) & 0xFF) * 0x101 }
@@ -187,7 +208,7 @@ public final class Renderer {
     /// unavailable.
     private func composite(_ item: SceneItem, _ layer: Layer) -> Bool {
         let source = item.source
-        let format = source.format == .xrgb8888 ? PIXMAN_x8r8g8b8 : PIXMAN_a8r8g8b8
+        let format = Renderer.pixmanFormat(source.format)
         // The item intersects the output, so its device position is small (within the output's size of it).
         var srcX = Int32(layer.placed.x - item.x * scale), srcY = Int32(layer.placed.y - item.y * scale)
         let sampling = item.viewport.flatMap { Renderer.viewportSampling($0, source: source, outputScale: scale) }
@@ -196,13 +217,15 @@ public final class Renderer {
         let width = Int32(layer.placed.width), height = Int32(layer.placed.height)
         let done: Bool? = source.withPixels { pixels in
             // pixman only reads a source image; create_bits merely lacks a const-qualified parameter.
-            var bits = UnsafeMutablePointer(mutating: pixels.assumingMemoryBound(to: UInt32.self))
+            var first = pixels
             var imageWidth = source.width, imageHeight = source.height
             if case .transform(_, _, _, _, let window)? = sampling {
-                // A sub-image: the first row and column of the crop's window (inside the source, see above).
-                bits += Int(window.y) * Int(source.stride / 4) + Int(window.x)
+                // A sub-image: the first row and column of the crop's window (inside the source, see above),
+                // in bytes (2, 3 or 4 per pixel; pixman reads 16- and 24-bit pixels bytewise or unaligned).
+                first += Int(window.y) * Int(source.stride) + Int(window.x) * Int(source.format.bytesPerPixel)
                 imageWidth = window.width; imageHeight = window.height
             }
+            let bits = UnsafeMutablePointer(mutating: first.assumingMemoryBound(to: UInt32.self))
             guard let image = pixman_image_create_bits(format, imageWidth, imageHeight, bits, source.stride) else {
                 return false
             }

@@ -11,7 +11,8 @@ struct SeawallDemo: ParsableCommand {
         abstract: "Draw a deterministic pattern in a Wayland window backed by a sealed memfd.",
         discussion: """
             PATTERN is one of: solid, gradient, checkerboard (opaque, XRGB8888) or box (a half-transparent \
-            box moving inside a transparent window with a grey frame, ARGB8888).
+            box moving inside a transparent window with a grey frame, ARGB8888); --format draws the same \
+            pattern in another wl_shm format.
 
             The client connects to $WAYLAND_DISPLAY (or --socket), opens one xdg_toplevel with the app_id \
             seawall-demo.PATTERN, and draws frame after frame, paced by the compositor's frame callbacks, \
@@ -96,6 +97,9 @@ struct SeawallDemo: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("wp_viewport.set_destination: the window's logical size, the (cropped) buffer stretched to it.", valueName: "WxH"))
     var destination: PixelSize?
 
+    @Option(name: .long, help: ArgumentHelp("wl_shm format of the buffers: \(ShmFormat.allCases.map(\.rawValue).joined(separator: ", ")) (default: argb8888 for box, xrgb8888 otherwise). The pattern is the same in every format, down to the format's precision.", valueName: "FORMAT"))
+    var format: ShmFormat?
+
     @Option(name: .long, help: ArgumentHelp("Compositor socket name (default: $WAYLAND_DISPLAY).", valueName: "NAME"))
     var socket: String?
 
@@ -143,6 +147,7 @@ struct SeawallDemo: ParsableCommand {
         options.maximized = maximized
         options.fullscreen = fullscreen
         options.scale = scale
+        options.format = format
         options.stallAfterInput = stallAfterInput
         options.viewportSource = viewport.map { ($0.x, $0.y, $0.width, $0.height) }
         options.viewportDestination = destination.map { (Int32($0.width), Int32($0.height)) }
@@ -178,6 +183,7 @@ enum ResizeEdge: String, CaseIterable, ExpressibleByArgument {
 
 extension Pattern: ExpressibleByArgument {}
 extension MemfdKind: ExpressibleByArgument {}
+extension ShmFormat: ExpressibleByArgument {}
 
 extension PixelSize: ExpressibleByArgument {
     public init?(argument: String) { self.init(parsing: argument, maxSide: 8192) }

@@ -32,12 +32,17 @@ extension ProtocolTests {
             #expect(client.globals["xdg_wm_base"]?.version == offered)
         }
 
-        @Test func wlShmAnnouncesARGBAndXRGB() throws {
+        /// The formats pixman composes directly, with libwayland's own codes (0 and 1, then DRM fourccs).
+        @Test func wlShmAnnouncesTheFormatsPixmanComposes() throws {
             let session = try Session()
             let client = try session.connect()
             _ = try client.shm()
             try #require(client.link.roundtrip())
-            #expect(client.shmFormats == [WL_SHM_FORMAT_ARGB8888.rawValue, WL_SHM_FORMAT_XRGB8888.rawValue])
+            #expect(client.shmFormats == [
+                WL_SHM_FORMAT_ARGB8888, WL_SHM_FORMAT_XRGB8888, WL_SHM_FORMAT_ABGR8888, WL_SHM_FORMAT_XBGR8888,
+                WL_SHM_FORMAT_RGB565, WL_SHM_FORMAT_RGB888, WL_SHM_FORMAT_BGR888,
+                WL_SHM_FORMAT_ARGB2101010, WL_SHM_FORMAT_XRGB2101010, WL_SHM_FORMAT_ABGR2101010, WL_SHM_FORMAT_XBGR2101010,
+            ].map(\.rawValue))
         }
 
         /// Several clients at once each get the whole list, and the server counts them.
