@@ -51,6 +51,8 @@ extern const struct wl_interface xdg_activation_token_v1_interface __attribute__
 extern const struct wl_interface wp_viewporter_interface __attribute__((weak));
 extern const struct wl_interface wp_viewport_interface __attribute__((weak));
 extern const struct wl_interface wp_single_pixel_buffer_manager_v1_interface __attribute__((weak));
+extern const struct wl_interface wp_fractional_scale_manager_v1_interface __attribute__((weak));
+extern const struct wl_interface wp_fractional_scale_v1_interface __attribute__((weak));
 
 const struct wl_interface *sw_client_interface_named(const char *name) {
     const struct wl_interface *const tables[] = {
@@ -67,6 +69,7 @@ const struct wl_interface *sw_client_interface_named(const char *name) {
         &zxdg_decoration_manager_v1_interface, &zxdg_toplevel_decoration_v1_interface,
         &xdg_activation_v1_interface, &xdg_activation_token_v1_interface,
         &wp_viewporter_interface, &wp_viewport_interface, &wp_single_pixel_buffer_manager_v1_interface,
+        &wp_fractional_scale_manager_v1_interface, &wp_fractional_scale_v1_interface,
     };
     if (name == NULL) return NULL;
     for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {

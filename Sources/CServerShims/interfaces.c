@@ -31,6 +31,8 @@ extern const struct wl_interface xdg_activation_token_v1_interface;
 extern const struct wl_interface wp_viewporter_interface;
 extern const struct wl_interface wp_viewport_interface;
 extern const struct wl_interface wp_single_pixel_buffer_manager_v1_interface;
+extern const struct wl_interface wp_fractional_scale_manager_v1_interface;
+extern const struct wl_interface wp_fractional_scale_v1_interface;
 
 const struct wl_interface *sw_interface_wl_compositor(void) { return &wl_compositor_interface; }
 const struct wl_interface *sw_interface_wl_surface(void) { return &wl_surface_interface; }
@@ -76,3 +78,5 @@ const struct wl_interface *sw_interface_xdg_activation_token_v1(void) { return &
 const struct wl_interface *sw_interface_wp_viewporter(void) { return &wp_viewporter_interface; }
 const struct wl_interface *sw_interface_wp_viewport(void) { return &wp_viewport_interface; }
 const struct wl_interface *sw_interface_wp_single_pixel_buffer_manager_v1(void) { return &wp_single_pixel_buffer_manager_v1_interface; }
+const struct wl_interface *sw_interface_wp_fractional_scale_manager_v1(void) { return &wp_fractional_scale_manager_v1_interface; }
+const struct wl_interface *sw_interface_wp_fractional_scale_v1(void) { return &wp_fractional_scale_v1_interface; }

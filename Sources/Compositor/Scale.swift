@@ -17,6 +17,17 @@ public enum HiDPI {
         return device / scale + (device % scale == 0 ? 0 : 1)
     }
 
+    /// wp_fractional_scale_v1's unit: a preferred scale is sent as a numerator over 120.
+    public static let fractionalDenominator: Int64 = 120
+
+    /// The scale a surface should draw at (wp_fractional_scale_v1.preferred_scale, in 1/120): the output's
+    /// scale, since Seawall has one output and every surface is on it. A client that draws at it with a
+    /// wp_viewport of its logical size gets a buffer of `outputScale` device pixels per unit: drawn 1:1.
+    public static func preferredScale(outputScale: Int64) -> UInt32 {
+        precondition(outputScale >= 1, "HiDPI: scale must be positive")
+        return UInt32(clamping: multiply(outputScale, fractionalDenominator))
+    }
+
     /// `value × factor`, saturated to ±Int64.max / 4 (far beyond any output, and safe to add to).
     static func multiply(_ value: Int64, _ factor: Int64) -> Int64 {
         let limit = Int64.max / 4

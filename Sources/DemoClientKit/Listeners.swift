@@ -21,6 +21,8 @@ public final class ClientGlobals {
     public private(set) var viewporter: OpaquePointer?
     /// wp_single_pixel_buffer_manager_v1 (v1), when the compositor has one.
     public private(set) var singlePixelBufferManager: OpaquePointer?
+    /// wp_fractional_scale_manager_v1 (v1), when the compositor has one.
+    public private(set) var fractionalScaleManager: OpaquePointer?
     /// zwp_virtual_keyboard_manager_v1 (v1), when the compositor offers it (--allow-virtual-input).
     public private(set) var virtualKeyboardManager: OpaquePointer?
     /// zxdg_decoration_manager_v1 and xdg_activation_v1 (v1), if offered.
@@ -67,6 +69,8 @@ public final class ClientGlobals {
         case "wp_viewporter": viewporter = bind(sw_client_interface_named("wp_viewporter"), 1)
         case "wp_single_pixel_buffer_manager_v1":
             singlePixelBufferManager = bind(sw_client_interface_named("wp_single_pixel_buffer_manager_v1"), 1)
+        case "wp_fractional_scale_manager_v1":
+            fractionalScaleManager = bind(sw_client_interface_named("wp_fractional_scale_manager_v1"), 1)
         case "wl_data_device_manager": dataDeviceManager = bind(sw_client_interface_named("wl_data_device_manager"), 3)
         case "zwp_primary_selection_device_manager_v1":
             primarySelectionManager = bind(sw_client_interface_zwp_primary_selection_device_manager_v1(), 1)
@@ -89,6 +93,8 @@ public final class ClientGlobals {
         if let presentation { wp_presentation_destroy(presentation) }
         if let viewporter { wp_viewporter_destroy(viewporter) }
         if let singlePixelBufferManager { wp_single_pixel_buffer_manager_v1_destroy(singlePixelBufferManager) }
+        if let fractionalScaleManager { wp_fractional_scale_manager_v1_destroy(fractionalScaleManager) }
+        fractionalScaleManager = nil
         if let subcompositor { wl_subcompositor_destroy(subcompositor) }
         if let wmBase { xdg_wm_base_destroy(wmBase) }
         if let shm { wl_shm_destroy(shm) }

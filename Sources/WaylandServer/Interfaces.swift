@@ -47,6 +47,8 @@ enum Interfaces {
     static let wpViewporter = Interface(sw_interface_wp_viewporter())
     static let wpViewport = Interface(sw_interface_wp_viewport())
     static let wpSinglePixelBufferManagerV1 = Interface(sw_interface_wp_single_pixel_buffer_manager_v1())
+    static let wpFractionalScaleManagerV1 = Interface(sw_interface_wp_fractional_scale_manager_v1())
+    static let wpFractionalScaleV1 = Interface(sw_interface_wp_fractional_scale_v1())
 }
 
 // The interface of each protocol object (ProtocolObject.interface).
@@ -94,6 +96,8 @@ extension XdgActivationTokenV1 { static var interface: Interface { Interfaces.xd
 extension WpViewporter { static var interface: Interface { Interfaces.wpViewporter } }
 extension WpViewport { static var interface: Interface { Interfaces.wpViewport } }
 extension WpSinglePixelBufferManagerV1 { static var interface: Interface { Interfaces.wpSinglePixelBufferManagerV1 } }
+extension WpFractionalScaleManagerV1 { static var interface: Interface { Interfaces.wpFractionalScaleManagerV1 } }
+extension WpFractionalScaleV1 { static var interface: Interface { Interfaces.wpFractionalScaleV1 } }
 
 extension GlobalDescription {
     /// The globals Seawall offers, in the order they are created (the order clients see them in the registry);
@@ -117,6 +121,7 @@ extension GlobalDescription {
             GlobalDescription(interface: Interfaces.xdgActivationV1, version: .fixed(1), bind: XdgActivationV1.bind),
             GlobalDescription(interface: Interfaces.wpViewporter, version: .fixed(1), bind: WpViewporter.bind),
             GlobalDescription(interface: Interfaces.wpSinglePixelBufferManagerV1, version: .fixed(1), bind: WpSinglePixelBufferManagerV1.bind),
+            GlobalDescription(interface: Interfaces.wpFractionalScaleManagerV1, version: .fixed(1), bind: WpFractionalScaleManagerV1.bind),
         ]
     }
 }

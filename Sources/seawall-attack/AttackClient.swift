@@ -25,6 +25,7 @@ final class AttackClient {
     var subcompositor: OpaquePointer? { globals.subcompositor }
     var viewporter: OpaquePointer? { globals.viewporter }
     var singlePixelBufferManager: OpaquePointer? { globals.singlePixelBufferManager }
+    var fractionalScaleManager: OpaquePointer? { globals.fractionalScaleManager }
     var virtualKeyboardManager: OpaquePointer? { globals.virtualKeyboardManager }
     var decorationManager: OpaquePointer? { globals.decorationManager }
     var activation: OpaquePointer? { globals.activation }

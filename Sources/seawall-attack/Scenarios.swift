@@ -202,7 +202,7 @@ let scenarios: [Scenario] = [
         defer { close(fd) }
         showFrom(client, fd: fd, size: 4096)
     },
-] + lifetimeScenarios + floodScenarios + grabScenarios + popupGrabScenarios + selectionScenarios + primarySelectionScenarios + presentationScenarios + subsurfaceScenarios + viewportScenarios
+] + lifetimeScenarios + floodScenarios + grabScenarios + popupGrabScenarios + selectionScenarios + primarySelectionScenarios + presentationScenarios + subsurfaceScenarios + viewportScenarios + fractionalScaleScenarios
     + virtualPointerScenarios
     + virtualKeyboardScenarios
     + decorationActivationScenarios

@@ -55,7 +55,7 @@ struct ProtocolTable {
         "wl_subcompositor", "wl_data_device_manager", "zwlr_virtual_pointer_manager_v1",
         "zwp_virtual_keyboard_manager_v1", "zwp_primary_selection_device_manager_v1",
         "zxdg_decoration_manager_v1", "xdg_activation_v1",
-        "wp_viewporter", "wp_single_pixel_buffer_manager_v1",
+        "wp_viewporter", "wp_single_pixel_buffer_manager_v1", "wp_fractional_scale_manager_v1",
     ]
 
     init() {

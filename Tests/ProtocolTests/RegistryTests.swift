@@ -15,6 +15,7 @@ extension ProtocolTests {
             "zxdg_decoration_manager_v1": 1,
             "xdg_activation_v1": 1,
             "wp_viewporter": 1, "wp_single_pixel_buffer_manager_v1": 1,
+            "wp_fractional_scale_manager_v1": 1,
         ]
 
         @Test func listsEveryGlobalWithItsVersion() throws {

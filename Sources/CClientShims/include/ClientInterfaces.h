@@ -48,3 +48,5 @@ const struct wl_interface *sw_client_interface_xdg_activation_token_v1(void);
 const struct wl_interface *sw_client_interface_wp_viewporter(void);
 const struct wl_interface *sw_client_interface_wp_viewport(void);
 const struct wl_interface *sw_client_interface_wp_single_pixel_buffer_manager_v1(void);
+const struct wl_interface *sw_client_interface_wp_fractional_scale_manager_v1(void);
+const struct wl_interface *sw_client_interface_wp_fractional_scale_v1(void);

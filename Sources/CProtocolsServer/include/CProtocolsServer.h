@@ -12,3 +12,4 @@
 #include "xdg-activation-v1-server-protocol.h"
 #include "viewporter-server-protocol.h"
 #include "single-pixel-buffer-v1-server-protocol.h"
+#include "fractional-scale-v1-server-protocol.h"
