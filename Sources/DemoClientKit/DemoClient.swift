@@ -49,6 +49,10 @@ public struct DemoOptions: Sendable {
     /// this many seconds (a client busy elsewhere), printing "seawall-demo: stalling" and "seawall-demo: resumed".
     public var stallAfterInput: Double?
 
+    /// Draw at the scale wp_fractional_scale_v1 prefers: buffers of the logical size × preferred/120
+    /// (rounded half up), shown at the logical size through a wp_viewport destination, buffer scale 1 —
+    /// how the protocol says fractional scaling is done.
+    public var fractional = false
     /// The wl_shm format of the buffers; nil: ARGB8888 for a pattern with alpha, else XRGB8888.
     public var format: ShmFormat?
 
@@ -96,6 +100,8 @@ public final class DemoClient {
     private var suggested: (width: Int, height: Int, resizing: Bool)?
     private var frameRequested = false
     private var nextFrame = 0
+    /// wp_fractional_scale_v1.preferred_scale (in 1/120), with `fractional`.
+    var preferredScale = 120
     private(set) var framesShown = 0
     private var waitingForSlot = false
     private var holding = false
@@ -125,6 +131,11 @@ public final class DemoClient {
         } catch {
             wl_display_disconnect(display)
             throw error
+        }
+        if options.fractional && (globals.fractionalScaleManager == nil || globals.viewporter == nil) {
+            globals.destroy()
+            wl_display_disconnect(display)
+            throw DemoFailure(description: "--fractional needs wp_fractional_scale_manager_v1 and wp_viewporter, which the compositor does not both offer", exitStatus: 1)
         }
         if (options.viewportSource != nil || options.viewportDestination != nil) && globals.viewporter == nil {
             globals.destroy()
@@ -209,6 +220,16 @@ public final class DemoClient {
             if let destination = options.viewportDestination {
                 wp_viewport_set_destination(viewport, destination.width, destination.height)
             }
+        }
+        if options.fractional, let manager = globals.fractionalScaleManager, let viewporter = globals.viewporter,
+           let scale = wp_fractional_scale_manager_v1_get_fractional_scale(manager, surface),
+           let viewport = wp_viewporter_get_viewport(viewporter, surface) {
+            wp_fractional_scale_v1_add_listener(scale, Listeners.fractionalScale, data)
+            wp_viewport_set_destination(viewport, Int32(clamping: width), Int32(clamping: height))
+            // preferred_scale comes before the first configure; the roundtrip waits for it.
+            wl_display_roundtrip(display)
+            print("seawall-demo: preferred scale \(preferredScale)/120")
+            fflush(nil)
         }
         // The initial commit, without a buffer: the compositor answers with the first configure.
         wl_surface_commit(surface)
@@ -297,8 +318,15 @@ public final class DemoClient {
 
     /// Two buffers of the current size starting at `offset` in the pool, creating or growing the pool.
     private func makeBuffers(offset: Int) throws(DemoFailure) {
-        let (pixelWidth, widthOverflow) = width.multipliedReportingOverflow(by: options.scale)
-        let (pixelHeight, heightOverflow) = height.multipliedReportingOverflow(by: options.scale)
+        var (pixelWidth, widthOverflow) = width.multipliedReportingOverflow(by: options.scale)
+        var (pixelHeight, heightOverflow) = height.multipliedReportingOverflow(by: options.scale)
+        if options.fractional {
+            // The logical size × preferred / 120, rounded half up (the protocol's rounding for toplevels).
+            let (w, o1) = width.multipliedReportingOverflow(by: preferredScale)
+            let (h, o2) = height.multipliedReportingOverflow(by: preferredScale)
+            (pixelWidth, widthOverflow) = ((w &+ 60) / 120, o1 || w > Int.max - 60)
+            (pixelHeight, heightOverflow) = ((h &+ 60) / 120, o2 || h > Int.max - 60)
+        }
         let stride = shmFormat.stride(width: pixelWidth) ?? Int.max
         let slotSize = stride &* pixelHeight
         let needed = offset &+ 2 &* slotSize

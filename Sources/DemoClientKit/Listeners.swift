@@ -154,6 +154,12 @@ enum Listeners {
         configure_bounds: { _, _, _, _ in },
         wm_capabilities: { _, _, _ in }))
 
+    nonisolated(unsafe) static let fractionalScale = table(wp_fractional_scale_v1_listener(
+        preferred_scale: { data, _, scale in
+            guard let data else { return }
+            Unmanaged<DemoClient>.fromOpaque(data).takeUnretainedValue().preferredScale = Int(scale)
+        }))
+
     nonisolated(unsafe) static let frame = table(wl_callback_listener(
         done: { data, callback, _ in
             if let callback { wl_callback_destroy(callback) }

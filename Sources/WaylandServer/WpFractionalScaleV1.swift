@@ -17,8 +17,7 @@ final class WpFractionalScaleV1: ProtocolObject {
             WpFractionalScaleV1(resource: $0, surface: surface)
         }) else { return }
         surface.fractionalScale = object
-        wp_fractional_scale_v1_send_preferred_scale(resource,
-            HiDPI.preferredScale(outputScale: Int64(server.configuration.scale)))
+        wp_fractional_scale_v1_send_preferred_scale(resource, UInt32(server.configuration.outputScale.numerator))
     }
 
     private init(resource: OpaquePointer, surface: WlSurface) {

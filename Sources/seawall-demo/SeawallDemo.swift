@@ -91,6 +91,9 @@ struct SeawallDemo: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("wl_surface.set_buffer_scale N (1 to 4): buffers are N times --size and the pattern is drawn at that resolution, as a HiDPI-aware client does on a scale-N output.", valueName: "N"))
     var scale: Int = 1
 
+    @Flag(name: .long, help: "Draw at the scale wp_fractional_scale_v1 prefers: buffers of --size × preferred/120, shown at --size through a wp_viewport destination (buffer scale 1). Prints \"seawall-demo: preferred scale N/120\".")
+    var fractional = false
+
     @Option(name: .long, help: ArgumentHelp("wp_viewport.set_source: show only this part of the buffer (surface units before scaling; decimals allowed, as wl_fixed).", valueName: "X,Y,WxH"))
     var viewport: ViewportSource?
 
@@ -111,6 +114,12 @@ struct SeawallDemo: ParsableCommand {
         if printText && !printInput { throw ValidationError("--print-text needs --print-input") }
         if (moveOnPress || resizeOnPress != nil) && !printInput {
             throw ValidationError("--move-on-press and --resize-on-press need --print-input (the seat is bound for it)")
+        }
+        if fractional && (scale != 1 || viewport != nil || destination != nil) {
+            throw ValidationError("--fractional sets the buffer size and the viewport itself: not with --scale, --viewport or --destination")
+        }
+        if fractional && (growTo != nil || resizeOnPress != nil) {
+            throw ValidationError("--fractional keeps one size: not with --grow-to or --resize-on-press")
         }
         if printFrames && !printInput { throw ValidationError("--print-frames needs --print-input") }
         if moveOnPress && resizeOnPress != nil { throw ValidationError("choose one of --move-on-press and --resize-on-press") }
@@ -148,6 +157,7 @@ struct SeawallDemo: ParsableCommand {
         options.fullscreen = fullscreen
         options.scale = scale
         options.format = format
+        options.fractional = fractional
         options.stallAfterInput = stallAfterInput
         options.viewportSource = viewport.map { ($0.x, $0.y, $0.width, $0.height) }
         options.viewportDestination = destination.map { (Int32($0.width), Int32($0.height)) }

@@ -1,4 +1,5 @@
 import CProtocolsClient
+import Compositor
 import CWaylandClient
 import DemoClientKit
 import SeawallTestSupport
@@ -34,6 +35,19 @@ extension ProtocolTests {
             _ = try fractionalScale(client, surface, received)
             try #require(client.link.roundtrip())
             #expect(received.scales == [expected], "sent once, at once, before any buffer")
+        }
+
+        /// --scale 1.5: preferred_scale is exactly 180, wl_output.scale the scale rounded up (2).
+        @Test func aFractionalOutputScaleIsSentExactly() throws {
+            let session = try Session { if let scale = OutputScale(numerator: 180) { $0.outputScale = scale } }
+            let client = try session.connect()
+            let surface = try client.surface()
+            let received = Received()
+            _ = try fractionalScale(client, surface, received)
+            try #require(client.link.roundtrip())
+            #expect(received.scales == [180])
+            #expect(session.server.configuration.scale == 2, "wl_output.scale is ceil(1.5)")
+            #expect(session.server.configuration.logicalWidth == Int((Double(session.server.configuration.width) / 1.5).rounded(.up)))
         }
 
         @Test func aSecondObjectForASurfaceIsAnError() throws {
