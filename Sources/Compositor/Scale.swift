@@ -102,7 +102,9 @@ public struct OutputScale: Equatable, Sendable, CustomStringConvertible {
     /// not, for a command-line message, or the scale.
     public static func parse(_ text: String) -> Result<OutputScale, ScaleError> {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard (1...2).contains(parts.count), let whole = Int64(parts[0]), whole >= 0, whole <= 4,
+        // Digits only (no sign), at most 6 decimals; the whole part is bounded so the arithmetic cannot overflow.
+        guard (1...2).contains(parts.count), parts[0].allSatisfy({ $0.isASCII && $0.isNumber }),
+              let whole = Int64(parts[0]), whole <= 1_000_000,
               parts.count == 1 || (1...6).contains(parts[1].count) && parts[1].allSatisfy(\.isASCII) && parts[1].allSatisfy(\.isNumber),
               let fraction = parts.count == 2 ? Int64(parts[1]) : 0 else {
             return .failure(ScaleError(description: "--scale \(text): not a number like 1, 1.25 or 2"))
