@@ -14,10 +14,12 @@ struct ShmFormatTests {
     /// 129x97: an odd width, so 16- and 24-bit rows (258 and 387 bytes) need padding to a multiple of 4.
     static let window = (x: 32, y: 32, width: 129, height: 97)
 
-    static func capture(_ format: ShmFormat) throws -> RGBImage {
-        let harness = try Harness(width: 200, height: 160)
+    /// The output with seawall-demo's gradient in `format`; with `copied`, under `--shm-policy copy` from an
+    /// unsealable memfd (Seawall's own row copy: bytes per pixel, rows padded to 4 bytes).
+    static func capture(_ format: ShmFormat, copied: Bool = false) throws -> RGBImage {
+        let harness = try Harness(width: 200, height: 160) { if copied { $0.shmPolicy = .copy } }
         let client = try harness.demo(["gradient", "--size", "\(window.width)x\(window.height)", "--format", format.rawValue,
-                                       "--frames", "3", "--hold"])
+                                       "--frames", "3", "--hold"] + (copied ? ["--memfd", "unsealable"] : []))
         try harness.run { client.stdout.contains("seawall-demo: 3 frames shown") || !client.isRunning }
         #expect(client.isRunning, Comment(rawValue: "seawall-demo --format \(format.rawValue) stopped\n" + client.transcript))
         let shown = try #require(harness.window(appID: "seawall-demo.gradient"))
@@ -52,6 +54,18 @@ struct ShmFormatTests {
                     "\(format.rawValue): largest channel difference from XRGB8888 is \(difference.map(String.init) ?? "a size mismatch"), allowed \(allowed)")
             if format == .rgb565 { #expect(difference.map { $0 > 0 } == true, "RGB565 loses precision somewhere") }
             expectGolden(image, "format-\(format.rawValue)")
+        }
+    }
+
+    @Test("under --shm-policy copy, 16- and 24-bit buffers are copied row by row with their own pixel size")
+    func copiedFormats() throws {
+        let reference = try Self.capture(.xrgb8888)
+        for format in [ShmFormat.rgb565, .rgb888, .bgr888, .abgr2101010] {
+            let image = try Self.capture(format, copied: true)
+            let difference = Self.maxChannelDifference(image, reference)
+            let allowed = format == .rgb565 ? 4 : 0
+            #expect(difference.map { $0 <= allowed } == true,
+                    "\(format.rawValue) copied: largest channel difference from XRGB8888 is \(difference.map(String.init) ?? "a size mismatch")")
         }
     }
 }
