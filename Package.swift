@@ -137,7 +137,7 @@ let package = Package(
         .testTarget(name: "CompareTests", dependencies: ["ImageCompare", "Scanout", "SeawallTestSupport"]),
         // Goldens live in Tests/EndToEndTests/Golden and are found through #filePath (re-recording writes there).
         .testTarget(name: "EndToEndTests", dependencies: [
-            "SeawallTestSupport", "WaylandServer", "Compositor", "Render", "Scanout", "ClientMemory",         ],
+            "SeawallTestSupport", "WaylandServer", "Compositor", "Render", "Scanout", "ClientMemory", "DemoClientKit",         ],
                     exclude: ["Golden", "Apps"]),
     ]
 )

@@ -60,6 +60,8 @@ extern const struct wl_interface zwp_relative_pointer_manager_v1_interface __att
 extern const struct wl_interface zwp_relative_pointer_v1_interface __attribute__((weak));
 extern const struct wl_interface zwlr_layer_shell_v1_interface __attribute__((weak));
 extern const struct wl_interface zwlr_layer_surface_v1_interface __attribute__((weak));
+extern const struct wl_interface wp_fractional_scale_manager_v1_interface __attribute__((weak));
+extern const struct wl_interface wp_fractional_scale_v1_interface __attribute__((weak));
 
 const struct wl_interface *sw_client_interface_named(const char *name) {
     const struct wl_interface *const tables[] = {
@@ -80,6 +82,7 @@ const struct wl_interface *sw_client_interface_named(const char *name) {
         &zwp_pointer_constraints_v1_interface, &zwp_locked_pointer_v1_interface, &zwp_confined_pointer_v1_interface,
         &zwp_relative_pointer_manager_v1_interface, &zwp_relative_pointer_v1_interface,
         &zwlr_layer_shell_v1_interface, &zwlr_layer_surface_v1_interface,
+        &wp_fractional_scale_manager_v1_interface, &wp_fractional_scale_v1_interface,
     };
     if (name == NULL) return NULL;
     for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {

@@ -40,6 +40,8 @@ extern const struct wl_interface zwp_relative_pointer_manager_v1_interface;
 extern const struct wl_interface zwp_relative_pointer_v1_interface;
 extern const struct wl_interface zwlr_layer_shell_v1_interface;
 extern const struct wl_interface zwlr_layer_surface_v1_interface;
+extern const struct wl_interface wp_fractional_scale_manager_v1_interface;
+extern const struct wl_interface wp_fractional_scale_v1_interface;
 
 const struct wl_interface *sw_interface_wl_compositor(void) { return &wl_compositor_interface; }
 const struct wl_interface *sw_interface_wl_surface(void) { return &wl_surface_interface; }
@@ -94,3 +96,5 @@ const struct wl_interface *sw_interface_zwp_relative_pointer_manager_v1(void) { 
 const struct wl_interface *sw_interface_zwp_relative_pointer_v1(void) { return &zwp_relative_pointer_v1_interface; }
 const struct wl_interface *sw_interface_zwlr_layer_shell_v1(void) { return &zwlr_layer_shell_v1_interface; }
 const struct wl_interface *sw_interface_zwlr_layer_surface_v1(void) { return &zwlr_layer_surface_v1_interface; }
+const struct wl_interface *sw_interface_wp_fractional_scale_manager_v1(void) { return &wp_fractional_scale_manager_v1_interface; }
+const struct wl_interface *sw_interface_wp_fractional_scale_v1(void) { return &wp_fractional_scale_v1_interface; }

@@ -1,21 +1,34 @@
 /// The copy policy's pixels: Seawall's own copy of a buffer whose pool is never mapped, `width` × `height`
-/// 32-bit pixels with a stride of `width` × 4, refreshed from the client's file one damaged rectangle at a
+/// pixels of `bytesPerPixel` bytes (2, 3 or 4) in rows of `stride` bytes (whole pixels rounded up to a
+/// multiple of 4, as pixman needs), refreshed from the client's file one damaged rectangle at a
 /// time with pread. Its bytes count in the client's `MemoryAccount.copyBytes` while it lives.
 public final class PixelCopy {
     public let width: Int32
     public let height: Int32
+    /// Bytes per pixel: 2, 3 or 4.
+    public let bytesPerPixel: Int64
+    /// Bytes per row of the copy.
+    public let stride: Int64
     private var pixels: [UInt8]
     private let account: MemoryAccount
 
-    /// The bytes a copy of a `width` × `height` buffer takes (64-bit: at most 2^31 × 2^31 × 4).
-    public static func byteCount(width: Int32, height: Int32) -> Int64 { Int64(width) * Int64(height) * 4 }
+    /// The row length of a copy: `width` × `bytesPerPixel` rounded up to a multiple of 4.
+    public static func stride(width: Int32, bytesPerPixel: Int64) -> Int64 { (Int64(width) * bytesPerPixel + 3) / 4 * 4 }
+
+    /// The bytes a copy of a `width` × `height` buffer takes (64-bit: at most 2^31 × 2^33).
+    public static func byteCount(width: Int32, height: Int32, bytesPerPixel: Int64 = 4) -> Int64 {
+        stride(width: width, bytesPerPixel: bytesPerPixel) * Int64(height)
+    }
 
     /// A zeroed copy. The caller has checked `byteCount` against its limit (and the dimensions are positive).
-    public init(width: Int32, height: Int32, account: MemoryAccount) {
+    public init(width: Int32, height: Int32, bytesPerPixel: Int64 = 4, account: MemoryAccount) {
+        precondition((2...4).contains(bytesPerPixel), "PixelCopy: 2, 3 or 4 bytes per pixel")
         self.width = width
         self.height = height
+        self.bytesPerPixel = bytesPerPixel
+        self.stride = Self.stride(width: width, bytesPerPixel: bytesPerPixel)
         self.account = account
-        let count = Self.byteCount(width: width, height: height)
+        let count = Self.byteCount(width: width, height: height, bytesPerPixel: bytesPerPixel)
         pixels = [UInt8](repeating: 0, count: Int(count))
         account.copyBytes += count
     }
@@ -29,15 +42,15 @@ public final class PixelCopy {
                         rows: Range<Int64>) throws(PoolError) {
         precondition(x >= 0 && columns >= 0 && x + columns <= Int64(width)
                      && rows.lowerBound >= 0 && rows.upperBound <= Int64(height), "refresh outside the copy")
-        let rowBytes = Int64(width) * 4
-        let count = Int(columns * 4)
+        let bpp = bytesPerPixel, rowBytes = self.stride
+        let count = Int(columns * bpp)
         for row in rows {
-            let source = offset + row * stride + x * 4
+            let source = offset + row * stride + x * bpp
             let ok = pixels.withUnsafeMutableBytes { bytes -> Bool in
                 guard let base = bytes.baseAddress else { return false }
-                return pool.read(into: base + Int(row * rowBytes + x * 4), count: count, offset: source)
+                return pool.read(into: base + Int(row * rowBytes + x * bpp), count: count, offset: source)
             }
-            if !ok { throw .shortRead(row: row, end: source + columns * 4, fileSize: pool.currentFileSize()) }
+            if !ok { throw .shortRead(row: row, end: source + columns * bpp, fileSize: pool.currentFileSize()) }
         }
     }
 

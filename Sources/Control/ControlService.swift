@@ -102,7 +102,7 @@ public final class ControlService {
         return [
             ("width", .number(Double(server.configuration.width))),
             ("height", .number(Double(server.configuration.height))),
-            ("scale", .number(Double(server.configuration.scale))),
+            ("scale", .number(Double(server.configuration.outputScale.numerator) / Double(OutputScale.denominator))),
             ("refresh", .string(refresh)),
             ("refresh_mhz", .number(Double(server.frameClock.refreshMillihertz))),
             ("frames", .number(Double(server.frameCount))),

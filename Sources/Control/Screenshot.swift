@@ -13,7 +13,7 @@ public enum Screenshot {
     /// The whole output, with the background where no window is.
     public static func output(of server: Server) -> RGBImage {
         let renderer = Renderer(width: server.configuration.width, height: server.configuration.height,
-                                scale: server.configuration.scale, background: server.configuration.background)
+                                outputScale: server.configuration.outputScale, background: server.configuration.background)
         renderer.render(server.scene.items(), damage: Region(server.scene.outputRect))
         return RGBImage(renderer.image)
     }
@@ -27,13 +27,13 @@ public enum Screenshot {
         }
         // The geometry is logical; the image is in device pixels, like the output's.
         let area = window.geometry ?? Rect(x: 0, y: 0, width: surface.width, height: surface.height)
-        let scale = Int64(server.configuration.scale)
-        let pixels = area.scaled(by: scale)
+        let scale = server.configuration.outputScale
+        let pixels = Rect(x: 0, y: 0, width: area.width, height: area.height).scaled(by: scale)
         guard area.width > 0, area.height > 0, pixels.width <= 1 << 15, pixels.height <= 1 << 15,
               pixels.width * pixels.height <= Int64(maxPixels) else {
             throw ControlError("the window's size \(pixels.width)x\(pixels.height) cannot be captured (at most \(maxPixels) pixels, 32768 a side)")
         }
-        let renderer = Renderer(width: Int(pixels.width), height: Int(pixels.height), scale: Int(scale), background: 0xFF00_0000)
+        let renderer = Renderer(width: Int(pixels.width), height: Int(pixels.height), outputScale: scale, background: 0xFF00_0000)
         let items = surface.flattened().compactMap { entry -> SceneItem? in
             guard let buffer = entry.surface.buffer else { return nil }
             return SceneItem(x: entry.x - area.x, y: entry.y - area.y, source: buffer, opaqueRegion: entry.surface.opaqueRegion,

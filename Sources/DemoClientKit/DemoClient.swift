@@ -52,6 +52,13 @@ public struct DemoOptions: Sendable {
     /// (DemoConstraint).
     public var constrain: DemoConstraint.Kind?
 
+    /// Draw at the scale wp_fractional_scale_v1 prefers: buffers of the logical size × preferred/120
+    /// (rounded half up), shown at the logical size through a wp_viewport destination, buffer scale 1 —
+    /// how the protocol says fractional scaling is done.
+    public var fractional = false
+    /// The wl_shm format of the buffers; nil: ARGB8888 for a pattern with alpha, else XRGB8888.
+    public var format: ShmFormat?
+
     public init(pattern: Pattern) { self.pattern = pattern }
 }
 
@@ -98,6 +105,8 @@ public final class DemoClient {
     private var suggested: (width: Int, height: Int, resizing: Bool)?
     private var frameRequested = false
     private var nextFrame = 0
+    /// wp_fractional_scale_v1.preferred_scale (in 1/120), with `fractional`.
+    var preferredScale = 120
     private(set) var framesShown = 0
     private var waitingForSlot = false
     private var holding = false
@@ -132,6 +141,11 @@ public final class DemoClient {
             globals.destroy()
             wl_display_disconnect(display)
             throw DemoFailure(description: "--constrain needs zwp_pointer_constraints_v1 and zwp_relative_pointer_manager_v1, which the compositor does not offer", exitStatus: 1)
+        }
+        if options.fractional && (globals.fractionalScaleManager == nil || globals.viewporter == nil) {
+            globals.destroy()
+            wl_display_disconnect(display)
+            throw DemoFailure(description: "--fractional needs wp_fractional_scale_manager_v1 and wp_viewporter, which the compositor does not both offer", exitStatus: 1)
         }
         if (options.viewportSource != nil || options.viewportDestination != nil) && globals.viewporter == nil {
             globals.destroy()
@@ -225,6 +239,16 @@ public final class DemoClient {
                 wp_viewport_set_destination(viewport, destination.width, destination.height)
             }
         }
+        if options.fractional, let manager = globals.fractionalScaleManager, let viewporter = globals.viewporter,
+           let scale = wp_fractional_scale_manager_v1_get_fractional_scale(manager, surface),
+           let viewport = wp_viewporter_get_viewport(viewporter, surface) {
+            wp_fractional_scale_v1_add_listener(scale, Listeners.fractionalScale, data)
+            wp_viewport_set_destination(viewport, Int32(clamping: width), Int32(clamping: height))
+            // preferred_scale comes before the first configure; the roundtrip waits for it.
+            wl_display_roundtrip(display)
+            print("seawall-demo: preferred scale \(preferredScale)/120")
+            fflush(nil)
+        }
         // The initial commit, without a buffer: the compositor answers with the first configure.
         wl_surface_commit(surface)
     }
@@ -308,15 +332,20 @@ public final class DemoClient {
 
     // MARK: Buffers and frames
 
-    private var format: UInt32 {
-        options.pattern.hasAlpha ? WL_SHM_FORMAT_ARGB8888.rawValue : WL_SHM_FORMAT_XRGB8888.rawValue
-    }
+    private var shmFormat: ShmFormat { options.format ?? (options.pattern.hasAlpha ? .argb8888 : .xrgb8888) }
 
     /// Two buffers of the current size starting at `offset` in the pool, creating or growing the pool.
     private func makeBuffers(offset: Int) throws(DemoFailure) {
-        let (pixelWidth, widthOverflow) = width.multipliedReportingOverflow(by: options.scale)
-        let (pixelHeight, heightOverflow) = height.multipliedReportingOverflow(by: options.scale)
-        let stride = pixelWidth &* 4
+        var (pixelWidth, widthOverflow) = width.multipliedReportingOverflow(by: options.scale)
+        var (pixelHeight, heightOverflow) = height.multipliedReportingOverflow(by: options.scale)
+        if options.fractional {
+            // The logical size × preferred / 120, rounded half up (the protocol's rounding for toplevels).
+            let (w, o1) = width.multipliedReportingOverflow(by: preferredScale)
+            let (h, o2) = height.multipliedReportingOverflow(by: preferredScale)
+            (pixelWidth, widthOverflow) = ((w &+ 60) / 120, o1 || w > Int.max - 60)
+            (pixelHeight, heightOverflow) = ((h &+ 60) / 120, o2 || h > Int.max - 60)
+        }
+        let stride = shmFormat.stride(width: pixelWidth) ?? Int.max
         let slotSize = stride &* pixelHeight
         let needed = offset &+ 2 &* slotSize
         guard !widthOverflow, !heightOverflow, pixelWidth <= 1 << 15, pixelHeight <= 1 << 15, needed <= Int(Int32.max) else {
@@ -340,7 +369,7 @@ public final class DemoClient {
         for slot in slots { slot.destroy() }
         slots = (0..<2).compactMap { index in
             BufferSlot(pool: pool, offset: offset + index * slotSize, width: pixelWidth, height: pixelHeight,
-                       stride: stride, format: format, owner: self)
+                       stride: stride, format: shmFormat.code, owner: self)
         }
     }
 
@@ -378,7 +407,7 @@ public final class DemoClient {
         memory.withMutableBytes { bytes in
             guard let base = bytes.baseAddress, slot.offset + slot.stride * slot.height <= bytes.count else { return }
             PatternRenderer.draw(options.pattern, frame: frame, width: slot.width, height: slot.height,
-                                 color: color, into: base + slot.offset, stride: slot.stride)
+                                 color: color, into: base + slot.offset, stride: slot.stride, format: shmFormat)
         }
         nextFrame += 1
         wl_surface_attach(surface, slot.buffer, 0, 0)

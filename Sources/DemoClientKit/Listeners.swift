@@ -23,6 +23,8 @@ public final class ClientGlobals {
     public private(set) var singlePixelBufferManager: OpaquePointer?
     /// zwlr_layer_shell_v1 (v4), when the compositor has one.
     public private(set) var layerShell: OpaquePointer?
+    /// wp_fractional_scale_manager_v1 (v1), when the compositor has one.
+    public private(set) var fractionalScaleManager: OpaquePointer?
     /// zwp_virtual_keyboard_manager_v1 (v1), when the compositor offers it (--allow-virtual-input).
     public private(set) var virtualKeyboardManager: OpaquePointer?
     /// zxdg_decoration_manager_v1 and xdg_activation_v1 (v1), if offered.
@@ -73,6 +75,8 @@ public final class ClientGlobals {
         case "zwlr_layer_shell_v1" where version >= 4: layerShell = bind(sw_client_interface_named("zwlr_layer_shell_v1"), 4)
         case "wp_single_pixel_buffer_manager_v1":
             singlePixelBufferManager = bind(sw_client_interface_named("wp_single_pixel_buffer_manager_v1"), 1)
+        case "wp_fractional_scale_manager_v1":
+            fractionalScaleManager = bind(sw_client_interface_named("wp_fractional_scale_manager_v1"), 1)
         case "wl_data_device_manager": dataDeviceManager = bind(sw_client_interface_named("wl_data_device_manager"), 3)
         case "zwp_primary_selection_device_manager_v1":
             primarySelectionManager = bind(sw_client_interface_zwp_primary_selection_device_manager_v1(), 1)
@@ -103,6 +107,8 @@ public final class ClientGlobals {
         if let layerShell { zwlr_layer_shell_v1_destroy(layerShell) }
         layerShell = nil
         if let singlePixelBufferManager { wp_single_pixel_buffer_manager_v1_destroy(singlePixelBufferManager) }
+        if let fractionalScaleManager { wp_fractional_scale_manager_v1_destroy(fractionalScaleManager) }
+        fractionalScaleManager = nil
         if let subcompositor { wl_subcompositor_destroy(subcompositor) }
         if let wmBase { xdg_wm_base_destroy(wmBase) }
         if let shm { wl_shm_destroy(shm) }
@@ -161,6 +167,12 @@ enum Listeners {
         },
         configure_bounds: { _, _, _, _ in },
         wm_capabilities: { _, _, _ in }))
+
+    nonisolated(unsafe) static let fractionalScale = table(wp_fractional_scale_v1_listener(
+        preferred_scale: { data, _, scale in
+            guard let data else { return }
+            Unmanaged<DemoClient>.fromOpaque(data).takeUnretainedValue().preferredScale = Int(scale)
+        }))
 
     nonisolated(unsafe) static let frame = table(wl_callback_listener(
         done: { data, callback, _ in

@@ -25,20 +25,24 @@ public enum Pattern: String, CaseIterable, Sendable {
     }
 }
 
-/// Draws patterns into memory laid out like a wl_shm buffer: 32-bit little-endian pixels, `stride` bytes per row.
+/// Draws patterns into memory laid out like a wl_shm buffer: pixels of a wl_shm format (ARGB8888 or
+/// XRGB8888 unless told), `stride` bytes per row.
 public enum PatternRenderer {
     public static let darkGrey: UInt32 = 0xFF30_3030
     public static let borderGrey: UInt32 = 0xFF80_8080
     public static let boxAlpha: UInt32 = 0x80
 
-    /// Fills a `width`×`height` buffer at `pixels` with frame `frame` of `pattern`.
+    /// Fills a `width`×`height` buffer at `pixels` with frame `frame` of `pattern`, in `format`.
     public static func draw(_ pattern: Pattern, frame: Int, width: Int, height: Int, color: UInt32,
-                            into pixels: UnsafeMutableRawPointer, stride: Int) {
-        precondition(width > 0 && height > 0 && stride >= width * 4, "PatternRenderer: bad geometry")
+                            into pixels: UnsafeMutableRawPointer, stride: Int, format: ShmFormat? = nil) {
+        let format = format ?? (pattern.hasAlpha ? .argb8888 : .xrgb8888)
+        precondition(width > 0 && height > 0 && stride >= width * format.bytesPerPixel, "PatternRenderer: bad geometry")
+        let step = format.bytesPerPixel
         for y in 0..<height {
-            let row = (pixels + y * stride).bindMemory(to: UInt32.self, capacity: width)
+            let row = pixels + y * stride
             for x in 0..<width {
-                row[x] = pixel(pattern, frame: frame, x: x, y: y, width: width, height: height, color: color)
+                format.write(pixel(pattern, frame: frame, x: x, y: y, width: width, height: height, color: color),
+                             to: row + x * step)
             }
         }
     }

@@ -7,7 +7,9 @@ import Compositor
 /// - Stacking order is array order: the first item is at the bottom.
 /// - Items are placed at integer positions through the src/dst offsets of `pixman_image_composite32`,
 ///   never a pixman transform (a transform takes pixman off its fast paths, 3–4× slower).
-/// - XRGB8888 items are opaque and copied with `PIXMAN_OP_SRC`. ARGB8888 items (premultiplied) are blended
+/// - Sources are read in their own wl_shm format (`pixmanFormat`: 16-, 24- and 32-bit, 8- and 10-bit channels).
+/// - Items of a format without alpha (XRGB8888, RGB565, …) are opaque and copied with `PIXMAN_OP_SRC`.
+///   Items with alpha (ARGB8888, ABGR2101010, …; premultiplied) are blended
 ///   with `PIXMAN_OP_OVER`, except inside the opaque region their client declared, which is copied with
 ///   `PIXMAN_OP_SRC` (as weston's pixman renderer does; identical for a client whose declared-opaque pixels
 ///   have alpha 255).
@@ -32,16 +34,23 @@ public final class Renderer {
     private let destination: OpaquePointer
     /// The image, in device pixels.
     private let outputRect: Rect
-    /// Device pixels per logical unit (`--scale`).
-    public let scale: Int64
+    /// Device pixels per logical unit (`--scale`), in 1/120 steps.
+    public let outputScale: OutputScale
+    /// `outputScale` rounded up (the integer scale wl_output advertises).
+    public var scale: Int64 { outputScale.wlOutputScale }
     /// The output in logical coordinates: `outputRect` divided by `scale`, rounded up.
     public let logicalRect: Rect
 
     /// Creates the output image, fills it with `background`, and wraps it in a pixman image
     /// (`pixman_image_create_bits`).
     /// `width`×`height` are device pixels; `scale` (1 or more) is how many make one logical unit.
-    public init(width: Int, height: Int, scale: Int = 1, background: UInt32 = 0xFF20_2830) {
+    public convenience init(width: Int, height: Int, scale: Int = 1, background: UInt32 = 0xFF20_2830) {
         precondition(scale >= 1, "Renderer: the output scale must be positive")
+        self.init(width: width, height: height, outputScale: OutputScale(integer: scale), background: background)
+    }
+
+    /// The same at any `OutputScale` (fractional: 1.25, 1.5, …).
+    public init(width: Int, height: Int, outputScale: OutputScale, background: UInt32 = 0xFF20_2830) {
         let image = OutputImage(width: width, height: height)
         image.fill(background)
         let bits = image.base.assumingMemoryBound(to: UInt32.self)
@@ -53,15 +62,15 @@ public final class Renderer {
         self.background = background
         self.destination = destination
         self.outputRect = Rect(x: 0, y: 0, width: Int64(width), height: Int64(height))
-        self.scale = Int64(scale)
-        self.logicalRect = Rect(x: 0, y: 0, width: HiDPI.logicalLength(device: Int64(width), scale: Int64(scale)),
-                                height: HiDPI.logicalLength(device: Int64(height), scale: Int64(scale)))
+        self.outputScale = outputScale
+        self.logicalRect = Rect(x: 0, y: 0, width: outputScale.logicalLength(device: Int64(width)),
+                                height: outputScale.logicalLength(device: Int64(height)))
     }
 
     /// Logical damage as the device pixels it covers, clipped to the image (what a scanout target copies).
     public func deviceDamage(_ damage: Region) -> Region {
-        if scale == 1 { return damage.intersection(outputRect) }
-        return damage.intersection(logicalRect).scaled(by: scale).intersection(outputRect)
+        if outputScale == .one { return damage.intersection(outputRect) }
+        return damage.intersection(logicalRect).scaled(by: outputScale).intersection(outputRect)
     }
 
     deinit {
@@ -123,13 +132,13 @@ public final class Renderer {
         for index in items.indices.reversed() where !excluded.contains(index) {
             let item = items[index]
             guard Renderer.isUsable(item.source, bufferScale: item.bufferScale) else { continue }
-            if let viewport = item.viewport, Renderer.viewportSampling(viewport, source: item.source, outputScale: scale) == nil {
+            if let viewport = item.viewport, Renderer.viewportSampling(viewport, source: item.source, outputScale: outputScale) == nil {
                 continue
             }
             // Clipped to the output while logical, so that the device coordinates stay small.
             let logicalPlaced = item.bounds.intersection(logicalRect)
             if logicalPlaced.isEmpty { continue }
-            let placed = logicalPlaced.scaled(by: scale).intersection(outputRect)
+            let placed = logicalPlaced.scaled(by: outputScale).intersection(outputRect)
             if placed.isEmpty { continue }
             placedScratch.set(placed)
             visibleScratch.setIntersection(damaged, placedScratch)
@@ -138,7 +147,7 @@ public final class Renderer {
                 opaqueScratch.set(placed)
             } else {
                 let logicalOpaque = item.opaqueRegion.offsetBy(dx: item.x, dy: item.y)
-                opaqueScratch.set(scale == 1 ? logicalOpaque : logicalOpaque.intersection(logicalPlaced).scaled(by: scale),
+                opaqueScratch.set(outputScale == .one ? logicalOpaque : logicalOpaque.intersection(logicalPlaced).scaled(by: outputScale),
                                   clippedTo: placed, boxes: &boxes)
             }
             covered.formUnion(opaqueScratch)
@@ -157,7 +166,7 @@ public final class Renderer {
     /// on its own.)
     static func isUsable(_ source: any PixelSource, bufferScale: Int64 = 1) -> Bool {
         source.width > 0 && source.height > 0 && source.stride % 4 == 0
-            && Int64(source.stride) >= Int64(source.width) * 4
+            && Int64(source.stride) >= Int64(source.width) * source.format.bytesPerPixel
             && (1...maxBufferScale).contains(bufferScale)
     }
 
@@ -175,6 +184,25 @@ public final class Renderer {
         }
     }
 
+    /// The pixman format that reads a wl_shm format's memory as it is. wl_shm formats are little-endian DRM
+    /// fourccs and pixman's are native-endian packed values, so on a little-endian machine each is the
+    /// pixman format of the same name (RGB888 — bytes B, G, R — is pixman's r8g8b8, read bytewise).
+    static func pixmanFormat(_ format: PixelFormat) -> pixman_format_code_t {
+        switch format {
+        case .argb8888: return PIXMAN_a8r8g8b8
+        case .xrgb8888: return PIXMAN_x8r8g8b8
+        case .abgr8888: return PIXMAN_a8b8g8r8
+        case .xbgr8888: return PIXMAN_x8b8g8r8
+        case .rgb565: return PIXMAN_r5g6b5
+        case .rgb888: return PIXMAN_r8g8b8
+        case .bgr888: return PIXMAN_b8g8r8
+        case .argb2101010: return PIXMAN_a2r10g10b10
+        case .xrgb2101010: return PIXMAN_x2r10g10b10
+        case .abgr2101010: return PIXMAN_a2b10g10r10
+        case .xbgr2101010: return PIXMAN_x2b10g10r10
+        }
+    }
+
     /// `0xAARRGGBB` → `pixman_color_t` (16 bits per channel), opaque.
     static func pixmanColor(_ argb: UInt32) -> pixman_color_t {
         func channel(_ shift: UInt32) -> UInt16 { UInt16((argb >> shift) & 0xFF) * 0x101 }
@@ -187,29 +215,33 @@ public final class Renderer {
     /// unavailable.
     private func composite(_ item: SceneItem, _ layer: Layer) -> Bool {
         let source = item.source
-        let format = source.format == .xrgb8888 ? PIXMAN_x8r8g8b8 : PIXMAN_a8r8g8b8
+        let format = Renderer.pixmanFormat(source.format)
         // The item intersects the output, so its device position is small (within the output's size of it).
-        var srcX = Int32(layer.placed.x - item.x * scale), srcY = Int32(layer.placed.y - item.y * scale)
-        let sampling = item.viewport.flatMap { Renderer.viewportSampling($0, source: source, outputScale: scale) }
+        var srcX = Int32(layer.placed.x - outputScale.device(item.x)), srcY = Int32(layer.placed.y - outputScale.device(item.y))
+        let sampling = item.viewport.flatMap { Renderer.viewportSampling($0, source: source, outputScale: outputScale) }
         if case .offset(let dx, let dy)? = sampling { srcX += dx; srcY += dy }
         let dstX = Int32(layer.placed.x), dstY = Int32(layer.placed.y)
         let width = Int32(layer.placed.width), height = Int32(layer.placed.height)
         let done: Bool? = source.withPixels { pixels in
             // pixman only reads a source image; create_bits merely lacks a const-qualified parameter.
-            var bits = UnsafeMutablePointer(mutating: pixels.assumingMemoryBound(to: UInt32.self))
+            var first = pixels
             var imageWidth = source.width, imageHeight = source.height
             if case .transform(_, _, _, _, let window)? = sampling {
-                // A sub-image: the first row and column of the crop's window (inside the source, see above).
-                bits += Int(window.y) * Int(source.stride / 4) + Int(window.x)
+                // A sub-image: the first row and column of the crop's window (inside the source, see above),
+                // in bytes (2, 3 or 4 per pixel; pixman reads 16- and 24-bit pixels bytewise or unaligned).
+                first += Int(window.y) * Int(source.stride) + Int(window.x) * Int(source.format.bytesPerPixel)
                 imageWidth = window.width; imageHeight = window.height
             }
+            let bits = UnsafeMutablePointer(mutating: first.assumingMemoryBound(to: UInt32.self))
             guard let image = pixman_image_create_bits(format, imageWidth, imageHeight, bits, source.stride) else {
                 return false
             }
             defer { pixman_image_unref(image) }
             switch sampling {
             case nil:
-                if item.bufferScale != scale { Renderer.resample(image, bufferScale: item.bufferScale, outputScale: scale) }
+                if item.bufferScale * OutputScale.denominator != outputScale.numerator {
+                    Renderer.resample(image, bufferScale: item.bufferScale, outputScale: outputScale)
+                }
             case .offset?: break
             case .solid?: pixman_image_set_repeat(image, PIXMAN_REPEAT_NORMAL)
             case .transform(let sx, let sy, let tx, let ty, _)?: Renderer.stretch(image, sx: sx, sy: sy, tx: tx, ty: ty)
@@ -242,13 +274,14 @@ public final class Renderer {
 
     /// The sampling for `viewport` at `outputScale`, or nil if it cannot be drawn (an empty size, or a ratio
     /// or origin that 16.16 fixed point cannot hold).
-    static func viewportSampling(_ viewport: ScaledCrop, source: any PixelSource, outputScale: Int64) -> ViewportSampling? {
+    static func viewportSampling(_ viewport: ScaledCrop, source: any PixelSource, outputScale: OutputScale) -> ViewportSampling? {
         let crop = viewport.crop
+        // The destination's device size: × the output scale, rounded (saturating far beyond any output).
+        let deviceWidth = (partialValue: outputScale.device(viewport.width), overflow: false)
+        let deviceHeight = (partialValue: outputScale.device(viewport.height), overflow: false)
         guard viewport.width > 0, viewport.height > 0, crop.width > 0, crop.height > 0, crop.x >= 0, crop.y >= 0,
-              let deviceWidth = Int64(exactly: viewport.width).map({ $0.multipliedReportingOverflow(by: outputScale) }),
-              !deviceWidth.overflow,
-              let deviceHeight = Int64(exactly: viewport.height).map({ $0.multipliedReportingOverflow(by: outputScale) }),
-              !deviceHeight.overflow else { return nil }
+              deviceWidth.partialValue > 0, deviceHeight.partialValue > 0,
+              deviceWidth.partialValue < Int64.max / 4, deviceHeight.partialValue < Int64.max / 4 else { return nil }
         if source.width == 1 && source.height == 1 { return .solid }
         let one = Viewport.fixedOne
         if crop.width == deviceWidth.partialValue * one && crop.height == deviceHeight.partialValue * one
@@ -297,19 +330,31 @@ public final class Renderer {
     /// taking the nearest pixel (`PIXMAN_FILTER_NEAREST`: an exact integer upscale makes blocks, never blurs).
     /// A ratio that 16.16 fixed point holds exactly (output scale 1, 2 or 4) is an affine scale; any other
     /// (output scale 3) is the projective matrix diag(b, b, N), which pixman divides exactly.
-    static func resample(_ image: OpaquePointer, bufferScale: Int64, outputScale: Int64) {
+    static func resample(_ image: OpaquePointer, bufferScale: Int64, outputScale: OutputScale) {
         var transform = pixman_transform_t()
         let one = Int64(1) << 16
-        if (bufferScale * one) % outputScale == 0 {
-            let ratio = pixman_fixed_t(bufferScale * one / outputScale)
+        // buffer pixels per device pixel = bufferScale × 120 / numerator, reduced so the matrix stays small.
+        var b = bufferScale * OutputScale.denominator, n = outputScale.numerator
+        var (x, y) = (b, n)
+        while y != 0 { (x, y) = (y, x % y) }
+        b /= x; n /= x
+        if (b * one) % n == 0 {
+            let ratio = pixman_fixed_t(clamping: b * one / n)
             pixman_transform_init_scale(&transform, ratio, ratio)
         } else {
             pixman_transform_init_identity(&transform)
-            transform.matrix.0.0 = pixman_fixed_t(bufferScale * one)
-            transform.matrix.1.1 = pixman_fixed_t(bufferScale * one)
-            transform.matrix.2.2 = pixman_fixed_t(outputScale * one)
+            // Clamped: only a buffer scale in the thousands (a buffer over 16384 pixels a side, which nothing
+            // accepts) could pass 16.16's range; it would then be sampled at the wrong size, never crash.
+            transform.matrix.0.0 = pixman_fixed_t(clamping: b * one)
+            transform.matrix.1.1 = pixman_fixed_t(clamping: b * one)
+            transform.matrix.2.2 = pixman_fixed_t(clamping: n * one)
         }
         _ = pixman_image_set_transform(image, &transform)
-        _ = pixman_image_set_filter(image, PIXMAN_FILTER_NEAREST, nil, 0)
+        // Integer ratios: nearest (a scale-1 client on a scale-2 output: sharp 2×2 blocks). A fractional
+        // ratio (a scale-2 buffer on a 1.5 output) is downscaled bilinearly: nearest would drop whole rows
+        // and columns unevenly.
+        let integral = outputScale.isInteger
+        _ = pixman_image_set_filter(image, integral ? PIXMAN_FILTER_NEAREST : PIXMAN_FILTER_BILINEAR, nil, 0)
+        if !integral { pixman_image_set_repeat(image, PIXMAN_REPEAT_PAD) }
     }
 }

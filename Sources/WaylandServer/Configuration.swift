@@ -28,9 +28,16 @@ public struct Configuration: Sendable {
     /// The output image's size in device pixels (`--size`, or the DRM mode).
     public var width: Int = 1280
     public var height: Int = 720
-    /// Device pixels per logical unit (`--scale`, 1…4): advertised as wl_output.scale; the scene, windows,
-    /// input and configure sizes are in logical coordinates, and the renderer draws them ×scale (HiDPI).
-    public var scale: Int = 1
+    /// Device pixels per logical unit (`--scale`, 1…4 in 1/120 steps): the scene, windows, input and
+    /// configure sizes are in logical coordinates, and the renderer draws them ×scale (HiDPI);
+    /// wp_fractional_scale_v1 advertises it exactly.
+    public var outputScale: OutputScale = .one
+    /// The integer scale advertised as wl_output.scale: `outputScale` rounded up. Setting it sets an integer
+    /// `outputScale`.
+    public var scale: Int {
+        get { Int(outputScale.wlOutputScale) }
+        set { outputScale = OutputScale(integer: newValue) }
+    }
     public var refresh: RefreshMode = .interval(hz: 60)
     /// Where frame, presentation and input times come from (`--clock`).
     public var clock: TimeSource = .monotonic
@@ -56,6 +63,6 @@ public struct Configuration: Sendable {
 
     /// The output's logical size (xdg_output.logical_size, the scene's size): device pixels / scale,
     /// rounded up.
-    public var logicalWidth: Int { Int(HiDPI.logicalLength(device: Int64(width), scale: Int64(scale))) }
-    public var logicalHeight: Int { Int(HiDPI.logicalLength(device: Int64(height), scale: Int64(scale))) }
+    public var logicalWidth: Int { Int(outputScale.logicalLength(device: Int64(width))) }
+    public var logicalHeight: Int { Int(outputScale.logicalLength(device: Int64(height))) }
 }

@@ -56,6 +56,8 @@ enum Interfaces {
     static let zwpRelativePointerV1 = Interface(sw_interface_zwp_relative_pointer_v1())
     static let zwlrLayerShellV1 = Interface(sw_interface_zwlr_layer_shell_v1())
     static let zwlrLayerSurfaceV1 = Interface(sw_interface_zwlr_layer_surface_v1())
+    static let wpFractionalScaleManagerV1 = Interface(sw_interface_wp_fractional_scale_manager_v1())
+    static let wpFractionalScaleV1 = Interface(sw_interface_wp_fractional_scale_v1())
 }
 
 // The interface of each protocol object (ProtocolObject.interface).
@@ -112,6 +114,8 @@ extension ZwpRelativePointerManagerV1 { static var interface: Interface { Interf
 extension ZwpRelativePointerV1 { static var interface: Interface { Interfaces.zwpRelativePointerV1 } }
 extension ZwlrLayerShellV1 { static var interface: Interface { Interfaces.zwlrLayerShellV1 } }
 extension ZwlrLayerSurfaceV1 { static var interface: Interface { Interfaces.zwlrLayerSurfaceV1 } }
+extension WpFractionalScaleManagerV1 { static var interface: Interface { Interfaces.wpFractionalScaleManagerV1 } }
+extension WpFractionalScaleV1 { static var interface: Interface { Interfaces.wpFractionalScaleV1 } }
 
 extension GlobalDescription {
     /// The globals Seawall offers, in the order they are created (the order clients see them in the registry);
@@ -139,6 +143,7 @@ extension GlobalDescription {
             GlobalDescription(interface: Interfaces.zwpPointerConstraintsV1, version: .fixed(1), bind: ZwpPointerConstraintsV1.bind),
             GlobalDescription(interface: Interfaces.zwpRelativePointerManagerV1, version: .fixed(1), bind: ZwpRelativePointerManagerV1.bind),
             GlobalDescription(interface: Interfaces.zwlrLayerShellV1, version: .fixed(4), bind: ZwlrLayerShellV1.bind),
+            GlobalDescription(interface: Interfaces.wpFractionalScaleManagerV1, version: .fixed(1), bind: WpFractionalScaleManagerV1.bind),
         ]
     }
 }

@@ -24,7 +24,7 @@ final class ScreencopyManager: ProtocolObject {
             let configuration = manager.server.configuration
             let logical = Rect(x: 0, y: 0, width: Int64(configuration.logicalWidth), height: Int64(configuration.logicalHeight))
             let device = Rect(x: 0, y: 0, width: Int64(configuration.width), height: Int64(configuration.height))
-            let region = Rect.wire(x, y, width, height).intersection(logical).scaled(by: Int64(configuration.scale))
+            let region = Rect.wire(x, y, width, height).intersection(logical).scaled(by: configuration.outputScale)
             ScreencopyFrame.create(server: manager.server, client: client, version: wl_resource_get_version(resource),
                                    id: id, region: region.intersection(device))
         },

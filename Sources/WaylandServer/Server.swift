@@ -96,11 +96,11 @@ public final class Server {
         let clock = FrameClock(mode: configuration.refresh,
                                pacing: paced.map { .display(refreshMillihertz: $0.refreshMillihertz) } ?? .immediate,
                                timeSource: configuration.clock)
-        precondition((1...4).contains(configuration.scale), "Configuration.scale must be 1…4")
+        precondition(OutputScale.range.contains(configuration.outputScale.numerator), "Configuration.outputScale must be 1…4")
         compositor = Compositor(outputWidth: Int64(configuration.logicalWidth), outputHeight: Int64(configuration.logicalHeight),
                                 frameClock: clock)
         display = try Display()
-        renderer = Renderer(width: configuration.width, height: configuration.height, scale: configuration.scale,
+        renderer = Renderer(width: configuration.width, height: configuration.height, outputScale: configuration.outputScale,
                             background: configuration.background)
         if configuration.listen {
             socketName = try display.listen(socket: configuration.socket)

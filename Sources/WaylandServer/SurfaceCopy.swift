@@ -11,19 +11,22 @@ import Compositor
 final class SurfaceCopy: ClientBuffer {
     var width: Int32 { pixels.width }
     var height: Int32 { pixels.height }
-    var stride: Int32 { width * 4 }
+    var stride: Int32 { Int32(pixels.stride) }   // at most 16384 × 4: checked at create_buffer
     let format: PixelFormat
     private let pixels: PixelCopy
     /// The wl_buffer the copy was last refreshed from.
     private(set) var source: ShmBuffer
 
     /// The bytes a copy of `buffer` takes.
-    static func byteCount(_ buffer: ShmBuffer) -> Int64 { PixelCopy.byteCount(width: buffer.width, height: buffer.height) }
+    static func byteCount(_ buffer: ShmBuffer) -> Int64 {
+        PixelCopy.byteCount(width: buffer.width, height: buffer.height, bytesPerPixel: buffer.format.bytesPerPixel)
+    }
 
     /// A copy of `source`'s size and format, counted in `account` while it lives.
     init(of source: ShmBuffer, account: MemoryAccount) {
         format = source.format
-        pixels = PixelCopy(width: source.width, height: source.height, account: account)
+        pixels = PixelCopy(width: source.width, height: source.height, bytesPerPixel: source.format.bytesPerPixel,
+                           account: account)
         self.source = source
     }
 

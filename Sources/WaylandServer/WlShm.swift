@@ -1,4 +1,5 @@
 import ClientMemory
+import Compositor
 import CProtocolsServer
 import CWaylandServer
 import SystemCalls
@@ -18,13 +19,13 @@ final class WlShm: ProtocolObject {
             shm.createPool(client: client, id: id, fd: owned, size: size)
         }))
 
-    /// Binds a client to the wl_shm global and advertises the two formats Seawall composes.
+    /// Binds a client to the wl_shm global and advertises every format Seawall composes
+    /// (`PixelFormat.allCases`: exactly the ones create_buffer accepts).
     static func bind(server: Server, client: OpaquePointer, version: UInt32, id: UInt32) {
         guard let (resource, _) = makeResource(client: client, version: Int32(version), id: id, {
             WlShm(server: server, resource: $0)
         }) else { return }
-        wl_shm_send_format(resource, WL_SHM_FORMAT_ARGB8888.rawValue)
-        wl_shm_send_format(resource, WL_SHM_FORMAT_XRGB8888.rawValue)
+        for format in PixelFormat.allCases { wl_shm_send_format(resource, format.shmCode) }
     }
 
     private init(server: Server, resource: OpaquePointer) {

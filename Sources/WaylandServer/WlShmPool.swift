@@ -31,36 +31,19 @@ final class WlShmPool: ProtocolObject {
         self.memory = memory
     }
 
-    /// Every parameter is checked in 64 bits before a buffer exists:
-    /// offset ≥ 0, width and height > 0, stride ≥ width × 4 and a multiple of 4,
-    /// offset + stride × height ≤ pool size.
+    /// Every parameter is checked in 64 bits before a buffer exists (`PixelFormat.bufferGeometryError`):
+    /// the format is one wl_shm advertised, offset ≥ 0, width and height > 0, stride ≥ width × bytes per
+    /// pixel and a multiple of 4, offset + stride × height ≤ pool size.
     private func createBuffer(client: OpaquePointer, id: UInt32, offset: Int32, width: Int32, height: Int32,
                               stride: Int32, format: UInt32) {
-        let pixelFormat: PixelFormat
-        switch format {
-        case WL_SHM_FORMAT_ARGB8888.rawValue: pixelFormat = .argb8888
-        case WL_SHM_FORMAT_XRGB8888.rawValue: pixelFormat = .xrgb8888
-        default:
-            post(WL_SHM_ERROR_INVALID_FORMAT, "format \(ShmFormatName.describe(format)) is not supported; use ARGB8888 (0) or XRGB8888 (1)")
-            return
+        guard let pixelFormat = PixelFormat(shmCode: format) else {
+            // libwayland cuts messages at 128 bytes: the list of formats is in the wl_shm.format events.
+            return post(WL_SHM_ERROR_INVALID_FORMAT,
+                        "format \(ShmFormatName.describe(format)) is not supported: wl_shm did not advertise it")
         }
-        let limit = server.limits.maxBufferDimension
-        if offset < 0 { return post(WL_SHM_ERROR_INVALID_STRIDE, "buffer offset \(offset) is negative") }
-        if width <= 0 || height <= 0 {
-            return post(WL_SHM_ERROR_INVALID_STRIDE, "buffer size \(width)x\(height) is not positive")
-        }
-        if width > limit || height > limit {
-            return post(WL_SHM_ERROR_INVALID_STRIDE, "buffer size \(width)x\(height) exceeds the limit of \(limit) pixels per side")
-        }
-        let minStride = Int64(width) * 4
-        if Int64(stride) < minStride {
-            return post(WL_SHM_ERROR_INVALID_STRIDE, "stride \(stride) is less than width \(width) × 4 = \(minStride)")
-        }
-        if stride % 4 != 0 { return post(WL_SHM_ERROR_INVALID_STRIDE, "stride \(stride) is not a multiple of 4") }
-        let end = Int64(offset) + Int64(stride) * Int64(height)
-        if end > memory.size {
-            return post(WL_SHM_ERROR_INVALID_STRIDE,
-                        "buffer \(width)x\(height) with stride \(stride) at offset \(offset) ends at byte \(end), past the pool's \(memory.size) bytes")
+        if let problem = pixelFormat.bufferGeometryError(offset: offset, width: width, height: height, stride: stride,
+                                                         poolSize: memory.size, maxDimension: server.limits.maxBufferDimension) {
+            return post(WL_SHM_ERROR_INVALID_STRIDE, problem)
         }
         WlBuffer.create(client: client, version: wl_resource_get_version(resource), id: id,
                         buffer: ShmBuffer(memory: memory, offset: Int64(offset), width: width, height: height,

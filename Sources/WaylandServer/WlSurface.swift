@@ -27,6 +27,8 @@ final class WlSurface: ProtocolObject {
     var roleName: String?
     /// Its wp_viewport, if the client made one (one per surface).
     weak var viewport: WpViewport?
+    /// Its wp_fractional_scale_v1, if the client made one (one per surface).
+    weak var fractionalScale: WpFractionalScaleV1?
 
     static let implementation = Implementation(wl_surface_interface(
         destroy: Resource.destroyRequest,

@@ -26,6 +26,7 @@ final class AttackClient {
     var viewporter: OpaquePointer? { globals.viewporter }
     var layerShell: OpaquePointer? { globals.layerShell }
     var singlePixelBufferManager: OpaquePointer? { globals.singlePixelBufferManager }
+    var fractionalScaleManager: OpaquePointer? { globals.fractionalScaleManager }
     var virtualKeyboardManager: OpaquePointer? { globals.virtualKeyboardManager }
     var decorationManager: OpaquePointer? { globals.decorationManager }
     var activation: OpaquePointer? { globals.activation }

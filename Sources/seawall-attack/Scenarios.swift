@@ -173,7 +173,23 @@ let scenarios: [Scenario] = [
     bufferScenario("zero-width", "width 0", width: 0),
     bufferScenario("negative-height", "height -1", height: -1),
     bufferScenario("over-the-size-limit", "width 16385", width: 16385, height: 1),
-    bufferScenario("unknown-format", "fourcc AB24", format: 0x3432_4241),
+    bufferScenario("unknown-format", "fourcc NV12 (two planes: never advertised)", format: 0x3231_564E),
+    bufferScenario("fourcc-for-argb8888", "fourcc AR24, ARGB8888's DRM code (wl_shm's is 0, and AR24 was not advertised)",
+                   format: 0x3432_5241),
+    bufferScenario("rgb565-stride-too-small", "RGB565 with stride 28 for width 16 (needs 32)", width: 16, stride: 28,
+                   format: WL_SHM_FORMAT_RGB565.rawValue),
+    bufferScenario("rgb888-stride-odd", "RGB888 with stride 45 for width 15 (whole pixels, not a multiple of 4)",
+                   width: 15, stride: 45, format: WL_SHM_FORMAT_RGB888.rawValue),
+    bufferScenario("rgb565-wraps-32-bits", "RGB565 16384x16384, stride 32768: 2^29 bytes from offset 2^31 - 4",
+                   offset: Int32.max - 3, width: 16384, height: 16384, stride: 32768, format: WL_SHM_FORMAT_RGB565.rawValue),
+    Scenario(name: "rgb888-odd-width-shown", summary: "RGB888 15x16 with stride 48 (45 bytes and 3 of padding), shown") { client in
+        let fd = client.sealedMemfd(4096)
+        defer { close(fd) }
+        guard let window = client.window() else { return }
+        let pool = client.pool(fd: fd, size: 4096)
+        if !client.show(client.buffer(pool, width: 15, height: 16, stride: 48, format: WL_SHM_FORMAT_RGB888.rawValue),
+                        on: window.surface) { note("the frame was not shown") }
+    },
 
     // Write-sealed buffers: Seawall only reads, so these work.
     Scenario(name: "write-sealed", summary: "F_SEAL_SHRINK|GROW|WRITE buffer") { client in
@@ -186,7 +202,7 @@ let scenarios: [Scenario] = [
         defer { close(fd) }
         showFrom(client, fd: fd, size: 4096)
     },
-] + lifetimeScenarios + floodScenarios + grabScenarios + popupGrabScenarios + selectionScenarios + primarySelectionScenarios + presentationScenarios + subsurfaceScenarios + viewportScenarios + layerShellScenarios
+] + lifetimeScenarios + floodScenarios + grabScenarios + popupGrabScenarios + selectionScenarios + primarySelectionScenarios + presentationScenarios + subsurfaceScenarios + viewportScenarios + layerShellScenarios + fractionalScaleScenarios
     + virtualPointerScenarios
     + virtualKeyboardScenarios
     + decorationActivationScenarios

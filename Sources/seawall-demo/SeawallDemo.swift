@@ -11,7 +11,8 @@ struct SeawallDemo: ParsableCommand {
         abstract: "Draw a deterministic pattern in a Wayland window backed by a sealed memfd.",
         discussion: """
             PATTERN is one of: solid, gradient, checkerboard (opaque, XRGB8888) or box (a half-transparent \
-            box moving inside a transparent window with a grey frame, ARGB8888).
+            box moving inside a transparent window with a grey frame, ARGB8888); --format draws the same \
+            pattern in another wl_shm format.
 
             The client connects to $WAYLAND_DISPLAY (or --socket), opens one xdg_toplevel with the app_id \
             seawall-demo.PATTERN, and draws frame after frame, paced by the compositor's frame callbacks, \
@@ -93,11 +94,17 @@ struct SeawallDemo: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("wl_surface.set_buffer_scale N (1 to 4): buffers are N times --size and the pattern is drawn at that resolution, as a HiDPI-aware client does on a scale-N output.", valueName: "N"))
     var scale: Int = 1
 
+    @Flag(name: .long, help: "Draw at the scale wp_fractional_scale_v1 prefers: buffers of --size × preferred/120, shown at --size through a wp_viewport destination (buffer scale 1). Prints \"seawall-demo: preferred scale N/120\".")
+    var fractional = false
+
     @Option(name: .long, help: ArgumentHelp("wp_viewport.set_source: show only this part of the buffer (surface units before scaling; decimals allowed, as wl_fixed).", valueName: "X,Y,WxH"))
     var viewport: ViewportSource?
 
     @Option(name: .long, help: ArgumentHelp("wp_viewport.set_destination: the window's logical size, the (cropped) buffer stretched to it.", valueName: "WxH"))
     var destination: PixelSize?
+
+    @Option(name: .long, help: ArgumentHelp("wl_shm format of the buffers: \(ShmFormat.allCases.map(\.rawValue).joined(separator: ", ")) (default: argb8888 for box, xrgb8888 otherwise). The pattern is the same in every format, down to the format's precision.", valueName: "FORMAT"))
+    var format: ShmFormat?
 
     @Option(name: .long, help: ArgumentHelp("Compositor socket name (default: $WAYLAND_DISPLAY).", valueName: "NAME"))
     var socket: String?
@@ -112,6 +119,12 @@ struct SeawallDemo: ParsableCommand {
             throw ValidationError("--move-on-press and --resize-on-press need --print-input (the seat is bound for it)")
         }
         if constrain != nil && !printInput { throw ValidationError("--constrain needs --print-input (the seat is bound for it)") }
+        if fractional && (scale != 1 || viewport != nil || destination != nil) {
+            throw ValidationError("--fractional sets the buffer size and the viewport itself: not with --scale, --viewport or --destination")
+        }
+        if fractional && (growTo != nil || resizeOnPress != nil) {
+            throw ValidationError("--fractional keeps one size: not with --grow-to or --resize-on-press")
+        }
         if printFrames && !printInput { throw ValidationError("--print-frames needs --print-input") }
         if moveOnPress && resizeOnPress != nil { throw ValidationError("choose one of --move-on-press and --resize-on-press") }
         if let stallAfterInput {
@@ -147,6 +160,8 @@ struct SeawallDemo: ParsableCommand {
         options.maximized = maximized
         options.fullscreen = fullscreen
         options.scale = scale
+        options.format = format
+        options.fractional = fractional
         options.stallAfterInput = stallAfterInput
         options.constrain = constrain?.kind
         options.viewportSource = viewport.map { ($0.x, $0.y, $0.width, $0.height) }
@@ -189,6 +204,7 @@ enum ConstraintKind: String, CaseIterable, ExpressibleByArgument {
 
 extension Pattern: ExpressibleByArgument {}
 extension MemfdKind: ExpressibleByArgument {}
+extension ShmFormat: ExpressibleByArgument {}
 
 extension PixelSize: ExpressibleByArgument {
     public init?(argument: String) { self.init(parsing: argument, maxSide: 8192) }

@@ -58,6 +58,7 @@ struct ProtocolTable {
         "zwlr_foreign_toplevel_manager_v1",
         "zwp_pointer_constraints_v1", "zwp_relative_pointer_manager_v1",
         "wp_viewporter", "wp_single_pixel_buffer_manager_v1", "zwlr_layer_shell_v1",
+        "wp_fractional_scale_manager_v1",
     ]
 
     init() {

@@ -166,11 +166,22 @@ struct Planner {
         return [.uint(name), .string(Array(interface.utf8)), .uint(version), .newID(id)]
     }
 
+    /// The wl_shm formats Seawall advertises, with their bytes per pixel: ARGB8888 and XRGB8888 (0, 1), then
+    /// the fourccs AB24 XB24 RG16 RG24 BG24 AR30 XR30 AB30 XB30.
+    static let shmFormats: [(UInt32, Int64)] = [
+        (0, 4), (1, 4), (0x3432_4241, 4), (0x3432_4258, 4), (0x3631_4752, 2), (0x3432_4752, 3), (0x3432_4742, 3),
+        (0x3033_5241, 4), (0x3033_5258, 4), (0x3033_4241, 4), (0x3033_4258, 4),
+    ]
+
     /// wl_shm_pool.create_buffer(id, offset, width, height, stride, format) that mostly fits the pool.
     private func createBuffer(_ session: Session, pool: TrackedObject, maker: inout ArgumentMaker) -> [Value] {
         let width = Int64(random.percent(80) ? random.pick([1, 2, 7, 16, 32, 64, 100, 256, random.within(1...1024)])
                                              : Int(maker.int()))
-        var stride = width * 4 + (random.percent(80) ? 0 : Int64(random.pick([-4, -1, 1, 2, 4, 64])))
+        // Mostly a format wl_shm advertises (2, 3 or 4 bytes per pixel; the stride rounded up to 4 bytes as
+        // real clients do), sometimes any code at all.
+        let (format, bytesPerPixel) = random.percent(90) ? random.pick(Self.shmFormats)
+                                                         : (maker.uint(recent: [], liveIDs: []), Int64(4))
+        var stride = (width * bytesPerPixel + 3) / 4 * 4 + (random.percent(80) ? 0 : Int64(random.pick([-4, -1, 1, 2, 3, 4, 64])))
         if random.percent(3) { stride = Int64(maker.int()) }
         var offset: Int64 = random.percent(60) ? 0 : Int64(random.below(Int(max(1, min(pool.poolSize, 1 << 24))))) & ~3
         if random.percent(5) { offset = Int64(maker.int()) }
@@ -179,7 +190,6 @@ struct Planner {
         if random.percent(70), stride > 0, pool.poolSize - offset >= stride {
             height = max(1, min(height, (pool.poolSize - offset) / stride))
         }
-        let format: UInt32 = random.percent(90) ? UInt32(random.below(2)) : maker.uint(recent: [], liveIDs: [])
         let id = maker.newID(session, plausible: true)
         if let spec = table["wl_buffer"] { session.created(id, spec, version: 1) }
         return [.newID(id), .int(Int32(truncatingIfNeeded: offset)), .int(Int32(truncatingIfNeeded: width)),

@@ -15,8 +15,8 @@ struct ServerOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Output size in pixels.", valueName: "WxH"))
     var size = PixelSize(width: 1280, height: 720)
 
-    @Option(name: .long, help: ArgumentHelp("HiDPI output scale, 1 to 4: wl_output advertises it, clients draw buffers N times their logical size, and windows, input and configure sizes are in logical coordinates (--size / N); the frames stay --size pixels.", valueName: "N"))
-    var scale: Int = 1
+    @Option(name: .long, help: ArgumentHelp("HiDPI output scale, 1 to 4 in steps of 1/120 (1, 1.25, 1.5, 2, …): wp_fractional_scale_v1 advertises it exactly and wl_output.scale rounded up; clients draw buffers N times their logical size, and windows, input and configure sizes are in logical coordinates (--size / N, rounded up); the frames stay --size pixels.", valueName: "N"))
+    var scale: String = "1"
 
     @Option(name: .long, help: ArgumentHelp("Virtual refresh rate in Hz; 0 repaints as soon as a client commits; manual repaints only when `seawall ctl frame` asks.", valueName: "HZ|manual"))
     var refresh: RefreshOption = .hz(60)
@@ -92,7 +92,7 @@ struct ServerOptions: ParsableArguments {
         if case .hz(let hz) = refresh, !(0...1000).contains(hz) {
             throw ValidationError("--refresh must be between 0 and 1000 Hz, or manual, not \(hz)")
         }
-        guard (1...4).contains(scale) else { throw ValidationError("--scale must be 1, 2, 3 or 4, not \(scale)") }
+        if case .failure(let error) = OutputScale.parse(scale) { throw ValidationError(error.description) }
         guard dumpEvery >= 0 else { throw ValidationError("--dump-every must be 0 or more, not \(dumpEvery)") }
         guard maxPools >= 1, maxPoolMiB >= 1, maxBufferSize >= 1, maxSurfaces >= 1, maxCopyMiB >= 1 else {
             throw ValidationError("--max-pools, --max-pool-mib, --max-buffer-size, --max-surfaces and --max-copy-mib must be at least 1")
@@ -142,7 +142,7 @@ struct ServerOptions: ParsableArguments {
         var configuration = Configuration()
         configuration.width = outputSize.width
         configuration.height = outputSize.height
-        configuration.scale = scale
+        if case .success(let outputScale) = OutputScale.parse(scale) { configuration.outputScale = outputScale }
         switch refresh {
         case _ where pacedByDisplay: configuration.refresh = .display
         case .manual: configuration.refresh = .manual

@@ -184,4 +184,49 @@ struct RealAppTests {
                                        masks: [Self.pulsingProgressBar], environment: ["LIBGL_ALWAYS_SOFTWARE": "1"])
         try Self.expectMatchesGolden(shot, "app-gtk4-widget-factory-gl", masks: [Self.pulsingProgressBar])
     }
+
+    /// The same bar at `--scale 1.5` (device pixels; measured: x 902 to 1400, y 150 to 160).
+    static let pulsingProgressBarAtOneAndAHalf = "880,144,540,22"
+
+    /// GTK 4.8 (Debian 12) at `--scale 1.5`. It sees wp_fractional_scale_manager_v1 and wp_viewporter in the
+    /// registry but binds neither (fractional scaling came in GTK 4.12): it draws at wl_output.scale 2, and
+    /// Seawall downscales its buffers to 1.5. The test checks what GTK actually does, from its own
+    /// WAYLAND_DEBUG log: if a later GTK binds the fractional-scale manager, it must use a viewport and buffers
+    /// 1.5 times its logical size; otherwise buffer scale 2 and buffers twice its logical size. Then the
+    /// output against a golden (cairo renderer, exact outside the pulsing bar).
+    @Test("gtk4-widget-factory at --scale 1.5: what GTK does (buffer scale 2 on GTK 4.8), and the output golden")
+    func gtkFractionalScale() throws {
+        try Self.require([Self.widgetFactory, "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"],
+                         packages: "gtk-4-examples and fonts-dejavu-core")
+        let shot = try Self.screenshot("gtk-scale1.5", app: Self.widgetFactory, window: "gtk4-widget-factory",
+                                       size: "1440x900", options: ["--scale", "1.5"],
+                                       masks: [Self.pulsingProgressBarAtOneAndAHalf],
+                                       environment: ["GSK_RENDERER": "cairo", "WAYLAND_DEBUG": "client"])
+        let log = String(decoding: TestFiles.read(shot.directory + "/app.log") ?? [], as: UTF8.self)
+        let lines = log.split(separator: "\n")
+        #expect(lines.contains { $0.contains("wl_output@") && $0.contains(".scale(2)") }, "wl_output.scale is ceil(1.5) = 2")
+        #expect(lines.contains { $0.contains("wp_fractional_scale_manager_v1\", 1)") }, "the global is announced")
+        // Buffer sizes GTK made: wl_shm_pool.create_buffer(new id, offset, width, height, stride, format).
+        let sizes: [(Int, Int)] = lines.compactMap { line in
+            guard let open = line.firstRange(of: ".create_buffer(new id ") else { return nil }
+            let fields = line[open.upperBound...].split(separator: ",").map { String($0.filter { $0 != " " }) }
+            guard fields.count >= 4, let w = Int(fields[2]), let h = Int(fields[3]) else { return nil }
+            return (w, h)
+        }
+        #expect(!sizes.isEmpty, Comment(rawValue: "no create_buffer in GTK's log (\(lines.count) lines)"))
+        let bindsFractional = lines.contains { $0.contains("bind(") && $0.contains("\"wp_fractional_scale_manager_v1\"") }
+        if bindsFractional {
+            // GTK 4.12 or later: preferred_scale 180 is received and buffers are drawn at 1.5× through a viewport.
+            #expect(lines.contains { $0.contains("preferred_scale(180)") })
+            #expect(lines.contains { $0.contains("set_destination(") })
+        } else {
+            // GTK 4.8: every surface it draws uses buffer scale 2 (wl_output.scale), so buffers are even-sized
+            // (twice the logical size), and Seawall downscales them to 1.5 device pixels per unit.
+            #expect(lines.contains { $0.contains("set_buffer_scale(2)") })
+            #expect(!lines.contains { $0.contains("set_buffer_scale(1)") })
+            #expect(sizes.allSatisfy { $0.0 % 2 == 0 && $0.1 % 2 == 0 },
+                    Comment(rawValue: "buffer sizes \(sizes.prefix(8))"))
+        }
+        try Self.expectMatchesGolden(shot, "app-gtk4-widget-factory-scale1.5", masks: [Self.pulsingProgressBarAtOneAndAHalf])
+    }
 }

@@ -71,11 +71,29 @@ struct DebianClientTests {
         #expect(client.exitStatus == 0, Comment(rawValue: client.transcript))
         for global in ["wl_compositor", "wl_shm", "wl_output", "wl_seat", "xdg_wm_base", "wl_subcompositor",
                        "wl_data_device_manager", "zwp_primary_selection_device_manager_v1", "wp_presentation", "zxdg_output_manager_v1",
-                       "zxdg_decoration_manager_v1", "xdg_activation_v1"] {
+                       "zxdg_decoration_manager_v1", "xdg_activation_v1", "wp_viewporter", "wp_single_pixel_buffer_manager_v1",
+                       "wp_fractional_scale_manager_v1"] {
             #expect(client.stdout.contains("'\(global)'"), "wayland-info does not list \(global)")
+        }
+        // Every wl_shm format, as wayland-info names them (their fourccs).
+        for format in ["AB24", "XB24", "RG16", "RG24", "BG24", "AR30", "XR30", "AB30", "XB30"] {
+            #expect(client.stdout.contains("'\(format)'"), "wayland-info does not list the wl_shm format \(format)")
         }
         for detail in ["'AR24'", "'XR24'", "name: SEAWALL-1", "width: 640 px, height: 480 px", "CLOCK_MONOTONIC",
                        "logical_width: 640, logical_height: 480"] {
+            #expect(client.stdout.contains(detail), Comment(rawValue: "missing \(detail)\n" + client.stdout))
+        }
+    }
+
+    @Test("wayland-info at --scale 1.5: wl_output scale 2 (rounded up), xdg_output 427x320 for 640x480")
+    func waylandInfoAtAFractionalScale() throws {
+        let tool = "/usr/bin/wayland-info"
+        try #require(access(tool, X_OK) == 0, "\(tool) is missing: install Debian's wayland-utils")
+        let harness = try Harness { if let scale = OutputScale(numerator: 180) { $0.outputScale = scale } }
+        let client = try harness.spawn(tool, [])
+        try harness.run { !client.isRunning }
+        #expect(client.exitStatus == 0, Comment(rawValue: client.transcript))
+        for detail in ["scale: 2", "width: 640 px, height: 480 px", "logical_width: 427, logical_height: 320"] {
             #expect(client.stdout.contains(detail), Comment(rawValue: "missing \(detail)\n" + client.stdout))
         }
     }

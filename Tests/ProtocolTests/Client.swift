@@ -144,6 +144,17 @@ final class PoolFile {
         size = newSize
     }
 
+    /// Fills `height` rows of `width` pixels whose bytes are `pixel` (any bytes per pixel), rows `stride` bytes
+    /// apart from the pool's start; the padding at each row's end gets 0xAA bytes, which must never show.
+    func fill(pixel: [UInt8], width: Int, height: Int, stride: Int) {
+        mapping.withMutableBytes { (bytes: UnsafeMutableRawBufferPointer) in
+            precondition(stride * height <= bytes.count && stride >= width * pixel.count, "fill outside the pool")
+            for y in 0..<height {
+                for i in 0..<stride { bytes[y * stride + i] = i < width * pixel.count ? pixel[i % pixel.count] : 0xAA }
+            }
+        }
+    }
+
     /// Fills a `width`×`height` rectangle of 32-bit pixels at `offset` with `color`.
     func fill(offset: Int = 0, width: Int, height: Int, stride: Int? = nil, color: UInt32) {
         let stride = stride ?? width * 4

@@ -17,6 +17,7 @@ extension ProtocolTests {
             "zwlr_foreign_toplevel_manager_v1": 3,
             "zwp_pointer_constraints_v1": 1, "zwp_relative_pointer_manager_v1": 1,
             "wp_viewporter": 1, "wp_single_pixel_buffer_manager_v1": 1, "zwlr_layer_shell_v1": 4,
+            "wp_fractional_scale_manager_v1": 1,
         ]
 
         @Test func listsEveryGlobalWithItsVersion() throws {
@@ -34,12 +35,17 @@ extension ProtocolTests {
             #expect(client.globals["xdg_wm_base"]?.version == offered)
         }
 
-        @Test func wlShmAnnouncesARGBAndXRGB() throws {
+        /// The formats pixman composes directly, with libwayland's own codes (0 and 1, then DRM fourccs).
+        @Test func wlShmAnnouncesTheFormatsPixmanComposes() throws {
             let session = try Session()
             let client = try session.connect()
             _ = try client.shm()
             try #require(client.link.roundtrip())
-            #expect(client.shmFormats == [WL_SHM_FORMAT_ARGB8888.rawValue, WL_SHM_FORMAT_XRGB8888.rawValue])
+            #expect(client.shmFormats == [
+                WL_SHM_FORMAT_ARGB8888, WL_SHM_FORMAT_XRGB8888, WL_SHM_FORMAT_ABGR8888, WL_SHM_FORMAT_XBGR8888,
+                WL_SHM_FORMAT_RGB565, WL_SHM_FORMAT_RGB888, WL_SHM_FORMAT_BGR888,
+                WL_SHM_FORMAT_ARGB2101010, WL_SHM_FORMAT_XRGB2101010, WL_SHM_FORMAT_ABGR2101010, WL_SHM_FORMAT_XBGR2101010,
+            ].map(\.rawValue))
         }
 
         /// Several clients at once each get the whole list, and the server counts them.

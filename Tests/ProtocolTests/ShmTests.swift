@@ -111,8 +111,8 @@ extension ProtocolTests {
 
         static let badBuffers: [BadBuffer] = [
             BadBuffer(offset: -4, message: "buffer offset -4 is negative"),
-            BadBuffer(stride: 60, message: "stride 60 is less than width 16 × 4 = 64"),
-            BadBuffer(stride: 66, message: "stride 66 is not a multiple of 4"),
+            BadBuffer(stride: 60, message: "stride 60 is less than width 16 × 4 = 64 (4 bytes per XRGB8888 pixel)"),
+            BadBuffer(stride: 66, message: "stride 66 is not a multiple of 4 (rows must start on 32-bit boundaries)"),
             BadBuffer(width: 0, message: "buffer size 0x16 is not positive"),
             BadBuffer(height: -1, message: "buffer size 16x-1 is not positive"),
             BadBuffer(width: 16385, height: 1, stride: 16385 * 4,
@@ -123,8 +123,16 @@ extension ProtocolTests {
             // offset + stride × height passes Int32.max: negative in 32-bit arithmetic.
             BadBuffer(offset: Int32.max - 3,
                       message: "buffer 16x16 with stride 64 at offset 2147483644 ends at byte 2147484668, past the pool's 4096 bytes"),
-            BadBuffer(format: 0x3432_4241, code: WL_SHM_ERROR_INVALID_FORMAT.rawValue,
-                      message: "format 875708993 (0x34324241, fourcc 'AB24') is not supported; use ARGB8888 (0) or XRGB8888 (1)"),
+            // NV12 (two planes): not one of the formats wl_shm advertised.
+            BadBuffer(format: 0x3231_564E, code: WL_SHM_ERROR_INVALID_FORMAT.rawValue,
+                      message: "format 842094158 (0x3231564e, fourcc 'NV12') is not supported: wl_shm did not advertise it"),
+            // ARGB8888's DRM fourcc: on wl_shm ARGB8888 is 0, and 'AR24' was never advertised.
+            BadBuffer(format: 0x3432_5241, code: WL_SHM_ERROR_INVALID_FORMAT.rawValue,
+                      message: "format 875713089 (0x34325241, fourcc 'AR24') is not supported: wl_shm did not advertise it"),
+            // RGB565 has 2 bytes per pixel, RGB888 3: the stride checks follow the format.
+            BadBuffer(stride: 28, format: 0x3631_4752, message: "stride 28 is less than width 16 × 2 = 32 (2 bytes per RGB565 pixel)"),
+            BadBuffer(width: 15, stride: 44, format: 0x3432_4752, message: "stride 44 is less than width 15 × 3 = 45 (3 bytes per RGB888 pixel)"),
+            BadBuffer(width: 15, stride: 45, format: 0x3432_4752, message: "stride 45 is not a multiple of 4 (rows must start on 32-bit boundaries)"),
         ]
 
         @Test(arguments: badBuffers)
@@ -135,6 +143,37 @@ extension ProtocolTests {
             _ = try client.buffer(try client.pool(file), offset: bad.offset, width: bad.width, height: bad.height,
                                   stride: bad.stride, format: bad.format)
             try session.expectProtocolError(client, interface: "wl_shm_pool", code: bad.code, message: bad.message)
+        }
+
+        /// One opaque red pixel in each opaque format, and where its bytes go: (format, bytes per pixel, bytes).
+        static let redPixels: [(format: UInt32, bytesPerPixel: Int32, bytes: [UInt8])] = [
+            (WL_SHM_FORMAT_XRGB8888.rawValue, 4, [0x00, 0x00, 0xFF, 0xFF]),
+            (WL_SHM_FORMAT_XBGR8888.rawValue, 4, [0xFF, 0x00, 0x00, 0xFF]),
+            (WL_SHM_FORMAT_RGB565.rawValue, 2, [0x00, 0xF8]),
+            (WL_SHM_FORMAT_RGB888.rawValue, 3, [0x00, 0x00, 0xFF]),
+            (WL_SHM_FORMAT_BGR888.rawValue, 3, [0xFF, 0x00, 0x00]),
+            (WL_SHM_FORMAT_XRGB2101010.rawValue, 4, [0x00, 0x00, 0xF0, 0x3F]),
+            (WL_SHM_FORMAT_XBGR2101010.rawValue, 4, [0xFF, 0x03, 0x00, 0x00]),
+        ]
+
+        /// A 15x16 buffer of each opaque format with its smallest stride (15 × bytes per pixel rounded up to a
+        /// multiple of 4: odd for 16 and 24 bits before rounding) is accepted and shows red at its last pixel.
+        @Test(arguments: 0..<7)
+        func everyOpaqueFormatIsReadInItsOwnLayout(_ index: Int) throws {
+            let red = Self.redPixels[index]
+            let session = try Session()
+            let client = try session.connect()
+            let window = try session.configuredWindow(client, appID: "format")
+            let file = try PoolFile(size: 4096)
+            let stride = (15 * red.bytesPerPixel + 3) / 4 * 4
+            file.fill(pixel: red.bytes, width: 15, height: 16, stride: Int(stride))
+            let buffer = try client.buffer(try client.pool(file), width: 15, height: 16, stride: stride, format: red.format)
+            client.show(buffer, on: window.surface, width: 15, height: 16)
+            try #require(client.link.roundtrip())
+            session.repaint()
+            #expect(session.pixel(Self.origin.x, Self.origin.y) == 0xFF_0000)
+            #expect(session.pixel(Self.origin.x + 14, Self.origin.y + 15) == 0xFF_0000)
+            #expect(session.pixel(Self.origin.x + 15, Self.origin.y + 15) != 0xFF_0000, "the buffer ends at 15 pixels")
         }
 
         /// The last byte of the pool is the buffer's last byte: accepted, and its pixels are the last ones.

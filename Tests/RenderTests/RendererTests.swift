@@ -219,3 +219,52 @@ import Testing
         #expect(r.image.pixel(x: 7, y: 3) == over(0x8080_0000, onto: bg))
     }
 }
+
+/// Rendering at a fractional output scale (1.5): edges rounded half away from zero and shared between
+/// neighbours, a matching fractional buffer drawn pixel for pixel through a viewport, and the damage.
+@Suite struct FractionalRenderTests {
+    let bg: UInt32 = 0xFF20_2830
+    let scale = OutputScale(numerator: 180) ?? .one
+
+    func solid(_ width: Int, _ height: Int, _ color: UInt32) -> TestSource {
+        TestSource(width: width, height: height, format: .xrgb8888, fill: color)
+    }
+
+    @Test func neighboursAtAnOddLogicalEdgeShareADeviceEdge() {
+        let r = Renderer(width: 102, height: 6, outputScale: scale, background: bg)
+        #expect(r.logicalRect.width == 68 && r.logicalRect.height == 4)
+        // Logical 0..<33 and 33..<66 at buffer scale 2 (66x8 buffers): device 0..<50 and 50..<99.
+        let left = SceneItem(x: 0, y: 0, source: solid(66, 8, 0x00FF_0000), bufferScale: 2)
+        let right = SceneItem(x: 33, y: 0, source: solid(66, 8, 0x0000_00FF), bufferScale: 2)
+        r.render([left, right], damage: Region(Rect(x: 0, y: 0, width: 68, height: 4)))
+        for y in 0..<6 {
+            for x in 0..<102 {
+                let expected: UInt32 = x < 50 ? 0xFFFF_0000 : x < 99 ? 0xFF00_00FF : bg
+                #expect(r.image.pixel(x: x, y: y) == expected, "device pixel (\(x), \(y))")
+            }
+        }
+    }
+
+    @Test func aViewportOfTheDeviceSizeIsDrawnWithoutResampling() {
+        let r = Renderer(width: 30, height: 30, outputScale: scale, background: bg)
+        // 9x6 distinct pixels shown at logical 6x4 from logical (2, 2): device (3, 3)..<(12, 9), 1:1.
+        let s = TestSource(width: 9, height: 6, format: .xrgb8888, fill: 0)
+        for y in 0..<6 { for x in 0..<9 { s.set(x: x, y: y, 0x0040_0000 | UInt32(x) << 8 | UInt32(y)) } }
+        var item = SceneItem(x: 2, y: 2, source: s)
+        item.viewport = ScaledCrop(crop: Crop(x: 0, y: 0, width: 9 * 256, height: 6 * 256), width: 6, height: 4)
+        r.render([item], damage: Region(Rect(x: 0, y: 0, width: 20, height: 20)))
+        for y in 0..<30 {
+            for x in 0..<30 {
+                let inside = x >= 3 && x < 12 && y >= 3 && y < 9
+                let expected = inside ? 0xFF40_0000 | UInt32(x - 3) << 8 | UInt32(y - 3) : bg
+                #expect(r.image.pixel(x: x, y: y) == expected, "device pixel (\(x), \(y))")
+            }
+        }
+    }
+
+    @Test func damageCoversTheRoundedDeviceEdges() {
+        let r = Renderer(width: 30, height: 30, outputScale: scale, background: bg)
+        #expect(r.deviceDamage(Region(Rect(x: 1, y: 1, width: 1, height: 1))).rects == [Rect(x: 2, y: 2, width: 1, height: 1)])
+        #expect(r.deviceDamage(Region(Rect(x: 1, y: 1, width: 2, height: 2))).rects == [Rect(x: 2, y: 2, width: 3, height: 3)])
+    }
+}

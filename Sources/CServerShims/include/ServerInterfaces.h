@@ -57,3 +57,5 @@ const struct wl_interface *sw_interface_zwp_relative_pointer_manager_v1(void);
 const struct wl_interface *sw_interface_zwp_relative_pointer_v1(void);
 const struct wl_interface *sw_interface_zwlr_layer_shell_v1(void);
 const struct wl_interface *sw_interface_zwlr_layer_surface_v1(void);
+const struct wl_interface *sw_interface_wp_fractional_scale_manager_v1(void);
+const struct wl_interface *sw_interface_wp_fractional_scale_v1(void);
