@@ -9,7 +9,7 @@ import Testing
 ///   click (the primary selection); the second terminal's program writes the line it got to a file, so the
 ///   test reads the bytes that arrived, not an OCR of them;
 /// - mako and notify-send: the notification is drawn at its anchored corner (top right, on the overlay
-///   layer), nothing else on the output changes, and its summary reads back (OCR);
+///   layer) over a maximized foot, nothing else on the output changes, and its summary reads back (OCR);
 /// - waybar: its bar is drawn along the top edge, and its exclusive zone shrinks a maximized foot window to
 ///   the rest of the output (`seawall ctl windows`);
 /// - wayland-info: every global protocol/interfaces.list declares is listed, at its declared version, and
@@ -89,7 +89,7 @@ struct DesktopClientTests {
                 "the second foot's program got \(arrived ? "\"\(pasted)\"" : "no line"), not \(word)\n--- seawall run\n\(session.run.transcript)\n--- app.log\n\(session.appLog)")
     }
 
-    @Test("mako with notify-send (own D-Bus session bus): the notification appears at the output's top right corner (its configured anchor and margins), nothing else changes, and its summary reads back (OCR)")
+    @Test("mako with notify-send (own D-Bus session bus): the notification appears at the output's top right corner (its configured anchor and margins) over a maximized foot window, nothing else changes, and its summary reads back (OCR)")
     func makoNotification() throws {
         try RealAppTests.require(["/usr/bin/mako", "/usr/bin/notify-send", "/usr/bin/dbus-run-session", "/usr/bin/gdbus",
                                   AppInputTests.tesseract, Self.monoFont],
@@ -97,7 +97,9 @@ struct DesktopClientTests {
         // mako on a session bus of its own; once it owns org.freedesktop.Notifications the bus's address goes
         // to the file "bus" (renamed into place), and notify-send is run by the test on that bus.
         let config = RealAppTests.apps + "/config/mako/config"
+        // A maximized foot fills the output first: the notification must be drawn over it.
         let session = try AppSession("mako", app: """
+            foot --app-id seawall-foot-max --maximized sh -c 'exec cat >/dev/null' & \
             dbus-run-session -- sh -c 'mako -c "$1" & \
             gdbus wait --session --timeout 120 org.freedesktop.Notifications || exit 1; \
             echo "$DBUS_SESSION_BUS_ADDRESS" >"$0/bus.part" && mv "$0/bus.part" "$0/bus"; wait' "$0" '\(config)'
@@ -105,8 +107,12 @@ struct DesktopClientTests {
         defer { session.stop() }
         try #require(Self.waitForFile(session.directory + "/bus"), "mako never took org.freedesktop.Notifications\n\(session.appLog)")
         let bus = String(decoding: TestFiles.read(session.directory + "/bus") ?? [], as: UTF8.self).trimmingCharacters(in: "\n")
+        try session.waitWindow("seawall-foot-max")
+        // Nothing may be pointed at or hovered.
+        try session.ctl(["pointer", "move", "320", "400"])
         let before = try session.stableScreenshot("before")
-        #expect(AppSession.colourCount(before, in: AppSession.Rect(0, 0, 640, 480)) == 1, "the output shows only its background before the notification")
+        let corner = before.pixel(x: 400, y: 40)
+        #expect(corner == before.pixel(x: 400, y: 300), "the maximized foot's background is under the corner before the notification")
 
         let summary = "Seawall summary"
         let notify = try ChildProcess(executable: "/usr/bin/notify-send", arguments: [summary, "body text"],
