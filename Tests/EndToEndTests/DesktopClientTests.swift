@@ -9,7 +9,8 @@ import Testing
 ///   click (the primary selection); the second terminal's program writes the line it got to a file, so the
 ///   test reads the bytes that arrived, not an OCR of them;
 /// - mako and notify-send: the notification is drawn at its anchored corner (top right, on the overlay
-///   layer) over a maximized foot, nothing else on the output changes, and its summary reads back (OCR);
+///   layer) over a maximized foot, nothing else on the output changes, its summary reads back (OCR), and a
+///   click on it dismisses it (the output is as before);
 /// - waybar: its bar is drawn along the top edge, and its exclusive zone shrinks a maximized foot window to
 ///   the rest of the output (`seawall ctl windows`);
 /// - wayland-info: every global protocol/interfaces.list declares is listed, at its declared version, and
@@ -89,7 +90,7 @@ struct DesktopClientTests {
                 "the second foot's program got \(arrived ? "\"\(pasted)\"" : "no line"), not \(word)\n--- seawall run\n\(session.run.transcript)\n--- app.log\n\(session.appLog)")
     }
 
-    @Test("mako with notify-send (own D-Bus session bus): the notification appears at the output's top right corner (its configured anchor and margins) over a maximized foot window, nothing else changes, and its summary reads back (OCR)")
+    @Test("mako with notify-send (own D-Bus session bus): the notification appears at the output's top right corner (its configured anchor and margins) over a maximized foot window, nothing else changes, its summary reads back (OCR), and a left click dismisses it")
     func makoNotification() throws {
         try RealAppTests.require(["/usr/bin/mako", "/usr/bin/notify-send", "/usr/bin/dbus-run-session", "/usr/bin/gdbus",
                                   AppInputTests.tesseract, Self.monoFont],
@@ -133,6 +134,14 @@ struct DesktopClientTests {
         let text = try session.ocr(after, region: AppSession.Rect(found.x + 2, found.y + 2, found.width - 4, found.height - 4))
         #expect(AppInputTests.lines(text).first == summary, "OCR of the notification read:\n\(text)")
         #expect(AppInputTests.lines(text).contains("body text"), "OCR of the notification read:\n\(text)")
+
+        // A left click on it (a wl_pointer button on the layer surface) dismisses it: the output is as before.
+        try session.click(found.x + found.width / 2, found.y + found.height / 2)
+        try session.ctl(["pointer", "move", "320", "400"])
+        let dismissed = try session.stableScreenshot("dismissed", changedFrom: after,
+                                                     until: { AppSession.differingPixels(before, $0).isEmpty })
+        let left = AppSession.differingPixels(before, dismissed).count
+        #expect(left == 0, "\(left) pixels still differ from the output before the notification")
     }
 
     @Test("waybar (GTK 3) at the top edge: its bar is drawn there, and its exclusive zone shrinks a maximized foot to the rest of the output (seawall ctl windows)")
