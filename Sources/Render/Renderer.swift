@@ -23,8 +23,17 @@ import Compositor
 ///   exactly by the layers that show there; no pixel outside the damage is touched (the destination image
 ///   carries the clip region of what each step may write).
 public final class Renderer {
-    /// The composed frame. The same object for the renderer's whole life.
-    public let image: OutputImage
+    /// The frame: the composed output, or the direct frame's pixels copied in on first read (the copy a
+    /// direct frame saves is paid only when someone reads the image: screencopy, a screenshot, the last
+    /// frame at exit). The same object for the renderer's whole life.
+    public var image: OutputImage {
+        materializeDirectFrame()
+        return storage
+    }
+    /// The output image's memory (possibly behind a direct frame: see `direct`).
+    let storage: OutputImage
+    /// The direct frame shown, if the last frame was one and `storage` does not hold it yet.
+    public internal(set) var direct: DirectFrame?
     /// Background colour as `0xAARRGGBB`; the alpha byte is ignored.
     public let background: UInt32
 
@@ -49,7 +58,7 @@ public final class Renderer {
                                                          bits, Int32(image.stride)) else {
             preconditionFailure("Renderer: pixman_image_create_bits failed for \(width)x\(height) (out of memory)")
         }
-        self.image = image
+        self.storage = image
         self.background = background
         self.destination = destination
         self.outputRect = Rect(x: 0, y: 0, width: Int64(width), height: Int64(height))
@@ -95,6 +104,13 @@ public final class Renderer {
     public func render(_ items: [SceneItem], damage: Region) {
         damaged.set(deviceDamage(damage), clippedTo: outputRect, boxes: &boxes)
         if damaged.isEmpty { return }
+        if direct != nil {
+            // The image still lacks the direct frame shown last: bring it in, unless this damage repaints
+            // every pixel anyway.
+            placedScratch.set(outputRect)
+            placedScratch.subtract(damaged)
+            if placedScratch.isEmpty { direct = nil } else { materializeDirectFrame() }
+        }
         var excluded = Set<Int>()
         // A source that turns out unavailable while painting invalidates the occlusion computed with it;
         // the damage is then repainted from scratch without it (rare: a buffer that went away mid-frame).

@@ -83,6 +83,10 @@ public final class Server {
     private var stats: StatsLog?
     /// Called after every change to the scene (`observeScene`).
     var sceneObservers: [SceneObserver] = []
+    /// The client buffer of the direct frame the renderer shows without having copied it (`Renderer.direct`),
+    /// locked so that the client does not get it back (wl_buffer.release) while the output image may still
+    /// be copied from it: until the next frame is composed or shown.
+    private var directHold: ShmBuffer?
 
     public init(configuration: Configuration, scanout: ScanoutTarget, logger: Logger) throws(DisplayError) {
         self.configuration = configuration
@@ -240,11 +244,24 @@ public final class Server {
         let frameCount = frameClock.beginFrame()
         stats?.frameShown()
         if !damage.isEmpty {
-            renderer.render(scene.items(), damage: damage)
+            let items = scene.items()
+            if let (frame, buffer) = directFrame(items) {
+                renderer.show(frame)
+                holdDirect(buffer)
+            } else {
+                renderer.render(items, damage: damage)
+                holdDirect(nil)   // the image has every pixel of this frame: the last direct buffer can go
+            }
         }
         if scanoutError == nil {
             do {
-                try scanout.present(renderer.image, damage: renderer.deviceDamage(damage), frame: frameCount)
+                if let direct = renderer.direct {
+                    // The scanout reads the buffer during this call; the hold keeps it locked until the next frame.
+                    try scanout.present(direct: direct, image: { renderer.image }, damage: renderer.deviceDamage(damage),
+                                        frame: frameCount)
+                } else {
+                    try scanout.present(renderer.image, damage: renderer.deviceDamage(damage), frame: frameCount)
+                }
             } catch {
                 scanoutFailed(error)
             }
@@ -252,6 +269,24 @@ public final class Server {
         let callbacks = FrameClock.callbacks(of: compositor.liveSurfaces, shown: scene.displayedSurfaces())
         frameClock.presented(callbacks: callbacks, at: frameClock.time(ofFrame: frameCount, measured: Clock.nanoseconds()))
         display.flush()
+    }
+
+    /// The direct frame `items` make (`Renderer.directFrame`) and its wl_shm buffer, if direct frames are on
+    /// and the buffer is one whose memory stays put while locked (a mapped pool; the copy policy's per-surface
+    /// copies change in place at the next commit, so they are composed).
+    private func directFrame(_ items: [SceneItem]) -> (DirectFrame, ShmBuffer)? {
+        guard configuration.directFrames, let frame = renderer.directFrame(items),
+              let buffer = frame.source as? ShmBuffer, !buffer.memory.isCopied else { return nil }
+        return (frame, buffer)
+    }
+
+    /// Moves the direct-frame lock to `buffer` (nil: none), releasing the previous buffer if nothing else
+    /// uses it (`ShmBuffer.unlock`).
+    private func holdDirect(_ buffer: ShmBuffer?) {
+        if buffer === directHold { return }
+        buffer?.lock()
+        directHold?.unlock()
+        directHold = buffer
     }
 
     /// Runs the event loop until `shouldStop()` is true (checked after each dispatch).
