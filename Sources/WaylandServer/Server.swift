@@ -87,6 +87,8 @@ public final class Server {
     /// locked so that the client does not get it back (wl_buffer.release) while the output image may still
     /// be copied from it: until the next frame is composed or shown.
     private var directHold: ShmBuffer?
+    /// Frames shown as direct frames (one client buffer, not composed), since start.
+    public private(set) var directFrameCount: UInt64 = 0
 
     public init(configuration: Configuration, scanout: ScanoutTarget, logger: Logger) throws(DisplayError) {
         self.configuration = configuration
@@ -248,6 +250,7 @@ public final class Server {
             if let (frame, buffer) = directFrame(items) {
                 renderer.show(frame)
                 holdDirect(buffer)
+                directFrameCount += 1
             } else {
                 renderer.render(items, damage: damage)
                 holdDirect(nil)   // the image has every pixel of this frame: the last direct buffer can go
