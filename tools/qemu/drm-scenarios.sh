@@ -124,6 +124,15 @@ scenario_animation() {
     echo "TIME $TAG animation-120-frames $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f s", b - a }')" >> "$results"
 }
 
+# (e) a full-screen opaque client: direct frames (DRM: its damaged rows copied from its buffer straight into
+# the dumb buffer, nothing composed); the same golden as the composed frame in DirectFrameGoldenTests.
+scenario_direct() {
+    start_seawall direct || return
+    demo direct gradient --size 640x480 --fullscreen --frames 3 --hold
+    shown direct 3 && snap direct-fullscreen-gradient && expect direct-fullscreen-gradient direct-fullscreen-gradient
+    stop_seawall direct 3
+}
+
 # The console: a line of text on tty1, no blinking cursor. Drawing it again after Seawall exits shows it
 # only if the CRTC scans out the console's framebuffer at the console's mode again (bochs-drm does not keep
 # the console's pixels while its buffer is out of VRAM, so the text is drawn afresh, the same way).
@@ -188,5 +197,6 @@ scenario_opaque
 scenario_overlap
 scenario_grow
 scenario_animation
+scenario_direct
 drm && scenario_restore
 exit 0
