@@ -39,6 +39,8 @@ public final class DRMScanout: PacedScanoutTarget {
         public var slowestPresentNanoseconds: UInt64 = 0
         /// The part of it spent copying pixels into the dumb buffers.
         public var copyNanoseconds: UInt64 = 0
+        /// Frames copied from a client's buffer itself (direct frames), not from the output image.
+        public var directFrames = 0
     }
     public private(set) var statistics = Statistics()
     /// Whether the driver answers drmModeDirtyFB (bochs says ENOSYS: it scans memory out directly).
@@ -116,6 +118,7 @@ public final class DRMScanout: PacedScanoutTarget {
         guard direct.withPixels({ _ in () }) != nil else { return try present(image(), damage: damage, frame: frame) }
         try present(Pixels(width: direct.width, height: direct.height, stride: direct.stride) { body in _ = direct.withPixels(body) },
                     damage: damage, frame: frame)
+        statistics.directFrames += 1
     }
 
     /// What a frame's pixels are: their size, row stride, and a lender (the pointer is valid inside the body).
@@ -253,7 +256,7 @@ public final class DRMScanout: PacedScanoutTarget {
         }
         return "drm: \(s.framesPresented) frames, \(s.flipsRequested) page flips requested, \(s.flipsCompleted) completed; "
             + "present() mean \(ms(mean)) (copying \(ms(copy))), slowest \(ms(Double(s.slowestPresentNanoseconds) / 1e6)); "
-            + "\(s.pixelsCopied) pixels copied; DirtyFB \(dirtySupported ? "used" : "not supported (ENOSYS)"); "
+            + "\(s.pixelsCopied) pixels copied (\(s.directFrames) direct frames from a client's buffer); DirtyFB \(dirtySupported ? "used" : "not supported (ENOSYS)"); "
             + "vblank counter \(hasVblankCounter ? "present" : "absent")"
     }
 }

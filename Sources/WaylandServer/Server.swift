@@ -89,6 +89,11 @@ public final class Server {
     private var directHold: ShmBuffer?
     /// Frames shown as direct frames (one client buffer, not composed), since start.
     public private(set) var directFrameCount: UInt64 = 0
+    // Per-frame lists kept from frame to frame (emptied after each, their storage kept), so that a frame
+    // allocates none of them once they have grown to the scene's size.
+    private var frameItems: [SceneItem] = []
+    private var frameShown = Set<ObjectIdentifier>()
+    private var frameCallbacks: [any FrameCallbackSink] = []
 
     public init(configuration: Configuration, scanout: ScanoutTarget, logger: Logger) throws(DisplayError) {
         self.configuration = configuration
@@ -246,15 +251,16 @@ public final class Server {
         let frameCount = frameClock.beginFrame()
         stats?.frameShown()
         if !damage.isEmpty {
-            let items = scene.items()
-            if let (frame, buffer) = directFrame(items) {
+            scene.items(into: &frameItems)
+            if let (frame, buffer) = directFrame(frameItems) {
                 renderer.show(frame)
                 holdDirect(buffer)
                 directFrameCount += 1
             } else {
-                renderer.render(items, damage: damage)
+                renderer.render(frameItems, damage: damage)
                 holdDirect(nil)   // the image has every pixel of this frame: the last direct buffer can go
             }
+            frameItems.removeAll(keepingCapacity: true)   // no buffer is kept alive by the list
         }
         if scanoutError == nil {
             do {
@@ -269,8 +275,10 @@ public final class Server {
                 scanoutFailed(error)
             }
         }
-        let callbacks = FrameClock.callbacks(of: compositor.liveSurfaces, shown: scene.displayedSurfaces())
-        frameClock.presented(callbacks: callbacks, at: frameClock.time(ofFrame: frameCount, measured: Clock.nanoseconds()))
+        scene.displayedSurfaces(into: &frameShown)
+        FrameClock.collectCallbacks(of: compositor.liveSurfaces, shown: frameShown, into: &frameCallbacks)
+        frameClock.presented(callbacks: frameCallbacks, at: frameClock.time(ofFrame: frameCount, measured: Clock.nanoseconds()))
+        frameCallbacks.removeAll(keepingCapacity: true)
         display.flush()
     }
 

@@ -166,6 +166,8 @@ struct DRMScanoutTests {
         #expect(composed == 0, "the output image was composed for a direct frame")
         #expect(renderer.direct == nil, "nothing was shown on the renderer")
         #expect(scanout.statistics.pixelsCopied == 2 * 640 * 480 + 1)
+        #expect(scanout.statistics.directFrames == 2)
+        #expect(scanout.summary.contains("(2 direct frames from a client's buffer)"), Comment(rawValue: scanout.summary))
     }
 
     @Test("DirtyFB: ENOSYS (bochs) is fine and not asked again; another error stops the scanout")

@@ -131,6 +131,11 @@ scenario_direct() {
     demo direct gradient --size 640x480 --fullscreen --frames 3 --hold
     shown direct 3 && snap direct-fullscreen-gradient && expect direct-fullscreen-gradient direct-fullscreen-gradient
     stop_seawall direct 3
+    if drm; then
+        log=$OUT/direct.seawall.log
+        if grep -q "([1-9][0-9]* direct frames from a client's buffer)" "$log"; then pass direct-frames "$(grep -o '([0-9]* direct frames[^)]*)' "$log")"
+        else fail direct-frames "no direct frame in: $(grep 'pixels copied' "$log")"; fi
+    fi
 }
 
 # The console: a line of text on tty1, no blinking cursor. Drawing it again after Seawall exits shows it
