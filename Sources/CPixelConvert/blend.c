@@ -35,13 +35,30 @@ void sw_over_solid(const void *source, size_t source_stride, void *destination, 
                    size_t width, size_t height, unsigned int background) {
     uint32_t bg = background | 0xFF000000u;
     __m128i bg16 = _mm_unpacklo_epi8(_mm_set1_epi32((int)bg), _mm_setzero_si128());
+    int stream = width * height >= (1u << 18);   /* 1 MiB of output or more */
     for (size_t y = 0; y < height; y++) {
         const uint8_t *src = (const uint8_t *)source + y * source_stride;
         uint8_t *dst = (uint8_t *)destination + y * destination_stride;
         size_t x = 0;
-        for (; x + 4 <= width; x += 4) {
-            __m128i s = _mm_loadu_si128((const __m128i *)(src + x * 4));
-            _mm_storeu_si128((__m128i *)(dst + x * 4), over_solid_4(s, bg16));
+        /* Large areas: single pixels up to a 16-byte boundary of the destination, then streaming stores
+         * (movntdq): the output is only written, so its cache lines need not be read in first (they would
+         * not stay in the cache anyway). Small ones stay in the cache for whoever reads them next. */
+        if (stream) {
+            for (; x < width && ((uintptr_t)(dst + x * 4) & 15) != 0; x++) {
+                uint32_t s;
+                __builtin_memcpy(&s, src + x * 4, 4);
+                uint32_t d = over_solid_pixel(s, bg);
+                __builtin_memcpy(dst + x * 4, &d, 4);
+            }
+            for (; x + 4 <= width; x += 4) {
+                __m128i s = _mm_loadu_si128((const __m128i *)(src + x * 4));
+                _mm_stream_si128((__m128i *)(dst + x * 4), over_solid_4(s, bg16));
+            }
+        } else {
+            for (; x + 4 <= width; x += 4) {
+                __m128i s = _mm_loadu_si128((const __m128i *)(src + x * 4));
+                _mm_storeu_si128((__m128i *)(dst + x * 4), over_solid_4(s, bg16));
+            }
         }
         for (; x < width; x++) {
             uint32_t s;
@@ -50,6 +67,7 @@ void sw_over_solid(const void *source, size_t source_stride, void *destination, 
             __builtin_memcpy(dst + x * 4, &d, 4);
         }
     }
+    if (stream) _mm_sfence();   /* the streamed stores are visible before anyone reads the image */
 }
 #else
 void sw_over_solid(const void *source, size_t source_stride, void *destination, size_t destination_stride,

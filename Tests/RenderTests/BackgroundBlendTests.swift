@@ -66,4 +66,20 @@ import Testing
             }
         }
     }
+
+    @Test("a large window (the streaming-store path, from an unaligned column): still pixman's OVER everywhere")
+    func largeWindowIsExact() {
+        let r = Renderer(width: 643, height: 482, background: bg)
+        let s = Self.translucent(width: 641, height: 480, seed: 3)
+        r.render([SceneItem(x: 1, y: 1, source: s)], damage: Region(Rect(x: 0, y: 0, width: 643, height: 482)))
+        var wrong: [(Int, Int)] = []
+        for y in 0..<482 {
+            for x in 0..<643 {
+                let inside = (1..<642).contains(x) && (1..<481).contains(y)
+                let expected = inside ? over(s.words[(y - 1) * 641 + x - 1], onto: bg) : bg
+                if r.image.pixel(x: x, y: y) != expected { wrong.append((x, y)) }
+            }
+        }
+        #expect(wrong.isEmpty, "\(wrong.count) pixels differ, the first at \(wrong.first.map { "\($0)" } ?? "")")
+    }
 }
