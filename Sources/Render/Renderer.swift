@@ -175,23 +175,28 @@ public final class Renderer {
         }
         backgroundScratch.setDifference(damaged, covered)
         // Bottom up: a fusable layer's blended pixels where the background shows and no layer below paints
-        // are blended onto the background colour directly, and the background is not filled there.
+        // are blended onto the background colour directly, and the background is not filled there. Scenes
+        // with nothing to fuse (opaque windows only) skip the pass.
+        var fusing = false
+        for layer in layers {
+            parts[layer.part].fused.clear()
+            if !fusing && !parts[layer.part].blend.isEmpty && Renderer.isFusable(items[layer.index], outputScale: scale) { fusing = true }
+        }
+        if !fusing || backgroundScratch.isEmpty { return }
         paintedScratch.clear()
         for layer in layers.reversed() {
             let part = parts[layer.part]
-            if Renderer.isFusable(items[layer.index], outputScale: scale) {
+            let fusable = !part.blend.isEmpty && Renderer.isFusable(items[layer.index], outputScale: scale)
+            if fusable {
                 part.fused.setIntersection(part.blend, backgroundScratch)
                 part.fused.subtract(paintedScratch)
-                part.blend.subtract(part.fused)
-            } else {
-                part.fused.clear()
             }
             paintedScratch.formUnion(part.opaque)
             paintedScratch.formUnion(part.blend)
-            paintedScratch.formUnion(part.fused)
-        }
-        for layer in layers where !parts[layer.part].fused.isEmpty {
-            backgroundScratch.subtract(parts[layer.part].fused)
+            if fusable && !part.fused.isEmpty {
+                part.blend.subtract(part.fused)
+                backgroundScratch.subtract(part.fused)
+            }
         }
     }
 
