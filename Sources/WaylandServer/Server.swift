@@ -236,11 +236,14 @@ public final class Server {
         if shuttingDown || !frameClock.repaintsWhenIdle(displayBusy: paced?.isBusy == true) { return }
         guard !repaintScheduled else { return }
         repaintScheduled = true
-        display.whenIdle { [unowned self] in
-            self.repaintScheduled = false
-            if self.paced?.isBusy == true || !self.needsRepaint { return }
-            self.repaintUnlessScanoutFull()
-        }
+        display.whenIdle(idleRepaint)
+    }
+
+    /// The idle callback of `scheduleRepaintSoon`, made once (not a new closure per frame).
+    private lazy var idleRepaint: () -> Void = { [unowned self] in
+        self.repaintScheduled = false
+        if self.paced?.isBusy == true || !self.needsRepaint { return }
+        self.repaintUnlessScanoutFull()
     }
 
     /// One frame: compose the damage, present it, then tell every committed surface its frame was shown.
