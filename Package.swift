@@ -48,8 +48,9 @@ let package = Package(
         // Every decision, in pure Swift: surfaces, scene, damage, windows, input focus, selection, frame clock.
         .target(name: "Compositor", dependencies: []),
         // pixman composition of the scene into an output image.
-        .target(name: "Render", dependencies: ["Compositor", "CPixman"]),
-        // XRGB→RGB with SSSE3, picked at run time (SwiftPM builds Swift for baseline x86-64).
+        .target(name: "Render", dependencies: ["Compositor", "CPixman", "CPixelConvert"]),
+        // XRGB→RGB with SSSE3, picked at run time (SwiftPM builds Swift for baseline x86-64); the renderer's
+        // fused blend onto the background (SSE2).
         .target(name: "CPixelConvert"),
         // Where finished frames go: PPM/PNG files, or nowhere (DRMScanout adds a KMS display).
         .target(name: "Scanout", dependencies: ["Render", "SystemCalls", "CPNG", "CPixelConvert"]),

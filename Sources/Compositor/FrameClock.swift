@@ -121,15 +121,22 @@ public final class FrameClock {
     /// by `ObjectIdentifier`) is discarded now instead.
     public static func callbacks(of surfaces: some Sequence<Surface>, shown: Set<ObjectIdentifier>) -> [any FrameCallbackSink] {
         var callbacks: [any FrameCallbackSink] = []
+        collectCallbacks(of: surfaces, shown: shown, into: &callbacks)
+        return callbacks
+    }
+
+    /// `callbacks(of:shown:)` appended to `callbacks` (the server reuses one array from frame to frame).
+    public static func collectCallbacks(of surfaces: some Sequence<Surface>, shown: Set<ObjectIdentifier>,
+                                        into callbacks: inout [any FrameCallbackSink]) {
         for surface in surfaces {
             let sinks = surface.takeFrameCallbacks()
+            if sinks.isEmpty { continue }
             if shown.contains(ObjectIdentifier(surface)) {
                 callbacks += sinks
             } else {
-                callbacks += sinks.filter { !$0.notDisplayed() }
+                for sink in sinks where !sink.notDisplayed() { callbacks.append(sink) }
             }
         }
-        return callbacks
     }
 
     /// The frame `frameCount` was presented at `nanoseconds` (CLOCK_MONOTONIC) with these callbacks: unpaced,

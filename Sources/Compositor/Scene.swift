@@ -239,8 +239,16 @@ public final class Scene {
 
     /// What the renderer draws, bottom to top.
     public func items() -> [SceneItem] {
-        var items: [SceneItem] = []
-        items.reserveCapacity(views.count)
+        var list: [SceneItem] = []
+        list.reserveCapacity(views.count)
+        items(into: &list)
+        return list
+    }
+
+    /// What the renderer draws, bottom to top, into `items` (emptied first, its storage kept: the server
+    /// reuses one array from frame to frame).
+    public func items(into items: inout [SceneItem]) {
+        items.removeAll(keepingCapacity: true)
         for view in mappedViews {
             view.surface.forEachDrawn { surface, x, y in
                 guard let buffer = surface.buffer else { return }
@@ -255,20 +263,25 @@ public final class Scene {
                 items.append(item)
             }
         }
-        return items
     }
 
     /// The surfaces a frame composed now would show: those drawn by a mapped view (a buffer, every parent
     /// mapped) at least partly inside the output. Hidden behind other windows still counts as shown.
     public func displayedSurfaces() -> Set<ObjectIdentifier> {
         var shown = Set<ObjectIdentifier>(minimumCapacity: views.count)
+        displayedSurfaces(into: &shown)
+        return shown
+    }
+
+    /// `displayedSurfaces()` into `shown` (emptied first, its storage kept).
+    public func displayedSurfaces(into shown: inout Set<ObjectIdentifier>) {
+        shown.removeAll(keepingCapacity: true)
         for view in mappedViews {
             view.surface.forEachDrawn { surface, x, y in
                 let rect = Rect(x: view.x + x, y: view.y + y, width: surface.width, height: surface.height)
                 if !rect.intersection(outputRect).isEmpty { shown.insert(ObjectIdentifier(surface)) }
             }
         }
-        return shown
     }
 
     /// What is under an output point: the surface that takes input there and where its top-left corner is.

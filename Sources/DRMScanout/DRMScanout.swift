@@ -39,6 +39,8 @@ public final class DRMScanout: PacedScanoutTarget {
         public var slowestPresentNanoseconds: UInt64 = 0
         /// The part of it spent copying pixels into the dumb buffers.
         public var copyNanoseconds: UInt64 = 0
+        /// Frames copied from a client's buffer itself (direct frames), not from the output image.
+        public var directFrames = 0
     }
     public private(set) var statistics = Statistics()
     /// Whether the driver answers drmModeDirtyFB (bochs says ENOSYS: it scans memory out directly).
@@ -105,6 +107,27 @@ public final class DRMScanout: PacedScanoutTarget {
     }
 
     public func present(_ image: OutputImage, damage: Region, frame: UInt64) throws(ScanoutError) {
+        try present(Pixels(width: image.width, height: image.height, stride: image.stride) { body in image.withPixels(body) },
+                    damage: damage, frame: frame)
+    }
+
+    /// A direct frame: the damaged rows are copied from the client's buffer straight into the dumb buffer
+    /// (one copy, where composing first made two). The buffer is read during this call only.
+    public func present(direct: DirectFrame, image: () -> OutputImage, damage: Region, frame: UInt64) throws(ScanoutError) {
+        // Pixels that turn out unavailable (never for a buffer the server holds): the composed image instead.
+        guard direct.withPixels({ _ in () }) != nil else { return try present(image(), damage: damage, frame: frame) }
+        try present(Pixels(width: direct.width, height: direct.height, stride: direct.stride) { body in _ = direct.withPixels(body) },
+                    damage: damage, frame: frame)
+        statistics.directFrames += 1
+    }
+
+    /// What a frame's pixels are: their size, row stride, and a lender (the pointer is valid inside the body).
+    private struct Pixels {
+        let width: Int, height: Int, stride: Int
+        let lend: ((UnsafeRawPointer) -> Void) -> Void
+    }
+
+    private func present(_ image: Pixels, damage: Region, frame: UInt64) throws(ScanoutError) {
         precondition(inFlight == nil, "DRMScanout.present while frame \(inFlight?.frame ?? 0) is still in flight")
         guard !restored else { throw ScanoutError("the display on \(device.path) was already given back") }
         guard image.width == width, image.height == height else {
@@ -142,7 +165,7 @@ public final class DRMScanout: PacedScanoutTarget {
 
     /// Copies what slot `index` missed from `image` (row by row, `memcpy`), then tells the driver which
     /// rectangles changed (`drmModeDirtyFB`; drivers without it say ENOSYS or EOPNOTSUPP, and are not asked again).
-    private func write(_ image: OutputImage, into index: Int) throws(ScanoutError) {
+    private func write(_ image: Pixels, into index: Int) throws(ScanoutError) {
         let rects = slots[index].missed.simplified(maxRects: 64).rects
         slots[index].missed = Region()
         if rects.isEmpty { return }
@@ -150,7 +173,7 @@ public final class DRMScanout: PacedScanoutTarget {
         let pitch = framebuffer.pitch
         let copyStart = monotonicNanoseconds()
         defer { statistics.copyNanoseconds += monotonicNanoseconds() - copyStart }
-        image.withPixels { source in
+        image.lend { source in
             framebuffer.withMappedMemory { target in
                 for rect in rects {
                     let x = Int(rect.x), bytes = Int(rect.width) * 4
@@ -233,7 +256,7 @@ public final class DRMScanout: PacedScanoutTarget {
         }
         return "drm: \(s.framesPresented) frames, \(s.flipsRequested) page flips requested, \(s.flipsCompleted) completed; "
             + "present() mean \(ms(mean)) (copying \(ms(copy))), slowest \(ms(Double(s.slowestPresentNanoseconds) / 1e6)); "
-            + "\(s.pixelsCopied) pixels copied; DirtyFB \(dirtySupported ? "used" : "not supported (ENOSYS)"); "
+            + "\(s.pixelsCopied) pixels copied (\(s.directFrames) direct frames from a client's buffer); DirtyFB \(dirtySupported ? "used" : "not supported (ENOSYS)"); "
             + "vblank counter \(hasVblankCounter ? "present" : "absent")"
     }
 }

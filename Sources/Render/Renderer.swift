@@ -1,3 +1,4 @@
+import CPixelConvert
 import CPixman
 import Compositor
 
@@ -21,12 +22,25 @@ import Compositor
 /// - wp_viewport (`SceneItem.viewport`): a 1:1 crop is placed by offsets (pixel-exact), a 1×1 source is
 ///   repeated (a solid fill), any other crop is stretched bilinearly (`viewportSampling`, `stretch`).
 /// - Occlusion: an item paints only the damaged pixels that no opaque part of an item above covers, and the
-///   background is filled only where nothing opaque covers the damage. Every damaged pixel is written
+///   background is filled only where nothing opaque covers the damage.
+/// - Blending onto the background: where the lowest item painting a pixel blends (ARGB outside its opaque
+///   region) and only the background is below it, the background is not filled first: the item is blended
+///   onto the background colour in one pass (`sw_over_solid`, bit for bit what fill + OVER give). Items
+///   drawn through a transform (viewport, a buffer scale other than the output's) keep fill + OVER. Every damaged pixel is written
 ///   exactly by the layers that show there; no pixel outside the damage is touched (the destination image
 ///   carries the clip region of what each step may write).
 public final class Renderer {
-    /// The composed frame. The same object for the renderer's whole life.
-    public let image: OutputImage
+    /// The frame: the composed output, or the direct frame's pixels copied in on first read (the copy a
+    /// direct frame saves is paid only when someone reads the image: screencopy, a screenshot, the last
+    /// frame at exit). The same object for the renderer's whole life.
+    public var image: OutputImage {
+        materializeDirectFrame()
+        return storage
+    }
+    /// The output image's memory (possibly behind a direct frame: see `direct`).
+    let storage: OutputImage
+    /// The direct frame shown, if the last frame was one and `storage` does not hold it yet.
+    public internal(set) var direct: DirectFrame?
     /// Background colour as `0xAARRGGBB`; the alpha byte is ignored.
     public let background: UInt32
 
@@ -58,7 +72,7 @@ public final class Renderer {
                                                          bits, Int32(image.stride)) else {
             preconditionFailure("Renderer: pixman_image_create_bits failed for \(width)x\(height) (out of memory)")
         }
-        self.image = image
+        self.storage = image
         self.background = background
         self.destination = destination
         self.outputRect = Rect(x: 0, y: 0, width: Int64(width), height: Int64(height))
@@ -94,8 +108,11 @@ public final class Renderer {
     private let opaqueScratch = PixmanRegion()
     private let visibleScratch = PixmanRegion()
     private let backgroundScratch = PixmanRegion()
-    /// Per visible layer, by `Layer.part`: what it copies (SRC) and what it blends (OVER).
-    private var parts: [(opaque: PixmanRegion, blend: PixmanRegion)] = []
+    /// What the layers below the one being planned paint (bottom-up pass of `plan`).
+    private let paintedScratch = PixmanRegion()
+    /// Per visible layer, by `Layer.part`: what it copies (SRC), what it blends (OVER), and what it blends
+    /// onto the background colour in one pass (no fill under it).
+    private var parts: [(opaque: PixmanRegion, blend: PixmanRegion, fused: PixmanRegion)] = []
     private var layers: [Layer] = []
     private var boxes: [pixman_box32_t] = []
 
@@ -104,6 +121,13 @@ public final class Renderer {
     public func render(_ items: [SceneItem], damage: Region) {
         damaged.set(deviceDamage(damage), clippedTo: outputRect, boxes: &boxes)
         if damaged.isEmpty { return }
+        if direct != nil {
+            // The image still lacks the direct frame shown last: bring it in, unless this damage repaints
+            // every pixel anyway.
+            placedScratch.set(outputRect)
+            placedScratch.subtract(damaged)
+            if placedScratch.isEmpty { direct = nil } else { materializeDirectFrame() }
+        }
         var excluded = Set<Int>()
         // A source that turns out unavailable while painting invalidates the occlusion computed with it;
         // the damage is then repainted from scratch without it (rare: a buffer that went away mid-frame).
@@ -153,12 +177,42 @@ public final class Renderer {
             covered.formUnion(opaqueScratch)
             if visibleScratch.isEmpty { continue }
             let part = layers.count
-            if parts.count <= part { parts.append((PixmanRegion(), PixmanRegion())) }
+            if parts.count <= part { parts.append((PixmanRegion(), PixmanRegion(), PixmanRegion())) }
             parts[part].opaque.setIntersection(visibleScratch, opaqueScratch)
             parts[part].blend.setDifference(visibleScratch, opaqueScratch)
             layers.append(Layer(index: index, placed: placed, part: part))
         }
         backgroundScratch.setDifference(damaged, covered)
+        // Bottom up: a fusable layer's blended pixels where the background shows and no layer below paints
+        // are blended onto the background colour directly, and the background is not filled there. Scenes
+        // with nothing to fuse (opaque windows only) skip the pass.
+        var fusing = false
+        for layer in layers {
+            parts[layer.part].fused.clear()
+            if !fusing && !parts[layer.part].blend.isEmpty && Renderer.isFusable(items[layer.index], outputScale: scale) { fusing = true }
+        }
+        if !fusing || backgroundScratch.isEmpty { return }
+        paintedScratch.clear()
+        for layer in layers.reversed() {
+            let part = parts[layer.part]
+            let fusable = !part.blend.isEmpty && Renderer.isFusable(items[layer.index], outputScale: scale)
+            if fusable {
+                part.fused.setIntersection(part.blend, backgroundScratch)
+                part.fused.subtract(paintedScratch)
+            }
+            paintedScratch.formUnion(part.opaque)
+            paintedScratch.formUnion(part.blend)
+            if fusable && !part.fused.isEmpty {
+                part.blend.subtract(part.fused)
+                backgroundScratch.subtract(part.fused)
+            }
+        }
+    }
+
+    /// Whether an item can be blended onto the background in one pass: ARGB placed by offsets alone (no
+    /// viewport, its buffer scale the output's), so that its pixels map 1:1 to device pixels.
+    static func isFusable(_ item: SceneItem, outputScale: Int64) -> Bool {
+        !item.source.format.isOpaque && item.viewport == nil && item.bufferScale == outputScale
     }
 
     /// Whether a source's geometry is something pixman can wrap: positive size within 32 bits and a stride
@@ -254,9 +308,27 @@ public final class Renderer {
             }
             draw(parts[layer.part].opaque, PIXMAN_OP_SRC)
             draw(parts[layer.part].blend, PIXMAN_OP_OVER)
+            blendOntoBackground(parts[layer.part].fused, pixels: pixels, stride: Int(source.stride),
+                                sourceOrigin: (Int(layer.placed.x) - Int(srcX), Int(layer.placed.y) - Int(srcY)))
             return true
         }
         return done ?? false
+    }
+
+    /// Blends the source over the background colour into `region`'s boxes (`sw_over_solid`). The source
+    /// pixel for output pixel (x, y) is (x − origin.x, y − origin.y); the plan keeps the boxes inside the
+    /// item (`isFusable`: 1:1 placement).
+    private func blendOntoBackground(_ region: PixmanRegion, pixels: UnsafeRawPointer, stride: Int, sourceOrigin origin: (x: Int, y: Int)) {
+        if region.isEmpty { return }
+        let target = storage.base, targetStride = storage.stride
+        region.withBoxes { boxes in
+            for box in boxes {
+                let x = Int(box.x1), y = Int(box.y1)
+                sw_over_solid(pixels + (y - origin.y) * stride + (x - origin.x) * 4, stride,
+                              target + y * targetStride + x * 4, targetStride,
+                              Int(box.x2 - box.x1), Int(box.y2 - box.y1), background)
+            }
+        }
     }
 
     /// How a viewport item's source is sampled (wp_viewport).

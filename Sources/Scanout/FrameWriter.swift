@@ -36,12 +36,21 @@ final class FrameWriter: @unchecked Sendable {
             return fresh
         }
 
-        /// Copies `image` in, (re)allocating for its size.
-        func fill(from image: OutputImage, frame: UInt64, path: String?, video: Bool) {
-            let bytes = image.stride * image.height
-            let target = reserve(bytes)
-            image.withPixels { target.copyMemory(from: $0, byteCount: bytes) }
-            (width, height, stride) = (image.width, image.height, image.stride)
+        /// Copies `height` rows of `width` pixels, `sourceStride` bytes apart, in (re)allocating for their
+        /// size; the slot's rows are 64-byte aligned (`OutputImage.rowAlignment`), one memcpy when the strides agree.
+        func fill(rows source: UnsafeRawPointer, width: Int, height: Int, stride sourceStride: Int,
+                  frame: UInt64, path: String?, video: Bool) {
+            let align = OutputImage.rowAlignment
+            let stride = (width * 4 + align - 1) / align * align
+            let target = reserve(stride * height)
+            if sourceStride == stride {
+                target.copyMemory(from: source, byteCount: stride * (height - 1) + width * 4)
+            } else {
+                for y in 0..<height {
+                    (target + y * stride).copyMemory(from: source + y * sourceStride, byteCount: width * 4)
+                }
+            }
+            (self.width, self.height, self.stride) = (width, height, stride)
             self.frame = frame
             self.path = path
             self.video = video
@@ -143,9 +152,27 @@ final class FrameWriter: @unchecked Sendable {
     /// for a free slot only if there is none (the caller did not ask `hasFreeSlot`). Throws the writer's
     /// first failure, if any.
     func submit(_ image: OutputImage, frame: UInt64, path: String?, video: Bool) throws(ScanoutError) {
+        var failure: ScanoutError?
+        image.withPixels { pixels in
+            do throws(ScanoutError) {
+                try submit(rows: pixels, width: image.width, height: image.height, stride: image.stride,
+                           frame: frame, path: path, video: video)
+            } catch {
+                failure = error
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    /// Queues a copy of `height` rows of `width` XRGB pixels, `stride` bytes apart (the output image, or a
+    /// direct frame's client buffer), as `submit(_:frame:path:video:)` does an image. The rows are copied
+    /// before this returns.
+    func submit(rows: UnsafeRawPointer, width: Int, height: Int, stride: Int, frame: UInt64, path: String?,
+                video: Bool) throws(ScanoutError) {
+        let frameBytes = (width * 4 + OutputImage.rowAlignment - 1) / OutputImage.rowAlignment * OutputImage.rowAlignment * height
         let slot: Slot = try locked { () throws(ScanoutError) -> Slot in
             if let failure { throw failure }
-            if slots.isEmpty { slotLimit = max(2, min(FrameWriter.maxSlots, FrameWriter.slotBudgetBytes / max(1, image.stride * image.height))) }
+            if slots.isEmpty { slotLimit = max(2, min(FrameWriter.maxSlots, FrameWriter.slotBudgetBytes / max(1, frameBytes))) }
             if freeSlots.isEmpty && slots.count < slotLimit {
                 let slot = Slot()
                 slots.append(slot)
@@ -155,7 +182,7 @@ final class FrameWriter: @unchecked Sendable {
             if let failure { throw failure }
             return freeSlots.removeLast()
         }
-        slot.fill(from: image, frame: frame, path: path, video: video)   // the slot is the loop's until queued
+        slot.fill(rows: rows, width: width, height: height, stride: stride, frame: frame, path: path, video: video)   // the slot is the loop's until queued
         try locked {
             queue.append(.frame(slot))
             pthread_cond_signal(jobQueued)

@@ -7,8 +7,20 @@ public protocol ScanoutTarget: AnyObject {
     var name: String { get }
     /// Shows a finished frame. `damage` = what changed since the previous present; `frame` counts from 1.
     func present(_ image: OutputImage, damage: Region, frame: UInt64) throws(ScanoutError)
+    /// Shows a direct frame (`DirectFrame`: one client buffer is the whole output), reading the buffer
+    /// itself. The buffer is lent for this call only: a target that needs the pixels later copies them now.
+    /// `image` gives the output image with the frame copied in, for targets that only know images (the
+    /// default implementation presents that).
+    func present(direct: DirectFrame, image: () -> OutputImage, damage: Region, frame: UInt64) throws(ScanoutError)
     /// Called once at shutdown with the last image; returns the paths it wrote (may be empty).
     func finish(_ image: OutputImage) throws(ScanoutError) -> [String]
+}
+
+extension ScanoutTarget {
+    /// Presents the output image with the frame copied in (one copy: what composing would have cost).
+    public func present(direct: DirectFrame, image: () -> OutputImage, damage: Region, frame: UInt64) throws(ScanoutError) {
+        try present(image(), damage: damage, frame: frame)
+    }
 }
 
 /// A target that shows frames on a display and learns later when each is on screen (DRM page flips).
@@ -49,6 +61,8 @@ public final class NullScanout: ScanoutTarget {
     public let name = "null"
     public init() {}
     public func present(_ image: OutputImage, damage: Region, frame: UInt64) throws(ScanoutError) {}
+    /// Nothing to read: a direct frame costs no copy at all.
+    public func present(direct: DirectFrame, image: () -> OutputImage, damage: Region, frame: UInt64) throws(ScanoutError) {}
     public func finish(_ image: OutputImage) throws(ScanoutError) -> [String] { [] }
 }
 
@@ -105,6 +119,29 @@ public final class FileScanout: QueuedScanoutTarget {
         let dumped = dumps(frame)
         guard writes(frame), let writer else { return }
         try writer.submit(image, frame: frame, path: dumped ? path(forFrame: frame) : nil, video: recording != nil)
+        if dumped { framesWritten += 1 }
+    }
+
+    /// The writer's snapshot is copied from the client's buffer itself (one copy instead of composing into
+    /// the output image and copying that). The writer never sees the client's memory: the buffer can be
+    /// released, and its pool remapped, as soon as this returns.
+    public func present(direct: DirectFrame, image: () -> OutputImage, damage: Region, frame: UInt64) throws(ScanoutError) {
+        let dumped = dumps(frame)
+        guard writes(frame), let writer else { return }
+        var failure: ScanoutError?
+        let submitted: Void? = direct.withPixels { pixels in
+            do throws(ScanoutError) {
+                try writer.submit(rows: pixels, width: direct.width, height: direct.height, stride: direct.stride,
+                                  frame: frame, path: dumped ? path(forFrame: frame) : nil, video: recording != nil)
+            } catch {
+                failure = error
+            }
+        }
+        if let failure { throw failure }
+        // Pixels unavailable (never for a locked buffer): the image, as any other frame.
+        if submitted == nil {
+            try writer.submit(image(), frame: frame, path: dumped ? path(forFrame: frame) : nil, video: recording != nil)
+        }
         if dumped { framesWritten += 1 }
     }
 

@@ -59,6 +59,9 @@ public struct Configuration: Sendable {
     public var allowVirtualInput = false
     /// Seconds between stats log lines (0: none).
     public var statsInterval: Int = 5
+    /// Direct frames: when one opaque client buffer covers the output 1:1 with nothing above it, show that
+    /// buffer instead of composing a copy of it (see `DirectFrame`). Off only to compare the two ways (tests).
+    public var directFrames = true
     public init() {}
 
     /// The output's logical size (xdg_output.logical_size, the scene's size): device pixels / scale,

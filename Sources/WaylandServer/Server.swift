@@ -86,6 +86,17 @@ public final class Server {
     private var stats: StatsLog?
     /// Called after every change to the scene (`observeScene`).
     var sceneObservers: [SceneObserver] = []
+    /// The client buffer of the direct frame the renderer shows without having copied it (`Renderer.direct`),
+    /// locked so that the client does not get it back (wl_buffer.release) while the output image may still
+    /// be copied from it: until the next frame is composed or shown.
+    private var directHold: ShmBuffer?
+    /// Frames shown as direct frames (one client buffer, not composed), since start.
+    public private(set) var directFrameCount: UInt64 = 0
+    // Per-frame lists kept from frame to frame (emptied after each, their storage kept), so that a frame
+    // allocates none of them once they have grown to the scene's size.
+    private var frameItems: [SceneItem] = []
+    private var frameShown = Set<ObjectIdentifier>()
+    private var frameCallbacks: [any FrameCallbackSink] = []
 
     public init(configuration: Configuration, scanout: ScanoutTarget, logger: Logger) throws(DisplayError) {
         self.configuration = configuration
@@ -228,11 +239,14 @@ public final class Server {
         if shuttingDown || !frameClock.repaintsWhenIdle(displayBusy: paced?.isBusy == true) { return }
         guard !repaintScheduled else { return }
         repaintScheduled = true
-        display.whenIdle { [unowned self] in
-            self.repaintScheduled = false
-            if self.paced?.isBusy == true || !self.needsRepaint { return }
-            self.repaintUnlessScanoutFull()
-        }
+        display.whenIdle(idleRepaint)
+    }
+
+    /// The idle callback of `scheduleRepaintSoon`, made once (not a new closure per frame).
+    private lazy var idleRepaint: () -> Void = { [unowned self] in
+        self.repaintScheduled = false
+        if self.paced?.isBusy == true || !self.needsRepaint { return }
+        self.repaintUnlessScanoutFull()
     }
 
     /// One frame: compose the damage, present it, then tell every committed surface its frame was shown.
@@ -244,18 +258,53 @@ public final class Server {
         let frameCount = frameClock.beginFrame()
         stats?.frameShown()
         if !damage.isEmpty {
-            renderer.render(scene.items(), damage: damage)
+            scene.items(into: &frameItems)
+            if let (frame, buffer) = directFrame(frameItems) {
+                renderer.show(frame)
+                holdDirect(buffer)
+                directFrameCount += 1
+            } else {
+                renderer.render(frameItems, damage: damage)
+                holdDirect(nil)   // the image has every pixel of this frame: the last direct buffer can go
+            }
+            frameItems.removeAll(keepingCapacity: true)   // no buffer is kept alive by the list
         }
         if scanoutError == nil {
             do {
-                try scanout.present(renderer.image, damage: renderer.deviceDamage(damage), frame: frameCount)
+                if let direct = renderer.direct {
+                    // The scanout reads the buffer during this call; the hold keeps it locked until the next frame.
+                    try scanout.present(direct: direct, image: { renderer.image }, damage: renderer.deviceDamage(damage),
+                                        frame: frameCount)
+                } else {
+                    try scanout.present(renderer.image, damage: renderer.deviceDamage(damage), frame: frameCount)
+                }
             } catch {
                 scanoutFailed(error)
             }
         }
-        let callbacks = FrameClock.callbacks(of: compositor.liveSurfaces, shown: scene.displayedSurfaces())
-        frameClock.presented(callbacks: callbacks, at: frameClock.time(ofFrame: frameCount, measured: Clock.nanoseconds()))
+        scene.displayedSurfaces(into: &frameShown)
+        FrameClock.collectCallbacks(of: compositor.liveSurfaces, shown: frameShown, into: &frameCallbacks)
+        frameClock.presented(callbacks: frameCallbacks, at: frameClock.time(ofFrame: frameCount, measured: Clock.nanoseconds()))
+        frameCallbacks.removeAll(keepingCapacity: true)
         display.flush()
+    }
+
+    /// The direct frame `items` make (`Renderer.directFrame`) and its wl_shm buffer, if direct frames are on
+    /// and the buffer is one whose memory stays put while locked (a mapped pool; the copy policy's per-surface
+    /// copies change in place at the next commit, so they are composed).
+    private func directFrame(_ items: [SceneItem]) -> (DirectFrame, ShmBuffer)? {
+        guard configuration.directFrames, let frame = renderer.directFrame(items),
+              let buffer = frame.source as? ShmBuffer, !buffer.memory.isCopied else { return nil }
+        return (frame, buffer)
+    }
+
+    /// Moves the direct-frame lock to `buffer` (nil: none), releasing the previous buffer if nothing else
+    /// uses it (`ShmBuffer.unlock`).
+    private func holdDirect(_ buffer: ShmBuffer?) {
+        if buffer === directHold { return }
+        buffer?.lock()
+        directHold?.unlock()
+        directHold = buffer
     }
 
     /// Runs the event loop until `shouldStop()` is true (checked after each dispatch).

@@ -72,6 +72,30 @@ let renderer = Renderer(width: width, height: height)
 print("seawall-bench: \(width)x\(height), XRGB full-screen + ARGB 800x600 on top, full damage, 200 iterations")
 measure("compose 1080p full damage") { renderer.render(items, damage: full) }
 
+// A full-screen translucent window over the background: blended onto the background colour in one pass, and
+// the same window through a 1:1 viewport, which the renderer draws the other way (fill, then pixman OVER).
+let translucent = ArraySource(width: width, height: height, format: .argb8888) { x, y in
+    let alpha = UInt32(64 + (x + y) % 160)
+    return alpha << 24 | (alpha * 3 / 4) << 16 | (alpha / 2) << 8 | alpha / 4
+}
+let blended = [SceneItem(x: 0, y: 0, source: translucent)]
+var viewed = SceneItem(x: 0, y: 0, source: translucent)
+viewed.viewport = ScaledCrop(crop: Crop(x: 0, y: 0, width: Int64(width) * 256, height: Int64(height) * 256),
+                             width: Int64(width), height: Int64(height))
+measure("ARGB full screen onto the background (one pass)") { renderer.render(blended, damage: full) }
+measure("ARGB full screen, fill + pixman OVER (as before)") { renderer.render([viewed], damage: full) }
+let copyTarget = UnsafeMutableRawPointer.allocate(byteCount: width * height * 4, alignment: 64)
+defer { copyTarget.deallocate() }
+measure("memcpy of one 1080p frame (warm)") { translucent.withPixels { copyTarget.copyMemory(from: $0, byteCount: width * height * 4) } }
+
+// A direct frame: one opaque buffer is the output (nothing composed; the image is filled only when read).
+let direct = [SceneItem(x: 0, y: 0, source: background)]
+measure("direct frame (show, no copy)") { if let frame = renderer.directFrame(direct) { renderer.show(frame) } }
+measure("direct frame then read the image (one copy)") {
+    if let frame = renderer.directFrame(direct) { renderer.show(frame) }
+    _ = renderer.image
+}
+
 let rgb = UnsafeMutableRawBufferPointer.allocate(byteCount: width * height * 3, alignment: 64)
 defer { rgb.deallocate() }
 measure("XRGB->RGB convert (SSSE3 + SWAR tail)") { convertXRGBToRGB(renderer.image, into: rgb) }

@@ -125,6 +125,51 @@ struct DRMScanoutTests {
         #expect(scanout.statistics.pixelsCopied == 2 * 640 * 480 + 1 + 2)
     }
 
+    /// A client buffer for direct frames: XRGB rows `stride` bytes apart (wider than the row, unlike the pitch).
+    final class ClientPixels: PixelSource {
+        let width: Int32 = 640, height: Int32 = 480, stride: Int32 = 640 * 4 + 16
+        let format = PixelFormat.xrgb8888
+        var bytes: [UInt8]
+        init(_ color: UInt32) {
+            bytes = [UInt8](repeating: 0, count: Int(stride) * 480)
+            for y in 0..<480 { for x in 0..<640 { set(x: x, y: y, color) } }
+        }
+        func set(x: Int, y: Int, _ color: UInt32) {
+            bytes.withUnsafeMutableBytes { $0.storeBytes(of: color, toByteOffset: y * Int(stride) + x * 4, as: UInt32.self) }
+        }
+        func withPixels<R>(_ body: (UnsafeRawPointer) throws -> R) rethrows -> R? {
+            try bytes.withUnsafeBytes { try body($0.baseAddress!) }
+        }
+    }
+
+    @Test("a direct frame: the damaged rows go from the client's buffer (its own stride) into the dumb buffer, never through the output image")
+    func directFrame() throws {
+        let card = SimulatedCard()
+        let scanout = try DRMScanout(device: card, connector: nil, mode: ModeRequest(width: 640, height: 480))
+        let client = ClientPixels(0x405060)
+        client.set(x: 639, y: 479, 0x0A0B0C)
+        let renderer = Renderer(width: 640, height: 480)
+        let frame = try #require(renderer.directFrame([SceneItem(x: 0, y: 0, source: client)]))
+        var composed = 0
+        try scanout.present(direct: frame, image: { composed += 1; return renderer.image },
+                            damage: Region(Rect(x: 0, y: 0, width: 640, height: 480)), frame: 1)
+        let ids = card.framebuffers.keys.sorted()
+        for id in ids {
+            #expect(card.pixel(id, x: 0, y: 0) == 0x405060 && card.pixel(id, x: 639, y: 479) == 0x0A0B0C)
+        }
+        card.completeFlip()
+        try scanout.dispatchEvents { _, _ in }
+        client.set(x: 10, y: 10, 0xFF0000)
+        try scanout.present(direct: frame, image: { composed += 1; return renderer.image },
+                            damage: Region(Rect(x: 10, y: 10, width: 1, height: 1)), frame: 2)
+        #expect(card.pixel(ids[0], x: 10, y: 10) == 0xFF0000 && card.pixel(ids[0], x: 11, y: 10) == 0x405060)
+        #expect(composed == 0, "the output image was composed for a direct frame")
+        #expect(renderer.direct == nil, "nothing was shown on the renderer")
+        #expect(scanout.statistics.pixelsCopied == 2 * 640 * 480 + 1)
+        #expect(scanout.statistics.directFrames == 2)
+        #expect(scanout.summary.contains("(2 direct frames from a client's buffer)"), Comment(rawValue: scanout.summary))
+    }
+
     @Test("DirtyFB: ENOSYS (bochs) is fine and not asked again; another error stops the scanout")
     func dirtyErrors() throws {
         let card = SimulatedCard()

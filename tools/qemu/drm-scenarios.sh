@@ -124,6 +124,20 @@ scenario_animation() {
     echo "TIME $TAG animation-120-frames $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f s", b - a }')" >> "$results"
 }
 
+# (e) a full-screen opaque client: direct frames (DRM: its damaged rows copied from its buffer straight into
+# the dumb buffer, nothing composed); the same golden as the composed frame in DirectFrameGoldenTests.
+scenario_direct() {
+    start_seawall direct || return
+    demo direct gradient --size 640x480 --fullscreen --frames 3 --hold
+    shown direct 3 && snap direct-fullscreen-gradient && expect direct-fullscreen-gradient direct-fullscreen-gradient
+    stop_seawall direct 3
+    if drm; then
+        log=$OUT/direct.seawall.log
+        if grep -q "([1-9][0-9]* direct frames from a client's buffer)" "$log"; then pass direct-frames "$(grep -o '([0-9]* direct frames[^)]*)' "$log")"
+        else fail direct-frames "no direct frame in: $(grep 'pixels copied' "$log")"; fi
+    fi
+}
+
 # The console: a line of text on tty1, no blinking cursor. Drawing it again after Seawall exits shows it
 # only if the CRTC scans out the console's framebuffer at the console's mode again (bochs-drm does not keep
 # the console's pixels while its buffer is out of VRAM, so the text is drawn afresh, the same way).
@@ -188,5 +202,6 @@ scenario_opaque
 scenario_overlap
 scenario_grow
 scenario_animation
+scenario_direct
 drm && scenario_restore
 exit 0
