@@ -1,7 +1,7 @@
 import Compositor
 
 /// A frame that one client buffer fills exactly: the topmost scene item covers the output 1:1 (at its
-/// origin, the output's size, buffer scale and output scale 1, no viewport) and is opaque there (XRGB8888, or
+/// origin, the output's size, buffer scale and output scale 1, no viewport, in the output's own 32-bit layout) and is opaque there (XRGB8888, or
 /// ARGB8888 whose declared opaque region covers it). Composing it would copy the buffer into the output image
 /// unchanged (`PIXMAN_OP_SRC`), so the renderer skips that copy and scanout targets read the buffer itself.
 ///
@@ -27,7 +27,8 @@ extension Renderer {
     /// The direct frame `items` make, or nil if they must be composed (see `DirectFrame`). Only the top item
     /// matters: it covers every pixel opaquely, so nothing below shows.
     public func directFrame(_ items: [SceneItem]) -> DirectFrame? {
-        guard scale == 1, let top = items.last, top.viewport == nil, top.bufferScale == 1,
+        guard outputScale == .one, let top = items.last, top.viewport == nil, top.bufferScale == 1,
+              top.source.format == .xrgb8888 || top.source.format == .argb8888,   // the output image's layout
               top.x == 0, top.y == 0,
               Int(top.source.width) == storage.width, Int(top.source.height) == storage.height,
               Renderer.isUsable(top.source) else { return nil }

@@ -189,13 +189,13 @@ public final class Renderer {
         var fusing = false
         for layer in layers {
             parts[layer.part].fused.clear()
-            if !fusing && !parts[layer.part].blend.isEmpty && Renderer.isFusable(items[layer.index], outputScale: scale) { fusing = true }
+            if !fusing && !parts[layer.part].blend.isEmpty && Renderer.isFusable(items[layer.index], outputScale: outputScale) { fusing = true }
         }
         if !fusing || backgroundScratch.isEmpty { return }
         paintedScratch.clear()
         for layer in layers.reversed() {
             let part = parts[layer.part]
-            let fusable = !part.blend.isEmpty && Renderer.isFusable(items[layer.index], outputScale: scale)
+            let fusable = !part.blend.isEmpty && Renderer.isFusable(items[layer.index], outputScale: outputScale)
             if fusable {
                 part.fused.setIntersection(part.blend, backgroundScratch)
                 part.fused.subtract(paintedScratch)
@@ -209,10 +209,12 @@ public final class Renderer {
         }
     }
 
-    /// Whether an item can be blended onto the background in one pass: ARGB placed by offsets alone (no
-    /// viewport, its buffer scale the output's), so that its pixels map 1:1 to device pixels.
-    static func isFusable(_ item: SceneItem, outputScale: Int64) -> Bool {
-        !item.source.format.isOpaque && item.viewport == nil && item.bufferScale == outputScale
+    /// Whether an item can be blended onto the background in one pass: ARGB8888 (the layout `sw_over_solid`
+    /// reads; other formats with alpha go through pixman) placed by offsets alone (no viewport, its buffer
+    /// scale the output's, which is then a whole number), so that its pixels map 1:1 to device pixels.
+    static func isFusable(_ item: SceneItem, outputScale: OutputScale) -> Bool {
+        item.source.format == .argb8888 && item.viewport == nil
+            && (1...maxBufferScale).contains(item.bufferScale) && outputScale == OutputScale(integer: Int(item.bufferScale))
     }
 
     /// Whether a source's geometry is something pixman can wrap: positive size within 32 bits and a stride
