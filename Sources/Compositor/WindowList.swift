@@ -116,10 +116,10 @@ extension Compositor {
     @discardableResult
     public func activateFromList(_ window: Window) -> Bool {
         guard isListed(window), let surface = window.surface else { return false }
-        let onTop = scene.mappedViews.last?.surface === surface
+        let onTop = scene.isTopOfItsStratum(surface)
         guard activeWindow !== window || window.minimized || !onTop else { return false }
         if activeWindow !== window || window.minimized { activate(window) }
-        if scene.mappedViews.last?.surface !== surface { raise(surface) }
+        if !scene.isTopOfItsStratum(surface) { raise(surface) }
         return true
     }
 

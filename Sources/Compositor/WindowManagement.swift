@@ -91,7 +91,7 @@ extension Compositor {
             if activeWindow === window { updateKeyboardFocus() }
         }
         if activeWindow !== window { activate(window) }
-        if scene.mappedViews.last?.surface !== root { raise(root) }
+        if !scene.isTopOfItsStratum(root) { raise(root) }
     }
 
     /// The window geometry on the output (the window geometry's rectangle, else the whole surface).
@@ -112,7 +112,7 @@ extension Compositor {
     func windowCommitted(_ window: Window, unmappedAt: (x: Int64, y: Int64)?) {
         guard let surface = window.surface else { return }
         // A window that maps comes up on top of the others, whenever its role was made.
-        if unmappedAt != nil, scene.mappedViews.last?.surface !== surface { scene.raise(surface) }
+        if unmappedAt != nil, !scene.isTopOfItsStratum(surface) { scene.raise(surface) }
         if !window.shown {
             window.shown = true
             activate(window)   // a new window comes up active; later, a press or touch activates
