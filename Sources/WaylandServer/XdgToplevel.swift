@@ -108,9 +108,10 @@ final class XdgToplevel: ProtocolObject, XdgRoleObject {
     /// A window list's close: xdg_toplevel.close.
     func sendClose() { xdg_toplevel_send_close(resource) }
 
-    /// xdg_toplevel.set_maximized / set_fullscreen and their unset, from the client or a window list.
-    func request(maximized: Bool? = nil, fullscreen: Bool? = nil) {
-        guard server.compositor.request(window, maximized: maximized, fullscreen: fullscreen) else { return }
+    /// xdg_toplevel.set_maximized / set_fullscreen and their unset, from the client or (`byWindowList`) a
+    /// window list.
+    func request(maximized: Bool? = nil, fullscreen: Bool? = nil, byWindowList: Bool = false) {
+        guard server.compositor.request(window, maximized: maximized, fullscreen: fullscreen, byWindowList: byWindowList) else { return }
         // Before the initial commit the state simply joins the first configure.
         if xdgSurface?.hasSentInitialConfigure == true { sendConfigure() }
     }

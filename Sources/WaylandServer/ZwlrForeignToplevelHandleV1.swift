@@ -26,8 +26,8 @@ final class ZwlrForeignToplevelHandleV1: ProtocolObject {
     private struct WeakOutput { weak var output: WlOutput? }
 
     static let implementation = Implementation(zwlr_foreign_toplevel_handle_v1_interface(
-        set_maximized: { _, resource in ZwlrForeignToplevelHandleV1.from(resource)?.request("set_maximized") { $0.toplevels[$1]?.request(maximized: true) } },
-        unset_maximized: { _, resource in ZwlrForeignToplevelHandleV1.from(resource)?.request("unset_maximized") { $0.toplevels[$1]?.request(maximized: false) } },
+        set_maximized: { _, resource in ZwlrForeignToplevelHandleV1.from(resource)?.request("set_maximized") { $0.toplevels[$1]?.request(maximized: true, byWindowList: true) } },
+        unset_maximized: { _, resource in ZwlrForeignToplevelHandleV1.from(resource)?.request("unset_maximized") { $0.toplevels[$1]?.request(maximized: false, byWindowList: true) } },
         set_minimized: { _, resource in ZwlrForeignToplevelHandleV1.from(resource)?.request("set_minimized") { $0.compositor.minimize($1) } },
         unset_minimized: { _, resource in ZwlrForeignToplevelHandleV1.from(resource)?.request("unset_minimized") { $0.compositor.unminimize($1) } },
         activate: { _, resource, seat in
@@ -43,10 +43,10 @@ final class ZwlrForeignToplevelHandleV1: ProtocolObject {
         destroy: Resource.destroyRequest,
         set_fullscreen: { _, resource, _ in
             // One output: whichever wl_output is named (or none), fullscreen is on it.
-            ZwlrForeignToplevelHandleV1.from(resource)?.request("set_fullscreen") { $0.toplevels[$1]?.request(fullscreen: true) }
+            ZwlrForeignToplevelHandleV1.from(resource)?.request("set_fullscreen") { $0.toplevels[$1]?.request(fullscreen: true, byWindowList: true) }
         },
         unset_fullscreen: { _, resource in
-            ZwlrForeignToplevelHandleV1.from(resource)?.request("unset_fullscreen") { $0.toplevels[$1]?.request(fullscreen: false) }
+            ZwlrForeignToplevelHandleV1.from(resource)?.request("unset_fullscreen") { $0.toplevels[$1]?.request(fullscreen: false, byWindowList: true) }
         }))
 
     /// The toplevel event on `manager` with a new handle for `window` (a server-made object).
