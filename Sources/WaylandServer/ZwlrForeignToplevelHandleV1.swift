@@ -112,20 +112,15 @@ final class ZwlrForeignToplevelHandleV1: ProtocolObject {
     }
 
     private func sendState(_ entry: WindowListEntry) {
-        var states = wl_array()
-        wl_array_init(&states)
-        func add(_ state: zwlr_foreign_toplevel_handle_v1_state) {
-            if let slot = wl_array_add(&states, MemoryLayout<UInt32>.size) {
-                slot.storeBytes(of: state.rawValue, as: UInt32.self)
-            }
-        }
-        if entry.maximized { add(ZWLR_FOREIGN_TOPLEVEL_HANDLE_V1_STATE_MAXIMIZED) }
-        if entry.minimized { add(ZWLR_FOREIGN_TOPLEVEL_HANDLE_V1_STATE_MINIMIZED) }
-        if entry.activated { add(ZWLR_FOREIGN_TOPLEVEL_HANDLE_V1_STATE_ACTIVATED) }
+        var states: [UInt32] = []
+        if entry.maximized { states.append(ZWLR_FOREIGN_TOPLEVEL_HANDLE_V1_STATE_MAXIMIZED.rawValue) }
+        if entry.minimized { states.append(ZWLR_FOREIGN_TOPLEVEL_HANDLE_V1_STATE_MINIMIZED.rawValue) }
+        if entry.activated { states.append(ZWLR_FOREIGN_TOPLEVEL_HANDLE_V1_STATE_ACTIVATED.rawValue) }
         // fullscreen is a version 2 state: a version 1 handle does not know the value.
-        if entry.fullscreen && wl_resource_get_version(resource) >= 2 { add(ZWLR_FOREIGN_TOPLEVEL_HANDLE_V1_STATE_FULLSCREEN) }
-        zwlr_foreign_toplevel_handle_v1_send_state(resource, &states)
-        wl_array_release(&states)
+        if entry.fullscreen && wl_resource_get_version(resource) >= 2 {
+            states.append(ZWLR_FOREIGN_TOPLEVEL_HANDLE_V1_STATE_FULLSCREEN.rawValue)
+        }
+        Resource.withArray(of: states) { zwlr_foreign_toplevel_handle_v1_send_state(resource, $0) }
     }
 
     /// The window left the list: closed, and the handle is inert from now on.
