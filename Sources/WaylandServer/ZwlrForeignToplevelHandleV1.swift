@@ -20,8 +20,10 @@ final class ZwlrForeignToplevelHandleV1: ProtocolObject {
     private var sent: WindowListEntry?
     /// The parent the last parent event named (its handle's window).
     private(set) weak var sentParent: ManagedWindow?
-    /// The wl_outputs output_enter named.
-    private var entered: [WeakOutput] = []
+    /// The wl_outputs output_enter named, by identity (the weak reference tells a released output from a new
+    /// one at the same address). A dictionary: a client may bind thousands of wl_outputs, and each bind
+    /// updates its handles; looking each output up in a list made that cubic.
+    private var entered: [ObjectIdentifier: WeakOutput] = [:]
 
     private struct WeakOutput { weak var output: WlOutput? }
 
@@ -85,11 +87,11 @@ final class ZwlrForeignToplevelHandleV1: ProtocolObject {
             zwlr_foreign_toplevel_handle_v1_send_app_id(resource, appID)
             changed = true
         }
-        entered.removeAll { $0.output == nil }
+        if entered.values.contains(where: { $0.output == nil }) { entered = entered.filter { $0.value.output != nil } }
         for output in server.outputs where wl_resource_get_client(output.resource) == client
-            && !entered.contains(where: { $0.output === output }) {
+            && entered[ObjectIdentifier(output)]?.output !== output {
             zwlr_foreign_toplevel_handle_v1_send_output_enter(resource, output.resource)
-            entered.append(WeakOutput(output: output))
+            entered[ObjectIdentifier(output)] = WeakOutput(output: output)
             changed = true
         }
         if sent.map({ !$0.sameStates(as: entry) }) ?? true {
