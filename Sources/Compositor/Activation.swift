@@ -129,7 +129,7 @@ extension Compositor {
         let root = surface.root
         guard let window = window(of: root), scene.view(for: root)?.mapped == true else { return .noWindow }
         if activeWindow !== window { activate(window) }
-        if scene.mappedViews.last?.surface !== root { raise(root) }
+        if !scene.isTopOfItsStratum(root) { raise(root) }
         return .activated
     }
 

@@ -94,13 +94,6 @@ public enum PixelFormat: Sendable, Equatable, CaseIterable {
         return (0..<4).reduce(UInt32(0)) { $0 | UInt32(code.utf8Start[$1]) << (8 * UInt32($1)) }
     }
 
-    /// Bytes per row of Seawall's own tightly packed copy of a `width`-pixel row (the copy policy): whole
-    /// pixels rounded up to a multiple of 4, the row alignment pixman needs. 64-bit: no overflow for any
-    /// Int32 width.
-    public func packedStride(width: Int32) -> Int64 {
-        (Int64(width) * bytesPerPixel + 3) / 4 * 4
-    }
-
     /// Why a wl_shm_pool.create_buffer with this format and geometry cannot be accepted, as a message for
     /// the client, or nil if it can. All in 64 bits: offset ≥ 0, positive size within `maxDimension`,
     /// stride ≥ width × bytes per pixel and a multiple of 4 (pixman reads rows as 32-bit words), and

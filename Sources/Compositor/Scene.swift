@@ -212,6 +212,14 @@ public final class Scene {
         addDamage(view.treeRect)
     }
 
+    /// Whether `surface`'s view is the highest shown one of its part of the stack (a window above every other
+    /// window, whatever layer surfaces are above the windows): raising it would change nothing.
+    public func isTopOfItsStratum(_ surface: Surface) -> Bool {
+        guard let view = view(for: surface) else { return false }
+        for other in views.reversed() where other.shown && other.stratum == view.stratum { return other === view }
+        return false
+    }
+
     /// Moves a surface's view to the top of its part of the stack (windows stay between the bottom and the
     /// top layer; a layer surface stays in its layer).
     public func raise(_ surface: Surface) {

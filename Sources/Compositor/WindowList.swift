@@ -9,8 +9,9 @@
 ///   it), but not drawn, not hit by the pointer or touch, and no longer active (the topmost shown window
 ///   becomes active, as when the active window goes away); its surfaces leave the output (wl_surface.leave).
 ///   It comes back — shown, on top and active — when it is activated (by a window list, an xdg-activation
-///   token, `seawall ctl focus`), unminimized, or asked to be maximized or fullscreen. The window's client is
-///   not told (xdg-shell has no minimized state). Minimizing a window that is not mapped does nothing, and a
+///   token, `seawall ctl focus`), unminimized, or asked by a window list to be maximized or fullscreen (its
+///   own client asking gets the state, and the window stays minimized: otherwise a minimized client could
+///   take the keyboard at will). The window's client is not told (xdg-shell has no minimized state). Minimizing a window that is not mapped does nothing, and a
 ///   window that unmaps is no longer minimized.
 /// - Activate: the same as a click on the window (it becomes active and comes to the top), for a listed
 ///   window. A task bar's click is the user's action, so no activation token is needed.
@@ -116,10 +117,10 @@ extension Compositor {
     @discardableResult
     public func activateFromList(_ window: Window) -> Bool {
         guard isListed(window), let surface = window.surface else { return false }
-        let onTop = scene.mappedViews.last?.surface === surface
+        let onTop = scene.isTopOfItsStratum(surface)
         guard activeWindow !== window || window.minimized || !onTop else { return false }
         if activeWindow !== window || window.minimized { activate(window) }
-        if scene.mappedViews.last?.surface !== surface { raise(surface) }
+        if !scene.isTopOfItsStratum(surface) { raise(surface) }
         return true
     }
 

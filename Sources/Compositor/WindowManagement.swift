@@ -44,14 +44,17 @@ extension Compositor {
 
     /// xdg_toplevel.set_maximized / set_fullscreen and their unset: whether the state changed (the protocol
     /// layer then configures, once the first configure of the cycle is out; before, the state joins it).
-    /// Asking for either state brings a minimized window back (shown, on top, active).
-    public func request(_ window: Window, maximized: Bool? = nil, fullscreen: Bool? = nil) -> Bool {
+    /// A window list asking for either state brings a minimized window back (shown, on top, active): that is
+    /// the user's action. The window's own client asking does not: a minimized window would otherwise take
+    /// the keyboard whenever it liked, which an unminimized window in the background cannot do (only an
+    /// xdg-activation token lets a client take the focus); it gets the state and stays minimized.
+    public func request(_ window: Window, maximized: Bool? = nil, fullscreen: Bool? = nil, byWindowList: Bool = false) -> Bool {
         let before = (window.maximized, window.fullscreen)
         if let maximized { window.maximized = maximized }
         if let fullscreen { window.fullscreen = fullscreen }
         let changed = before != (window.maximized, window.fullscreen)
         if changed { events?.windowListChanged(window) }
-        if window.minimized && (maximized == true || fullscreen == true) { unminimize(window) }
+        if byWindowList && window.minimized && (maximized == true || fullscreen == true) { unminimize(window) }
         return changed
     }
 
@@ -91,7 +94,7 @@ extension Compositor {
             if activeWindow === window { updateKeyboardFocus() }
         }
         if activeWindow !== window { activate(window) }
-        if scene.mappedViews.last?.surface !== root { raise(root) }
+        if !scene.isTopOfItsStratum(root) { raise(root) }
     }
 
     /// The window geometry on the output (the window geometry's rectangle, else the whole surface).
@@ -112,7 +115,7 @@ extension Compositor {
     func windowCommitted(_ window: Window, unmappedAt: (x: Int64, y: Int64)?) {
         guard let surface = window.surface else { return }
         // A window that maps comes up on top of the others, whenever its role was made.
-        if unmappedAt != nil, scene.mappedViews.last?.surface !== surface { scene.raise(surface) }
+        if unmappedAt != nil, !scene.isTopOfItsStratum(surface) { scene.raise(surface) }
         if !window.shown {
             window.shown = true
             activate(window)   // a new window comes up active; later, a press or touch activates

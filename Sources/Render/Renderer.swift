@@ -268,14 +268,22 @@ public final class Renderer {
     /// Wraps the item's pixels in a pixman image for the duration of `withPixels`
     /// (`pixman_image_create_bits` … `pixman_image_unref`) and composites each part under its own clip
     /// (`pixman_image_set_clip_region32`, `pixman_image_composite32`). Returns false if the pixels were
-    /// unavailable.
+    /// unavailable, or the item's offset does not fit pixman's 32 bits.
     private func composite(_ item: SceneItem, _ layer: Layer) -> Bool {
         let source = item.source
         let format = Renderer.pixmanFormat(source.format)
-        // The item intersects the output, so its device position is small (within the output's size of it).
-        var srcX = Int32(layer.placed.x - outputScale.device(item.x)), srcY = Int32(layer.placed.y - outputScale.device(item.y))
+        // Where the drawn part starts inside the item, in device pixels. A client can place a huge item far
+        // off the output (a layer surface's margin of -2^31 and a viewport 2^31 wide, × a fractional scale),
+        // so this need not fit pixman's 32 bits: a repeated single pixel samples the same at any offset;
+        // anything else that does not fit is left out of the frame (the caller repaints without it).
+        var offsetX = layer.placed.x - outputScale.device(item.x), offsetY = layer.placed.y - outputScale.device(item.y)
         let sampling = item.viewport.flatMap { Renderer.viewportSampling($0, source: source, outputScale: outputScale) }
-        if case .offset(let dx, let dy)? = sampling { srcX += dx; srcY += dy }
+        switch sampling {
+        case .offset(let dx, let dy)?: offsetX += Int64(dx); offsetY += Int64(dy)
+        case .solid?: (offsetX, offsetY) = (0, 0)
+        default: break
+        }
+        guard let srcX = Int32(exactly: offsetX), let srcY = Int32(exactly: offsetY) else { return false }
         let dstX = Int32(layer.placed.x), dstY = Int32(layer.placed.y)
         let width = Int32(layer.placed.width), height = Int32(layer.placed.height)
         let done: Bool? = source.withPixels { pixels in

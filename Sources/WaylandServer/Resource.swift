@@ -102,6 +102,18 @@ enum Resource {
         sw_resource_post_error(resource, code, message)
     }
 
+    /// A wl_array of 32-bit values (`wl_array_init`, `wl_array_add`, `wl_array_release`), lent to `body` for
+    /// the event that carries it: a window's states, keys held (none).
+    static func withArray(of values: [UInt32], _ body: (UnsafeMutablePointer<wl_array>) -> Void) {
+        var array = wl_array()
+        wl_array_init(&array)
+        for value in values {
+            if let slot = wl_array_add(&array, MemoryLayout<UInt32>.size) { slot.storeBytes(of: value, as: UInt32.self) }
+        }
+        body(&array)
+        wl_array_release(&array)
+    }
+
     /// `wl_resource_destroy`: used by every `destroy` request.
     static let destroyRequest: @convention(c) (OpaquePointer?, OpaquePointer?) -> Void = { _, resource in
         if let resource { wl_resource_destroy(resource) }

@@ -19,10 +19,7 @@ final class WlKeyboard: SeatResource, ProtocolObject {
 
     /// wl_keyboard.enter with no keys down, then modifiers (none).
     func enter(_ surface: OpaquePointer, serial: UInt32) {
-        var keys = wl_array()
-        wl_array_init(&keys)
-        wl_keyboard_send_enter(resource, serial, surface, &keys)
-        wl_array_release(&keys)
+        Resource.withArray(of: []) { wl_keyboard_send_enter(resource, serial, surface, $0) }
         wl_keyboard_send_modifiers(resource, serial, 0, 0, 0, 0)
     }
 

@@ -108,9 +108,10 @@ final class XdgToplevel: ProtocolObject, XdgRoleObject {
     /// A window list's close: xdg_toplevel.close.
     func sendClose() { xdg_toplevel_send_close(resource) }
 
-    /// xdg_toplevel.set_maximized / set_fullscreen and their unset, from the client or a window list.
-    func request(maximized: Bool? = nil, fullscreen: Bool? = nil) {
-        guard server.compositor.request(window, maximized: maximized, fullscreen: fullscreen) else { return }
+    /// xdg_toplevel.set_maximized / set_fullscreen and their unset, from the client or (`byWindowList`) a
+    /// window list.
+    func request(maximized: Bool? = nil, fullscreen: Bool? = nil, byWindowList: Bool = false) {
+        guard server.compositor.request(window, maximized: maximized, fullscreen: fullscreen, byWindowList: byWindowList) else { return }
         // Before the initial commit the state simply joins the first configure.
         if xdgSurface?.hasSentInitialConfigure == true { sendConfigure() }
     }
@@ -119,30 +120,22 @@ final class XdgToplevel: ProtocolObject, XdgRoleObject {
     /// the output's size, with those states), configure_bounds and wm_capabilities where the version has
     /// them, then xdg_surface.configure with a new serial.
     func sendConfigure() {
-        var states = wl_array()
-        wl_array_init(&states)
-        func add(_ state: xdg_toplevel_state) {
-            if let slot = wl_array_add(&states, MemoryLayout<UInt32>.size) {
-                slot.storeBytes(of: state.rawValue, as: UInt32.self)
-            }
-        }
-        if window.maximized { add(XDG_TOPLEVEL_STATE_MAXIMIZED) }
-        if window.activated { add(XDG_TOPLEVEL_STATE_ACTIVATED) }
-        if window.fullscreen { add(XDG_TOPLEVEL_STATE_FULLSCREEN) }
-        if window.resizing { add(XDG_TOPLEVEL_STATE_RESIZING) }
+        var states: [UInt32] = []
+        if window.maximized { states.append(XDG_TOPLEVEL_STATE_MAXIMIZED.rawValue) }
+        if window.activated { states.append(XDG_TOPLEVEL_STATE_ACTIVATED.rawValue) }
+        if window.fullscreen { states.append(XDG_TOPLEVEL_STATE_FULLSCREEN.rawValue) }
+        if window.resizing { states.append(XDG_TOPLEVEL_STATE_RESIZING.rawValue) }
         let size = server.compositor.configureSize(of: window)
-        xdg_toplevel_send_configure(resource, Int32(clamping: size.width), Int32(clamping: size.height), &states)
-        wl_array_release(&states)
+        Resource.withArray(of: states) {
+            xdg_toplevel_send_configure(resource, Int32(clamping: size.width), Int32(clamping: size.height), $0)
+        }
         let version = wl_resource_get_version(resource)
         if version >= 4 {
             xdg_toplevel_send_configure_bounds(resource, Int32(clamping: server.configuration.logicalWidth),
                                                Int32(clamping: server.configuration.logicalHeight))
         }
         if version >= 5 {
-            var capabilities = wl_array()
-            wl_array_init(&capabilities)
-            xdg_toplevel_send_wm_capabilities(resource, &capabilities)
-            wl_array_release(&capabilities)
+            Resource.withArray(of: []) { xdg_toplevel_send_wm_capabilities(resource, $0) }
         }
         xdgSurface?.sendConfigure()
     }

@@ -20,14 +20,16 @@ final class ZwlrForeignToplevelHandleV1: ProtocolObject {
     private var sent: WindowListEntry?
     /// The parent the last parent event named (its handle's window).
     private(set) weak var sentParent: ManagedWindow?
-    /// The wl_outputs output_enter named.
-    private var entered: [WeakOutput] = []
+    /// The wl_outputs output_enter named, by identity (the weak reference tells a released output from a new
+    /// one at the same address). A dictionary: a client may bind thousands of wl_outputs, and each bind
+    /// updates its handles; looking each output up in a list made that cubic.
+    private var entered: [ObjectIdentifier: WeakOutput] = [:]
 
     private struct WeakOutput { weak var output: WlOutput? }
 
     static let implementation = Implementation(zwlr_foreign_toplevel_handle_v1_interface(
-        set_maximized: { _, resource in ZwlrForeignToplevelHandleV1.from(resource)?.request("set_maximized") { $0.toplevels[$1]?.request(maximized: true) } },
-        unset_maximized: { _, resource in ZwlrForeignToplevelHandleV1.from(resource)?.request("unset_maximized") { $0.toplevels[$1]?.request(maximized: false) } },
+        set_maximized: { _, resource in ZwlrForeignToplevelHandleV1.from(resource)?.request("set_maximized") { $0.toplevels[$1]?.request(maximized: true, byWindowList: true) } },
+        unset_maximized: { _, resource in ZwlrForeignToplevelHandleV1.from(resource)?.request("unset_maximized") { $0.toplevels[$1]?.request(maximized: false, byWindowList: true) } },
         set_minimized: { _, resource in ZwlrForeignToplevelHandleV1.from(resource)?.request("set_minimized") { $0.compositor.minimize($1) } },
         unset_minimized: { _, resource in ZwlrForeignToplevelHandleV1.from(resource)?.request("unset_minimized") { $0.compositor.unminimize($1) } },
         activate: { _, resource, seat in
@@ -43,10 +45,10 @@ final class ZwlrForeignToplevelHandleV1: ProtocolObject {
         destroy: Resource.destroyRequest,
         set_fullscreen: { _, resource, _ in
             // One output: whichever wl_output is named (or none), fullscreen is on it.
-            ZwlrForeignToplevelHandleV1.from(resource)?.request("set_fullscreen") { $0.toplevels[$1]?.request(fullscreen: true) }
+            ZwlrForeignToplevelHandleV1.from(resource)?.request("set_fullscreen") { $0.toplevels[$1]?.request(fullscreen: true, byWindowList: true) }
         },
         unset_fullscreen: { _, resource in
-            ZwlrForeignToplevelHandleV1.from(resource)?.request("unset_fullscreen") { $0.toplevels[$1]?.request(fullscreen: false) }
+            ZwlrForeignToplevelHandleV1.from(resource)?.request("unset_fullscreen") { $0.toplevels[$1]?.request(fullscreen: false, byWindowList: true) }
         }))
 
     /// The toplevel event on `manager` with a new handle for `window` (a server-made object).
@@ -85,11 +87,11 @@ final class ZwlrForeignToplevelHandleV1: ProtocolObject {
             zwlr_foreign_toplevel_handle_v1_send_app_id(resource, appID)
             changed = true
         }
-        entered.removeAll { $0.output == nil }
+        if entered.values.contains(where: { $0.output == nil }) { entered = entered.filter { $0.value.output != nil } }
         for output in server.outputs where wl_resource_get_client(output.resource) == client
-            && !entered.contains(where: { $0.output === output }) {
+            && entered[ObjectIdentifier(output)]?.output !== output {
             zwlr_foreign_toplevel_handle_v1_send_output_enter(resource, output.resource)
-            entered.append(WeakOutput(output: output))
+            entered[ObjectIdentifier(output)] = WeakOutput(output: output)
             changed = true
         }
         if sent.map({ !$0.sameStates(as: entry) }) ?? true {
@@ -112,20 +114,15 @@ final class ZwlrForeignToplevelHandleV1: ProtocolObject {
     }
 
     private func sendState(_ entry: WindowListEntry) {
-        var states = wl_array()
-        wl_array_init(&states)
-        func add(_ state: zwlr_foreign_toplevel_handle_v1_state) {
-            if let slot = wl_array_add(&states, MemoryLayout<UInt32>.size) {
-                slot.storeBytes(of: state.rawValue, as: UInt32.self)
-            }
-        }
-        if entry.maximized { add(ZWLR_FOREIGN_TOPLEVEL_HANDLE_V1_STATE_MAXIMIZED) }
-        if entry.minimized { add(ZWLR_FOREIGN_TOPLEVEL_HANDLE_V1_STATE_MINIMIZED) }
-        if entry.activated { add(ZWLR_FOREIGN_TOPLEVEL_HANDLE_V1_STATE_ACTIVATED) }
+        var states: [UInt32] = []
+        if entry.maximized { states.append(ZWLR_FOREIGN_TOPLEVEL_HANDLE_V1_STATE_MAXIMIZED.rawValue) }
+        if entry.minimized { states.append(ZWLR_FOREIGN_TOPLEVEL_HANDLE_V1_STATE_MINIMIZED.rawValue) }
+        if entry.activated { states.append(ZWLR_FOREIGN_TOPLEVEL_HANDLE_V1_STATE_ACTIVATED.rawValue) }
         // fullscreen is a version 2 state: a version 1 handle does not know the value.
-        if entry.fullscreen && wl_resource_get_version(resource) >= 2 { add(ZWLR_FOREIGN_TOPLEVEL_HANDLE_V1_STATE_FULLSCREEN) }
-        zwlr_foreign_toplevel_handle_v1_send_state(resource, &states)
-        wl_array_release(&states)
+        if entry.fullscreen && wl_resource_get_version(resource) >= 2 {
+            states.append(ZWLR_FOREIGN_TOPLEVEL_HANDLE_V1_STATE_FULLSCREEN.rawValue)
+        }
+        Resource.withArray(of: states) { zwlr_foreign_toplevel_handle_v1_send_state(resource, $0) }
     }
 
     /// The window left the list: closed, and the handle is inert from now on.

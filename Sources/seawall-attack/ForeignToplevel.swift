@@ -75,6 +75,13 @@ let foreignToplevelScenarios: [Scenario] = [
             note("every list has the last title")
         }
     },
+    Scenario(name: "foreign-toplevel-many-outputs", summary: "a manager, its own window, then 3000 wl_outputs bound (each bind updates the attacker's handles, which enter every output of its own)") { client in
+        guard let list = WindowList(client), client.shownWindow() != nil else { return note("no zwlr_foreign_toplevel_manager_v1") }
+        wl_display_roundtrip(client.display)
+        guard !list.handles.isEmpty else { return note("nothing listed") }
+        let bound = client.bindGlobal("wl_output", version: 4, times: 3000)
+        if bound == 3000 && wl_display_roundtrip(client.display) >= 0 { note("3000 outputs bound") }
+    },
 ]
 
 /// One bound zwlr_foreign_toplevel_manager_v1 and what it announced.
@@ -126,7 +133,24 @@ extension AttackClient {
         let search = GlobalSearch(interface: interface, version: version)
         wl_registry_add_listener(registry, globalFinder, Unmanaged.passRetained(search).toOpaque())   // kept for the process's life
         wl_display_roundtrip(display)
+        lastSearch = search
         return search.found
+    }
+
+    /// Binds `interface` `times` times (a roundtrip every 50, so that the events they bring are read);
+    /// returns how many were bound.
+    func bindGlobal(_ interface: String, version: UInt32, times: Int) -> Int {
+        guard let first = bindGlobal(interface, version: version), let table = sw_client_interface_named(interface),
+              let search = lastSearch, let registry = search.registry else { return 0 }
+        _ = first
+        var bound = 1
+        while bound < times {
+            guard wl_registry_bind(registry, search.name, table, search.boundVersion) != nil else { break }
+            bound += 1
+            if bound % 50 == 0 { guard wl_display_roundtrip(display) >= 0 else { break } }
+        }
+        wl_display_roundtrip(display)
+        return bound
     }
 
     /// wl_seat (version 1 is enough to name it), or nil.
@@ -137,8 +161,14 @@ private final class GlobalSearch {
     let interface: String
     let version: UInt32
     var found: OpaquePointer?
+    var registry: OpaquePointer?
+    var name: UInt32 = 0
+    var boundVersion: UInt32 = 0
     init(interface: String, version: UInt32) { self.interface = interface; self.version = version }
 }
+
+/// The last `bindGlobal` search (the attacker is single-threaded): where `bindGlobal(_:version:times:)` binds again.
+nonisolated(unsafe) private var lastSearch: GlobalSearch?
 
 nonisolated(unsafe) private let globalFinder = listenerTable(wl_registry_listener(
     global: { data, registry, name, interface, version in
@@ -147,5 +177,6 @@ nonisolated(unsafe) private let globalFinder = listenerTable(wl_registry_listene
         guard search.found == nil, String(cString: interface) == search.interface,
               let table = sw_client_interface_named(search.interface) else { return }
         search.found = wl_registry_bind(registry, name, table, min(version, search.version)).map(OpaquePointer.init)
+        (search.registry, search.name, search.boundVersion) = (registry, name, min(version, search.version))
     },
     global_remove: { _, _, _ in }))

@@ -241,6 +241,9 @@ let attacks: [Attack] = [
     // The good client reads nothing meanwhile: requests that would send it more events are ignored once half
     // its socket buffer is unread, so it is not disconnected.
     Attack(scenario: "foreign-toplevel-flood", expected: .ok, notes: ["note: every list has the last title"], stopGood: true),
+    // Each wl_output bound updates the binder's handles, which looked for every output among those entered
+    // (a list): cubic in the outputs bound, the server stalled for minutes at 3000.
+    Attack(scenario: "foreign-toplevel-many-outputs", expected: .ok, notes: ["note: 3000 outputs bound"]),
 ]
 
 /// Whether `lines` holds `wanted` in order (other lines may come between).

@@ -19,6 +19,14 @@ struct PixelCopyTests {
         try PoolMemory.accept(file, size: Int64(size), policy: .copy, account: MemoryAccount())
     }
 
+    /// The copy's rows: whole pixels rounded up to a multiple of 4 bytes (what pixman needs), in 64 bits.
+    @Test func packedRows() {
+        #expect(PixelCopy.stride(width: 15, bytesPerPixel: 2) == 32)
+        #expect(PixelCopy.stride(width: 15, bytesPerPixel: 3) == 48)
+        #expect(PixelCopy.stride(width: Int32.max, bytesPerPixel: 3) == 6_442_450_944, "no overflow in 64 bits")
+        #expect(PixelCopy.byteCount(width: 15, height: 2, bytesPerPixel: 3) == 96)
+    }
+
     @Test func refreshCopiesOnlyTheDamagedRectangle() throws {
         // A 4×3 buffer at offset 16 with a 32-byte stride (8 pixels per row, 4 shown).
         let pool = try Self.copiedPool(try Self.patternedFile(size: 16 + 32 * 3), size: 16 + 32 * 3)

@@ -124,6 +124,28 @@ struct LayerShellPolicyTests {
         bench.compositor.commit(surface.commitTree())
     }
 
+    /// With a panel in the top layer, the topmost window is still on top of the windows: clicking it again
+    /// or activating it from a window list must not raise it (a repaint, a settle wait restarted) every time.
+    /// The stack's last view is the panel, which the checks compared with before.
+    @Test func theTopWindowUnderAPanelIsNotRaisedAgainByEachClick() {
+        let bench = Bench()
+        let (bar, state) = layer(bench, 5, .top) { $0.anchor = [.top, .left, .right]; $0.height = 30 }
+        map(bench, bar, state)
+        let below = bench.mappedWindow(1), window = bench.mappedWindow(2)
+        #expect(window.activated && !below.activated)
+        let view = bench.compositor.scene.view(for: window.surface!)!
+        bench.click(x: Double(view.x + 5), y: Double(view.y + 5))
+        _ = bench.compositor.scene.takeDamage()
+        let repaints = bench.events.repaints
+        bench.click(x: Double(view.x + 6), y: Double(view.y + 6))
+        #expect(bench.compositor.scene.takeDamage().isEmpty, "the active top window clicked again: nothing to repaint")
+        #expect(!bench.compositor.activateFromList(window), "already active and on top of the windows: nothing changes")
+        #expect(bench.events.repaints == repaints)
+        #expect(bench.compositor.scene.mappedViews.map(\.surface.id) == [1, 2, 5])
+        #expect(bench.compositor.activateFromList(below))
+        #expect(bench.compositor.scene.mappedViews.map(\.surface.id) == [2, 1, 5])
+    }
+
     @Test func theInitialCommitIsConfiguredWithTheArrangedSize() {
         let bench = Bench()
         var configures: [String] = []

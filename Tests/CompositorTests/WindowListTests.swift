@@ -90,14 +90,32 @@ struct WindowListTests {
         _ = bench.compositor.request(window, maximized: true)
         bench.compositor.minimize(window)
         #expect(window.minimized && window.maximized)
+        #expect(!bench.compositor.request(window, maximized: true, byWindowList: true))
+        #expect(!window.minimized && window.activated, "a window list's maximize brings it back")
+        bench.compositor.minimize(window)
         bench.compositor.unminimize(window)
         #expect(!window.minimized && window.maximized && window.activated, "unminimized to maximized")
         bench.compositor.minimize(window)
-        #expect(bench.compositor.request(window, fullscreen: true))
+        #expect(bench.compositor.request(window, fullscreen: true, byWindowList: true))
         #expect(!window.minimized && window.fullscreen)
         bench.compositor.minimize(window)
         #expect(bench.compositor.request(window, maximized: false))
         #expect(window.minimized, "leaving a state does not show the window")
+    }
+
+    /// The window's own client asking for maximized or fullscreen while minimized gets the state but stays
+    /// minimized: a minimized window must not be able to take the keyboard back from the active one when it
+    /// likes (a background window cannot; only an xdg-activation token gives a client the focus).
+    @Test func aMinimizedWindowsOwnMaximizeOrFullscreenDoesNotBringItBack() {
+        let bench = Bench()
+        let other = bench.mappedWindow(1), window = bench.mappedWindow(2)
+        bench.compositor.minimize(window)
+        #expect(other.activated && bench.compositor.keyboardFocus === other.surface)
+        #expect(bench.compositor.request(window, fullscreen: true))
+        #expect(bench.compositor.request(window, maximized: true))
+        #expect(window.minimized && window.fullscreen && window.maximized && !window.activated)
+        #expect(bench.compositor.keyboardFocus === other.surface, "the active window keeps the keyboard")
+        #expect(bench.compositor.scene.mappedViews.map(\.surface.id) == [1], "still hidden")
     }
 
     @Test func aWindowThatIsNotMappedIsNotMinimizedAndAnUnmapEndsMinimized() {

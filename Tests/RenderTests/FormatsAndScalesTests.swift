@@ -55,4 +55,28 @@ import Testing
                                                renderer: { Renderer(width: 24, height: 12, outputScale: scale, background: bg) },
                                                "buffer scale 2 at 1.5")
     }
+
+    /// A client can put an item 1.5 billion pixels left of the output and stretch it 2 billion wide with a
+    /// viewport (a layer surface's margin, a single-pixel buffer): at 1.5 its device offset is past 32 bits.
+    /// The renderer crashed converting it for pixman; a repeated single pixel is drawn, a stretched buffer
+    /// is left out (what is below shows).
+    @Test func anItemWhoseDeviceOffsetExceeds32BitsDoesNotCrashTheRenderer() throws {
+        let scale = try #require(OutputScale(numerator: 180))
+        let whole = Region(Rect(x: 0, y: 0, width: 24, height: 12))
+        let pixel = TestSource(width: 1, height: 1, format: .xrgb8888, fill: 0xFF11_2233)
+        var solid = SceneItem(x: -1_500_000_000, y: 0, source: pixel)
+        solid.viewport = ScaledCrop(crop: Crop(x: 0, y: 0, width: 256, height: 256), width: 2_000_000_000, height: 4)
+        let r = Renderer(width: 24, height: 12, outputScale: scale, background: bg)
+        r.render([solid], damage: whole)
+        #expect(r.image.pixel(x: 3, y: 2) == 0xFF11_2233)
+        #expect(r.image.pixel(x: 3, y: 9) == bg)
+
+        let picture = TestSource(width: 2, height: 2, format: .xrgb8888, fill: 0xFF44_5566)
+        var stretched = SceneItem(x: -1_500_000_000, y: 0, source: picture)
+        stretched.viewport = ScaledCrop(crop: Crop(x: 0, y: 0, width: 512, height: 512), width: 2_000_000_000, height: 4)
+        let below = TestSource(width: 24, height: 12, format: .xrgb8888, fill: 0xFF77_8899)
+        let t = Renderer(width: 24, height: 12, outputScale: scale, background: bg)
+        t.render([SceneItem(x: 0, y: 0, source: below), stretched], damage: whole)
+        #expect(t.image.pixel(x: 3, y: 2) == 0xFF77_8899)
+    }
 }
