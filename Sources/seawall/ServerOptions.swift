@@ -61,7 +61,7 @@ struct ServerOptions: ParsableArguments {
     @Option(name: .customLong("max-pool-mib"), help: ArgumentHelp("Pool address space per client, in MiB (pages Seawall does not read cost nothing).", valueName: "MIB"))
     var maxPoolMiB: Int64 = Limits().maxPoolBytesPerClient >> 20
 
-    @Option(name: .customLong("max-buffer-size"), help: ArgumentHelp("Largest buffer width or height, in pixels.", valueName: "PIXELS"))
+    @Option(name: .customLong("max-buffer-size"), help: ArgumentHelp("Largest buffer width or height, in pixels (at most 16384, the default).", valueName: "PIXELS"))
     var maxBufferSize: Int32 = Limits().maxBufferDimension
 
     @Option(name: .customLong("max-surfaces"), help: ArgumentHelp("Live wl_surfaces per client.", valueName: "N"))
@@ -96,6 +96,9 @@ struct ServerOptions: ParsableArguments {
         guard dumpEvery >= 0 else { throw ValidationError("--dump-every must be 0 or more, not \(dumpEvery)") }
         guard maxPools >= 1, maxPoolMiB >= 1, maxBufferSize >= 1, maxSurfaces >= 1, maxCopyMiB >= 1 else {
             throw ValidationError("--max-pools, --max-pool-mib, --max-buffer-size, --max-surfaces and --max-copy-mib must be at least 1")
+        }
+        guard maxBufferSize <= Limits().maxBufferDimension else {
+            throw ValidationError("--max-buffer-size must be at most \(Limits().maxBufferDimension), the largest buffer side Seawall's renderer and its copies handle, not \(maxBufferSize)")
         }
         guard maxPoolMiB <= 1 << 40, maxCopyMiB <= 1 << 40 else {
             throw ValidationError("--max-pool-mib and --max-copy-mib must be at most \(1 << 40)")

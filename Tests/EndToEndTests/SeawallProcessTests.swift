@@ -133,6 +133,7 @@ struct SeawallProcessTests {
         (["--xdg-wm-base-version", "6"], "--xdg-wm-base-version"),
         (["--max-copy-mib", "0"], "--max-copy-mib"),
         (["--max-pool-mib", "2199023255553"], "--max-pool-mib"),
+        (["--max-buffer-size", "16385"], "--max-buffer-size must be at most 16384"),
     ])
     func badFlags(arguments: [String], flag: String) throws {
         let child = try ChildProcess(executable: Self.seawall, arguments: arguments)
