@@ -98,6 +98,8 @@ public final class Renderer {
         var placed: Rect
         /// Its regions in `parts`: the part copied with SRC, and the part blended with OVER.
         var part: Int
+        /// It blends somewhere and `isFusable`: its blend may go onto the background colour in one pass.
+        var fusable: Bool
     }
 
     // Scratch, kept from frame to frame so that planning a frame allocates nothing once the regions' box
@@ -180,22 +182,19 @@ public final class Renderer {
             if parts.count <= part { parts.append((PixmanRegion(), PixmanRegion(), PixmanRegion())) }
             parts[part].opaque.setIntersection(visibleScratch, opaqueScratch)
             parts[part].blend.setDifference(visibleScratch, opaqueScratch)
-            layers.append(Layer(index: index, placed: placed, part: part))
+            layers.append(Layer(index: index, placed: placed, part: part,
+                                fusable: !parts[part].blend.isEmpty && Renderer.isFusable(item, outputScale: outputScale)))
         }
         backgroundScratch.setDifference(damaged, covered)
         // Bottom up: a fusable layer's blended pixels where the background shows and no layer below paints
         // are blended onto the background colour directly, and the background is not filled there. Scenes
         // with nothing to fuse (opaque windows only) skip the pass.
-        var fusing = false
-        for layer in layers {
-            parts[layer.part].fused.clear()
-            if !fusing && !parts[layer.part].blend.isEmpty && Renderer.isFusable(items[layer.index], outputScale: outputScale) { fusing = true }
-        }
-        if !fusing || backgroundScratch.isEmpty { return }
+        for layer in layers { parts[layer.part].fused.clear() }
+        if !layers.contains(where: \.fusable) || backgroundScratch.isEmpty { return }
         paintedScratch.clear()
         for layer in layers.reversed() {
             let part = parts[layer.part]
-            let fusable = !part.blend.isEmpty && Renderer.isFusable(items[layer.index], outputScale: outputScale)
+            let fusable = layer.fusable
             if fusable {
                 part.fused.setIntersection(part.blend, backgroundScratch)
                 part.fused.subtract(paintedScratch)
