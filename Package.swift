@@ -96,7 +96,7 @@ let package = Package(
         ]),
 
         // Benchmark: a 1080p full-damage frame, compose + PPM (tools/bench).
-        .executableTarget(name: "seawall-bench", dependencies: ["Render", "Scanout", "Compositor"]),
+        .executableTarget(name: "seawall-bench", dependencies: ["Render", "Scanout", "Compositor", "CPixelConvert"]),
         // The end-to-end benchmark's client: sealed pools, three buffers, frame callbacks, wp_presentation (tools/bench).
         .executableTarget(name: "seawall-benchclient", dependencies: [
             "DemoClientKit", "CWaylandClient", "CProtocolsClient", "CClientShims",
@@ -132,7 +132,8 @@ let package = Package(
         .testTarget(name: "ControlTests", dependencies: [
             "Control", "SeawallTestSupport", "WaylandServer", "Compositor", "Render", "Scanout", "SystemCalls",
         ]),
-                .testTarget(name: "RenderTests", dependencies: ["Render", "Scanout", "Compositor", "SeawallTestSupport", "ImageCompare"]),
+                .testTarget(name: "RenderTests", dependencies: ["Render", "Scanout", "Compositor", "SeawallTestSupport", "ImageCompare",
+                                                          "CPixelConvert", "CPixman"]),
         // ImageCompare on real files (PNG of every colour type, PPM, corrupt and hostile headers), and the
         // real `seawall compare` binary: exit statuses, printed counts, the diff image, --update.
         .testTarget(name: "CompareTests", dependencies: ["ImageCompare", "Scanout", "SeawallTestSupport"]),

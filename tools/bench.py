@@ -96,8 +96,9 @@ class Runner:
         env = dict(os.environ, XDG_RUNTIME_DIR=runtime)
         env.pop("WAYLAND_DISPLAY", None)
         outdir = None
-        if compositor == "seawall":
-            cmd = [f"{self.bin}/seawall", "serve", "--socket", socket, "--refresh", "60", "--size", size, "--log-level", "warning"]
+        if compositor != "weston":
+            binary = self.args.baseline if compositor == "baseline" else self.bin
+            cmd = [f"{binary}/seawall", "serve", "--socket", socket, "--refresh", "60", "--size", size, "--log-level", "warning"]
             if kind in ("dump-tmpfs", "dump-disk"):
                 base = "/dev/shm" if kind == "dump-tmpfs" else self.args.disk_dir
                 os.makedirs(base, exist_ok=True)
@@ -124,7 +125,7 @@ class Runner:
                     logf.seek(0)
                     return {"error": f"{compositor} did not start: " + logf.read().decode(errors="replace")[-400:]}
                 time.sleep(0.02)
-            time.sleep(0.2 if compositor == "seawall" else 0.5)  # weston: let the shell's own clients settle
+            time.sleep(0.5 if compositor == "weston" else 0.2)  # weston: let the shell's own clients settle
             client = [f"{self.bin}/seawall-benchclient", "--socket", socket, "--warmup", str(self.args.warmup),
                       "--seconds", str(self.args.seconds)] + client_flags
             cproc = subprocess.Popen(client, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -168,6 +169,8 @@ def main():
     parser.add_argument("--seconds", type=float, default=3.0, help="measured seconds per run (default 3)")
     parser.add_argument("--warmup", type=float, default=1.0, help="client warm-up seconds before measuring (default 1)")
     parser.add_argument("--disk-dir", default=os.path.join(ROOT, ".build", "bench-disk"), help="directory on disk for the dump-on-disk and --record runs")
+    parser.add_argument("--baseline", metavar="DIR", help="also run the seawall binary in DIR (another build, e.g. a copy of "
+                        "the release binary before a change), interleaved with this one: before/after in the same conditions")
     parser.add_argument("--scratch-path", help="SwiftPM scratch path (default .build)")
     parser.add_argument("--no-build", action="store_true", help="use the release binaries already built")
     args = parser.parse_args()
@@ -189,7 +192,9 @@ def main():
     if any(wl[3] == "record" for wl in workloads) and "--record" not in runner.serve_help():
         workloads = [wl for wl in workloads if wl[3] != "record"]
         notes.append("record: skipped, this seawall's `serve --help` has no --record")
-    compositors = ["seawall"] + (["weston"] if args.against else [])
+    compositors = ["seawall"] + (["baseline"] if args.baseline else []) + (["weston"] if args.against else [])
+    if args.baseline and not os.access(os.path.join(args.baseline, "seawall"), os.X_OK):
+        sys.exit(f"tools/bench: --baseline {args.baseline}: no seawall binary there")
     if args.against and not shutil.which("weston"):
         sys.exit("tools/bench: --against weston needs weston (Debian package weston)")
 
@@ -197,6 +202,8 @@ def main():
     commit = subprocess.run(["git", "-C", ROOT, "describe", "--always", "--dirty"], capture_output=True, text=True).stdout.strip()
     print(f"# machine: {os.cpu_count()} CPUs, {cpu_model}, kernel {platform.release()}; load average at start {' '.join(load_start)}")
     weston_version = ""
+    if args.baseline:
+        print(f"# baseline: {os.path.abspath(args.baseline)}/seawall, interleaved with this build (same client, same runs)")
     if args.against:
         weston_version = subprocess.run(["weston", "--version"], capture_output=True, text=True).stdout.strip()
     print(f"# seawall {commit}{'; ' + weston_version + ' headless, pixman, desktop-shell, unpatched' if args.against else ''}; "
@@ -220,6 +227,8 @@ def main():
 
     header = ["workload", "compositor", "CPU ms/frame (min-max)", "% core", "fps (slowest win)", "c2p p50/p99 ms",
               "peak RSS MiB", "memcpy cold/warm ms", "CPU/memcpy cold; warm"]
+    if args.baseline:
+        header.append("seawall/baseline CPU")
     if args.against:
         header.append("seawall/weston CPU")
     rows = []
@@ -249,13 +258,14 @@ def main():
                    f"{fps:.1f} ({fps_min:.1f})" + (f" {discarded} disc." if discarded else ""), f"{p50:.2f}/{p99:.2f}",
                    f"{rss:.0f}" if rss else "?", f"{cold:.3f}/{warm:.3f}" if cold else "?",
                    f"{m / cold:.2f}; {m / warm:.2f}" if cold else "?"]
-            if args.against:
-                row.append("")
+            row += [""] * (len(header) - len(row))
             rows.append(row)
-        if args.against and "seawall" in per_frame and "weston" in per_frame:
-            for row in rows:
-                if row[0] == wl[0] and row[1] == "seawall":
-                    row[-1] = f"{per_frame['seawall'] / per_frame['weston']:.2f}"
+        for other in ("baseline", "weston"):
+            if other in compositors and "seawall" in per_frame and other in per_frame:
+                column = header.index(f"seawall/{other} CPU")
+                for row in rows:
+                    if row[0] == wl[0] and row[1] == "seawall":
+                        row[column] = f"{per_frame['seawall'] / per_frame[other]:.2f}"
     widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
     print("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths)) + " |")
     print("|" + "|".join("-" * (w + 2) for w in widths) + "|")

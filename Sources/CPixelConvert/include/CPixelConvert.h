@@ -13,7 +13,24 @@ size_t sw_xrgb_to_rgb_row(const void *source, void *destination, size_t width);
  * filling `destination` with `background` and then compositing `source` over it with PIXMAN_OP_OVER gives,
  * bit for bit (per channel s + round(bg × (255 − α) / 255) with pixman's rounding, t = bg × (255 − α) + 0x80,
  * (t + (t >> 8)) >> 8, added with saturation), without the fill's pass over memory nor reading the
- * destination back. `width` × `height` pixels; strides in bytes; `background` is 0x??RRGGBB. The X byte
- * written is 0xFF. SSE2 on x86 (part of the x86-64 baseline), a plain loop elsewhere. */
+ * destination back. `width` × `height` pixels; strides in bytes (the source's at least `width` × 4); `background`
+ * is 0x??RRGGBB. The X byte written is 0xFF. Reads and writes nothing outside the two rectangles. Uses the fastest
+ * kernel this CPU runs (`sw_over_solid_best`), with streaming stores for areas of 1 MiB or more. */
 void sw_over_solid(const void *source, size_t source_stride, void *destination, size_t destination_stride,
                    size_t width, size_t height, unsigned int background);
+
+/* The kernels of sw_over_solid, all giving the same pixels: a plain loop (any CPU), SSE2 (4 pixels at a time,
+ * the x86-64 baseline), AVX2 (8 pixels; chosen at run time through cpuid, the binary being built for the
+ * baseline). */
+enum { SW_OVER_SOLID_PORTABLE = 0, SW_OVER_SOLID_SSE2 = 1, SW_OVER_SOLID_AVX2 = 2 };
+
+/* Whether this CPU (and build) runs `kernel`: 1 or 0. */
+int sw_over_solid_supports(int kernel);
+
+/* The fastest kernel this CPU runs (asked once). */
+int sw_over_solid_best(void);
+
+/* sw_over_solid with a given kernel (one this CPU lacks falls back to the plain loop) and with streaming stores
+ * (`stream` nonzero) or not, whatever the size: for tests and benchmarks, which check every path. */
+void sw_over_solid_with(int kernel, int stream, const void *source, size_t source_stride, void *destination,
+                        size_t destination_stride, size_t width, size_t height, unsigned int background);
