@@ -25,8 +25,20 @@ public final class SettleTracker {
     /// When the output last changed (or the tracker started).
     public private(set) var outputChangedAt: UInt64
     private var seenOutputChanges: UInt64
-    /// For each mapped view seen: its change count and when it last changed (or was first seen mapped).
-    private var views: [ObjectIdentifier: (changes: UInt64, at: UInt64)] = [:]
+
+    /// One mapped view as last seen: its surface, its change count, and when it last changed (or was first
+    /// seen mapped).
+    private struct Seen {
+        let id: ObjectIdentifier
+        var changes: UInt64
+        var at: UInt64
+    }
+    /// The mapped views of the last observation, bottom to top (the scene's order).
+    private var seen: [Seen] = []
+    /// Where each of them is in `seen`.
+    private var index: [ObjectIdentifier: Int] = [:]
+    /// The next `seen`, built when the stack changed (kept between observations: no allocation once grown).
+    private var rebuilt: [Seen] = []
 
     public init(scene: Scene, now: UInt64) {
         outputChangedAt = now
@@ -35,25 +47,52 @@ public final class SettleTracker {
     }
 
     /// Notes what changed since the last observation as having changed at `now`.
+    ///
+    /// It runs after every scene change (each commit of every window), so the usual case costs one pass over
+    /// the mapped views without hashing or allocating: the stack is as it was, and each view is compared with
+    /// the one seen at its place. Only a stack that changed (a window mapped, unmapped, raised) is looked up
+    /// view by view.
     public func observe(_ scene: Scene, now: UInt64) {
         if scene.outputChanges != seenOutputChanges {
             seenOutputChanges = scene.outputChanges
             outputChangedAt = now
         }
-        var seen: [ObjectIdentifier: (changes: UInt64, at: UInt64)] = [:]
+        var place = 0
+        for view in scene.mappedViews {
+            guard place < seen.count, seen[place].id == ObjectIdentifier(view.surface) else {
+                restack(scene, now: now)
+                return
+            }
+            if seen[place].changes != view.changes {
+                seen[place].changes = view.changes
+                seen[place].at = now
+            }
+            place += 1
+        }
+        if place != seen.count { restack(scene, now: now) }
+    }
+
+    /// `observe` for a stack that is not the one seen last: every mapped view keeps what was known of it (a
+    /// raised window has not changed by being raised; the scene counts a restack as a change of the output
+    /// and, if it damaged the window, of the window), newly mapped ones changed `now`, unmapped ones are
+    /// forgotten.
+    private func restack(_ scene: Scene, now: UInt64) {
+        rebuilt.removeAll(keepingCapacity: true)
         for view in scene.mappedViews {
             let id = ObjectIdentifier(view.surface)
-            if let known = views[id], known.changes == view.changes {
-                seen[id] = known
+            if let known = index[id].map({ seen[$0] }), known.changes == view.changes {
+                rebuilt.append(known)
             } else {
-                seen[id] = (view.changes, now)
+                rebuilt.append(Seen(id: id, changes: view.changes, at: now))
             }
         }
-        views = seen
+        swap(&seen, &rebuilt)
+        index.removeAll(keepingCapacity: true)
+        for (place, view) in seen.enumerated() { index[view.id] = place }
     }
 
     /// When `surface`'s window last changed, or nil if it is not mapped (as of the last observation).
-    public func lastChange(of surface: Surface) -> UInt64? { views[ObjectIdentifier(surface)]?.at }
+    public func lastChange(of surface: Surface) -> UInt64? { index[ObjectIdentifier(surface)].map { seen[$0].at } }
 
     /// What a `wait settled` should do now.
     public enum Verdict: Equatable, Sendable {

@@ -285,6 +285,16 @@ public final class Renderer {
         guard let srcX = Int32(exactly: offsetX), let srcY = Int32(exactly: offsetY) else { return false }
         let dstX = Int32(layer.placed.x), dstY = Int32(layer.placed.y)
         let width = Int32(layer.placed.width), height = Int32(layer.placed.height)
+        let part = parts[layer.part]
+        if part.opaque.isEmpty && part.blend.isEmpty {
+            // Blended onto the background everywhere it shows: no pixman image to make (nor to allocate).
+            let done: Bool? = source.withPixels { pixels in
+                blendOntoBackground(part.fused, pixels: pixels, stride: Int(source.stride),
+                                    sourceOrigin: (Int(layer.placed.x) - Int(srcX), Int(layer.placed.y) - Int(srcY)))
+                return true
+            }
+            return done ?? false
+        }
         let done: Bool? = source.withPixels { pixels in
             // pixman only reads a source image; create_bits merely lacks a const-qualified parameter.
             var first = pixels

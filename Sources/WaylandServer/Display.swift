@@ -201,17 +201,40 @@ public final class Display {
     }
 
     /// Runs `action` once when the loop is next idle (`wl_event_loop_add_idle`).
+    ///
+    /// The server asks this for every frame (its repaint runs when the requests at hand are done), so the box
+    /// that carries `action` to the C callback is taken from `idleBoxes` and goes back there once it has run:
+    /// no allocation of Seawall's in steady state (libwayland still allocates the idle source itself).
     public func whenIdle(_ action: @escaping () -> Void) {
-        // Idle sources free themselves after running; the handler box is released by the trampoline.
-        let handler = EventHandler(action)
+        let box = idleBoxes.popLast() ?? IdleBox(display: self)
+        box.action = action
         let callback: @convention(c) (UnsafeMutableRawPointer?) -> Void = { data in
             guard let data else { return }
-            Unmanaged<EventHandler>.fromOpaque(data).takeRetainedValue().action()
+            // Retained while pending (below); idle sources free themselves after running.
+            let box = Unmanaged<IdleBox>.fromOpaque(data).takeRetainedValue()
+            let action = box.action
+            box.action = nil
+            box.display?.idleBoxes.append(box)
+            action?()
         }
-        if wl_event_loop_add_idle(loop, callback, Unmanaged.passRetained(handler).toOpaque()) == nil {
-            Unmanaged.passUnretained(handler).release()
+        if wl_event_loop_add_idle(loop, callback, Unmanaged.passRetained(box).toOpaque()) == nil {
+            Unmanaged.passUnretained(box).release()
+            box.action = nil
+            idleBoxes.append(box)
         }
     }
+
+    /// What a pending idle callback runs; reused (see `whenIdle`).
+    private final class IdleBox {
+        weak var display: Display?
+        var action: (() -> Void)?
+        init(display: Display) { self.display = display }
+    }
+
+    /// Idle boxes not in use.
+    private var idleBoxes: [IdleBox] = []
+    /// How many idle boxes the display keeps for reuse (tests: they are reused, not piled up).
+    var spareIdleBoxes: Int { idleBoxes.count }
 
     deinit {
         for source in sources { wl_event_source_remove(source) }

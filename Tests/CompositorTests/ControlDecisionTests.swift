@@ -53,6 +53,43 @@ import Testing
         #expect(tracker.verdict(window: nil, quietNanoseconds: .max, now: 5_000) == .quietAt(.max))
     }
 
+    @Test("settled across restacking: a raised window keeps its last change, a hidden one is forgotten, one shown again or newly mapped changed then")
+    func settlingAcrossRestacking() throws {
+        let bench = Bench()
+        let scene = bench.compositor.scene
+        let a = try #require(bench.mappedWindow(1).surface), b = try #require(bench.mappedWindow(2).surface)
+        let c = try #require(bench.mappedWindow(3).surface)
+        let tracker = SettleTracker(scene: scene, now: 1_000)
+        #expect([a, b, c].map { tracker.lastChange(of: $0) } == [1_000, 1_000, 1_000])
+        // b changes and a is raised (a restack, not a change of a) before the next observation.
+        bench.commit(b, 120, 80)
+        scene.raise(a)
+        tracker.observe(scene, now: 2_000)
+        #expect([a, b, c].map { tracker.lastChange(of: $0) } == [1_000, 2_000, 1_000])
+        #expect(tracker.outputChangedAt == 2_000)
+        // In the new order: c changes, the others do not.
+        bench.commit(c, 90, 90)
+        tracker.observe(scene, now: 3_000)
+        #expect([a, b, c].map { tracker.lastChange(of: $0) } == [1_000, 2_000, 3_000])
+        #expect(tracker.verdict(window: a, quietNanoseconds: 500, now: 3_000) == .settled)
+        #expect(tracker.verdict(window: c, quietNanoseconds: 500, now: 3_000) == .quietAt(3_500))
+        // Hidden (minimized): not mapped any more; shown again: changed then.
+        scene.setHidden(b, true)
+        tracker.observe(scene, now: 4_000)
+        #expect(tracker.lastChange(of: b) == nil)
+        #expect(tracker.verdict(window: b, quietNanoseconds: 500, now: 4_000) == .windowNotMapped)
+        #expect([a, c].map { tracker.lastChange(of: $0) } == [1_000, 3_000])
+        scene.setHidden(b, false)
+        let d = try #require(bench.mappedWindow(4).surface)
+        tracker.observe(scene, now: 5_000)
+        #expect([a, b, c, d].map { tracker.lastChange(of: $0) } == [1_000, 5_000, 3_000, 5_000])
+        // Observations with nothing changed change nothing.
+        tracker.observe(scene, now: 6_000)
+        tracker.observe(scene, now: 7_000)
+        #expect([a, b, c, d].map { tracker.lastChange(of: $0) } == [1_000, 5_000, 3_000, 5_000])
+        #expect(tracker.outputChangedAt == 5_000)
+    }
+
     @Test("frames are stepped only in manual mode, 1 to 1000 at a time")
     func stepping() {
         #expect(FrameStepping.refusal(count: 1, mode: .manual) == nil)
