@@ -15,7 +15,10 @@ final class EventRecorder: CompositorEvents {
     func configure(_ window: Window) {
         lines.append("configure \(window.surface?.id ?? 0)\(window.activated ? " activated" : "")")
     }
-    func surface(_ surface: Surface, isOnOutput: Bool) { lines.append("\(isOnOutput ? "enter" : "leave") output \(surface.id)") }
+    /// "enter output 3" for surface 3 on the first output; "enter output 3 on 1" on the second.
+    func surface(_ surface: Surface, output: Int, isOn: Bool) {
+        lines.append("\(isOn ? "enter" : "leave") output \(surface.id)\(output == 0 ? "" : " on \(output)")")
+    }
     func pointerEnter(_ surface: Surface, serial: UInt32, x: Double, y: Double) { lines.append("pointer enter \(surface.id) \(x),\(y)") }
     func pointerLeave(_ surface: Surface, serial: UInt32) { lines.append("pointer leave \(surface.id)") }
     func pointerMotion(_ surface: Surface, x: Double, y: Double) { lines.append("pointer motion \(surface.id) \(x),\(y)") }
