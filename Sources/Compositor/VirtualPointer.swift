@@ -25,6 +25,9 @@ public final class VirtualPointer {
     public internal(set) var axes = PointerAxisFrame()
     /// The buttons this virtual pointer pressed through the seat and has not released.
     public internal(set) var heldButtons: Set<UInt32> = []
+    /// The output absolute motion spans (`OutputArea.index`; create_virtual_pointer_with_output); nil: the
+    /// layout's bounding box.
+    public var output: Int?
 
     public init() {}
 
@@ -173,7 +176,8 @@ extension Compositor {
                 // A relative move: relative motion to the focus, and under a pointer constraint's rules.
                 movePointer(byX: dx, y: dy)
             case .motion(let base?, let dx, let dy):
-                let box = scene.outputRect   // absolute motion spans the whole layout
+                // Absolute motion spans the pointer's output, or the whole layout.
+                let box = pointer.output.flatMap { scene.outputs.indices.contains($0) ? scene.outputs[$0].rect : nil } ?? scene.outputRect
                 let point = clampedToOutput(Double(box.x) + base.x * Double(box.width) + dx,
                                             Double(box.y) + base.y * Double(box.height) + dy)
                 movePointer(toX: point.x, y: point.y)
