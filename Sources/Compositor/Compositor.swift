@@ -14,8 +14,9 @@ public final class Compositor {
     private var serial: UInt32 = 0
     /// Every live surface, by identity.
     private var surfaces: [ObjectIdentifier: Surface] = [:]
-    /// The surfaces drawn on the output (wl_surface.enter sent, and no leave since).
-    private var onOutput: Set<ObjectIdentifier> = []
+    /// The outputs each surface is drawn on (wl_surface.enter sent, and no leave since), as a bit set by
+    /// `OutputArea.index`; surfaces on none are left out.
+    private var onOutputs: [ObjectIdentifier: UInt32] = [:]
 
     // Window management (WindowManagement.swift).
     /// Toplevel windows in the order their roles were made.
@@ -78,14 +79,23 @@ public final class Compositor {
     /// The primary selection (middle-click paste), under the clipboard's rules.
     public internal(set) weak var primarySelection: DataSource?
 
+    /// One output of `outputWidth`×`outputHeight` logical units.
     public init(outputWidth: Int64, outputHeight: Int64, frameClock: FrameClock) {
         scene = Scene(outputWidth: outputWidth, outputHeight: outputHeight)
         self.frameClock = frameClock
     }
 
-    /// The output's size (maximized and fullscreen windows, configure bounds, popup constraints).
+    /// Outputs laid out as `outputs` says (OutputLayout.swift).
+    public init(outputs: [OutputArea], frameClock: FrameClock) {
+        scene = Scene(outputs: outputs)
+        self.frameClock = frameClock
+    }
+
+    /// The layout's right and bottom edges (with one output, its size).
     public var outputWidth: Int64 { scene.outputWidth }
     public var outputHeight: Int64 { scene.outputHeight }
+    /// The outputs in the layout.
+    public var outputs: [OutputArea] { scene.outputs }
 
     /// A new serial for an event (wrapping, like libwayland's display serial).
     public func nextSerial() -> UInt32 {
@@ -138,20 +148,44 @@ public final class Compositor {
         for (surface, _, _) in root.flattened() { updateOutputPresence(surface) }
     }
 
-    /// wl_surface.enter / leave: a surface is on the (one) output while it is drawn — it has a buffer and
-    /// its tree's window is mapped and not minimized.
+    /// wl_surface.enter / leave: a surface is on an output while it is drawn — it has a buffer and its tree's
+    /// window is mapped and not minimized — and some of it is inside that output.
     private func updateOutputPresence(_ surface: Surface) {
         let id = ObjectIdentifier(surface)
         guard surfaces[id] != nil else { return }
-        let drawn = surface.hasBuffer && (scene.view(for: surface.root)?.shown ?? false)
-        guard drawn != onOutput.contains(id) else { return }
-        if drawn { onOutput.insert(id) } else { onOutput.remove(id) }
-        events?.surface(surface, isOnOutput: drawn)
+        var now: UInt32 = 0
+        if surface.hasBuffer, let view = scene.view(for: surface.root), view.shown {
+            if scene.outputs.count == 1 {
+                now = 1
+            } else {
+                let position = outputPosition(of: surface)
+                let rect = Rect(x: position.x, y: position.y, width: Swift.max(1, surface.width), height: Swift.max(1, surface.height))
+                for area in scene.outputs where !area.rect.intersection(rect).isEmpty { now |= 1 << UInt32(area.index) }
+            }
+        }
+        let before = onOutputs[id] ?? 0
+        guard now != before else { return }
+        onOutputs[id] = now == 0 ? nil : now
+        for index in scene.outputs.indices {
+            let bit: UInt32 = 1 << UInt32(index)
+            if before & bit != 0 && now & bit == 0 { events?.surface(surface, output: index, isOn: false) }
+        }
+        for index in scene.outputs.indices {
+            let bit: UInt32 = 1 << UInt32(index)
+            if before & bit == 0 && now & bit != 0 { events?.surface(surface, output: index, isOn: true) }
+        }
     }
 
-    /// Something on the output changed: the pointer re-picks its focus at once (surfaces going away can
-    /// still be named in a leave) and a frame is scheduled.
+    /// The outputs `surface` is drawn on (`OutputArea.index`), in order.
+    public func outputs(of surface: Surface) -> [Int] {
+        let set = onOutputs[ObjectIdentifier(surface)] ?? 0
+        return scene.outputs.indices.filter { set & (1 << UInt32($0)) != 0 }
+    }
+
+    /// Something on the output changed: windows that moved may have entered or left outputs, the pointer
+    /// re-picks its focus at once (surfaces going away can still be named in a leave) and a frame is scheduled.
     func sceneChanged() {
+        for view in scene.takeMovedViews() { updateOutputPresence(ofTree: view.surface) }
         pointerSceneChanged()
         updatePointerConstraint()
         events?.sceneChanged()
@@ -177,7 +211,7 @@ public final class Compositor {
         pointerConstraintSurfaceDestroyed(surface)
         surface.tearDown()
         surfaces[ObjectIdentifier(surface)] = nil
-        onOutput.remove(ObjectIdentifier(surface))
+        onOutputs[ObjectIdentifier(surface)] = nil
         for window in windows where window.surface === surface {
             window.surface = nil
             events?.windowListChanged(window)   // a window without a surface is not listed

@@ -19,8 +19,9 @@ public protocol CompositorEvents: AnyObject {
     func windowListChanged(_ window: Window)
     /// The window is asked to close (a window list's request): xdg_toplevel.close.
     func close(_ window: Window)
-    /// The surface started (true) or stopped being drawn on the output: wl_surface.enter / leave.
-    func surface(_ surface: Surface, isOnOutput: Bool)
+    /// The surface started (true) or stopped being drawn on output `output` (`OutputArea.index`):
+    /// wl_surface.enter / leave with the client's wl_outputs of that output.
+    func surface(_ surface: Surface, output: Int, isOn: Bool)
 
     /// wl_pointer.enter at surface-local (x, y), then frame.
     func pointerEnter(_ surface: Surface, serial: UInt32, x: Double, y: Double)

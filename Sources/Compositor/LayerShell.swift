@@ -18,10 +18,14 @@ public final class LayerSurface {
     public internal(set) var initialized = false
     /// The surface shows a buffer.
     public internal(set) var mapped = false
+    /// The output it is on (`OutputArea.index`): the one get_layer_surface named, else the one new windows
+    /// go on when it was made (`Compositor.addLayerSurface`).
+    public internal(set) var output: Int?
 
-    public init(surface: Surface, layer: Layer, namespace: String) {
+    public init(surface: Surface, layer: Layer, namespace: String, output: Int? = nil) {
         self.surface = surface
         self.namespace = namespace
+        self.output = output
         state = LayerSurfaceState(layer: layer)
     }
 
@@ -34,6 +38,7 @@ public final class LayerSurface {
 extension Compositor {
     /// A layer surface role was made: its view joins the scene in its layer (unmapped until a buffer).
     public func addLayerSurface(_ layer: LayerSurface) {
+        if layer.output.map({ !scene.outputs.indices.contains($0) }) ?? true { layer.output = scene.focusedOutput }
         layerSurfaces.append(layer)
         if let surface = layer.surface { scene.addView(for: surface, layer: layer.state.layer) }
     }
@@ -87,7 +92,15 @@ extension Compositor {
     /// first configure), and when the usable area changed, configures maximized and fullscreen windows to it.
     func arrangeLayers() {
         let active = layerSurfaces.filter { $0.initialized && $0.surface != nil }
-        let (boxes, usable) = LayerArrangement.arrange(active.map(\.state), output: scene.outputRect)
+        for area in scene.outputs {
+            let here = scene.outputs.count == 1 ? active : active.filter { ($0.output ?? 0) == area.index }
+            arrangeLayers(here, on: area)
+        }
+    }
+
+    /// `arrangeLayers` for the layer surfaces on one output.
+    private func arrangeLayers(_ active: [LayerSurface], on area: OutputArea) {
+        let (boxes, usable) = LayerArrangement.arrange(active.map(\.state), output: area.rect)
         for (layer, box) in zip(active, boxes) {
             // Only a surface whose place changed is looked up in the scene: a commit costs O(surfaces), not
             // O(surfaces²), with a client's 1024 surfaces all layer surfaces.
@@ -102,9 +115,9 @@ extension Compositor {
                 events?.configure(layer, width: size.width, height: size.height)
             }
         }
-        guard usable != scene.usableArea else { return }
-        scene.usableArea = usable
-        for window in windows where window.maximized || window.fullscreen {
+        guard usable != scene.usableAreas[area.index] else { return }
+        scene.usableAreas[area.index] = usable
+        for window in windows where (window.maximized || window.fullscreen) && filledOutput(of: window) == area.index {
             events?.configure(window)
             if let surface = window.surface, scene.view(for: surface)?.mapped == true {
                 let origin = window.geometryOrigin

@@ -20,6 +20,14 @@ public struct PointerTarget {
 }
 
 extension Compositor {
+    /// Why layout point (x, y) cannot be pointed at or touched: it is on no output. nil when it is on one.
+    func offOutputRefusal(_ x: Double, _ y: Double) -> PointerRefusal? {
+        if scene.outputs.index(containingX: x, y: y) != nil { return nil }
+        if scene.outputs.count == 1 { return PointerRefusal("(\(x), \(y)) is outside the output (\(outputWidth)x\(outputHeight))") }
+        let list = scene.outputs.map { "\($0.name) \($0.rect.width)x\($0.rect.height) at \($0.rect.x),\($0.rect.y)" }
+        return PointerRefusal("(\(x), \(y)) is on no output (\(list.joined(separator: "; ")))")
+    }
+
     /// The most wheel clicks one `scroll` may turn.
     public static let maxScrollSteps = 100
 
@@ -33,9 +41,7 @@ extension Compositor {
             guard let rect = windowRect(window) else { throw PointerRefusal("the window is not mapped") }
             point = (Double(rect.x) + x, Double(rect.y) + y)
         }
-        guard point.x >= 0, point.y >= 0, point.x < Double(outputWidth), point.y < Double(outputHeight) else {
-            throw PointerRefusal("(\(point.x), \(point.y)) is outside the output (\(outputWidth)x\(outputHeight))")
-        }
+        if let refusal = offOutputRefusal(point.x, point.y) { throw refusal }
         return point
     }
 

@@ -29,6 +29,9 @@ extension Compositor {
         let point = constrainedDestination(x: x.asInputCoordinate, y: y.asInputCoordinate)
         pointerX = point.x
         pointerY = point.y
+        if scene.outputs.count > 1, let output = scene.outputs.index(containingX: point.x, y: point.y) {
+            scene.focusedOutput = output   // new windows go where the pointer is
+        }
         if let grab { return grabbedPointerMoved(grab) }
         if case .entered = updatePointerFocus() { return }
         sendPointerMotion()

@@ -58,12 +58,19 @@ public final class Scene {
         public var bounds: Rect { Rect(x: x, y: y, width: width, height: height) }
     }
 
-    public let outputWidth: Int64
-    public let outputHeight: Int64
+    /// The outputs, in layout coordinates (OutputLayout.swift); the scene's coordinates are the layout's.
+    public let outputs: [OutputArea]
+    /// The smallest rectangle holding every output: damage outside it is dropped.
+    public let outputRect: Rect
+    /// The layout's right and bottom edges (with one output, its logical size).
+    public var outputWidth: Int64 { outputRect.maxX }
+    public var outputHeight: Int64 { outputRect.maxY }
     public var placement = CascadePlacement()
-    /// The part of the output left for windows once layer surfaces' exclusive zones are taken
-    /// (LayerArrangement): the cascade places new windows inside it.
-    public internal(set) var usableArea: Rect
+    /// Per output, the part of it left for windows once layer surfaces' exclusive zones are taken
+    /// (LayerArrangement): maximized and fullscreen windows fill it and the cascade places new windows in it.
+    public internal(set) var usableAreas: [Rect]
+    /// The output new windows go on: the one the pointer was last on (the first until it moves).
+    public internal(set) var focusedOutput = 0
     /// Bottom to top. Views exist from role assignment; only mapped ones are drawn.
     public private(set) var views: [View] = []
     /// The same views by surface: `view(for:)` is asked per surface per commit and per arrangement, and a
@@ -76,14 +83,35 @@ public final class Scene {
     /// Set while a hidden view's commit is applied (`apply`): its damage is not the output's.
     private var damageMuted = false
 
-    public init(outputWidth: Int64, outputHeight: Int64) {
-        self.outputWidth = outputWidth
-        self.outputHeight = outputHeight
-        usableArea = Rect(x: 0, y: 0, width: outputWidth, height: outputHeight)
-        damage = Region(outputRect)   // the first frame paints everything
+    /// One output of `outputWidth`×`outputHeight` logical units at (0, 0).
+    public convenience init(outputWidth: Int64, outputHeight: Int64) {
+        self.init(outputs: [OutputArea(index: 0, name: OutputArea.name(ofIndex: 0), deviceWidth: outputWidth,
+                                       deviceHeight: outputHeight, scale: .one, x: 0, y: 0)])
     }
 
-    public var outputRect: Rect { Rect(x: 0, y: 0, width: outputWidth, height: outputHeight) }
+    public init(outputs: [OutputArea]) {
+        precondition(!outputs.isEmpty, "Scene: at least one output")
+        self.outputs = outputs
+        outputRect = outputs.bounds
+        usableAreas = outputs.map(\.rect)
+        for area in outputs { damage.add(area.rect) }   // the first frame paints everything
+    }
+
+    /// The usable area of the output new windows go on.
+    public var usableArea: Rect { usableAreas[focusedOutput] }
+
+    /// The output `view` is mostly on (its window geometry is not known here: its surface tree's extent).
+    public func outputIndex(of view: View) -> Int {
+        outputs.count == 1 ? 0 : outputs.index(for: view.treeRect.isEmpty ? view.bounds : view.treeRect)
+    }
+
+    /// Views whose position changed since `takeMovedViews`: their surfaces may have entered or left outputs.
+    private var movedViews: [View] = []
+    func takeMovedViews() -> [View] {
+        defer { movedViews.removeAll(keepingCapacity: true) }
+        return movedViews
+    }
+
     /// The shown views (mapped, not minimized), bottom to top, filtered as they are read (no array is made:
     /// the per-frame paths walk them several times).
     public var mappedViews: LazyFilterSequence<[View]> { views.lazy.filter(\.shown) }
@@ -157,6 +185,7 @@ public final class Scene {
         }
         if effect.offsetX != 0 || effect.offsetY != 0 {
             view.x = view.x.offset(by: effect.offsetX); view.y = view.y.offset(by: effect.offsetY)
+            if outputs.count > 1 { movedViews.append(view) }
         }
         if effect.sizeChanged || effect.offsetX != 0 || effect.offsetY != 0 || effect.subsurfacesMoved {
             if let before { addDamage(before) }
@@ -197,6 +226,7 @@ public final class Scene {
         let view = view(for: surface) ?? addView(for: surface)
         if view.shown { addDamage(view.treeRect); view.changes &+= 1 }
         view.treeRect = view.treeRect.offsetBy(dx: x - view.x, dy: y - view.y)
+        if (view.x, view.y) != (x, y) && outputs.count > 1 { movedViews.append(view) }
         view.x = x; view.y = y; view.placed = true
         if view.shown { addDamage(view.treeRect) }
     }
@@ -287,7 +317,7 @@ public final class Scene {
         for view in mappedViews {
             view.surface.forEachDrawn { surface, x, y in
                 let rect = Rect(x: view.x + x, y: view.y + y, width: surface.width, height: surface.height)
-                if !rect.intersection(outputRect).isEmpty { shown.insert(ObjectIdentifier(surface)) }
+                if outputs.contains(where: { !rect.intersection($0.rect).isEmpty }) { shown.insert(ObjectIdentifier(surface)) }
             }
         }
     }

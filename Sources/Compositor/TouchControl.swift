@@ -12,9 +12,7 @@ extension Compositor {
     private func touchPoint(x: Double, y: Double) throws(PointerRefusal) -> (x: Double, y: Double) {
         guard hasTouch else { throw PointerRefusal("the seat has no touch screen (Seawall was started with --no-touch)") }
         guard x.isFinite, y.isFinite else { throw PointerRefusal("coordinates must be finite numbers, not \(x), \(y)") }
-        guard x >= 0, y >= 0, x < Double(outputWidth), y < Double(outputHeight) else {
-            throw PointerRefusal("(\(x), \(y)) is outside the output (\(outputWidth)x\(outputHeight))")
-        }
+        if let refusal = offOutputRefusal(x, y) { throw refusal }
         return (x, y)
     }
 

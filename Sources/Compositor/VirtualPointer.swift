@@ -25,6 +25,9 @@ public final class VirtualPointer {
     public internal(set) var axes = PointerAxisFrame()
     /// The buttons this virtual pointer pressed through the seat and has not released.
     public internal(set) var heldButtons: Set<UInt32> = []
+    /// The output absolute motion spans (`OutputArea.index`; create_virtual_pointer_with_output); nil: the
+    /// layout's bounding box.
+    public var output: Int?
 
     public init() {}
 
@@ -154,13 +157,9 @@ public struct PointerAxisFrame: Equatable, Sendable {
 }
 
 extension Compositor {
-    /// The pointer's range on the output: from 0 to just short of its far edge (1/256, wl_fixed's step), so
-    /// that a clamped point still lies on the output's last pixel.
-    func clampedToOutput(_ x: Double, _ y: Double) -> (x: Double, y: Double) {
-        let maxX = Double(outputWidth) - 1.0 / 256, maxY = Double(outputHeight) - 1.0 / 256
-        return (Swift.min(Swift.max(x.isNaN ? 0 : x, 0), Swift.max(maxX, 0)),
-                Swift.min(Swift.max(y.isNaN ? 0 : y, 0), Swift.max(maxY, 0)))
-    }
+    /// The pointer's range: the nearest point on an output, just short of its far edges (1/256, wl_fixed's
+    /// step), so that a clamped point still lies on an output's last pixel.
+    func clampedToOutput(_ x: Double, _ y: Double) -> (x: Double, y: Double) { scene.outputs.clamped(x, y) }
 
     /// zwlr_virtual_pointer_v1.frame: the events `pointer` sent since its last frame take effect, in order, as
     /// if a mouse had made them. A button already held down by anyone does not go down again, and a button
@@ -177,7 +176,10 @@ extension Compositor {
                 // A relative move: relative motion to the focus, and under a pointer constraint's rules.
                 movePointer(byX: dx, y: dy)
             case .motion(let base?, let dx, let dy):
-                let point = clampedToOutput(base.x * Double(outputWidth) + dx, base.y * Double(outputHeight) + dy)
+                // Absolute motion spans the pointer's output, or the whole layout.
+                let box = pointer.output.flatMap { scene.outputs.indices.contains($0) ? scene.outputs[$0].rect : nil } ?? scene.outputRect
+                let point = clampedToOutput(Double(box.x) + base.x * Double(box.width) + dx,
+                                            Double(box.y) + base.y * Double(box.height) + dy)
                 movePointer(toX: point.x, y: point.y)
             case .button(let button, let pressed):
                 virtualPointerButton(pointer, button, pressed: pressed)

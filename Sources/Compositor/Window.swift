@@ -27,6 +27,9 @@ public final class Window {
     public var geometry: Rect?
     public internal(set) var maximized = false
     public internal(set) var fullscreen = false
+    /// The output a maximized or fullscreen window fills (`OutputArea.index`): the one asked for
+    /// (xdg_toplevel.set_fullscreen's output), else the one it was mostly on, else the one new windows go on.
+    public internal(set) var output: Int?
     /// The window is the active one (it has the keyboard focus): the last clicked, touched or mapped.
     public internal(set) var activated = false
     /// An interactive resize is in progress (the resizing state).

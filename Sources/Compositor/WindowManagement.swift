@@ -37,7 +37,8 @@ extension Compositor {
     public func configureSize(of window: Window) -> (width: Int64, height: Int64) {
         if window.maximized || window.fullscreen {
             // Never 0 (which would let the client choose), even when exclusive zones took the whole output.
-            return (max(1, scene.usableArea.width), max(1, scene.usableArea.height))
+            let usable = scene.usableAreas[filledOutput(of: window)]
+            return (max(1, usable.width), max(1, usable.height))
         }
         return window.requestedSize ?? (0, 0)
     }
@@ -48,11 +49,23 @@ extension Compositor {
     /// the user's action. The window's own client asking does not: a minimized window would otherwise take
     /// the keyboard whenever it liked, which an unminimized window in the background cannot do (only an
     /// xdg-activation token lets a client take the focus); it gets the state and stays minimized.
-    public func request(_ window: Window, maximized: Bool? = nil, fullscreen: Bool? = nil, byWindowList: Bool = false) -> Bool {
-        let before = (window.maximized, window.fullscreen)
+    /// `output` (an `OutputArea.index`) is the output a fullscreen request names; without one, a window that
+    /// becomes maximized or fullscreen fills the output it is mostly on (or, unmapped, the one new windows go on).
+    public func request(_ window: Window, maximized: Bool? = nil, fullscreen: Bool? = nil, output: Int? = nil,
+                        byWindowList: Bool = false) -> Bool {
+        let before = (window.maximized, window.fullscreen, window.output)
+        let filledBefore = window.maximized || window.fullscreen
         if let maximized { window.maximized = maximized }
         if let fullscreen { window.fullscreen = fullscreen }
-        let changed = before != (window.maximized, window.fullscreen)
+        if let output, fullscreen == true, scene.outputs.indices.contains(output) {
+            window.output = output
+        } else if !(window.maximized || window.fullscreen) {
+            window.output = nil
+        } else if !filledBefore {
+            window.output = window.surface.flatMap { scene.view(for: $0) }.flatMap { $0.mapped ? scene.outputIndex(of: $0) : nil }
+                ?? scene.focusedOutput
+        }
+        let changed = before != (window.maximized, window.fullscreen, window.output)
         if changed { events?.windowListChanged(window) }
         if byWindowList && window.minimized && (maximized == true || fullscreen == true) { unminimize(window) }
         return changed
@@ -131,7 +144,7 @@ extension Compositor {
         }
         if window.maximized || window.fullscreen {
             if window.restorePosition == nil { window.restorePosition = unmappedAt ?? (view.x, view.y) }
-            let corner = scene.usableArea
+            let corner = scene.usableAreas[filledOutput(of: window)]
             if view.x != corner.x - origin.x || view.y != corner.y - origin.y {
                 scene.place(surface, x: corner.x - origin.x, y: corner.y - origin.y)
             }
@@ -139,6 +152,12 @@ extension Compositor {
             window.restorePosition = nil
             scene.place(surface, x: back.x, y: back.y)
         }
+    }
+
+    /// The output a maximized or fullscreen window fills.
+    func filledOutput(of window: Window) -> Int {
+        guard let output = window.output, scene.outputs.indices.contains(output) else { return scene.focusedOutput }
+        return output
     }
 
     /// Places a window so that its window geometry starts at output coordinates (x, y).
@@ -234,8 +253,11 @@ extension Compositor {
     public func placePopup(_ surface: Surface, rules: PopupPositioner, parent: Surface,
                            parentGeometryOrigin: (x: Int64, y: Int64), geometryOrigin: (x: Int64, y: Int64)) -> Rect {
         let onOutput = outputPosition(of: parent)
-        let bounds = Rect(x: -(onOutput.x + parentGeometryOrigin.x), y: -(onOutput.y + parentGeometryOrigin.y),
-                          width: outputWidth, height: outputHeight)
+        // The popup stays on the output its parent is mostly on.
+        let area = scene.outputs[scene.outputs.index(for: Rect(x: onOutput.x, y: onOutput.y, width: Swift.max(1, parent.width),
+                                                                height: Swift.max(1, parent.height)))].rect
+        let bounds = Rect(x: area.x - (onOutput.x + parentGeometryOrigin.x), y: area.y - (onOutput.y + parentGeometryOrigin.y),
+                          width: area.width, height: area.height)
         let geometry = rules.constrained(to: bounds)
         surface.movePopup(x: parentGeometryOrigin.x + geometry.x - geometryOrigin.x,
                           y: parentGeometryOrigin.y + geometry.y - geometryOrigin.y)

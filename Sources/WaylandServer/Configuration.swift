@@ -25,13 +25,27 @@ public struct Limits: Sendable {
 
 /// Everything the compositor core needs to know at start.
 public struct Configuration: Sendable {
-    /// The output image's size in device pixels (`--size`, or the DRM mode).
-    public var width: Int = 1280
-    public var height: Int = 720
-    /// Device pixels per logical unit (`--scale`, 1…4 in 1/120 steps): the scene, windows, input and
-    /// configure sizes are in logical coordinates, and the renderer draws them ×scale (HiDPI);
+    /// The outputs (`--output`, repeated; `--size` and `--scale` give the first), in the order clients see
+    /// them (SEAWALL-1, SEAWALL-2, …), each with its device size, scale and place in the layout
+    /// (OutputLayout.swift). The first is the default output: frames and last.ppm at the top of --output-dir,
+    /// the DRM display, --record.
+    public var outputs: [OutputSpec] = [OutputSpec(width: 1280, height: 720)]
+    /// The first output's size in device pixels (`--size`, or the DRM mode).
+    public var width: Int {
+        get { outputs[0].width }
+        set { outputs[0].width = newValue }
+    }
+    public var height: Int {
+        get { outputs[0].height }
+        set { outputs[0].height = newValue }
+    }
+    /// Device pixels per logical unit of the first output (`--scale`, 1…4 in 1/120 steps): the scene, windows,
+    /// input and configure sizes are in logical coordinates, and the renderer draws them ×scale (HiDPI);
     /// wp_fractional_scale_v1 advertises it exactly.
-    public var outputScale: OutputScale = .one
+    public var outputScale: OutputScale {
+        get { outputs[0].scale }
+        set { outputs[0].scale = newValue }
+    }
     /// The integer scale advertised as wl_output.scale: `outputScale` rounded up. Setting it sets an integer
     /// `outputScale`.
     public var scale: Int {
@@ -64,8 +78,10 @@ public struct Configuration: Sendable {
     public var directFrames = true
     public init() {}
 
-    /// The output's logical size (xdg_output.logical_size, the scene's size): device pixels / scale,
-    /// rounded up.
+    /// The first output's logical size (its xdg_output.logical_size): device pixels / scale, rounded up.
     public var logicalWidth: Int { Int(outputScale.logicalLength(device: Int64(width))) }
     public var logicalHeight: Int { Int(outputScale.logicalLength(device: Int64(height))) }
+
+    /// The outputs in the layout (`OutputSpec.layout`); the server requires them to be valid.
+    public func layout() -> Result<[OutputArea], OutputLayoutError> { OutputSpec.layout(outputs) }
 }

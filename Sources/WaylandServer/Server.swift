@@ -21,12 +21,17 @@ public final class Server {
     public var scene: Scene { compositor.scene }
     /// When to repaint and which frame answers which callbacks.
     public var frameClock: FrameClock { compositor.frameClock }
-    public let renderer: Renderer
-    public let scanout: ScanoutTarget
-    /// The scanout target as a display that paces frames, if it is one (asked once, here).
+    /// The outputs, in order (OutputHead.swift): each composes its part of the scene into frames of its own.
+    public let heads: [OutputHead]
+    /// The first output's renderer (its image is the frame `seawall run --screenshot` and last.ppm show).
+    public var renderer: Renderer { heads[0].renderer }
+    /// The first output's scanout target.
+    public var scanout: ScanoutTarget { heads[0].scanout }
+    /// The scanout target as a display that paces frames, if it is one (asked once, here; only the first
+    /// output's can be).
     private let paced: PacedScanoutTarget?
-    /// The scanout target as one that finishes frames on a thread of its own (frame files), if it is one.
-    private let queued: QueuedScanoutTarget?
+    /// The outputs whose scanout finishes frames on a thread of its own (frame files).
+    private let queuedHeads: [OutputHead]
     /// A frame was due but the scanout had no room for it: the next one is composed when the scanout reports
     /// progress (`scanoutProgress`), not at the next tick.
     private var waitingForScanout = false
@@ -86,10 +91,6 @@ public final class Server {
     private var stats: StatsLog?
     /// Called after every change to the scene (`observeScene`).
     var sceneObservers: [SceneObserver] = []
-    /// The client buffer of the direct frame the renderer shows without having copied it (`Renderer.direct`),
-    /// locked so that the client does not get it back (wl_buffer.release) while the output image may still
-    /// be copied from it: until the next frame is composed or shown.
-    private var directHold: ShmBuffer?
     /// Frames shown as direct frames (one client buffer, not composed), since start.
     public private(set) var directFrameCount: UInt64 = 0
     // Per-frame lists kept from frame to frame (emptied after each, their storage kept), so that a frame
@@ -98,21 +99,28 @@ public final class Server {
     private var frameShown = Set<ObjectIdentifier>()
     private var frameCallbacks: [any FrameCallbackSink] = []
 
-    public init(configuration: Configuration, scanout: ScanoutTarget, logger: Logger) throws(DisplayError) {
+    /// `scanout` takes the first output's frames; `otherScanouts` those of the outputs after it, in order
+    /// (an output without one discards its frames).
+    public init(configuration: Configuration, scanout: ScanoutTarget, otherScanouts: [ScanoutTarget] = [],
+                logger: Logger) throws(DisplayError) {
         self.configuration = configuration
-        self.scanout = scanout
         self.log = logger
         paced = scanout as? PacedScanoutTarget
-        queued = scanout as? QueuedScanoutTarget
         let clock = FrameClock(mode: configuration.refresh,
                                pacing: paced.map { .display(refreshMillihertz: $0.refreshMillihertz) } ?? .immediate,
                                timeSource: configuration.clock)
-        precondition(OutputScale.range.contains(configuration.outputScale.numerator), "Configuration.outputScale must be 1…4")
-        compositor = Compositor(outputWidth: Int64(configuration.logicalWidth), outputHeight: Int64(configuration.logicalHeight),
-                                frameClock: clock)
+        let areas: [OutputArea]
+        switch configuration.layout() {
+        case .success(let laidOut): areas = laidOut
+        case .failure(let error): preconditionFailure("Configuration.outputs: \(error)")
+        }
+        heads = areas.map { area in
+            let target = area.index == 0 ? scanout : area.index - 1 < otherScanouts.count ? otherScanouts[area.index - 1] : NullScanout()
+            return OutputHead(area: area, background: configuration.background, scanout: target)
+        }
+        queuedHeads = heads.filter { $0.queued != nil }
+        compositor = Compositor(outputs: areas, frameClock: clock)
         display = try Display()
-        renderer = Renderer(width: configuration.width, height: configuration.height, outputScale: configuration.outputScale,
-                            background: configuration.background)
         if configuration.listen {
             socketName = try display.listen(socket: configuration.socket)
         }
@@ -160,7 +168,8 @@ public final class Server {
         case .onCommit, .manual:
             break
         }
-        if let queued, queued.completionFileDescriptor >= 0 {
+        for head in queuedHeads {
+            guard let queued = head.queued, queued.completionFileDescriptor >= 0 else { continue }
             display.onReadable(queued.completionFileDescriptor) { [unowned self] in self.scanoutProgress(queued) }
         }
         stats = StatsLog(server: self, intervalSeconds: configuration.statsInterval)
@@ -189,8 +198,8 @@ public final class Server {
         guard let expirations = vblankTimer?.expirations(), expirations > 0 else { return }
         if needsRepaint {
             repaintUnlessScanoutFull()
-        } else if let queued, !waitingForScanout, frameClock.frameCount > 0 {
-            // Nothing to compose: a video shows its last frame again, for each tick that passed.
+        } else if let queued = heads[0].queued, !waitingForScanout, frameClock.frameCount > 0 {
+            // Nothing to compose: a video (the first output's) shows its last frame again, for each tick that passed.
             do {
                 for _ in 0..<min(expirations, 1000) { try queued.refreshWithoutFrame() }
             } catch {
@@ -202,7 +211,7 @@ public final class Server {
     /// Repaints now, or, when the scanout cannot take the frame without waiting (the frame writer's queue
     /// is full), counts a late frame and repaints as soon as the scanout reports progress.
     private func repaintUnlessScanoutFull() {
-        if let queued, !queued.hasRoom(forFrame: frameClock.frameCount + 1) {
+        if !scanoutsHaveRoom {
             if !waitingForScanout { framesDelayedByScanout += 1 }
             waitingForScanout = true
             return
@@ -218,10 +227,17 @@ public final class Server {
             scanoutFailed(error)
             return
         }
-        guard waitingForScanout, queued.hasRoom(forFrame: frameClock.frameCount + 1) else { return }
+        guard waitingForScanout, scanoutsHaveRoom else { return }
         waitingForScanout = false
         if needsRepaint && !shuttingDown { repaint() }
         display.flush()
+    }
+
+    /// Whether every output's queued scanout can take the next frame without waiting.
+    private var scanoutsHaveRoom: Bool {
+        let next = frameClock.frameCount + 1
+        for head in queuedHeads where head.queued?.hasRoom(forFrame: next) == false { return false }
+        return true
     }
 
     /// A scanout failure ends the run: kept for the caller (main), which stops the loop, and logged.
@@ -257,31 +273,19 @@ public final class Server {
         willRepaint?(damage)
         let frameCount = frameClock.beginFrame()
         stats?.frameShown()
-        if !damage.isEmpty {
-            scene.items(into: &frameItems)
-            if let (frame, buffer) = directFrame(frameItems) {
-                renderer.show(frame)
-                holdDirect(buffer)
-                directFrameCount += 1
-            } else {
-                renderer.render(frameItems, damage: damage)
-                holdDirect(nil)   // the image has every pixel of this frame: the last direct buffer can go
+        if !damage.isEmpty { scene.items(into: &frameItems) }
+        for head in heads {
+            // One output at (0, 0) draws the scene's items as they are; others take theirs, moved to their origin.
+            let single = heads.count == 1 && head.area.rect.x == 0 && head.area.rect.y == 0
+            let outputDamage = single ? damage : head.damage(from: damage)
+            if !outputDamage.isEmpty {
+                if !single { head.takeItems(from: frameItems) }
+                compose(head, single ? frameItems : head.items, damage: outputDamage)
+                head.items.removeAll(keepingCapacity: true)   // no buffer is kept alive by the list
             }
-            frameItems.removeAll(keepingCapacity: true)   // no buffer is kept alive by the list
+            present(head, damage: outputDamage, frame: frameCount)
         }
-        if scanoutError == nil {
-            do {
-                if let direct = renderer.direct {
-                    // The scanout reads the buffer during this call; the hold keeps it locked until the next frame.
-                    try scanout.present(direct: direct, image: { renderer.image }, damage: renderer.deviceDamage(damage),
-                                        frame: frameCount)
-                } else {
-                    try scanout.present(renderer.image, damage: renderer.deviceDamage(damage), frame: frameCount)
-                }
-            } catch {
-                scanoutFailed(error)
-            }
-        }
+        frameItems.removeAll(keepingCapacity: true)
         scene.displayedSurfaces(into: &frameShown)
         FrameClock.collectCallbacks(of: compositor.liveSurfaces, shown: frameShown, into: &frameCallbacks)
         frameClock.presented(callbacks: frameCallbacks, at: frameClock.time(ofFrame: frameCount, measured: Clock.nanoseconds()))
@@ -289,22 +293,52 @@ public final class Server {
         display.flush()
     }
 
-    /// The direct frame `items` make (`Renderer.directFrame`) and its wl_shm buffer, if direct frames are on
-    /// and the buffer is one whose memory stays put while locked (a mapped pool; the copy policy's per-surface
-    /// copies change in place at the next commit, so they are composed).
-    private func directFrame(_ items: [SceneItem]) -> (DirectFrame, ShmBuffer)? {
-        guard configuration.directFrames, let frame = renderer.directFrame(items),
+    /// Composes one output's frame from its items, or shows its direct frame.
+    private func compose(_ head: OutputHead, _ items: [SceneItem], damage: Region) {
+        if let (frame, buffer) = directFrame(items, on: head) {
+            head.renderer.show(frame)
+            holdDirect(buffer, on: head)
+            directFrameCount += 1
+        } else {
+            head.renderer.render(items, damage: damage)
+            holdDirect(nil, on: head)   // the image has every pixel of this frame: the last direct buffer can go
+        }
+    }
+
+    /// Hands one output's frame to its scanout (every output presents every frame, damaged or not, so that
+    /// frame numbers and dumps stay in step).
+    private func present(_ head: OutputHead, damage: Region, frame: UInt64) {
+        guard scanoutError == nil else { return }
+        let renderer = head.renderer
+        do {
+            if let direct = renderer.direct {
+                // The scanout reads the buffer during this call; the hold keeps it locked until the next frame.
+                try head.scanout.present(direct: direct, image: { renderer.image }, damage: renderer.deviceDamage(damage),
+                                         frame: frame)
+            } else {
+                try head.scanout.present(renderer.image, damage: renderer.deviceDamage(damage), frame: frame)
+            }
+        } catch {
+            scanoutFailed(error)
+        }
+    }
+
+    /// The direct frame `items` make on `head` (`Renderer.directFrame`) and its wl_shm buffer, if direct frames
+    /// are on and the buffer is one whose memory stays put while locked (a mapped pool; the copy policy's
+    /// per-surface copies change in place at the next commit, so they are composed).
+    private func directFrame(_ items: [SceneItem], on head: OutputHead) -> (DirectFrame, ShmBuffer)? {
+        guard configuration.directFrames, let frame = head.renderer.directFrame(items),
               let buffer = frame.source as? ShmBuffer, !buffer.memory.isCopied else { return nil }
         return (frame, buffer)
     }
 
-    /// Moves the direct-frame lock to `buffer` (nil: none), releasing the previous buffer if nothing else
+    /// Moves `head`'s direct-frame lock to `buffer` (nil: none), releasing the previous buffer if nothing else
     /// uses it (`ShmBuffer.unlock`).
-    private func holdDirect(_ buffer: ShmBuffer?) {
-        if buffer === directHold { return }
+    private func holdDirect(_ buffer: ShmBuffer?, on head: OutputHead) {
+        if buffer === head.directHold { return }
         buffer?.lock()
-        directHold?.unlock()
-        directHold = buffer
+        head.directHold?.unlock()
+        head.directHold = buffer
     }
 
     /// Runs the event loop until `shouldStop()` is true (checked after each dispatch).
@@ -314,9 +348,11 @@ public final class Server {
         }
     }
 
-    /// Writes the final frame (last.ppm / last.png for files) and returns what was written.
+    /// Writes each output's final frame (last.ppm / last.png for files) and returns what was written.
     public func finish() throws(ScanoutError) -> [String] {
-        try scanout.finish(renderer.image)
+        var written: [String] = []
+        for head in heads { written += try head.scanout.finish(head.renderer.image) }
+        return written
     }
 
     // MARK: Called by the protocol objects

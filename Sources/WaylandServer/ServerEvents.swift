@@ -22,10 +22,10 @@ extension Server: CompositorEvents {
     public func close(_ window: ManagedWindow) { toplevels[window]?.sendClose() }
     public func windowListChanged(_ window: ManagedWindow) { windowList.update(window, server: self) }
 
-    public func surface(_ surface: Surface, isOnOutput: Bool) {
+    public func surface(_ surface: Surface, output index: Int, isOn: Bool) {
         guard let wl = surfaces[surface] else { return }
-        for output in outputs where wl_resource_get_client(output.resource) == wl.client {
-            if isOnOutput { wl_surface_send_enter(wl.resource, output.resource) } else { wl_surface_send_leave(wl.resource, output.resource) }
+        for output in outputs where output.head == index && wl_resource_get_client(output.resource) == wl.client {
+            if isOn { wl_surface_send_enter(wl.resource, output.resource) } else { wl_surface_send_leave(wl.resource, output.resource) }
         }
     }
 

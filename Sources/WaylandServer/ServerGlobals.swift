@@ -25,6 +25,17 @@ extension Server {
             case .configured(let version): version(configuration)
             }
             guard version > 0 else { continue }
+            if description.interface.pointer == Interfaces.wlOutput.pointer {
+                // One wl_output global per output, each binding to its own.
+                for head in heads {
+                    let index = head.area.index
+                    guard let g = Global(display: display.pointer, interface: description.interface, version: version, onBind: { [unowned self] client, version, id in
+                        WlOutput.bind(server: self, head: index, client: client, version: version, id: id)
+                    }) else { preconditionFailure("wl_global_create failed at start-up (out of memory)") }
+                    globals.append(g)
+                }
+                continue
+            }
             guard let g = Global(display: display.pointer, interface: description.interface, version: version, onBind: { [unowned self] client, version, id in
                 description.bind(self, client, version, id)
             }) else { preconditionFailure("wl_global_create failed at start-up (out of memory)") }

@@ -1,8 +1,8 @@
 import CProtocolsServer
 import CWaylandServer
 
-/// zxdg_output_manager_v1: the output's logical position and size (Seawall has one output at (0, 0); its
-/// logical size is the mode divided by `--scale`), plus its name and description.
+/// zxdg_output_manager_v1: each output's logical position in the layout and logical size (its mode divided
+/// by its scale, rounded up), plus its name and description.
 final class XdgOutputManager: ProtocolObject {
     private unowned(unsafe) let server: Server   // see Server.deinit
 
@@ -22,13 +22,12 @@ final class XdgOutputManager: ProtocolObject {
     private func makeOutput(client: OpaquePointer, version: Int32, id: UInt32, wlOutput: OpaquePointer?) {
         guard let (output, _) = XdgOutputObject.makeResource(client: client, version: version, id: id, { _ in XdgOutputObject() })
         else { return }
-        let width = Int32(clamping: server.configuration.width), height = Int32(clamping: server.configuration.height)
-        zxdg_output_v1_send_logical_position(output, 0, 0)
-        zxdg_output_v1_send_logical_size(output, Int32(clamping: server.configuration.logicalWidth),
-                                         Int32(clamping: server.configuration.logicalHeight))
+        let area = server.heads[wlOutput.flatMap { WlOutput.from($0)?.head } ?? 0].area
+        zxdg_output_v1_send_logical_position(output, Int32(clamping: area.rect.x), Int32(clamping: area.rect.y))
+        zxdg_output_v1_send_logical_size(output, Int32(clamping: area.rect.width), Int32(clamping: area.rect.height))
         if version >= 2 {
-            zxdg_output_v1_send_name(output, WlOutput.name)
-            zxdg_output_v1_send_description(output, "Seawall headless output \(width)x\(height)")
+            zxdg_output_v1_send_name(output, area.name)
+            zxdg_output_v1_send_description(output, WlOutput.description(of: area))
         }
         // Up to version 2 the xdg_output has its own done; from 3 on, wl_output.done closes the batch.
         if version < 3 {

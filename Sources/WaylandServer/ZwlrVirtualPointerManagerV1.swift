@@ -5,9 +5,10 @@ import CWaylandServer
 /// presses its buttons and scrolls, as a mouse would. Any client could thereby drive every other client, so
 /// the global is offered only under `--allow-virtual-input` (`Configuration.allowVirtualInput`).
 ///
-/// Seawall has one seat and one output: the seat argument (null means the default seat) and the output of
-/// create_virtual_pointer_with_output (null means the whole layout) both name those, so neither changes
-/// anything; libwayland has already checked that each is null or an object of its interface.
+/// Seawall has one seat: the seat argument (null means the default seat) names it. The output of
+/// create_virtual_pointer_with_output maps the pointer's absolute motion onto that output (null: the whole
+/// layout's bounding box, as without one); libwayland has already checked that each is null or an object of
+/// its interface.
 final class ZwlrVirtualPointerManagerV1: ProtocolObject {
     /// The version Seawall implements (2 adds create_virtual_pointer_with_output).
     static let highestVersion: Int32 = 2
@@ -19,8 +20,9 @@ final class ZwlrVirtualPointerManagerV1: ProtocolObject {
             ZwlrVirtualPointerManagerV1.from(resource)?.createPointer(client: client, manager: resource, id: id)
         },
         destroy: Resource.destroyRequest,
-        create_virtual_pointer_with_output: { client, resource, _, _, id in
-            ZwlrVirtualPointerManagerV1.from(resource)?.createPointer(client: client, manager: resource, id: id)
+        create_virtual_pointer_with_output: { client, resource, _, output, id in
+            ZwlrVirtualPointerManagerV1.from(resource)?.createPointer(client: client, manager: resource, id: id,
+                                                                      output: output.flatMap { WlOutput.from($0)?.head })
         }))
 
     /// Offered only when virtual input is allowed; 0 leaves the global out.
@@ -34,8 +36,9 @@ final class ZwlrVirtualPointerManagerV1: ProtocolObject {
 
     private init(server: Server) { self.server = server }
 
-    private func createPointer(client: OpaquePointer?, manager: OpaquePointer?, id: UInt32) {
+    private func createPointer(client: OpaquePointer?, manager: OpaquePointer?, id: UInt32, output: Int? = nil) {
         guard let client, let manager else { return }
-        ZwlrVirtualPointerV1.create(server: server, client: client, version: wl_resource_get_version(manager), id: id)
+        ZwlrVirtualPointerV1.create(server: server, client: client, version: wl_resource_get_version(manager), id: id,
+                                    output: output)
     }
 }

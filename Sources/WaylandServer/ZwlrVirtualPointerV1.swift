@@ -7,7 +7,7 @@ import Compositor
 /// paths and every client that hears of them gets one wl_pointer frame (Seat.virtualPointerFrame).
 ///
 /// Coordinates are logical output coordinates: motion moves by (dx, dy) and motion_absolute to
-/// x / x_extent, y / y_extent of the output, both clamped to the output. The clients' timestamps are not
+/// x / x_extent, y / y_extent of its output (or the layout), both clamped to the outputs. The clients' timestamps are not
 /// used: events carry Seawall's own event time, like every other pointer event. When the object goes (destroy,
 /// or its client disconnects) every button it still holds is released, so no button stays stuck down.
 ///
@@ -50,8 +50,11 @@ final class ZwlrVirtualPointerV1: ProtocolObject {
         },
         destroy: Resource.destroyRequest))
 
-    static func create(server: Server, client: OpaquePointer, version: Int32, id: UInt32) {
-        makeResource(client: client, version: version, id: id) { ZwlrVirtualPointerV1(server: server, resource: $0) }
+    /// `output` (an `OutputArea.index`): the output absolute motion spans (nil: the whole layout).
+    static func create(server: Server, client: OpaquePointer, version: Int32, id: UInt32, output: Int? = nil) {
+        guard let (_, object) = makeResource(client: client, version: version, id: id, { ZwlrVirtualPointerV1(server: server, resource: $0) })
+        else { return }
+        object.pointer.output = output
     }
 
     private init(server: Server, resource: OpaquePointer) {

@@ -81,7 +81,12 @@ struct Serve: ParsableCommand {
         if let display {
             print("seawall: \(outputSize), paced by page flips, frames to \(display.description)")
         } else {
-            print("seawall: \(options.size.width)x\(options.size.height), \(options.refresh), frames to \((options.backend ?? .ppm) == .ppm ? options.outputDirectoryOrDefault : "nowhere")")
+            let outputs = server.heads.map { head in
+                let a = head.area
+                return server.heads.count == 1 ? "\(a.deviceWidth)x\(a.deviceHeight)"
+                    : "\(a.name) \(a.deviceWidth)x\(a.deviceHeight)\(a.scale == .one ? "" : "@\(a.scale)") at \(a.rect.x),\(a.rect.y)"
+            }
+            print("seawall: \(outputs.joined(separator: ", ")), \(options.refresh), frames to \((options.backend ?? .ppm) == .ppm ? options.outputDirectoryOrDefault : "nowhere")")
         }
         fflush(nil)   // all C streams; stdout is a pipe when a script starts us
 

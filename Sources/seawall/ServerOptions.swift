@@ -12,11 +12,17 @@ struct ServerOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Socket name in $XDG_RUNTIME_DIR (default: the first free wayland-N).", valueName: "NAME"))
     var socket: String?
 
-    @Option(name: .long, help: ArgumentHelp("Output size in pixels.", valueName: "WxH"))
-    var size = PixelSize(width: 1280, height: 720)
+    @Option(name: .long, help: ArgumentHelp("Output size in pixels (default: 1280x720).", valueName: "WxH"))
+    var size: PixelSize?
 
     @Option(name: .long, help: ArgumentHelp("HiDPI output scale, 1 to 4 in steps of 1/120 (1, 1.25, 1.5, 2, …): wp_fractional_scale_v1 advertises it exactly and wl_output.scale rounded up; clients draw buffers N times their logical size, and windows, input and configure sizes are in logical coordinates (--size / N, rounded up); the frames stay --size pixels.", valueName: "N"))
-    var scale: String = "1"
+    var scale: String?
+
+    @Option(name: .customLong("output"), help: ArgumentHelp("One output, given once per output instead of --size and --scale: its size in pixels, its scale and its top-left corner in the layout, in logical units (default: right of the previous output; the first at 0,0). Outputs are named SEAWALL-1, SEAWALL-2, … in this order; new windows open on the output under the pointer. With files, the first output's frames go to --output-dir and each other's to --output-dir/SEAWALL-N/. E.g. --output 1280x720 --output 1920x1080@2 puts a HiDPI output, 960x540 logical, right of the first.", valueName: "WxH[@SCALE][+X,Y]"))
+    var outputs: [String] = []
+
+    /// --size, or its default.
+    var sizeOrDefault: PixelSize { size ?? PixelSize(width: 1280, height: 720) }
 
     @Option(name: .long, help: ArgumentHelp("Virtual refresh rate in Hz; 0 repaints as soon as a client commits; manual repaints only when `seawall ctl frame` asks.", valueName: "HZ|manual"))
     var refresh: RefreshOption = .hz(60)
@@ -92,7 +98,16 @@ struct ServerOptions: ParsableArguments {
         if case .hz(let hz) = refresh, !(0...1000).contains(hz) {
             throw ValidationError("--refresh must be between 0 and 1000 Hz, or manual, not \(hz)")
         }
-        if case .failure(let error) = OutputScale.parse(scale) { throw ValidationError(error.description) }
+        if let scale, case .failure(let error) = OutputScale.parse(scale) { throw ValidationError(error.description) }
+        if !outputs.isEmpty {
+            if size != nil || scale != nil {
+                throw ValidationError("--output gives each output's size and scale (WxH@SCALE): use it instead of --size and --scale")
+            }
+            if backend == .drm {
+                throw ValidationError("--output goes with the ppm or null backend: a DRM display is one output, sized by its mode")
+            }
+            if case .failure(let error) = OutputSpec.layout(try outputSpecs()) { throw ValidationError(error.description) }
+        }
         guard dumpEvery >= 0 else { throw ValidationError("--dump-every must be 0 or more, not \(dumpEvery)") }
         guard maxPools >= 1, maxPoolMiB >= 1, maxBufferSize >= 1, maxSurfaces >= 1, maxCopyMiB >= 1 else {
             throw ValidationError("--max-pools, --max-pool-mib, --max-buffer-size, --max-surfaces and --max-copy-mib must be at least 1")
@@ -139,13 +154,26 @@ struct ServerOptions: ParsableArguments {
         if !noTouch { seat.addTouch() }
     }
 
-    /// The server's configuration for an output of `outputSize` (the DRM mode's size, or --size), paced by
-    /// the display's page flips when `pacedByDisplay`.
+    /// Each --output, parsed (`validate` has checked them).
+    func outputSpecs() throws(ValidationError) -> [OutputSpec] {
+        var specs: [OutputSpec] = []
+        for text in outputs {
+            switch OutputSpec.parse(text) {
+            case .success(let spec): specs.append(spec)
+            case .failure(let error): throw ValidationError(error.description)
+            }
+        }
+        return specs
+    }
+
+    /// The server's configuration: the --output list, or one output of `outputSize` (the DRM mode's size, or
+    /// --size) at --scale; paced by the display's page flips when `pacedByDisplay`.
     func configuration(outputSize: PixelSize, pacedByDisplay: Bool) -> Configuration {
         var configuration = Configuration()
         configuration.width = outputSize.width
         configuration.height = outputSize.height
-        if case .success(let outputScale) = OutputScale.parse(scale) { configuration.outputScale = outputScale }
+        if let scale, case .success(let outputScale) = OutputScale.parse(scale) { configuration.outputScale = outputScale }
+        if !outputs.isEmpty, let specs = try? outputSpecs() { configuration.outputs = specs }
         switch refresh {
         case _ where pacedByDisplay: configuration.refresh = .display
         case .manual: configuration.refresh = .manual

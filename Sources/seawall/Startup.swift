@@ -51,7 +51,7 @@ enum Startup {
     static func start(_ options: ServerOptions, backend: Backend, log: Logger) throws(StartupError) -> StartedCompositor {
         let scanout: ScanoutTarget
         var display: DRMScanout?
-        var outputSize = options.size
+        var outputSize = options.sizeOrDefault
         let recording: VideoRecording?
         do { recording = try options.videoRecording() } catch { throw StartupError(description: error.description) }
         do {
@@ -71,8 +71,20 @@ enum Startup {
                                              : "cannot use --output-dir \(options.outputDirectoryOrDefault): \(error)")
         }
         let configuration = options.configuration(outputSize: outputSize, pacedByDisplay: display != nil)
+        // The outputs after the first write their frames to directories of their own (--output-dir/SEAWALL-N),
+        // or nowhere.
+        var otherScanouts: [ScanoutTarget] = []
+        for index in configuration.outputs.indices.dropFirst() {
+            let directory = options.outputDirectoryOrDefault + "/" + OutputArea.name(ofIndex: index)
+            do {
+                otherScanouts.append(backend == .ppm ? try FileScanout(outputDirectory: directory, dumpEvery: options.dumpEvery, recording: nil)
+                                                     : NullScanout())
+            } catch {
+                throw StartupError(description: "cannot use \(directory) for output \(index + 1): \(error)")
+            }
+        }
         do {
-            let server = try Server(configuration: configuration, scanout: scanout, logger: log)
+            let server = try Server(configuration: configuration, scanout: scanout, otherScanouts: otherScanouts, logger: log)
             // The seat has a pointer, a keyboard and touch (unless left out), before any client binds it:
             // `seawall ctl` drives them, and clients like wl-copy need a keyboard focus.
             options.attachInputDevices(to: server.seat)

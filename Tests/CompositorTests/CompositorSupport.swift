@@ -15,7 +15,10 @@ final class EventRecorder: CompositorEvents {
     func configure(_ window: Window) {
         lines.append("configure \(window.surface?.id ?? 0)\(window.activated ? " activated" : "")")
     }
-    func surface(_ surface: Surface, isOnOutput: Bool) { lines.append("\(isOnOutput ? "enter" : "leave") output \(surface.id)") }
+    /// "enter output 3" for surface 3 on the first output; "enter output 3 on 1" on the second.
+    func surface(_ surface: Surface, output: Int, isOn: Bool) {
+        lines.append("\(isOn ? "enter" : "leave") output \(surface.id)\(output == 0 ? "" : " on \(output)")")
+    }
     func pointerEnter(_ surface: Surface, serial: UInt32, x: Double, y: Double) { lines.append("pointer enter \(surface.id) \(x),\(y)") }
     func pointerLeave(_ surface: Surface, serial: UInt32) { lines.append("pointer leave \(surface.id)") }
     func pointerMotion(_ surface: Surface, x: Double, y: Double) { lines.append("pointer motion \(surface.id) \(x),\(y)") }
@@ -79,13 +82,23 @@ final class KeymapName {
     init(_ name: String) { self.name = name }
 }
 
-/// A compositor with a 640×480 output and a recorder, and helpers that act like the protocol layer.
+/// A compositor with a 640×480 output (or the outputs given) and a recorder, and helpers that act like the
+/// protocol layer.
 struct Bench {
-    let compositor = Compositor(outputWidth: 640, outputHeight: 480,
-                                frameClock: FrameClock(mode: .manual, pacing: .immediate))
+    let compositor: Compositor
     let events = EventRecorder()
 
-    init() { compositor.events = events }
+    init() {
+        compositor = Compositor(outputWidth: 640, outputHeight: 480, frameClock: FrameClock(mode: .manual, pacing: .immediate))
+        compositor.events = events
+    }
+
+    /// Outputs laid out from `--output` texts, e.g. ["640x480", "400x300@2"].
+    init(outputs: [String]) throws {
+        let specs = try outputs.map { text in try OutputSpec.parse(text).get() }
+        compositor = Compositor(outputs: try OutputSpec.layout(specs).get(), frameClock: FrameClock(mode: .manual, pacing: .immediate))
+        compositor.events = events
+    }
 
     /// A toplevel window for surface `id` of client `client` (no buffer yet).
     func window(_ id: UInt64, client: Int = 1) -> Window {
