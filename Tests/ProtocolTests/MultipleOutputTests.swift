@@ -321,6 +321,17 @@ extension ProtocolTests {
             xdg_toplevel_set_fullscreen(other.toplevel, nil)
             try #require(client.link.roundtrip())
             #expect(other.configures.last.map { ($0.width, $0.height) == (400, 300) } == true)
+
+            // Asked before the first commit (a player started fullscreen on a chosen output): the initial
+            // configure has that output's size, and the window maps at its corner.
+            let early = try Toplevel(client, appID: "early", wmBase: wmBase)
+            xdg_toplevel_set_fullscreen(early.toplevel, second)
+            wl_surface_commit(early.surface)
+            try #require(client.link.roundtrip())
+            #expect(early.configures.last.map { ($0.width, $0.height) == (400, 300) } == true)
+            #expect(early.bounds.last.map { $0 == (400, 300) } == true)
+            try commitBuffer(client, early, width: 400, height: 300, color: 0x00_AA00)
+            #expect(session.position(of: "early").map { $0 == (640, 0) } == true)
         }
 
         @Test func aLayerSurfaceOnTheSecondOutputTakesItsZoneThereOnly() throws {
