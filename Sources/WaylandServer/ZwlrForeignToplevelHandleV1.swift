@@ -5,11 +5,11 @@ import Compositor
 /// zwlr_foreign_toplevel_handle_v1: one listed window as a window list sees it. `update()` sends what changed
 /// since the last batch — title, app_id, output_enter and output_leave with the client's wl_outputs of the
 /// outputs the window is on (`Compositor.listedOutputs`: where its surface is drawn; a minimized window stays
-/// where it was), state, parent (v3) — and done; `close()` sends closed when the window leaves the list, after which the handle is inert. Its
-/// requests ask the compositor (Compositor/WindowList.swift: activate as a click does, close, the same
-/// maximize and fullscreen rules as the window's own requests, minimize hides the window), and are ignored
-/// for a closed handle and while the window's client has half its socket buffer unread (a flood of requests
-/// must not get that client disconnected for not keeping up).
+/// where it was), state, parent (v3) — and done; `close()` sends closed when the window leaves the list,
+/// after which the handle is inert. Its requests ask the compositor (Compositor/WindowList.swift: activate as
+/// a click does, close, the same maximize and fullscreen rules as the window's own requests, minimize hides
+/// the window), and are ignored for a closed handle and while the window's client has half its socket buffer
+/// unread (a flood of requests must not get that client disconnected for not keeping up).
 final class ZwlrForeignToplevelHandleV1: ProtocolObject {
     private unowned(unsafe) let server: Server   // see Server.deinit
     let resource: OpaquePointer
@@ -25,6 +25,10 @@ final class ZwlrForeignToplevelHandleV1: ProtocolObject {
     /// released output from a new one at the same address). A dictionary: a client may bind thousands of
     /// wl_outputs, and each bind updates its handles; looking each output up in a list made that cubic.
     private var entered: [ObjectIdentifier: WeakOutput] = [:]
+    /// How many `entered` held after its released wl_outputs were last dropped: when it has doubled since,
+    /// they are dropped again (amortized O(1) per output entered, and a client binding and releasing
+    /// wl_outputs over and over cannot grow it while its window stays put).
+    private var enteredAfterSweep = 0
     /// The outputs (`OutputArea.index`) the window was on at the last batch (nil: no batch yet).
     private var sentOutputs: [Int]?
     /// wl_outputs the client bound since the last batch: only these need looking at while the window stays
@@ -134,7 +138,7 @@ final class ZwlrForeignToplevelHandleV1: ProtocolObject {
                 entered[ObjectIdentifier(output)] = nil
                 changed = true
             }
-            entered = entered.filter { $0.value.output != nil }   // released wl_outputs
+            sweepEntered()
             for output in server.outputs(of: client) where heads.contains(output.head) { changed = enter(output) || changed }
             sentOutputs = heads
         }
@@ -147,7 +151,14 @@ final class ZwlrForeignToplevelHandleV1: ProtocolObject {
         guard entered[ObjectIdentifier(output)]?.output !== output else { return false }
         zwlr_foreign_toplevel_handle_v1_send_output_enter(resource, output.resource)
         entered[ObjectIdentifier(output)] = WeakOutput(output: output)
+        if entered.count > 2 * enteredAfterSweep + 16 { sweepEntered() }
         return true
+    }
+
+    /// Drops the released wl_outputs from `entered`.
+    private func sweepEntered() {
+        entered = entered.filter { $0.value.output != nil }
+        enteredAfterSweep = entered.count
     }
 
     /// The client bound `output`: the next batch enters it if the window is on its output.

@@ -102,6 +102,18 @@ let outputScenarios: [Scenario] = [
         xdg_toplevel_unset_fullscreen(window.toplevel)
         if redraw(client, window.surface) { note("\(outputs.count * 2000) outputs bound and released") }
     },
+    Scenario(name: "outputs-bind-release-cycle", summary: "20000 wl_outputs bound and released at once, alternating the outputs, while 16 window lists list its window (each bind enters the handles, each release leaves them a dead entry to drop)") { client in
+        let lists = (0..<16).compactMap { _ in WindowList(client) }
+        guard lists.count == 16, client.shownWindow() != nil else { return note("no zwlr_foreign_toplevel_manager_v1") }
+        let globals = OutputGlobals(client)
+        guard globals.names.count >= 2 else { return note("fewer than 2 wl_output globals") }
+        for i in 0..<20_000 {
+            guard let output = globals.bind(i % globals.names.count) else { return }
+            wl_output_release(output)
+            if i % 100 == 99 { guard wl_display_roundtrip(client.display) >= 0 else { return } }
+        }
+        if wl_display_roundtrip(client.display) >= 0 { note("20000 outputs bound and released") }
+    },
     Scenario(name: "outputs-fullscreen-flood", summary: "3000 set_fullscreen requests alternating the outputs, null and unset_fullscreen, from the window and from its window list handle (a roundtrip every 20)") { client in
         guard let window = client.shownWindow(), let list = WindowList(client) else { return note("no zwlr_foreign_toplevel_manager_v1") }
         let outputs = OutputGlobals(client).bindAll()

@@ -261,6 +261,7 @@ let attacks: [Attack] = [
     outputsAttack("outputs-fullscreen-not-an-output", .disconnectedSaying("invalid arguments for xdg_toplevel@")),
     outputsAttack("outputs-layer-surfaces-released", .ok, notes: ["note: 8 layer surfaces mapped"]),
     outputsAttack("outputs-bind-flood", .ok, notes: ["note: 4000 outputs bound and released"]),
+    outputsAttack("outputs-bind-release-cycle", .ok, notes: ["note: 20000 outputs bound and released"]),
     outputsAttack("outputs-fullscreen-flood", .ok, notes: ["note: flood done"]),
 ]
 
