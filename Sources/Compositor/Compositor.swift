@@ -136,7 +136,13 @@ public final class Compositor {
                 if !effect.hasBuffer { windowUnmapped(window) }
                 listChanges.append(window)
             }
-            updateOutputPresence(surface)
+            if scene.outputs.count > 1 && (effect.subsurfacesMoved || effect.offsetX != 0 || effect.offsetY != 0) {
+                // Subsurfaces this commit moved (set_position, or this surface's offset) without committing
+                // themselves may have entered or left outputs.
+                updateOutputPresence(ofTree: surface)
+            } else {
+                updateOutputPresence(surface)
+            }
         }
         for (window, unmappedAt) in committedWindows { windowCommitted(window, unmappedAt: unmappedAt) }
         for window in listChanges { events?.windowListChanged(window) }
