@@ -226,6 +226,36 @@ extension ProtocolTests {
             #expect(listener.surfaceEvents[window.surface] == ["enter 0", "enter 1", "leave 0", "leave 1", "enter 0"])
         }
 
+        /// A subsurface moved by its parent's commit (set_position) without committing itself enters and leaves
+        /// outputs too.
+        @Test func aSubsurfaceMovedByItsParentFollowsTheOutputs() throws {
+            let session = try twoOutputs()
+            let client = try session.connect()
+            let listener = OutputListener()
+            try listener.bind(client, output: 0)
+            try listener.bind(client, output: 1)
+            let window = try session.configuredWindow(client, appID: "parent")
+            try commitBuffer(client, window, width: 40, height: 30, color: 0x10_2030, ack: false)
+            try place(session, "parent", x: 600, y: 100)
+            let child = try client.surface()
+            listener.follow(child)
+            let subcompositor = try client.bind("wl_subcompositor", version: 1)
+            let subsurface = try #require(client.link.track(wl_subcompositor_get_subsurface(subcompositor, child, window.surface)))
+            let file = try PoolFile(size: 10 * 10 * 4)
+            file.fill(width: 10, height: 10, color: 0xC0_FFEE)
+            client.show(try client.buffer(try client.pool(file), width: 10, height: 10), on: child, width: 10, height: 10)
+            wl_surface_commit(window.surface)   // the synchronized child's state takes effect
+            try #require(client.link.roundtrip())
+            #expect(listener.surfaceEvents[child] == ["enter 0"])
+
+            wl_subsurface_set_position(subsurface, 50, 0)   // at 650: on the second output only
+            wl_surface_commit(window.surface)
+            try #require(client.link.roundtrip())
+            #expect(listener.surfaceEvents[child] == ["enter 0", "leave 0", "enter 1"])
+            session.repaint()
+            #expect(secondPixel(session, 2 * 15, 2 * 105) == 0xC0_FFEE)
+        }
+
         @Test func aNewWindowOpensOnTheOutputUnderThePointer() throws {
             let session = try twoOutputs()
             session.server.seat.addPointer()
