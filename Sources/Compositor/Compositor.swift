@@ -197,9 +197,11 @@ public final class Compositor {
         events?.sceneChanged()
     }
 
-    /// A subsurface or popup left the tree rooted at `root`, or a popup moved in it.
+    /// A subsurface or popup left the tree rooted at `root`, or a popup moved in it (then, with several
+    /// outputs, the tree's surfaces may have entered or left outputs).
     public func treeChanged(_ root: Surface) {
         scene.treeChanged(root)
+        if scene.outputs.count > 1 { updateOutputPresence(ofTree: root) }
         sceneChanged()
     }
 
