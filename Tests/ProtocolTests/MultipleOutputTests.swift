@@ -256,6 +256,50 @@ extension ProtocolTests {
             #expect(secondPixel(session, 2 * 15, 2 * 105) == 0xC0_FFEE)
         }
 
+        /// A popup repositioned onto the other output moves there at once (before its next commit): it leaves
+        /// and enters then.
+        @Test func aRepositionedPopupFollowsTheOutputs() throws {
+            let session = try twoOutputs()
+            let client = try session.connect()
+            let listener = OutputListener()
+            try listener.bind(client, output: 0)
+            try listener.bind(client, output: 1)
+            let wmBase = try client.bind("xdg_wm_base", version: 4)
+            let window = try Toplevel(client, appID: "parent", wmBase: wmBase)
+            wl_surface_commit(window.surface)
+            try #require(client.link.roundtrip())
+            try commitBuffer(client, window, width: 40, height: 30, color: 0x10_2030)
+            try place(session, "parent", x: 600, y: 100)
+
+            func positioner(x: Int32) throws -> OpaquePointer {
+                let positioner = try #require(client.link.track(xdg_wm_base_create_positioner(wmBase)))
+                xdg_positioner_set_size(positioner, 20, 20)
+                xdg_positioner_set_anchor_rect(positioner, x, 0, 1, 1)
+                xdg_positioner_set_anchor(positioner, XDG_POSITIONER_ANCHOR_TOP_LEFT.rawValue)
+                xdg_positioner_set_gravity(positioner, XDG_POSITIONER_GRAVITY_BOTTOM_RIGHT.rawValue)
+                return positioner   // no constraint adjustment: it may leave the parent's output
+            }
+            let surface = try client.surface()
+            listener.follow(surface)
+            let xdgSurface = try #require(client.link.track(xdg_wm_base_get_xdg_surface(wmBase, surface)))
+            let popup = try #require(client.link.track(xdg_surface_get_popup(xdgSurface, window.xdgSurface, try positioner(x: 0))))
+            let record = PopupSerials()
+            xdg_surface_add_listener(xdgSurface, PopupSerials.listener, Unmanaged.passUnretained(record).toOpaque())
+            client.keep(record)
+            wl_surface_commit(surface)
+            try #require(client.link.roundtrip())
+            xdg_surface_ack_configure(xdgSurface, try #require(record.serials.last, "the popup was not configured"))
+            let file = try PoolFile(size: 20 * 20 * 4)
+            file.fill(width: 20, height: 20, color: 0x00_FF00)
+            client.show(try client.buffer(try client.pool(file), width: 20, height: 20), on: surface, width: 20, height: 20)
+            try #require(client.link.roundtrip())
+            #expect(listener.surfaceEvents[surface] == ["enter 0"])
+
+            xdg_popup_reposition(popup, try positioner(x: 50), 1)   // to (650, 100)
+            try #require(client.link.roundtrip())
+            #expect(listener.surfaceEvents[surface] == ["enter 0", "leave 0", "enter 1"])
+        }
+
         @Test func aNewWindowOpensOnTheOutputUnderThePointer() throws {
             let session = try twoOutputs()
             session.server.seat.addPointer()
