@@ -48,9 +48,14 @@ extension Compositor {
 extension Compositor {
     /// The outputs a window list says `window` is on (zwlr_foreign_toplevel_handle_v1.output_enter/leave): those
     /// its surface is drawn on, in order. A minimized window is drawn on none but stays on those it was on
-    /// (`previous`): a task bar that lists the windows of its own output still offers it to be brought back.
+    /// (`previous`), or for a list that has not seen it before, on the output it is mostly on: a task bar
+    /// that lists the windows of its own output still offers it to be brought back.
     public func listedOutputs(of window: Window, previous: [Int]) -> [Int] {
-        if window.minimized { return previous }
-        return window.surface.map { outputs(of: $0) } ?? []
+        guard let surface = window.surface else { return [] }
+        if window.minimized {
+            if !previous.isEmpty { return previous }
+            return scene.view(for: surface).map { [scene.outputIndex(of: $0)] } ?? []
+        }
+        return outputs(of: surface)
     }
 }

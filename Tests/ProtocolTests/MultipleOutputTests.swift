@@ -498,6 +498,13 @@ extension ProtocolTests {
             try #require(barClient.link.roundtrip())
             #expect(handle.minimized)
             #expect(handle.entered == [second])
+            // A task bar started while it is minimized sees it on the output it is mostly on.
+            let lateClient = try session.connect()
+            _ = try lateClient.bindOutput(0)
+            let lateSecond = try lateClient.bindOutput(1)
+            let late = try TaskBar(lateClient)
+            try #require(lateClient.link.roundtrip())
+            #expect(try late.handle("listed").entered == [lateSecond])
             zwlr_foreign_toplevel_handle_v1_unset_minimized(handle.proxy)
             try #require(barClient.link.roundtrip())
             try #require(barClient.link.roundtrip())
