@@ -115,7 +115,7 @@ let package = Package(
         .testTarget(name: "CompositorTests", dependencies: ["Compositor"]),
         .testTarget(name: "DemoClientKitTests", dependencies: ["DemoClientKit", "SystemCalls"]),
         .testTarget(name: "AttackTests", dependencies: [
-            "SeawallTestSupport", "WaylandServer", "ClientMemory",         ]),
+            "SeawallTestSupport", "WaylandServer", "ClientMemory", "Compositor",         ]),
         .testTarget(name: "FuzzTests", dependencies: ["SeawallTestSupport"]),
         // libwayland client and server in one process over socketpairs, one thread driving both; every test
         // ends with the process's fds and mappings as they were before it.

@@ -136,7 +136,13 @@ public final class Compositor {
                 if !effect.hasBuffer { windowUnmapped(window) }
                 listChanges.append(window)
             }
-            updateOutputPresence(surface)
+            if scene.outputs.count > 1 && (effect.subsurfacesMoved || effect.offsetX != 0 || effect.offsetY != 0) {
+                // Subsurfaces this commit moved (set_position, or this surface's offset) without committing
+                // themselves may have entered or left outputs.
+                updateOutputPresence(ofTree: surface)
+            } else {
+                updateOutputPresence(surface)
+            }
         }
         for (window, unmappedAt) in committedWindows { windowCommitted(window, unmappedAt: unmappedAt) }
         for window in listChanges { events?.windowListChanged(window) }
@@ -191,9 +197,11 @@ public final class Compositor {
         events?.sceneChanged()
     }
 
-    /// A subsurface or popup left the tree rooted at `root`, or a popup moved in it.
+    /// A subsurface or popup left the tree rooted at `root`, or a popup moved in it (then, with several
+    /// outputs, the tree's surfaces may have entered or left outputs).
     public func treeChanged(_ root: Surface) {
         scene.treeChanged(root)
+        if scene.outputs.count > 1 { updateOutputPresence(ofTree: root) }
         sceneChanged()
     }
 

@@ -15,8 +15,8 @@
 ///   window that unmaps is no longer minimized.
 /// - Activate: the same as a click on the window (it becomes active and comes to the top), for a listed
 ///   window. A task bar's click is the user's action, so no activation token is needed.
-/// - Maximize, fullscreen and their unsets: the same as the window's own xdg_toplevel requests (one output:
-///   the output a fullscreen request names does not matter).
+/// - Maximize, fullscreen and their unsets: the same as the window's own xdg_toplevel requests (fullscreen on
+///   the output the request names, or without one the output the window is mostly on).
 /// - Close: the window's client is sent xdg_toplevel.close, as if its close button was pressed; the client
 ///   decides.
 /// - Parent: the window named by xdg_toplevel.set_parent, listed only while it is listed itself.

@@ -81,8 +81,9 @@ public final class Server {
     var layerSurfaces = Registry<ZwlrLayerSurfaceV1>()
     /// Every bound xdg_wm_base and the pings Seawall is waiting on (ServerPing.swift).
     let shellPings = ShellPings()
-    /// Every bound wl_output resource (wp_presentation_feedback.sync_output names the client's).
-    private(set) var outputs: [WlOutput] = []
+    /// Every bound wl_output resource, by client (enter/leave, output_enter/leave and sync_output name the
+    /// client's own). A client may bind thousands: each leaves its list in O(1) (`WlOutput.slot`).
+    private var outputsByClient: [ClientID: [WlOutput]] = [:]
     private var surfaceIDs: UInt64 = 0
     /// The virtual vblank of `.interval` mode: a periodic timerfd on CLOCK_MONOTONIC (nanosecond precision,
     /// no drift), closed with the server. nil in the other refresh modes.
@@ -385,8 +386,29 @@ public final class Server {
     }
 
     func outputBound(_ output: WlOutput) {
-        outputs.append(output)
-        if let client = wl_resource_get_client(output.resource) { windowList.outputBound(client: client) }
+        guard let client = wl_resource_get_client(output.resource) else { return }
+        output.slot = outputsByClient[ClientID(client), default: []].count
+        outputsByClient[ClientID(client), default: []].append(output)
+        windowList.outputBound(output, client: client)
     }
-    func outputReleased(_ output: WlOutput) { outputs.removeAll { $0 === output } }
+
+    /// The wl_output resource is gone: the last of its client's list takes its place.
+    func outputReleased(_ output: WlOutput) {
+        guard let client = wl_resource_get_client(output.resource), let slot = output.slot else { return }
+        let id = ClientID(client)
+        // Taken out of the dictionary while it changes, so that the array is not copied.
+        guard var list = outputsByClient.removeValue(forKey: id) else { return }
+        if slot < list.count && list[slot] === output {
+            let last = list.removeLast()
+            if last !== output {
+                list[slot] = last
+                last.slot = slot
+            }
+            output.slot = nil
+        }
+        if !list.isEmpty { outputsByClient[id] = list }
+    }
+
+    /// `client`'s bound wl_outputs, in no particular order.
+    func outputs(of client: OpaquePointer) -> [WlOutput] { outputsByClient[ClientID(client)] ?? [] }
 }

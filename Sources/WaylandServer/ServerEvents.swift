@@ -22,11 +22,17 @@ extension Server: CompositorEvents {
     public func close(_ window: ManagedWindow) { toplevels[window]?.sendClose() }
     public func windowListChanged(_ window: ManagedWindow) { windowList.update(window, server: self) }
 
+    /// wl_surface.enter / leave with the client's wl_outputs of that output; then what follows from the outputs
+    /// the surface is on: its preferred scale, and a window's handles in window lists. The compositor has
+    /// settled all of the surface's outputs before reporting the first change, so the first call sends those
+    /// updates whole and the calls after it find nothing more to send.
     public func surface(_ surface: Surface, output index: Int, isOn: Bool) {
         guard let wl = surfaces[surface] else { return }
-        for output in outputs where output.head == index && wl_resource_get_client(output.resource) == wl.client {
+        for output in outputs(of: wl.client) where output.head == index {
             if isOn { wl_surface_send_enter(wl.resource, output.resource) } else { wl_surface_send_leave(wl.resource, output.resource) }
         }
+        wl.fractionalScale?.update()
+        if wl.roleName == "xdg_toplevel", let window = compositor.window(of: surface) { windowList.outputsChanged(of: window) }
     }
 
     public func pointerEnter(_ surface: Surface, serial: UInt32, x: Double, y: Double) {

@@ -10,6 +10,8 @@ final class WlOutput: ProtocolObject {
     let resource: OpaquePointer
     /// Which output this resource is (`OutputArea.index`, `Server.heads`).
     let head: Int
+    /// Its place in its client's list of wl_outputs (`Server.outputs(of:)`), while it is in it.
+    var slot: Int?
 
     static let implementation = Implementation(wl_output_interface(release: Resource.destroyRequest))
 

@@ -15,7 +15,8 @@ final class WpPresentation: ProtocolObject {
             guard let surface = WlSurface.from(surface) else {
                 return presentation.server.postImplementationError(client: client, "wp_presentation.feedback: not a wl_surface Seawall made")
             }
-            guard let feedback = PresentationFeedback.create(server: presentation.server, client: client, id: id)
+            guard let feedback = PresentationFeedback.create(server: presentation.server, client: client, id: id,
+                                                             surface: surface.state)
             else { return }
             surface.state.pending.frameCallbacks.append(feedback)
         }))
@@ -36,27 +37,33 @@ final class PresentationFeedback: ProtocolObject, FrameCallbackSink {
     private unowned(unsafe) let server: Server
     private var resource: OpaquePointer?
     private let client: OpaquePointer
+    /// The surface whose commit this answers.
+    private weak var surface: Surface?
 
     static let implementation = Implementation<NoRequests>.none
 
-    static func create(server: Server, client: OpaquePointer, id: UInt32) -> PresentationFeedback? {
+    static func create(server: Server, client: OpaquePointer, id: UInt32, surface: Surface) -> PresentationFeedback? {
         guard let (resource, feedback) = makeResource(client: client, version: 1, id: id, { _ in
-            PresentationFeedback(server: server, client: client)
+            PresentationFeedback(server: server, client: client, surface: surface)
         }) else { return nil }
         feedback.resource = resource
         return feedback
     }
 
-    private init(server: Server, client: OpaquePointer) {
+    private init(server: Server, client: OpaquePointer, surface: Surface) {
         self.server = server
         self.client = client
+        self.surface = surface
     }
 
-    /// sync_output for each of the client's wl_outputs, then presented, then the object is gone.
+    /// sync_output with each of the client's wl_outputs of the output the surface is mostly on
+    /// (`Compositor.mainOutput`; none if the client bound none), then presented, then the object is gone.
     func presented(_ frame: FramePresentation) {
         guard let resource else { return }
-        for output in server.outputs where wl_resource_get_client(output.resource) == client {
-            wp_presentation_feedback_send_sync_output(resource, output.resource)
+        if let head = surface.flatMap({ server.compositor.mainOutput(of: $0) }) {
+            for output in server.outputs(of: client) where output.head == head {
+                wp_presentation_feedback_send_sync_output(resource, output.resource)
+            }
         }
         let seconds = frame.nanoseconds / 1_000_000_000
         let flags = frame.fromHardware

@@ -4,8 +4,8 @@ import Compositor
 
 /// xdg_toplevel: a desktop window, as the compositor's `Window`. Seawall lets clients choose their size
 /// (configure 0×0) unless they ask to be maximized or fullscreen — then the configure carries that state and
-/// the output's size — or the pointer resizes them (configures with the resizing state and the size the
-/// pointer asks for). Where the window goes and which one is active is the compositor's decision
+/// the size of the output they fill (set_fullscreen may name it) — or the pointer resizes them (configures
+/// with the resizing state and the size the pointer asks for). Where the window goes and which one is active is the compositor's decision
 /// (WindowManagement.swift); this file turns requests into it and sends its configures.
 final class XdgToplevel: ProtocolObject, XdgRoleObject {
     private unowned(unsafe) let server: Server   // see Server.deinit
@@ -56,7 +56,11 @@ final class XdgToplevel: ProtocolObject, XdgRoleObject {
         set_min_size: { _, resource, width, height in XdgToplevel.from(resource)?.checkSize("min", width, height) },
         set_maximized: { _, resource in XdgToplevel.from(resource)?.request(maximized: true) },
         unset_maximized: { _, resource in XdgToplevel.from(resource)?.request(maximized: false) },
-        set_fullscreen: { _, resource, _ in XdgToplevel.from(resource)?.request(fullscreen: true) },
+        set_fullscreen: { _, resource, output in
+            // On the output the wl_output names (libwayland has checked that it is one of this client's
+            // wl_outputs); null: the output the window is mostly on.
+            XdgToplevel.from(resource)?.request(fullscreen: true, output: WlOutput.from(output)?.head)
+        },
         unset_fullscreen: { _, resource in XdgToplevel.from(resource)?.request(fullscreen: false) },
         set_minimized: { _, resource in
             guard let toplevel = XdgToplevel.from(resource) else { return }
@@ -109,16 +113,18 @@ final class XdgToplevel: ProtocolObject, XdgRoleObject {
     func sendClose() { xdg_toplevel_send_close(resource) }
 
     /// xdg_toplevel.set_maximized / set_fullscreen and their unset, from the client or (`byWindowList`) a
-    /// window list.
-    func request(maximized: Bool? = nil, fullscreen: Bool? = nil, byWindowList: Bool = false) {
-        guard server.compositor.request(window, maximized: maximized, fullscreen: fullscreen, byWindowList: byWindowList) else { return }
+    /// window list; `output` is the output a set_fullscreen names (`OutputArea.index`).
+    func request(maximized: Bool? = nil, fullscreen: Bool? = nil, output: Int? = nil, byWindowList: Bool = false) {
+        guard server.compositor.request(window, maximized: maximized, fullscreen: fullscreen, output: output,
+                                        byWindowList: byWindowList) else { return }
         // Before the initial commit the state simply joins the first configure.
         if xdgSurface?.hasSentInitialConfigure == true { sendConfigure() }
     }
 
     /// xdg_toplevel.configure (0×0 — the client picks its size — unless maximized or fullscreen, which get
-    /// the output's size, with those states), configure_bounds and wm_capabilities where the version has
-    /// them, then xdg_surface.configure with a new serial.
+    /// the size of the output they fill, with those states), configure_bounds (the logical size of the output
+    /// the window is on, `Compositor.configureBounds`) and wm_capabilities where the version has them, then
+    /// xdg_surface.configure with a new serial.
     func sendConfigure() {
         var states: [UInt32] = []
         if window.maximized { states.append(XDG_TOPLEVEL_STATE_MAXIMIZED.rawValue) }
@@ -131,8 +137,8 @@ final class XdgToplevel: ProtocolObject, XdgRoleObject {
         }
         let version = wl_resource_get_version(resource)
         if version >= 4 {
-            xdg_toplevel_send_configure_bounds(resource, Int32(clamping: server.configuration.logicalWidth),
-                                               Int32(clamping: server.configuration.logicalHeight))
+            let bounds = server.compositor.configureBounds(of: window)
+            xdg_toplevel_send_configure_bounds(resource, Int32(clamping: bounds.width), Int32(clamping: bounds.height))
         }
         if version >= 5 {
             Resource.withArray(of: []) { xdg_toplevel_send_wm_capabilities(resource, $0) }

@@ -3,12 +3,13 @@ import CWaylandServer
 import Compositor
 
 /// zwlr_foreign_toplevel_handle_v1: one listed window as a window list sees it. `update()` sends what changed
-/// since the last batch — title, app_id, output_enter for each of the client's wl_outputs, state, parent (v3)
-/// — and done; `close()` sends closed when the window leaves the list, after which the handle is inert. Its
-/// requests ask the compositor (Compositor/WindowList.swift: activate as a click does, close, the same
-/// maximize and fullscreen rules as the window's own requests, minimize hides the window), and are ignored
-/// for a closed handle and while the window's client has half its socket buffer unread (a flood of requests
-/// must not get that client disconnected for not keeping up).
+/// since the last batch — title, app_id, output_enter and output_leave with the client's wl_outputs of the
+/// outputs the window is on (`Compositor.listedOutputs`: where its surface is drawn; a minimized window stays
+/// where it was), state, parent (v3) — and done; `close()` sends closed when the window leaves the list,
+/// after which the handle is inert. Its requests ask the compositor (Compositor/WindowList.swift: activate as
+/// a click does, close, the same maximize and fullscreen rules as the window's own requests, minimize hides
+/// the window), and are ignored for a closed handle and while the window's client has half its socket buffer
+/// unread (a flood of requests must not get that client disconnected for not keeping up).
 final class ZwlrForeignToplevelHandleV1: ProtocolObject {
     private unowned(unsafe) let server: Server   // see Server.deinit
     let resource: OpaquePointer
@@ -20,10 +21,19 @@ final class ZwlrForeignToplevelHandleV1: ProtocolObject {
     private var sent: WindowListEntry?
     /// The parent the last parent event named (its handle's window).
     private(set) weak var sentParent: ManagedWindow?
-    /// The wl_outputs output_enter named, by identity (the weak reference tells a released output from a new
-    /// one at the same address). A dictionary: a client may bind thousands of wl_outputs, and each bind
-    /// updates its handles; looking each output up in a list made that cubic.
+    /// The wl_outputs output_enter named and no output_leave since, by identity (the weak reference tells a
+    /// released output from a new one at the same address). A dictionary: a client may bind thousands of
+    /// wl_outputs, and each bind updates its handles; looking each output up in a list made that cubic.
     private var entered: [ObjectIdentifier: WeakOutput] = [:]
+    /// How many `entered` held after its released wl_outputs were last dropped: when it has doubled since,
+    /// they are dropped again (amortized O(1) per output entered, and a client binding and releasing
+    /// wl_outputs over and over cannot grow it while its window stays put).
+    private var enteredAfterSweep = 0
+    /// The outputs (`OutputArea.index`) the window was on at the last batch (nil: no batch yet).
+    private var sentOutputs: [Int]?
+    /// wl_outputs the client bound since the last batch: only these need looking at while the window stays
+    /// on the same outputs.
+    private var newOutputs: [WeakOutput] = []
 
     private struct WeakOutput { weak var output: WlOutput? }
 
@@ -43,9 +53,13 @@ final class ZwlrForeignToplevelHandleV1: ProtocolObject {
             ZwlrForeignToplevelHandleV1.from(resource)?.setRectangle(surface: surface, x: x, y: y, width: width, height: height)
         },
         destroy: Resource.destroyRequest,
-        set_fullscreen: { _, resource, _ in
-            // One output: whichever wl_output is named (or none), fullscreen is on it.
-            ZwlrForeignToplevelHandleV1.from(resource)?.request("set_fullscreen") { $0.toplevels[$1]?.request(fullscreen: true, byWindowList: true) }
+        set_fullscreen: { _, resource, output in
+            // On the output the wl_output names (libwayland has checked that it is one of this client's
+            // wl_outputs); null: the output the window is mostly on.
+            let head = WlOutput.from(output)?.head
+            ZwlrForeignToplevelHandleV1.from(resource)?.request("set_fullscreen") {
+                $0.toplevels[$1]?.request(fullscreen: true, output: head, byWindowList: true)
+            }
         },
         unset_fullscreen: { _, resource in
             ZwlrForeignToplevelHandleV1.from(resource)?.request("unset_fullscreen") { $0.toplevels[$1]?.request(fullscreen: false, byWindowList: true) }
@@ -87,13 +101,7 @@ final class ZwlrForeignToplevelHandleV1: ProtocolObject {
             zwlr_foreign_toplevel_handle_v1_send_app_id(resource, appID)
             changed = true
         }
-        if entered.values.contains(where: { $0.output == nil }) { entered = entered.filter { $0.value.output != nil } }
-        for output in server.outputs where wl_resource_get_client(output.resource) == client
-            && entered[ObjectIdentifier(output)]?.output !== output {
-            zwlr_foreign_toplevel_handle_v1_send_output_enter(resource, output.resource)
-            entered[ObjectIdentifier(output)] = WeakOutput(output: output)
-            changed = true
-        }
+        if updateOutputs(of: window) { changed = true }
         if sent.map({ !$0.sameStates(as: entry) }) ?? true {
             sendState(entry)
             changed = true
@@ -111,6 +119,53 @@ final class ZwlrForeignToplevelHandleV1: ProtocolObject {
         }
         sent = entry
         if changed { zwlr_foreign_toplevel_handle_v1_send_done(resource) }
+    }
+
+    /// output_leave for the wl_outputs of outputs the window left, output_enter for those of outputs it is on
+    /// that were not entered yet; whether anything was sent. While the window stays on the same outputs only
+    /// wl_outputs bound since the last batch are looked at (O(1) per bind, however many the client holds).
+    private func updateOutputs(of window: ManagedWindow) -> Bool {
+        let heads = server.compositor.listedOutputs(of: window, previous: sentOutputs ?? [])
+        var changed = false
+        if heads == sentOutputs {
+            for output in newOutputs.compactMap(\.output) where heads.contains(output.head) { changed = enter(output) || changed }
+        } else {
+            // Left: by resource id, so that the events come in the same order on every run.
+            let left = entered.values.compactMap(\.output).filter { !heads.contains($0.head) }
+                .sorted { wl_resource_get_id($0.resource) < wl_resource_get_id($1.resource) }
+            for output in left {
+                zwlr_foreign_toplevel_handle_v1_send_output_leave(resource, output.resource)
+                entered[ObjectIdentifier(output)] = nil
+                changed = true
+            }
+            sweepEntered()
+            for output in server.outputs(of: client) where heads.contains(output.head) { changed = enter(output) || changed }
+            sentOutputs = heads
+        }
+        newOutputs.removeAll()
+        return changed
+    }
+
+    /// output_enter with `output` unless it was entered already; whether it was sent.
+    private func enter(_ output: WlOutput) -> Bool {
+        guard entered[ObjectIdentifier(output)]?.output !== output else { return false }
+        zwlr_foreign_toplevel_handle_v1_send_output_enter(resource, output.resource)
+        entered[ObjectIdentifier(output)] = WeakOutput(output: output)
+        if entered.count > 2 * enteredAfterSweep + 16 { sweepEntered() }
+        return true
+    }
+
+    /// Drops the released wl_outputs from `entered`.
+    private func sweepEntered() {
+        entered = entered.filter { $0.value.output != nil }
+        enteredAfterSweep = entered.count
+    }
+
+    /// The client bound `output`: the next batch enters it if the window is on its output.
+    func outputBound(_ output: WlOutput) {
+        guard window != nil else { return }
+        newOutputs.append(WeakOutput(output: output))
+        update()
     }
 
     private func sendState(_ entry: WindowListEntry) {

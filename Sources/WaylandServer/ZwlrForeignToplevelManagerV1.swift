@@ -133,10 +133,16 @@ final class WindowListHandles {
         for handle in waiting { handle.update() }
     }
 
-    /// `client` bound a wl_output: its handles enter it.
-    func outputBound(client: OpaquePointer) {
+    /// `client` bound `output`: its handles of windows on that output enter it.
+    func outputBound(_ output: WlOutput, client: OpaquePointer) {
         for handles in byWindow.values {
-            for handle in handles where handle.client == client { handle.update() }
+            for handle in handles where handle.client == client { handle.outputBound(output) }
         }
+    }
+
+    /// `window`'s surface entered or left an output: its handles follow (one batch each: the compositor has
+    /// already settled every output the surface is on when the first enter or leave is reported).
+    func outputsChanged(of window: ManagedWindow) {
+        for handle in handles(of: window) { handle.update() }
     }
 }

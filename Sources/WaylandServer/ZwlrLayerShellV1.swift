@@ -10,9 +10,9 @@ final class ZwlrLayerShellV1: ProtocolObject {
     private let resource: OpaquePointer
 
     static let implementation = Implementation(zwlr_layer_shell_v1_interface(
-        get_layer_surface: { client, resource, id, surface, _, layer, namespace in
+        get_layer_surface: { client, resource, id, surface, output, layer, namespace in
             guard let client, let shell = ZwlrLayerShellV1.from(resource) else { return }
-            shell.getLayerSurface(client: client, id: id, surfaceResource: surface, layer: layer,
+            shell.getLayerSurface(client: client, id: id, surfaceResource: surface, outputResource: output, layer: layer,
                                   namespace: namespace.map { String(cString: $0) } ?? "")
         },
         destroy: Resource.destroyRequest))
@@ -30,10 +30,12 @@ final class ZwlrLayerShellV1: ProtocolObject {
         Resource.postError(resource, code: code.rawValue, message)
     }
 
-    /// get_layer_surface. The output argument is accepted and ignored: Seawall has one output. The namespace
-    /// is kept (at most 256 bytes of it) for logs.
-    private func getLayerSurface(client: OpaquePointer, id: UInt32, surfaceResource: OpaquePointer?, layer: UInt32,
-                                 namespace: String) {
+    /// get_layer_surface. The layer surface goes on the output the wl_output names (libwayland has checked
+    /// that it is one of this client's wl_outputs); null leaves the choice to the compositor, which puts it on
+    /// the output the pointer is on (`Compositor.addLayerSurface`). The namespace is kept (at most 256 bytes
+    /// of it) for logs.
+    private func getLayerSurface(client: OpaquePointer, id: UInt32, surfaceResource: OpaquePointer?,
+                                 outputResource: OpaquePointer?, layer: UInt32, namespace: String) {
         guard let surface = WlSurface.from(surfaceResource) else {
             return server.postImplementationError(client: client, "zwlr_layer_shell_v1.get_layer_surface: not a wl_surface Seawall made")
         }
@@ -50,6 +52,7 @@ final class ZwlrLayerShellV1: ProtocolObject {
                         "wl_surface@\(wl_resource_get_id(surface.resource)) already has a buffer; a layer surface must be made before the first attach")
         }
         ZwlrLayerSurfaceV1.create(server: server, client: client, version: wl_resource_get_version(resource), id: id,
-                                  surface: surface, layer: layer, namespace: String(namespace.utf8.prefix(256)) ?? "")
+                                  surface: surface, layer: layer, namespace: String(namespace.utf8.prefix(256)) ?? "",
+                                  output: WlOutput.from(outputResource)?.head)
     }
 }

@@ -63,9 +63,9 @@ final class ZwlrLayerSurfaceV1: ProtocolObject, SurfaceRoleHandler {
         }))
 
     static func create(server: Server, client: OpaquePointer, version: Int32, id: UInt32, surface: WlSurface,
-                       layer: Layer, namespace: String) {
+                       layer: Layer, namespace: String, output: Int?) {
         guard let (_, object) = makeResource(client: client, version: version, id: id, {
-            ZwlrLayerSurfaceV1(server: server, resource: $0, surface: surface, layer: layer, namespace: namespace)
+            ZwlrLayerSurfaceV1(server: server, resource: $0, surface: surface, layer: layer, namespace: namespace, output: output)
         }) else { return }
         surface.roleHandler = object
         surface.roleName = "zwlr_layer_surface_v1"
@@ -73,11 +73,11 @@ final class ZwlrLayerSurfaceV1: ProtocolObject, SurfaceRoleHandler {
         server.compositor.addLayerSurface(object.layer)
     }
 
-    private init(server: Server, resource: OpaquePointer, surface: WlSurface, layer: Layer, namespace: String) {
+    private init(server: Server, resource: OpaquePointer, surface: WlSurface, layer: Layer, namespace: String, output: Int?) {
         self.server = server
         self.resource = resource
         self.surface = surface
-        self.layer = LayerSurface(surface: surface.state, layer: layer, namespace: namespace)
+        self.layer = LayerSurface(surface: surface.state, layer: layer, namespace: namespace, output: output)
         pending = LayerSurfaceState(layer: layer)
     }
 

@@ -144,10 +144,11 @@ final class AttackClient {
         configureSerial = serial
     }
 
-    /// attach + damage + frame + commit, then waits (up to 5 s) for the frame to be shown.
+    /// attach (unless `attach` is false: the buffer shown stays) + damage + frame + commit, then waits (up to
+    /// 5 s) for the frame to be shown.
     @discardableResult
-    func show(_ buffer: OpaquePointer?, on surface: OpaquePointer, waitForFrame: Bool = true) -> Bool {
-        wl_surface_attach(surface, buffer, 0, 0)
+    func show(_ buffer: OpaquePointer?, on surface: OpaquePointer, waitForFrame: Bool = true, attach: Bool = true) -> Bool {
+        if attach { wl_surface_attach(surface, buffer, 0, 0) }
         wl_surface_damage_buffer(surface, 0, 0, Int32.max, Int32.max)
         let before = framesDone
         if let callback = wl_surface_frame(surface) {

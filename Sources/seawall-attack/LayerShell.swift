@@ -153,16 +153,17 @@ let layerShellScenarios: [Scenario] = [
 ]
 
 /// A fresh wl_surface with a layer surface on the top layer (nothing committed), and the configures it gets.
-private final class LayerProbe {
+final class LayerProbe {
     let client: AttackClient
     let surface: OpaquePointer
     let object: OpaquePointer
     var serial: UInt32?
 
-    init?(_ client: AttackClient) {
+    /// A layer surface in the top layer, on `output` (nil: where the compositor likes).
+    init?(_ client: AttackClient, output: OpaquePointer? = nil) {
         guard let shell = client.layerShell, let compositor = client.compositor,
               let surface = wl_compositor_create_surface(compositor),
-              let object = zwlr_layer_shell_v1_get_layer_surface(shell, surface, nil, 2, "seawall-attack") else { return nil }
+              let object = zwlr_layer_shell_v1_get_layer_surface(shell, surface, output, 2, "seawall-attack") else { return nil }
         self.client = client
         self.surface = surface
         self.object = object
@@ -186,7 +187,7 @@ private nonisolated(unsafe) let layerListener = listenerTable(zwlr_layer_surface
     closed: { _, _ in }))
 
 /// A 16x16 buffer in a sealed pool.
-private func layerBuffer(_ client: AttackClient) -> OpaquePointer? {
+func layerBuffer(_ client: AttackClient) -> OpaquePointer? {
     let fd = client.sealedMemfd(4096)
     defer { if fd >= 0 { close(fd) } }
     return client.buffer(client.pool(fd: fd, size: 4096), width: 16, height: 16)

@@ -208,6 +208,7 @@ let scenarios: [Scenario] = [
     + decorationActivationScenarios
     + foreignToplevelScenarios
     + pointerConstraintScenarios
+    + outputScenarios
 
 /// Sealed memfd for scenarios that make their fd before the client exists.
 func sealedAttackMemfd(_ size: Int) -> Int32 {

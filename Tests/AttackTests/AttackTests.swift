@@ -1,4 +1,5 @@
 import ClientMemory
+import Compositor
 import Glibc
 import SeawallTestSupport
 import Testing
@@ -51,7 +52,15 @@ struct Attack: Sendable, CustomStringConvertible {
     var stopGood = false
     /// The seat has a pointer (pointer constraint and relative pointer attacks need a wl_pointer).
     var pointer = false
+    /// Outputs after the first (640x480, where the good client is): the several-output attacks have one more.
+    var moreOutputs: [OutputSpec] = []
     var description: String { scenario }
+}
+
+/// An attack on Seawall with a second output, 800x600 at scale 2 right of the first (Outputs.swift).
+func outputsAttack(_ scenario: String, _ expected: Expected, notes: [String] = []) -> Attack {
+    Attack(scenario: scenario, expected: expected, notes: notes,
+           moreOutputs: [OutputSpec(width: 800, height: 600, scale: OutputScale(integer: 2))])
 }
 
 /// A virtual-keyboard attack.
@@ -244,6 +253,16 @@ let attacks: [Attack] = [
     // Each wl_output bound updates the binder's handles, which looked for every output among those entered
     // (a list): cubic in the outputs bound, the server stalled for minutes at 3000.
     Attack(scenario: "foreign-toplevel-many-outputs", expected: .ok, notes: ["note: 3000 outputs bound"]),
+    outputsAttack("outputs-fullscreen-then-release", .ok, notes: ["note: fullscreen on 2 outputs", "note: back from fullscreen"]),
+    // A wl_output released before it is named: its id is gone on the server's side, so libwayland refuses the
+    // request before Seawall sees it.
+    outputsAttack("outputs-fullscreen-released-output", .disconnectedSaying("invalid arguments for xdg_toplevel@")),
+    outputsAttack("outputs-layer-surface-released-output", .disconnectedSaying("invalid arguments for zwlr_layer_shell_v1@")),
+    outputsAttack("outputs-fullscreen-not-an-output", .disconnectedSaying("invalid arguments for xdg_toplevel@")),
+    outputsAttack("outputs-layer-surfaces-released", .ok, notes: ["note: 8 layer surfaces mapped"]),
+    outputsAttack("outputs-bind-flood", .ok, notes: ["note: 4000 outputs bound and released"]),
+    outputsAttack("outputs-bind-release-cycle", .ok, notes: ["note: 20000 outputs bound and released"]),
+    outputsAttack("outputs-fullscreen-flood", .ok, notes: ["note: flood done"]),
 ]
 
 /// Whether `lines` holds `wanted` in order (other lines may come between).
@@ -291,6 +310,7 @@ struct AttackTests {
         let harness = try Harness {
             $0.shmPolicy = attack.policy
             $0.allowVirtualInput = attack.virtualInput || attack.virtualKeyboard
+            $0.outputs += attack.moreOutputs
         }
         if attack.press || attack.virtualInput || attack.pointer { harness.server.seat.addPointer() }
         if attack.virtualKeyboard { harness.server.seat.addKeyboard() }

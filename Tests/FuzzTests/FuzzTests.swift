@@ -37,7 +37,9 @@ struct FuzzTests {
         let runtime = try Self.runtimeDirectory()
         let environment: [String: String?] = ["XDG_RUNTIME_DIR": runtime, "WAYLAND_DISPLAY": "fuzz"]
         let server = try ChildProcess(executable: Self.seawall,
+                                      // Two outputs, so that requests naming a wl_output can name either.
                                       arguments: ["--socket", "fuzz", "--backend", "null", "--refresh", "0",
+                                                  "--output", "1280x720", "--output", "640x480@2",
                                                   "--log-level", "warning", "--allow-virtual-input"],
                                       environment: environment)
         defer { server.terminate() }

@@ -17,6 +17,9 @@ final class TestClient {
     private(set) var globals: [String: (name: UInt32, version: UInt32)] = [:]
     /// The formats wl_shm announced, in order.
     private(set) var shmFormats: [UInt32] = []
+    /// Every wl_output global, in the order announced (one per output: SEAWALL-1, SEAWALL-2, …); `globals`
+    /// keeps the last.
+    private(set) var outputGlobals: [(name: UInt32, version: UInt32)] = []
 
     /// Connects and reads the registry (`wl_display.get_registry` + a roundtrip).
     init(server: Server) throws {
@@ -31,8 +34,18 @@ final class TestClient {
     /// `wl_registry.bind` of the global named `interface` at `version`.
     func bind(_ interface: String, version: UInt32) throws -> OpaquePointer {
         let global = try #require(globals[interface], "no \(interface) global")
+        return try bind(interface, name: global.name, version: version)
+    }
+
+    /// `wl_registry.bind` of the `index`-th wl_output global (0: the first output).
+    func bindOutput(_ index: Int, version: UInt32 = 4) throws -> OpaquePointer {
+        try #require(outputGlobals.indices.contains(index), "no wl_output global number \(index) (\(outputGlobals.count) announced)")
+        return try bind("wl_output", name: outputGlobals[index].name, version: version)
+    }
+
+    private func bind(_ interface: String, name: UInt32, version: UInt32) throws -> OpaquePointer {
         let table = try #require(sw_client_interface_named(interface), "no client table for \(interface)")
-        let proxy = wl_registry_bind(registry, global.name, table, version).map(OpaquePointer.init)
+        let proxy = wl_registry_bind(registry, name, table, version).map(OpaquePointer.init)
         return try #require(link.track(proxy))
     }
 
@@ -96,7 +109,10 @@ final class TestClient {
     nonisolated(unsafe) static let registryListener = listenerTable(wl_registry_listener(
         global: { data, _, name, interface, version in
             guard let data, let interface else { return }
-            Unmanaged<TestClient>.fromOpaque(data).takeUnretainedValue().globals[String(cString: interface)] = (name, version)
+            let client = Unmanaged<TestClient>.fromOpaque(data).takeUnretainedValue()
+            let interfaceName = String(cString: interface)
+            client.globals[interfaceName] = (name, version)
+            if interfaceName == "wl_output" { client.outputGlobals.append((name, version)) }
         },
         global_remove: { _, _, _ in }))
 
@@ -180,11 +196,14 @@ final class Toplevel {
     private(set) var configures: [(width: Int32, height: Int32, states: [UInt32])] = []
     /// xdg_toplevel.close events.
     private(set) var closes = 0
+    /// xdg_toplevel.configure_bounds events (xdg_wm_base version 4 and later).
+    private(set) var bounds: [(width: Int32, height: Int32)] = []
 
-    /// `get_xdg_surface` + `get_toplevel` (+ `set_app_id`); nothing is committed yet.
-    init(_ client: TestClient, appID: String) throws {
+    /// `get_xdg_surface` (on `wmBase`, else the client's version 1 xdg_wm_base) + `get_toplevel`
+    /// (+ `set_app_id`); nothing is committed yet.
+    init(_ client: TestClient, appID: String, wmBase: OpaquePointer? = nil) throws {
         surface = try client.surface()
-        xdgSurface = try #require(client.link.track(xdg_wm_base_get_xdg_surface(try client.wmBase(), surface)))
+        xdgSurface = try #require(client.link.track(xdg_wm_base_get_xdg_surface(try wmBase ?? client.wmBase(), surface)))
         toplevel = try #require(client.link.track(xdg_surface_get_toplevel(xdgSurface)))
         let data = Unmanaged.passUnretained(self).toOpaque()
         xdg_surface_add_listener(xdgSurface, Toplevel.surfaceListener, data)
@@ -218,6 +237,9 @@ final class Toplevel {
             guard let data else { return }
             Unmanaged<Toplevel>.fromOpaque(data).takeUnretainedValue().closes += 1
         },
-        configure_bounds: { _, _, _, _ in },
+        configure_bounds: { data, _, width, height in
+            guard let data else { return }
+            Unmanaged<Toplevel>.fromOpaque(data).takeUnretainedValue().bounds.append((width, height))
+        },
         wm_capabilities: { _, _, _ in }))
 }

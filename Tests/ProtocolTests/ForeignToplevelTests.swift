@@ -15,6 +15,8 @@ final class TaskBar {
         var appID: String?
         var states: Set<UInt32> = []
         var outputs = 0
+        /// The wl_outputs entered and not left, in the order entered.
+        var entered: [OpaquePointer] = []
         var parent: OpaquePointer?
         /// Events since the last done (title, app_id, output_*, state, parent).
         var pending = 0
@@ -76,13 +78,15 @@ final class TaskBar {
             guard let handle = handle(data), let appID else { return }
             handle.appID = String(cString: appID); handle.pending += 1
         },
-        output_enter: { data, _, _ in
+        output_enter: { data, _, output in
             guard let handle = handle(data) else { return }
             handle.outputs += 1; handle.pending += 1
+            if let output { handle.entered.append(output) }
         },
-        output_leave: { data, _, _ in
+        output_leave: { data, _, output in
             guard let handle = handle(data) else { return }
             handle.outputs -= 1; handle.pending += 1
+            handle.entered.removeAll { $0 == output }
         },
         state: { data, _, states in
             guard let handle = handle(data) else { return }

@@ -12,13 +12,13 @@ final class LayerClientSurface {
     /// configure events: serial and size, in order.
     private(set) var configures: [(serial: UInt32, width: UInt32, height: UInt32)] = []
 
-    /// `get_layer_surface` on `layer` (nothing committed yet), then `setup` before the caller commits.
-    init(_ client: TestClient, layer: UInt32, surface: OpaquePointer? = nil,
+    /// `get_layer_surface` on `layer` and `output` (nothing committed yet), then `setup` before the caller commits.
+    init(_ client: TestClient, layer: UInt32, surface: OpaquePointer? = nil, output: OpaquePointer? = nil,
          _ setup: (OpaquePointer) -> Void = { _ in }) throws {
         let shell = try client.bind("zwlr_layer_shell_v1", version: 4)
         self.surface = try surface ?? client.surface()
         layerSurface = try #require(client.link.track(
-            zwlr_layer_shell_v1_get_layer_surface(shell, self.surface, nil, layer, "seawall-test")))
+            zwlr_layer_shell_v1_get_layer_surface(shell, self.surface, output, layer, "seawall-test")))
         zwlr_layer_surface_v1_add_listener(layerSurface, LayerClientSurface.listener, Unmanaged.passUnretained(self).toOpaque())
         client.keep(self)
         setup(layerSurface)
