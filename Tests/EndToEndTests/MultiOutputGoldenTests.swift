@@ -17,9 +17,10 @@ struct MultiOutputGoldenTests {
     /// The demo window: a 200x150 gradient, holding its third frame (pattern frame 2).
     static let windowWidth = 200, windowHeight = 150, heldFrame = 2
 
-    /// What the demo draws at window pixel (x, y), as (r, g, b).
-    static func pattern(_ x: Int, _ y: Int) -> (r: UInt8, g: UInt8, b: UInt8) {
-        let value = PatternRenderer.pixel(.gradient, frame: heldFrame, x: x, y: y, width: windowWidth, height: windowHeight, color: 0)
+    /// What the demo's gradient, holding its third frame, draws at window pixel (x, y) of a window of `width`
+    /// by `height` (this suite's 200x150 by default), as (r, g, b).
+    static func pattern(_ x: Int, _ y: Int, width: Int = windowWidth, height: Int = windowHeight) -> (r: UInt8, g: UInt8, b: UInt8) {
+        let value = PatternRenderer.pixel(.gradient, frame: heldFrame, x: x, y: y, width: width, height: height, color: 0)
         return (UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF), UInt8(value & 0xFF))
     }
 
