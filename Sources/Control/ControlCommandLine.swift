@@ -3,13 +3,13 @@
 public enum ControlCommandLine {
     /// The commands as typed, for help and errors.
     public static let usage = """
-        windows                      every mapped toplevel and the outputs it is on (a table)
-        output                       the first output's size and scale, refresh, frames shown
-        outputs                      every output: name, position and size (logical), pixels, scale
+        windows                      every mapped toplevel, the outputs it is on
+        output                       first output's size, scale; refresh, frames
+        outputs                      each output: name, place, size, pixels, scale
         screenshot FILE [--output NAME | --window APP_ID|TITLE] [--region X,Y,W,H]
-                                     PNG or PPM of the output (of every output laid out as they are,
-                                     at the largest scale, when there are several), of one output
-                                     (SEAWALL-2: its frame in its own pixels), or of one window alone
+                                     PNG or PPM: every output laid out (at the
+                                     largest scale), one output in its own
+                                     pixels (SEAWALL-2), or one window alone
         wait settled [--ms N] [--window APP_ID|TITLE] [--timeout S]
                                      until no change for N ms (default 200)
         wait window APP_ID|TITLE [--timeout S]
