@@ -139,7 +139,8 @@ let package = Package(
         .testTarget(name: "CompareTests", dependencies: ["ImageCompare", "Scanout", "SeawallTestSupport"]),
         // Goldens live in Tests/EndToEndTests/Golden and are found through #filePath (re-recording writes there).
         .testTarget(name: "EndToEndTests", dependencies: [
-            "SeawallTestSupport", "WaylandServer", "Compositor", "Render", "Scanout", "ClientMemory", "DemoClientKit",         ],
+            "SeawallTestSupport", "WaylandServer", "Compositor", "Render", "Scanout", "ClientMemory", "DemoClientKit",
+            "Control", "CWaylandClient", "CProtocolsClient", "CClientShims",         ],
                     exclude: ["Golden", "Apps"]),
     ]
 )

@@ -62,6 +62,10 @@ extern const struct wl_interface zwlr_layer_shell_v1_interface __attribute__((we
 extern const struct wl_interface zwlr_layer_surface_v1_interface __attribute__((weak));
 extern const struct wl_interface wp_fractional_scale_manager_v1_interface __attribute__((weak));
 extern const struct wl_interface wp_fractional_scale_v1_interface __attribute__((weak));
+extern const struct wl_interface zxdg_output_manager_v1_interface __attribute__((weak));
+extern const struct wl_interface zxdg_output_v1_interface __attribute__((weak));
+extern const struct wl_interface zwlr_screencopy_manager_v1_interface __attribute__((weak));
+extern const struct wl_interface zwlr_screencopy_frame_v1_interface __attribute__((weak));
 
 const struct wl_interface *sw_client_interface_named(const char *name) {
     const struct wl_interface *const tables[] = {
@@ -83,6 +87,8 @@ const struct wl_interface *sw_client_interface_named(const char *name) {
         &zwp_relative_pointer_manager_v1_interface, &zwp_relative_pointer_v1_interface,
         &zwlr_layer_shell_v1_interface, &zwlr_layer_surface_v1_interface,
         &wp_fractional_scale_manager_v1_interface, &wp_fractional_scale_v1_interface,
+        &zxdg_output_manager_v1_interface, &zxdg_output_v1_interface,
+        &zwlr_screencopy_manager_v1_interface, &zwlr_screencopy_frame_v1_interface,
     };
     if (name == NULL) return NULL;
     for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {

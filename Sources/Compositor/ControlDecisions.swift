@@ -1,6 +1,7 @@
 /// The decisions behind the control socket's commands (`seawall ctl`), in pure Swift: which window a name
-/// means, when the output or a window counts as settled, and whether frames may be stepped by hand. The
-/// Control module turns requests into calls here and answers with what they decide.
+/// means, which output a name means and which outputs a window is on, when the output or a window counts as
+/// settled, and whether frames may be stepped by hand. The Control module turns requests into calls here and
+/// answers with what they decide.
 
 extension Compositor {
     /// The mapped toplevel a control command names with `query`, an app_id or a title: a window whose app_id
@@ -10,6 +11,20 @@ extension Compositor {
     public func window(matching query: String) -> Window? {
         let mapped: [Window] = scene.views.reversed().filter(\.mapped).compactMap { self.window(of: $0.surface) }
         return mapped.first { $0.appID == query } ?? mapped.first { $0.title == query }
+    }
+
+    /// The output a control command names: its name (SEAWALL-1, SEAWALL-2, …; ASCII letters in any case).
+    public func output(named name: String) -> OutputArea? {
+        let wanted = name.uppercased()
+        return outputs.first { $0.name == wanted }
+    }
+
+    /// The outputs a window is shown on (`seawall ctl windows`), in order: those its window geometry overlaps
+    /// (its shadow or other margins outside the geometry do not count); none while it is minimized or unmapped.
+    public func outputs(ofWindow window: Window) -> [OutputArea] {
+        guard !window.minimized, let surface = window.surface, scene.view(for: surface)?.mapped == true,
+              let rect = windowRect(window), !rect.isEmpty else { return [] }
+        return outputs.filter { !$0.rect.intersection(rect).isEmpty }
     }
 }
 

@@ -3,17 +3,20 @@
 public enum ControlCommandLine {
     /// The commands as typed, for help and errors.
     public static let usage = """
-        windows                      every mapped toplevel (a table)
-        output                       size, scale, refresh, frames shown
-        screenshot FILE [--window APP_ID|TITLE] [--region X,Y,W,H]
-                                     PNG or PPM of the output, or of one window alone
+        windows                      every mapped toplevel, the outputs it is on
+        output                       first output's size, scale; refresh, frames
+        outputs                      each output: name, place, size, pixels, scale
+        screenshot FILE [--output NAME | --window APP_ID|TITLE] [--region X,Y,W,H]
+                                     PNG or PPM: every output laid out (at the
+                                     largest scale), one output in its own
+                                     pixels (SEAWALL-2), or one window alone
         wait settled [--ms N] [--window APP_ID|TITLE] [--timeout S]
                                      until no change for N ms (default 200)
         wait window APP_ID|TITLE [--timeout S]
                                      until such a window is mapped
         frame [N]                    with --refresh manual: present N frames now
         pointer move [--window APP_ID|TITLE] X Y
-                                     move the pointer to output (or window-geometry) coordinates
+                                     move the pointer to layout (or window-geometry) coordinates
         pointer relative DX DY       move the pointer by DX, DY as a mouse does: the focused client hears
                                      relative motion; a client's lock keeps the pointer still, its
                                      confinement holds it in the region (the reply says which)
@@ -27,7 +30,7 @@ public enum ControlCommandLine {
                                      emoji via a keymap sent for them (type -- TEXT
                                      for a TEXT starting with --)
         focus --window APP_ID|TITLE  activate and raise a window; the keyboard focus follows
-        touch down ID X Y            touch point ID (0 to 1023) goes down at output coordinates X, Y
+        touch down ID X Y            touch point ID (0 to 1023) goes down at layout coordinates X, Y
         touch move ID X Y            touch point ID moves (on the surface it went down on)
         touch up ID                  touch point ID lifts
         tap X Y                      a touch down and up at X, Y
@@ -50,7 +53,7 @@ public enum ControlCommandLine {
         guard let first = words.first else { throw UsageError("no command given; commands:\n\(usage)") }
         var parser = Words(Array(words.dropFirst()), command: first)
         switch first {
-        case "windows", "output":
+        case "windows", "output", "outputs":
             try parser.finish()
             return ControlRequest(command: first)
         case "screenshot":
@@ -58,6 +61,7 @@ public enum ControlCommandLine {
             while let option = parser.nextOption() {
                 switch option {
                 case "--window": arguments.append(("window", .string(try parser.value(for: option))))
+                case "--output": arguments.append(("output", .string(try parser.value(for: option))))
                 case "--region": arguments.append(("region", try region(try parser.value(for: option))))
                 default: throw UsageError("screenshot: unknown option \(option)")
                 }
@@ -298,6 +302,7 @@ public enum ControlCommandLine {
             return "error: " + (reply["error"]?.string ?? reply.text)
         }
         if command == "windows", let windows = reply["windows"]?.array { return table(windows) }
+        if command == "outputs", let outputs = reply["outputs"]?.array { return outputTable(outputs) }
         if command == "input.wait", let waited = reply["waited"], let clients = reply["clients"]?.array {
             let names = clients.map { client in
                 let window = [client["app_id"], client["title"]].compactMap { $0?.string }.joined(separator: " / ")
@@ -349,23 +354,48 @@ public enum ControlCommandLine {
     /// The windows as aligned columns.
     static func table(_ windows: [JSON]) -> String {
         if windows.isEmpty { return "no windows" }
-        var rows = [["APP_ID", "TITLE", "GEOMETRY", "STATE", "PID"]]
+        var rows = [["APP_ID", "TITLE", "GEOMETRY", "STATE", "OUTPUTS", "PID"]]
         for window in windows {
             let states = ["activated", "maximized", "fullscreen", "minimized"].filter { window[$0]?.bool == true }
             let geometry = ["x", "y", "width", "height"].map { window[$0].map(plain) ?? "?" }
+            let outputs = window["outputs"]?.array?.compactMap(\.string) ?? []
             rows.append([
                 window["app_id"]?.string ?? "-",
                 window["title"]?.string ?? "-",
                 "\(geometry[2])x\(geometry[3])+\(geometry[0])+\(geometry[1])",
                 states.isEmpty ? "-" : states.joined(separator: ","),
+                outputs.isEmpty ? "-" : outputs.joined(separator: ","),
                 window["pid"].map(plain) ?? "?",
             ])
         }
-        let widths = (0..<5).map { column in rows.map { $0[column].count }.max() ?? 0 }
+        return columns(rows)
+    }
+
+    /// The outputs as aligned columns; `*` marks the one new windows open on.
+    static func outputTable(_ outputs: [JSON]) -> String {
+        var rows = [["NAME", "POSITION", "SIZE", "PIXELS", "SCALE", "NEW WINDOWS"]]
+        for output in outputs {
+            func field(_ name: String) -> String { output[name].map(plain) ?? "?" }
+            rows.append([
+                field("name"), "\(field("x")),\(field("y"))", "\(field("width"))x\(field("height"))",
+                "\(field("device_width"))x\(field("device_height"))", field("scale"),
+                output["focused"] == .bool(true) ? "*" : "",
+            ])
+        }
+        return columns(rows)
+    }
+
+    /// Rows as columns two spaces apart, each padded to its widest cell (the last one not; no line ends in
+    /// spaces).
+    static func columns(_ rows: [[String]]) -> String {
+        let count = rows.first?.count ?? 0
+        let widths = (0..<count).map { column in rows.map { $0[column].count }.max() ?? 0 }
         return rows.map { row in
-            row.enumerated().map { column, cell in
-                column == 4 ? cell : cell + String(repeating: " ", count: widths[column] - cell.count)
+            var line = row.enumerated().map { column, cell in
+                column == count - 1 ? cell : cell + String(repeating: " ", count: widths[column] - cell.count)
             }.joined(separator: "  ")
+            while line.last == " " { line.removeLast() }
+            return line
         }.joined(separator: "\n")
     }
 }

@@ -4,7 +4,7 @@ import Render
 import Scanout
 import WaylandServer
 
-/// The control commands of a running Seawall: `windows`, `output`, `screenshot`, `wait.settled`,
+/// The control commands of a running Seawall: `windows`, `output`, `outputs`, `screenshot`, `wait.settled`,
 /// `wait.window`, `frame` and the pointer's (PointerCommands.swift), registered in `router` for the control socket — or called in-process with
 /// `perform` (`seawall run` takes its screenshot this way). The decisions are the compositor's
 /// (ControlDecisions.swift: window matching, settling, frame stepping); this turns requests into them.
@@ -51,6 +51,7 @@ public final class ControlService {
     private func registerCommands() {
         router.register("windows") { [unowned self] _, reply in reply.succeed([("windows", .array(windowList()))]) }
         router.register("output") { [unowned self] _, reply in reply.succeed(outputInfo()) }
+        router.register("outputs") { [unowned self] _, reply in reply.succeed([("outputs", .array(outputList()))]) }
         router.register("screenshot") { [unowned self] request, reply throws(ControlError) in
             reply.succeed(try screenshot(request))
         }
@@ -73,10 +74,11 @@ public final class ControlService {
     // MARK: windows, output
 
     /// Every mapped toplevel (minimized ones too), in the order their roles were made: the windows a
-    /// zwlr_foreign_toplevel_manager_v1 lists, with the same states.
+    /// zwlr_foreign_toplevel_manager_v1 lists, with the same states, and the outputs each is shown on.
     func windowList() -> [JSON] {
         server.windows.filter(\.mapped).map { window in
             let rect = window.geometry ?? Rect(x: window.x, y: window.y, width: 0, height: 0)
+            let outputs = server.compositor.outputs(ofWindow: window.window).map { JSON.string($0.name) }
             return .object([
                 ("app_id", window.appID.map(JSON.string) ?? .null),
                 ("title", window.title.map(JSON.string) ?? .null),
@@ -86,7 +88,24 @@ public final class ControlService {
                 ("maximized", .bool(window.maximized)),
                 ("fullscreen", .bool(window.fullscreen)),
                 ("minimized", .bool(window.minimized)),
+                ("outputs", .array(outputs)),
                 ("pid", .number(Double(window.pid))),
+            ])
+        }
+    }
+
+    /// Every output, in order: its name, its place and size in the layout (logical, like window geometry),
+    /// its frames' size in pixels and its scale; `focused` is the one new windows open on (the pointer's).
+    func outputList() -> [JSON] {
+        server.heads.map { head in
+            let area = head.area
+            return .object([
+                ("name", .string(area.name)),
+                ("x", .number(Double(area.rect.x))), ("y", .number(Double(area.rect.y))),
+                ("width", .number(Double(area.rect.width))), ("height", .number(Double(area.rect.height))),
+                ("device_width", .number(Double(area.deviceWidth))), ("device_height", .number(Double(area.deviceHeight))),
+                ("scale", .number(Double(area.scale.numerator) / Double(OutputScale.denominator))),
+                ("focused", .bool(server.scene.focusedOutput == area.index)),
             ])
         }
     }
@@ -109,6 +128,7 @@ public final class ControlService {
             ("presented", .number(Double(server.presentedFrames))),
             ("windows", .number(Double(server.windows.filter(\.mapped).count))),
             ("clients", .number(Double(server.clientCount))),
+            ("outputs", .number(Double(server.heads.count))),
         ]
     }
 
@@ -122,6 +142,16 @@ public final class ControlService {
         return window
     }
 
+    /// The output `name` names, or an error listing the outputs' names.
+    func output(named name: String, _ command: String) throws(ControlError) -> OutputArea {
+        guard let area = server.compositor.output(named: name) else {
+            throw ControlError("\(command): no output is named \"\(name)\" (outputs: \(server.heads.map(\.name).joined(separator: ", ")))")
+        }
+        return area
+    }
+
+    /// The whole layout (every output, Screenshot.swift says how), one output's frame (`output`), or one
+    /// window alone (`window`); cropped to `region` in the image's pixels.
     func screenshot(_ request: ControlRequest) throws(ControlError) -> [(String, JSON)] {
         let file = try request.string("file")
         guard file.hasPrefix("/") else { throw ControlError("screenshot: \"file\" must be an absolute path, not \(file)") }
@@ -130,11 +160,17 @@ public final class ControlService {
             throw ControlError("screenshot: file \(file) must end in .png or .ppm")
         }
         let region = try request.rectangle("region")
+        let windowQuery = try request.optionalString("window"), outputName = try request.optionalString("output")
         var image: RGBImage
-        if let query = try request.optionalString("window") {
+        switch (windowQuery, outputName) {
+        case (let query?, nil):
             image = try Screenshot.window(try window(named: query, "screenshot"), of: server)
-        } else {
-            image = Screenshot.output(of: server)
+        case (nil, let name?):
+            image = Screenshot.output(try output(named: name, "screenshot").index, of: server)
+        case (nil, nil):
+            image = try Screenshot.layout(of: server)
+        case (_?, _?):
+            throw ControlError("screenshot: give \"window\" or \"output\", not both (a window screenshot is the window alone, wherever it is)")
         }
         if let region {
             image = try Screenshot.crop(image, to: Rect(x: Int64(region.x), y: Int64(region.y),

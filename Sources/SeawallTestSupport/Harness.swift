@@ -21,9 +21,10 @@ public final class Harness {
     public var frameInterval: Double = 0
     private var lastRepaint: Double = 0
 
-    /// `configure` may change anything else (policy, limits) before the server starts.
+    /// `configure` may change anything else (policy, limits, more outputs) before the server starts;
+    /// `scanout` takes the first output's frames, `otherScanouts` those of the outputs after it.
     public init(width: Int = 640, height: Int = 480, listenOn socket: String? = nil,
-                scanout: ScanoutTarget = NullScanout(),
+                scanout: ScanoutTarget = NullScanout(), otherScanouts: [ScanoutTarget] = [],
                 configure: (inout Configuration) -> Void = { _ in }) throws {
         var configuration = Configuration()
         configuration.width = width
@@ -35,7 +36,7 @@ public final class Harness {
         configure(&configuration)
         var log = Logger(label: "seawall-test")
         log.logLevel = .warning
-        server = try Server(configuration: configuration, scanout: scanout, logger: log)
+        server = try Server(configuration: configuration, scanout: scanout, otherScanouts: otherScanouts, logger: log)
     }
 
     /// Where the test executables find the project's binaries: next to the test bundle (.build/debug).
@@ -139,8 +140,11 @@ public final class Harness {
 
     public func window(appID: String) -> Server.Window? { server.windows.first { $0.appID == appID } }
 
-    /// The output as an RGB image, as the PPM scanout would write it.
+    /// The (first) output as an RGB image, as the PPM scanout would write it.
     public func capture() -> RGBImage { RGBImage(server.renderer.image) }
+
+    /// Output `index`'s last frame (`Server.heads`), as its PPM scanout would write it.
+    public func capture(output index: Int) -> RGBImage { RGBImage(server.heads[index].renderer.image) }
 
     deinit {
         for child in children { child.terminate() }

@@ -59,6 +59,7 @@ struct ProtocolTable {
         "zwp_pointer_constraints_v1", "zwp_relative_pointer_manager_v1",
         "wp_viewporter", "wp_single_pixel_buffer_manager_v1", "zwlr_layer_shell_v1",
         "wp_fractional_scale_manager_v1",
+        "zxdg_output_manager_v1", "zwlr_screencopy_manager_v1",
     ]
 
     init() {

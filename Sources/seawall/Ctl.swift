@@ -5,7 +5,7 @@ import Glibc
 
 struct Ctl: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Control a running Seawall: list windows, take screenshots, wait until windows settle, step frames.",
+        abstract: "Control a running Seawall: list windows and outputs, take screenshots, wait until windows settle, step frames, give input.",
         discussion: """
             Commands:
             \(ControlCommandLine.usage)
@@ -14,6 +14,11 @@ struct Ctl: ParsableCommand {
             $XDG_RUNTIME_DIR/$WAYLAND_DISPLAY.ctl (Seawall prints it at start). The reply is printed for a \
             person (a table for windows); --json prints the raw JSON reply line.
 
+            Coordinates (window geometry, pointer and touch positions) are logical, in one layout of every \
+            output (`seawall ctl outputs` shows where each is; with one output, the layout is that output). \
+            Screenshots are in pixels: of one output with --output NAME, of every output laid out as they are \
+            (at the largest scale among them, the background colour where no output is) without it.
+
             Exit status: 0 for an ok reply, 1 for an error reply, 2 when Seawall cannot be reached (or closed the \
             connection without a reply), 64 for a command line that makes no request.
 
@@ -21,6 +26,7 @@ struct Ctl: ParsableCommand {
               seawall ctl windows
               seawall ctl wait window org.gnome.Calculator --timeout 20
               seawall ctl wait settled --ms 300 && seawall ctl screenshot shot.png --window foot
+              seawall ctl outputs && seawall ctl screenshot right.png --output SEAWALL-2
             """)
 
     @Option(name: .long, help: ArgumentHelp("The control socket (default: $SEAWALL_CTL, else $XDG_RUNTIME_DIR/$WAYLAND_DISPLAY.ctl).", valueName: "PATH"))

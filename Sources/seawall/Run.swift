@@ -72,7 +72,7 @@ struct Run: ParsableCommand {
     var xwayland = false
 
     @Option(name: .long, help: ArgumentHelp(
-        "Write the output (PNG if FILE ends in .png, PPM otherwise) once it has settled, or at the latest when COMMAND exits.",
+        "Write the output (PNG if FILE ends in .png, PPM otherwise) once it has settled, or at the latest when COMMAND exits. With several outputs (--output), every output laid out as `seawall ctl screenshot` does without --output.",
         valueName: "FILE"))
     var screenshot: String?
 

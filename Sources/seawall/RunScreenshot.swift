@@ -1,5 +1,6 @@
 // seawall run --screenshot: the output once COMMAND's windows have settled, or at the latest when COMMAND exits.
 import Compositor
+import Control
 import Glibc
 import Logging
 import Render
@@ -10,6 +11,13 @@ import WaylandServer
 /// with windows on it and no damage pending, no repaint changed it for `settleMilliseconds`. Then (once) the
 /// output image is written. If COMMAND exits first, the last frame that showed windows is written: when its
 /// windows vanish with it, the frame before they vanished.
+///
+/// With several outputs (`--output` repeated) the same holds for all of them together: the scene's damage is
+/// the layout's, so the layout has settled when no output changed for `settleMilliseconds`, and what is
+/// written is every output's last frame laid out as `seawall ctl screenshot` lays them out without
+/// `--output` (`Screenshot.lastFrames`: the layout's bounding box at the largest scale, the background where
+/// no output is). The frames are the last ones composed, not a fresh composition: that is what lets the
+/// frame before COMMAND's windows vanished be kept.
 final class ScreenshotWatcher {
     let path: String
     private unowned let server: Server
@@ -19,7 +27,7 @@ final class ScreenshotWatcher {
     private var started = false
     private var changedSinceStart = false
     private var lastChange = 0.0
-    /// Whether `renderer.image` (the last composed frame) shows any window.
+    /// Whether the outputs' last composed frames show any window.
     private var imageShowsWindows = false
     /// The frame that showed windows just before they all went away (COMMAND's exit, usually).
     private var beforeWindowsVanished: RGBImage?
@@ -47,7 +55,7 @@ final class ScreenshotWatcher {
         guard started, !taken, !damage.isEmpty else { return }
         let showsWindows = !server.scene.mappedViews.isEmpty
         if imageShowsWindows && !showsWindows {
-            beforeWindowsVanished = RGBImage(server.renderer.image)
+            do { beforeWindowsVanished = try shownImage() } catch { failure = error }
         }
         imageShowsWindows = showsWindows
         changedSinceStart = true
@@ -59,7 +67,7 @@ final class ScreenshotWatcher {
         let quiet = (RunSession.now() - lastChange) * 1000 >= Double(settleMilliseconds)
         if changedSinceStart && imageShowsWindows && server.scene.damage.isEmpty && quiet {
             log.info("output settled: screenshot \(path)")
-            take(RGBImage(server.renderer.image))
+            take(shownImage)
             return
         }
         timer?.arm(milliseconds: 50)
@@ -70,15 +78,28 @@ final class ScreenshotWatcher {
         if !taken {
             let image = !imageShowsWindows ? beforeWindowsVanished : nil
             log.info("\(image == nil ? "COMMAND exited" : "COMMAND's windows went away") before the output settled: screenshot \(path)")
-            take(image ?? RGBImage(server.renderer.image))
+            take { () throws(ScanoutError) -> RGBImage in
+                if let image { return image }
+                return try shownImage()
+            }
         }
         if let failure { throw failure }
     }
 
-    private func take(_ image: RGBImage) {
+    /// What the outputs show: the last composed frame, of every output laid out when there are several.
+    private func shownImage() throws(ScanoutError) -> RGBImage {
+        do throws(ControlError) {
+            return try Screenshot.lastFrames(of: server)
+        } catch {
+            throw ScanoutError(error.description)
+        }
+    }
+
+    private func take(_ image: () throws(ScanoutError) -> RGBImage) {
         taken = true
+        guard failure == nil else { return }
         do {
-            try image.write(to: path)
+            try image().write(to: path)
         } catch {
             failure = error
         }

@@ -90,6 +90,45 @@ import Testing
         #expect(tracker.outputChangedAt == 5_000)
     }
 
+    @Test("an output is named SEAWALL-N in any case; a window is on the outputs its geometry overlaps, none while minimized or unmapped")
+    func outputs() throws {
+        let areas = try OutputSpec.layout([OutputSpec(width: 640, height: 480),
+                                           OutputSpec(width: 400, height: 300, scale: OutputScale(integer: 2), position: (640, 100))]).get()
+        let compositor = Compositor(outputs: areas, frameClock: FrameClock(mode: .manual, pacing: .immediate))
+        let events = EventRecorder()
+        compositor.events = events
+        #expect(compositor.output(named: "SEAWALL-2")?.index == 1)
+        #expect(compositor.output(named: "seawall-1")?.index == 0)
+        for wrong in ["SEAWALL-3", "SEAWALL-0", "2", "", "SEAWALL-1 "] { #expect(compositor.output(named: wrong) == nil, "\(wrong)") }
+
+        func window(_ id: UInt64) throws -> (Window, Surface) {
+            let surface = Surface(id: id, client: ClientID(1))
+            compositor.surfaceCreated(surface)
+            let window = Window(surface: surface)
+            compositor.addWindow(window)
+            return (window, surface)
+        }
+        let (window, surface) = try window(1)
+        #expect(compositor.outputs(ofWindow: window).isEmpty, "not mapped yet")
+        surface.pending.buffer = .attach(CountingBuffer(100, 80))
+        compositor.commit(surface.commitTree())
+        #expect(compositor.outputs(ofWindow: window).map(\.index) == [0])
+        // Straddling the edge at x 640, below SEAWALL-2's top (y 100): on both.
+        compositor.place(surface, x: 600, y: 150)
+        #expect(compositor.outputs(ofWindow: window).map(\.index) == [0, 1])
+        // Beside SEAWALL-2 but above its top edge: only on SEAWALL-1 (x 600…700 overlaps it, y 0…80 does not overlap SEAWALL-2).
+        compositor.place(surface, x: 600, y: 0)
+        #expect(compositor.outputs(ofWindow: window).map(\.index) == [0])
+        // Wholly on SEAWALL-2; then in the gap below SEAWALL-2 and right of SEAWALL-1: on none.
+        compositor.place(surface, x: 700, y: 200)
+        #expect(compositor.outputs(ofWindow: window).map(\.index) == [1])
+        compositor.place(surface, x: 700, y: 500)
+        #expect(compositor.outputs(ofWindow: window).isEmpty)
+        compositor.place(surface, x: 700, y: 200)
+        #expect(compositor.minimize(window))
+        #expect(compositor.outputs(ofWindow: window).isEmpty, "a minimized window is shown on no output")
+    }
+
     @Test("frames are stepped only in manual mode, 1 to 1000 at a time")
     func stepping() {
         #expect(FrameStepping.refusal(count: 1, mode: .manual) == nil)

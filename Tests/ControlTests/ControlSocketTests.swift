@@ -19,8 +19,12 @@ final class ControlSession {
     /// Whether `reply` repaints while it waits (demo clients need frames; frame counting tests do not).
     var repaints = true
 
-    init(limits: ControlSocket.Limits = ControlSocket.Limits(), refresh: RefreshMode = .manual) throws {
-        harness = try Harness(width: 320, height: 240) { $0.refresh = refresh }
+    /// One 320x240 output, or `outputs`.
+    init(limits: ControlSocket.Limits = ControlSocket.Limits(), refresh: RefreshMode = .manual, outputs: [OutputSpec]? = nil) throws {
+        harness = try Harness(width: 320, height: 240) {
+            $0.refresh = refresh
+            if let outputs { $0.outputs = outputs }
+        }
         directory = try TestFiles.makeRuntimeDirectory(prefix: "seawall-ctl")
         service = ControlService(server: harness.server)
         var log = Logger(label: "seawall-ctl-test")

@@ -43,6 +43,9 @@ import Testing
         #expect(try request("screenshot shot.png --window foot --region 1,2,30,40")
                 == #"{"command":"screenshot","file":"/home/me/shot.png","window":"foot","region":[1,2,30,40]}"#)
         #expect(try request("screenshot --window foot /tmp/a.ppm") == #"{"command":"screenshot","file":"/tmp/a.ppm","window":"foot"}"#)
+        #expect(try request("screenshot two.png --output SEAWALL-2 --region 0,0,10,10")
+                == #"{"command":"screenshot","file":"/home/me/two.png","output":"SEAWALL-2","region":[0,0,10,10]}"#)
+        #expect(try request("outputs") == #"{"command":"outputs"}"#)
         #expect(try request("wait settled --ms 300 --timeout 2.5") == #"{"command":"wait.settled","ms":300,"timeout":2.5}"#)
         #expect(try request("wait window foot --timeout 5") == #"{"command":"wait.window","match":"foot","timeout":5}"#)
         #expect(try request("frame 4") == #"{"command":"frame","count":4}"#)
@@ -66,7 +69,7 @@ import Testing
                     "scroll", "scroll 1.5", "scroll --vertical 1"] {
             #expect(throws: ControlCommandLine.UsageError.self, "\(bad)") { try request(bad) }
         }
-        for bad in ["", "reboot", "windows extra", "screenshot", "screenshot a.png --region 1,2,3", "wait", "wait soon",
+        for bad in ["", "reboot", "windows extra", "outputs SEAWALL-1", "screenshot a.png --output", "screenshot", "screenshot a.png --region 1,2,3", "wait", "wait soon",
                     "wait settled --ms x", "frame many", "screenshot a.png --bogus"] {
             #expect(throws: ControlCommandLine.UsageError.self, "\(bad)") { try request(bad) }
         }

@@ -30,7 +30,8 @@ final class AppSession {
         var region: String { "\(x),\(y),\(width),\(height)" }
     }
 
-    init(_ name: String, app: String, size: String, options: [String] = [], environment extra: [String: String?] = [:]) throws {
+    /// `size` is `--size`; nil leaves it out (for `--output` in `options`).
+    init(_ name: String, app: String, size: String?, options: [String] = [], environment extra: [String: String?] = [:]) throws {
         self.name = name
         directory = try TestFiles.makeRuntimeDirectory(prefix: "apps-\(name)")
         for sub in ["home", "cache", "data", "state"] { mkdir(directory + "/" + sub, 0o700) }
@@ -44,7 +45,7 @@ final class AppSession {
             wait $!
             """
         run = try ChildProcess(executable: RealAppTests.seawall, arguments: [
-            "run", "--clock", "virtual", "--size", size] + options + ["--", "/bin/sh", "-c", script, directory],
+            "run", "--clock", "virtual"] + (size.map { ["--size", $0] } ?? []) + options + ["--", "/bin/sh", "-c", script, directory],
             environment: environment)
         guard run.wait(seconds: 60, until: { $0.stdout.contains("control socket: /") && $0.stdout.hasSuffix("\n") }),
               let line = run.stdout.split(separator: "\n").first(where: { $0.hasPrefix("control socket: ") }),
@@ -125,11 +126,14 @@ final class AppSession {
         "\n": "Return",
     ]
 
-    /// The output (or `region` of it) now, as `seawall ctl screenshot` writes it (a PPM in the session's directory).
-    func screenshot(_ label: String, region: Rect? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws -> RGBImage {
+    /// The output (or `region` of it; or of the output named `output`) now, as `seawall ctl screenshot` writes it
+    /// (a PPM in the session's directory). With several outputs and no `output`, every output laid out.
+    func screenshot(_ label: String, region: Rect? = nil, output: String? = nil,
+                    sourceLocation: SourceLocation = #_sourceLocation) throws -> RGBImage {
         shots += 1
         let path = directory + "/\(shots)-\(label).ppm"
-        let shot = try ctl(["screenshot", path] + (region.map { ["--region", $0.region] } ?? []), sourceLocation: sourceLocation)
+        let shot = try ctl(["screenshot", path] + (region.map { ["--region", $0.region] } ?? []) + (output.map { ["--output", $0] } ?? []),
+                           sourceLocation: sourceLocation)
         try #require(shot.exitStatus == 0, sourceLocation: sourceLocation)
         return try RGBImage(contentsOfPPM: path)
     }
@@ -165,11 +169,11 @@ final class AppSession {
     }
 
     /// Screenshots every 0.1 s until `condition` holds for one (recorded as a failure after `timeout` s).
-    func screenshot(_ label: String, until condition: (RGBImage) -> Bool, timeout: Double = 60,
+    func screenshot(_ label: String, until condition: (RGBImage) -> Bool, timeout: Double = 60, output: String? = nil,
                     sourceLocation: SourceLocation = #_sourceLocation) throws -> RGBImage {
         let deadline = monotonicSeconds() + timeout
         while true {
-            let shot = try screenshot(label, sourceLocation: sourceLocation)
+            let shot = try screenshot(label, output: output, sourceLocation: sourceLocation)
             if condition(shot) { return shot }
             guard monotonicSeconds() < deadline else {
                 Issue.record("\(name): no screenshot showed \(label) within \(timeout) s", sourceLocation: sourceLocation)

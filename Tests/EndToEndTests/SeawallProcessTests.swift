@@ -134,12 +134,39 @@ struct SeawallProcessTests {
         (["--max-copy-mib", "0"], "--max-copy-mib"),
         (["--max-pool-mib", "2199023255553"], "--max-pool-mib"),
         (["--max-buffer-size", "16385"], "--max-buffer-size must be at most 16384"),
+        // Several outputs (--output WxH[@SCALE][+X,Y], repeated).
+        (["--output", "big"], "--output big: expected WxH[@SCALE][+X,Y], e.g. 1280x720"),
+        (["--output", "640x480x2"], "--output 640x480x2: expected WxH[@SCALE][+X,Y]"),
+        (["--output=-640x480"], "--output -640x480: expected WxH[@SCALE][+X,Y]"),
+        (["--output", "640x480+-5,0"], "--output 640x480+-5,0: expected WxH[@SCALE][+X,Y]"),
+        (["--output", "640x480+10"], "--output 640x480+10: expected WxH[@SCALE][+X,Y]"),
+        (["--output", "0x0"], "--output 0x0: each side must be 1 to 16384 pixels"),
+        (["--output", "16385x10"], "--output 16385x10: each side must be 1 to 16384 pixels"),
+        (["--output", "640x480@5"], "--output 640x480@5: scale 5 is outside 1 to 4"),
+        (["--output", "640x480@1.33"], "--output 640x480@1.33: scale 1.33 is not a multiple of 1/120"),
+        (["--output", "640x480+70000,0"], "--output 640x480+70000,0: a position is at most 65536,65536"),
+        (["--output", "640x480", "--output", "640x480+100,0"],
+         "output 2 (640x480+100,0, logically 640x480 at 100,0) overlaps output 1 (640x480 at 0,0); give positions with +X,Y"),
+        (["--output", "800x600@2+0,0", "--output", "10x10+399,299"], "output 2 (10x10+399,299, logically 10x10 at 399,299) overlaps output 1 (400x300 at 0,0)"),
+        (Array(repeating: ["--output", "10x10"], count: 9).flatMap { $0 }, "--output was given 9 times; Seawall drives at most 8 outputs"),
+        (["--output", "640x480", "--size", "800x600"], "--output gives each output's size and scale (WxH@SCALE): use it instead of --size and --scale"),
+        (["--output", "640x480", "--scale", "2"], "--output gives each output's size and scale (WxH@SCALE): use it instead of --size and --scale"),
+        (["--output", "640x480", "--backend", "drm"], "--output goes with the ppm or null backend: a DRM display is one output"),
     ])
     func badFlags(arguments: [String], flag: String) throws {
         let child = try ChildProcess(executable: Self.seawall, arguments: arguments)
         #expect(child.wait(seconds: 20))
         #expect(child.exitStatus == 64, Comment(rawValue: child.transcript))
         #expect(child.stderr.contains(flag), Comment(rawValue: child.transcript))
+    }
+
+    @Test("seawall run refuses a bad --output the same way, with 64, before starting anything")
+    func runBadOutput() throws {
+        let child = try ChildProcess(executable: Self.seawall, arguments: ["run", "--output", "640x480", "--output", "640x480+1,1", "--", "/bin/true"])
+        #expect(child.wait(seconds: 20))
+        #expect(child.exitStatus == 64, Comment(rawValue: child.transcript))
+        #expect(child.stderr.contains("output 2 (640x480+1,1, logically 640x480 at 1,1) overlaps output 1"), Comment(rawValue: child.transcript))
+        #expect(child.stdout.isEmpty, Comment(rawValue: child.transcript))
     }
 }
 
