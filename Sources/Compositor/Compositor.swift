@@ -164,8 +164,7 @@ public final class Compositor {
             if scene.outputs.count == 1 {
                 now = 1
             } else {
-                let position = outputPosition(of: surface)
-                let rect = Rect(x: position.x, y: position.y, width: Swift.max(1, surface.width), height: Swift.max(1, surface.height))
+                let rect = layoutRect(of: surface)
                 for area in scene.outputs where !area.rect.intersection(rect).isEmpty { now |= 1 << UInt32(area.index) }
             }
         }
@@ -247,6 +246,13 @@ public final class Compositor {
         let inTree = surface.offsetInTree
         guard let view = scene.view(for: surface.root) else { return inTree }
         return (view.x + inTree.x, view.y + inTree.y)
+    }
+
+    /// Where a surface is in the layout: at `outputPosition(of:)`, its logical size, at least 1×1 (so that a
+    /// surface not yet sized still counts as being somewhere when outputs are picked for it).
+    func layoutRect(of surface: Surface) -> Rect {
+        let position = outputPosition(of: surface)
+        return Rect(x: position.x, y: position.y, width: Swift.max(1, surface.width), height: Swift.max(1, surface.height))
     }
 
     /// Serials of input events a popup grab may quote: the last 16 button presses, releases and touch-downs.

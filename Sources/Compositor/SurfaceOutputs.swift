@@ -24,9 +24,7 @@ extension Compositor {
     public func mainOutput(of surface: Surface) -> Int? {
         let on = outputs(of: surface)
         guard on.count > 1 else { return on.first }
-        let position = outputPosition(of: surface)
-        let rect = Rect(x: position.x, y: position.y, width: Swift.max(1, surface.width), height: Swift.max(1, surface.height))
-        let mostly = scene.outputs.index(for: rect)
+        let mostly = scene.outputs.index(for: layoutRect(of: surface))
         return on.contains(mostly) ? mostly : on[0]
     }
 

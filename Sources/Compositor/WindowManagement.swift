@@ -254,8 +254,7 @@ extension Compositor {
                            parentGeometryOrigin: (x: Int64, y: Int64), geometryOrigin: (x: Int64, y: Int64)) -> Rect {
         let onOutput = outputPosition(of: parent)
         // The popup stays on the output its parent is mostly on.
-        let area = scene.outputs[scene.outputs.index(for: Rect(x: onOutput.x, y: onOutput.y, width: Swift.max(1, parent.width),
-                                                                height: Swift.max(1, parent.height)))].rect
+        let area = scene.outputs[scene.outputs.index(for: layoutRect(of: parent))].rect
         let bounds = Rect(x: area.x - (onOutput.x + parentGeometryOrigin.x), y: area.y - (onOutput.y + parentGeometryOrigin.y),
                           width: area.width, height: area.height)
         let geometry = rules.constrained(to: bounds)
