@@ -130,6 +130,18 @@ public struct OutputSpec: Equatable, Sendable, CustomStringConvertible {
     }
 }
 
+extension Array where Element == SceneItem {
+    /// The items (layout coordinates) that reach output rectangle `area`, moved to its origin, appended to
+    /// `result`: what that output's renderer draws.
+    public func appendItems(on area: Rect, to result: inout [SceneItem]) {
+        for var item in self where !item.bounds.intersection(area).isEmpty {
+            item.x -= area.x
+            item.y -= area.y
+            result.append(item)
+        }
+    }
+}
+
 extension Array where Element == OutputArea {
     /// The smallest rectangle holding every output (the pointer's and the scene's range).
     public var bounds: Rect {

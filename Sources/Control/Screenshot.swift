@@ -28,13 +28,9 @@ public enum Screenshot {
                                 background: server.configuration.background)
         var items = server.scene.items()
         if area.rect.x != 0 || area.rect.y != 0 || server.heads.count > 1 {
-            items = items.compactMap { item in
-                guard !item.bounds.intersection(area.rect).isEmpty else { return nil }
-                var moved = item
-                moved.x -= area.rect.x
-                moved.y -= area.rect.y
-                return moved
-            }
+            var moved: [SceneItem] = []
+            items.appendItems(on: area.rect, to: &moved)
+            items = moved
         }
         renderer.render(items, damage: Region(Rect(x: 0, y: 0, width: area.rect.width, height: area.rect.height)))
         return RGBImage(renderer.image)

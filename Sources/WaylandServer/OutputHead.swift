@@ -35,12 +35,7 @@ public final class OutputHead {
     /// The scene's `items` (layout coordinates) that reach this output, moved to its origin, into `items`.
     func takeItems(from layoutItems: [SceneItem]) {
         items.removeAll(keepingCapacity: true)
-        let origin = area.rect
-        for var item in layoutItems where !item.bounds.intersection(origin).isEmpty {
-            item.x -= origin.x
-            item.y -= origin.y
-            items.append(item)
-        }
+        layoutItems.appendItems(on: area.rect, to: &items)
     }
 
     /// Layout damage as this output's damage (its own coordinates).
