@@ -26,7 +26,7 @@ extension ControlService {
             let switchesBefore = compositor.keymapSwitches
             // Step i types character i: the chunk it is in, and its place there.
             let strokes = plan.chunks.indices.flatMap { chunk in plan.chunks[chunk].combos.indices.map { (chunk, $0) } }
-            weak var window = target
+            weak let window = target
             var keymap: KeymapHandle?
             paced(strokes.count, watching: {
                 guard let window, compositor.keyboardFocus === window else { return [] }

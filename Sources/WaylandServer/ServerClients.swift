@@ -124,7 +124,7 @@ extension Server {
         var name = ""
         if let file = fopen("/proc/\(pid)/comm", "r") {
             var buffer = [CChar](repeating: 0, count: 64)
-            if fgets(&buffer, 64, file) != nil { name = String(cString: buffer).trimmingCharacters(in: "\n") }
+            if fgets(&buffer, 64, file) != nil { name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self).trimmingCharacters(in: "\n") }
             fclose(file)
         }
         return name.isEmpty ? "pid \(pid)" : "pid \(pid) (\(name))"

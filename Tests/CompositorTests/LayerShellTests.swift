@@ -234,7 +234,7 @@ struct LayerShellPolicyTests {
 
     @Test func onDemandIsFocusedWhenMappedAndLosesItToAWindowClicked() {
         let bench = Bench()
-        let window = bench.mappedWindow(1, client: 1)
+        _ = bench.mappedWindow(1, client: 1)
         let (launcher, s) = layer(bench, 10, .top) { $0.width = 50; $0.height = 50; $0.keyboardInteractivity = .onDemand }
         map(bench, launcher, s)
         #expect(bench.compositor.keyboardFocus?.id == 10)

@@ -229,8 +229,8 @@ struct ControlSocketTests {
     @Test("screenshot --window of a window under another shows only that window; the output shows the top one")
     func windowScreenshot() throws {
         let session = try ControlSession()
-        try session.demo(["solid", "--size", "80x60", "--color", "3366cc", "--frames", "1", "--hold"], appID: "seawall-demo.solid")
-        try session.demo(["gradient", "--size", "80x60", "--frames", "1", "--hold"], appID: "seawall-demo.gradient")
+        _ = try session.demo(["solid", "--size", "80x60", "--color", "3366cc", "--frames", "1", "--hold"], appID: "seawall-demo.solid")
+        _ = try session.demo(["gradient", "--size", "80x60", "--frames", "1", "--hold"], appID: "seawall-demo.gradient")
         let below = try #require(session.harness.window(appID: "seawall-demo.solid"))
         let above = try #require(session.harness.window(appID: "seawall-demo.gradient"))
         // The gradient covers the solid window's lower-right quarter.
@@ -272,7 +272,7 @@ struct ControlSocketTests {
         try client.send(ControlRequest(command: "wait.window", arguments: [("match", .string("seawall-demo.solid"))]).body)
         for _ in 0..<20 { session.server.display.dispatch(timeoutMilliseconds: 1) }
         #expect((try? client.readLine(timeout: 0.01)) == nil, "wait.window answered before any window")
-        try session.harness.demo(["solid", "--size", "30x30", "--frames", "3", "--hold"])
+        _ = try session.harness.demo(["solid", "--size", "30x30", "--frames", "3", "--hold"])
         let mapped = try session.reply(client)
         #expect(mapped["ok"] == .bool(true) && mapped["app_id"] == .string("seawall-demo.solid"), "\(mapped.text)")
         #expect(session.harness.window(appID: "seawall-demo.solid")?.mapped == true)

@@ -39,7 +39,7 @@ struct CtlOutputsTests {
     @Test("windows names the outputs each window's geometry overlaps: one, both when it straddles them, none when minimized")
     func windowOutputs() throws {
         let session = try ControlSession(outputs: Self.outputs)
-        try session.demo(["solid", "--size", "60x40", "--frames", "1", "--hold"], appID: "seawall-demo.solid")
+        _ = try session.demo(["solid", "--size", "60x40", "--frames", "1", "--hold"], appID: "seawall-demo.solid")
         let window = try #require(session.harness.window(appID: "seawall-demo.solid"))
         let client = try session.connect()
         func listed() throws -> JSON? { try session.request(client, #"{"command":"windows"}"#)["windows"]?.array?.first?["outputs"] }
@@ -58,7 +58,7 @@ struct CtlOutputsTests {
     @Test("screenshot --output NAME is that output's frame in its pixels; without it, the layout at the largest scale; a wrong name lists the outputs")
     func screenshots() throws {
         let session = try ControlSession(outputs: Self.outputs)
-        try session.demo(["solid", "--size", "60x40", "--color", "3366cc", "--frames", "1", "--hold"], appID: "seawall-demo.solid")
+        _ = try session.demo(["solid", "--size", "60x40", "--color", "3366cc", "--frames", "1", "--hold"], appID: "seawall-demo.solid")
         let window = try #require(session.harness.window(appID: "seawall-demo.solid"))
         // Straddling: x 290 to 350 (logical), y 10 to 50; on SEAWALL-2 from its pixel 0 to 60, rows 20 to 100.
         session.server.placeWindow(window.surface, x: 290, y: 10)
@@ -121,7 +121,7 @@ struct CtlOutputsTests {
         // 150,120; the gap from x 150 to 225 is no output's.
         let session = try ControlSession(outputs: [OutputSpec(width: 100, height: 80),
                                                    OutputSpec(width: 90, height: 60, scale: try #require(OutputScale(numerator: 180)), position: (150, 50))])
-        try session.demo(["solid", "--size", "80x40", "--color", "3366cc", "--frames", "1", "--hold"], appID: "seawall-demo.solid")
+        _ = try session.demo(["solid", "--size", "80x40", "--color", "3366cc", "--frames", "1", "--hold"], appID: "seawall-demo.solid")
         let window = try #require(session.harness.window(appID: "seawall-demo.solid"))
         // From x 80 to 160, y 55 to 95: over SEAWALL-1's right edge, the gap, and SEAWALL-2's left edge.
         session.server.placeWindow(window.surface, x: 80, y: 55)
