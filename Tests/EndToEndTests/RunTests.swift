@@ -298,6 +298,34 @@ struct RunTests {
         #expect(whiteOutside == 0, "nothing white outside xclock's window (\(whiteOutside) pixels)")
     }
 
+    @Test("--xwayland with two outputs: the root window spans the layout, so an X window drawn across the boundary shows on both outputs")
+    func xwaylandAcrossOutputs() throws {
+        for program in ["/usr/bin/Xwayland", "/usr/bin/xclock"] {
+            try #require(access(program, X_OK) == 0,
+                         "\(program) is missing: install Debian's xwayland and x11-apps (tools/test does this as root)")
+        }
+        let directory = try TestFiles.makeRuntimeDirectory(prefix: "seawall-run-test")
+        let path = directory + "/clock.ppm"
+        defer { unlink(path); rmdir(directory) }
+        // Output 2 is 320x240 right of output 1, and lower: the layout is 640x280, with a gap under output 1.
+        let child = try Self.run(["--output", "320x240", "--output", "320x240+320,40", "--xwayland", "--screenshot", path, "--",
+                                  "/bin/sh", "-c", "xclock -geometry 560x200+40+60 & sleep 4; kill $!"])
+        #expect(child.exitStatus == 0, Comment(rawValue: child.transcript))
+        let image = try RGBImage(contentsOfPPM: path)
+        #expect(image.width == 640 && image.height == 280, "the layout screenshot is \(image.width)x\(image.height)")
+        // xclock's face is white: it must show on both sides of x = 320, within its window (40..600, 60..260).
+        var left = 0, right = 0, outside = 0
+        for y in 0..<image.height {
+            for x in 0..<image.width {
+                let p = image.pixel(x: x, y: y)
+                guard p.r > 200 && p.g > 200 && p.b > 200 else { continue }
+                if !(35..<605).contains(x) || !(55..<265).contains(y) { outside += 1 } else if x < 320 { left += 1 } else { right += 1 }
+            }
+        }
+        #expect(left > 10_000 && right > 10_000, "xclock's face on output 1: \(left) white pixels, on output 2: \(right)")
+        #expect(outside == 0, "nothing white outside xclock's window (\(outside) pixels)")
+    }
+
     @Test("--xwayland: only holders of the private cookie may connect to the X display")
     func xwaylandAuthority() throws {
         for program in ["/usr/bin/Xwayland", "/usr/bin/xclock"] {
