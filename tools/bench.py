@@ -105,6 +105,7 @@ class Runner:
                 outdir = tempfile.mkdtemp(prefix="seawall-bench-frames.", dir=base)
                 cmd += ["--backend", "ppm", "--dump-every", "1", "--output-dir", outdir]
             elif kind == "record":
+                os.makedirs(self.args.disk_dir, exist_ok=True)
                 outdir = tempfile.mkdtemp(prefix="seawall-bench-record.", dir=self.args.disk_dir)
                 cmd += ["--backend", "null", "--record", os.path.join(outdir, "bench.mkv")]
             else:
