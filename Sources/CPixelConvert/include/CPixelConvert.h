@@ -1,6 +1,8 @@
 /* CPixelConvert: pixel loops in C where Swift and pixman fall short. The XRGB8888 → RGB row needs an
  * instruction SwiftPM's baseline x86-64 target cannot emit;
- * XRGB8888 → packed RGB with SSSE3 pshufb, chosen at run time (cpuid), so the binary still runs anywhere. */
+ * XRGB8888 → packed RGB with SSSE3 pshufb, chosen at run time (cpuid), so the binary still runs anywhere.
+ * Also: the renderer's fused OVER onto the background (blend.c) and --record's XRGB8888 → I420 (yuv.c), each
+ * with SSE2 and AVX2 kernels chosen at run time and a plain reference loop. */
 #pragma once
 #include <stddef.h>
 
