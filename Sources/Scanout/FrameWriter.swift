@@ -6,8 +6,9 @@ import SystemCalls
 /// waits for the disk while there is room in the queue.
 ///
 /// The loop hands over a frame by copying the output image into a free *slot* (one memcpy of the frame) and
-/// queueing it; the writer thread converts the slot to RGB, writes the file (temporary + rename, as before),
-/// frees the slot and signals `completion`, an eventfd the loop watches. The number of slots bounds the
+/// queueing it; the writer thread converts the slot to RGB and writes the file (temporary + rename, as before)
+/// and/or has the `VideoEncoder` convert it to I420 and send it to ffmpeg, then frees the slot and signals
+/// `completion`, an eventfd the loop watches. The number of slots bounds the
 /// memory used and the frames in flight. When every slot is taken the server does not compose the next frame
 /// to be written (it asks `hasFreeSlot` first) until the writer frees one: frames arrive late, none is lost.
 /// `submit` itself waits for a slot only when the server presents regardless (a frame stepped by hand, the
