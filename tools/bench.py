@@ -54,6 +54,20 @@ def cpu_ns(pid):
         return None
 
 
+def children_cpu_ns(pid):
+    """On-CPU time of pid's child processes (the encoder ffmpeg under --record), all their threads."""
+    total = 0
+    for stat in glob.glob("/proc/[0-9]*/stat"):
+        try:
+            with open(stat) as f:
+                if int(f.read().rsplit(")", 1)[1].split()[1]) != pid:
+                    continue
+            total += cpu_ns(int(stat.split("/")[2])) or 0
+        except (OSError, ValueError, IndexError):
+            pass
+    return total
+
+
 def peak_rss_kib(pid):
     try:
         with open(f"/proc/{pid}/status") as f:
@@ -105,6 +119,7 @@ class Runner:
                 outdir = tempfile.mkdtemp(prefix="seawall-bench-frames.", dir=base)
                 cmd += ["--backend", "ppm", "--dump-every", "1", "--output-dir", outdir]
             elif kind == "record":
+                os.makedirs(self.args.disk_dir, exist_ok=True)
                 outdir = tempfile.mkdtemp(prefix="seawall-bench-record.", dir=self.args.disk_dir)
                 cmd += ["--backend", "null", "--record", os.path.join(outdir, "bench.mkv")]
             else:
@@ -130,15 +145,19 @@ class Runner:
                       "--seconds", str(self.args.seconds)] + client_flags
             cproc = subprocess.Popen(client, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             start_cpu = None
+            started = time.time()
             for line in cproc.stdout:
                 if line.startswith("benchclient: measuring"):
                     start_cpu = cpu_ns(proc.pid)
+                    start_children = children_cpu_ns(proc.pid) if kind == "record" else 0
                 elif line.startswith("benchclient: result"):
                     end_cpu = cpu_ns(proc.pid)
+                    end_children = children_cpu_ns(proc.pid) if kind == "record" else 0
                     result = parse_kv(line)
                     result["rss_kib"] = peak_rss_kib(proc.pid)
                     if start_cpu is not None and end_cpu is not None:
                         result["cpu_ns"] = end_cpu - start_cpu
+                        result["children_cpu_ns"] = end_children - start_children
             cproc.wait()
             if not result:
                 return {"error": f"client failed ({cproc.returncode}): {cproc.stderr.read()[-300:]}"}
@@ -151,6 +170,11 @@ class Runner:
                 except subprocess.TimeoutExpired:
                     proc.kill()
                     proc.wait()
+            if kind == "record" and result:
+                try:  # the whole run was recorded (warm-up included): bytes per second of it
+                    result["video_bytes_per_s"] = os.path.getsize(os.path.join(outdir, "bench.mkv")) / (time.time() - started)
+                except (OSError, NameError):
+                    pass
             if outdir:
                 shutil.rmtree(outdir, ignore_errors=True)
             shutil.rmtree(runtime, ignore_errors=True)
@@ -271,6 +295,16 @@ def main():
     print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     for row in rows:
         print("| " + " | ".join(str(x).ljust(w) for x, w in zip(row, widths)) + " |")
+    for wl in workloads:
+        if wl[3] != "record":
+            continue
+        for comp in compositors:
+            good = [r for r in runs.get((wl[0], comp), []) if r.get("children_cpu_ns") and float(r.get("fps", 0)) > 0]
+            if good:
+                enc = median([r["children_cpu_ns"] / 1e6 / (float(r["fps"]) * float(r["seconds"])) for r in good])
+                size = median([r["video_bytes_per_s"] / 1e6 for r in good if "video_bytes_per_s" in r])
+                notes.append(f"{wl[0]} on {comp}: the encoder (ffmpeg, child processes) {enc:.2f} ms CPU/frame"
+                             + (f", video {size:.2f} MB per second of run" if size else ""))
     load_end = open("/proc/loadavg").read().split()[:3]
     print(f"# load average at end {' '.join(load_end)}. CPU: all threads of the compositor process (weston's shell "
           f"clients not counted); per output frame = CPU / (fps x seconds). memcpy: one contiguous copy of the damaged "

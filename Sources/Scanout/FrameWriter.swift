@@ -6,8 +6,9 @@ import SystemCalls
 /// waits for the disk while there is room in the queue.
 ///
 /// The loop hands over a frame by copying the output image into a free *slot* (one memcpy of the frame) and
-/// queueing it; the writer thread converts the slot to RGB, writes the file (temporary + rename, as before),
-/// frees the slot and signals `completion`, an eventfd the loop watches. The number of slots bounds the
+/// queueing it; the writer thread converts the slot to RGB and writes the file (temporary + rename, as before)
+/// and/or has the `VideoEncoder` convert it to I420 and send it to ffmpeg, then frees the slot and signals
+/// `completion`, an eventfd the loop watches. The number of slots bounds the
 /// memory used and the frames in flight. When every slot is taken the server does not compose the next frame
 /// to be written (it asks `hasFreeSlot` first) until the writer frees one: frames arrive late, none is lost.
 /// `submit` itself waits for a slot only when the server presents regardless (a frame stepped by hand, the
@@ -54,13 +55,6 @@ final class FrameWriter: @unchecked Sendable {
             self.frame = frame
             self.path = path
             self.video = video
-        }
-
-        /// Copies another slot's frame in (the writer keeps the last video frame for repeats).
-        func copy(_ other: Slot) {
-            guard let source = other.pixels else { return }
-            reserve(other.byteCount).copyMemory(from: source, byteCount: other.byteCount)
-            (width, height, stride, frame) = (other.width, other.height, other.stride, other.frame)
         }
 
         deinit { pixels?.deallocate() }
@@ -229,7 +223,6 @@ final class FrameWriter: @unchecked Sendable {
         var header = 0
         var fileSize = (width: 0, height: 0)
         var encoder: VideoEncoder?
-        var lastVideoFrame: Slot?   // the writer's own copy of the last frame sent to the video
         defer { file?.deallocate() }
         while true {
             pthread_mutex_lock(lock)
@@ -256,8 +249,8 @@ final class FrameWriter: @unchecked Sendable {
             var freed: Slot?
             switch job {
             case .repeatVideo(let count):
-                if !failed, let encoder, let last = lastVideoFrame, let pixels = last.pixels {
-                    do { for _ in 0..<count { try encoder.send(pixels, stride: last.stride) } } catch let e { error = e }
+                if !failed, let encoder {   // the encoder keeps the last frame, converted
+                    do { for _ in 0..<count { try encoder.repeatLastFrame() } } catch let e { error = e }
                 }
             case .frame(let slot):
                 freed = slot
@@ -281,10 +274,6 @@ final class FrameWriter: @unchecked Sendable {
                     do {
                         if encoder == nil { encoder = try VideoEncoder(recording, width: slot.width, height: slot.height) }
                         try encoder!.send(pixels, stride: slot.stride)
-                        if recording.repeatsIdleTicks {
-                            if lastVideoFrame == nil { lastVideoFrame = Slot() }
-                            lastVideoFrame!.copy(slot)
-                        }
                     } catch let e { error = e }
                 }
             }

@@ -1,3 +1,4 @@
+import CPixelConvert
 import Glibc
 import SystemCalls
 
@@ -40,8 +41,14 @@ public struct VideoRecording: Sendable {
     }
 }
 
-/// An ffmpeg process turning raw frames (XRGB8888 rows as they are in memory: ffmpeg's `bgr0`) written to
-/// its stdin into `VideoRecording.path`. Used by the frame writer thread only.
+/// An ffmpeg process turning frames written to its stdin into `VideoRecording.path`. Used by the frame writer
+/// thread only.
+///
+/// Seawall converts each XRGB8888 frame to I420 itself (`sw_xrgb_to_i420`: BT.601 limited range, vector kernels)
+/// and sends ffmpeg raw `yuv420p`, which the encoders take as it is: no swscale pass in ffmpeg, and 1.5 bytes a
+/// pixel through the socket instead of 4. 4:2:0 needs even sizes: an odd width or height gets one black column
+/// or row (the video is the output's size rounded up to even). The stream is tagged with what the pixels are
+/// (BT.601 matrix, limited range; sRGB's BT.709 primaries and transfer), so that players need not guess.
 ///
 /// Its stdin is one end of a Unix socket pair, not a pipe: Seawall writes with `send(MSG_NOSIGNAL)`, so an
 /// ffmpeg that dies gives an EPIPE error and not a SIGPIPE that would kill the compositor. ffmpeg runs in a
@@ -49,7 +56,12 @@ public struct VideoRecording: Sendable {
 /// properly, instead of killing ffmpeg mid-file).
 final class VideoEncoder {
     let recording: VideoRecording
+    /// The output's size, and the video's (rounded up to even).
     let width: Int, height: Int
+    let videoWidth: Int, videoHeight: Int
+    /// The last frame converted: Y plane, then U, then V, each tight (strides `videoWidth` and `videoWidth / 2`).
+    private let planes: UnsafeMutableRawBufferPointer
+    private var converted = false
     private var socket: OwnedFD?
     private var pid: pid_t = 0
     private(set) var framesSent = 0
@@ -58,6 +70,7 @@ final class VideoEncoder {
         self.recording = recording
         self.width = width
         self.height = height
+        (videoWidth, videoHeight) = ((width + 1) / 2 * 2, (height + 1) / 2 * 2)
         var pair: [Int32] = [-1, -1]
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else {
             throw ScanoutError("--record: socketpair: \(String(cString: strerror(errno)))")
@@ -65,11 +78,9 @@ final class VideoEncoder {
         let ours = OwnedFD(taking: pair[0]), theirs = OwnedFD(taking: pair[1])
         let suffix = String(recording.path.split(separator: ".").last ?? "").lowercased()
         let arguments = ["-hide_banner", "-loglevel", "error", "-nostdin", "-y",
-                         "-f", "rawvideo", "-pixel_format", "bgr0", "-video_size", "\(width)x\(height)",
-                         "-framerate", "\(recording.framesPerSecond)", "-i", "pipe:0",
-                         // 4:2:0 needs even sizes: an odd edge gets one black row or column.
-                         "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-pix_fmt", "yuv420p"]
-            + (VideoRecording.containers[suffix] ?? []) + [recording.path]
+                         "-f", "rawvideo", "-pixel_format", "yuv420p", "-video_size", "\(videoWidth)x\(videoHeight)",
+                         "-framerate", "\(recording.framesPerSecond)", "-i", "pipe:0"]
+            + VideoEncoder.colourTags + (VideoRecording.containers[suffix] ?? []) + [recording.path]
         do {
             pid = try Spawn.start(recording.ffmpeg, arguments: arguments,
                                   descriptors: [(theirs.rawValue, 0)], ownProcessGroup: true)
@@ -78,21 +89,37 @@ final class VideoEncoder {
         }
         socket = consume ours
         _ = consume theirs   // closed here: only ffmpeg holds that end now
+        planes = UnsafeMutableRawBufferPointer.allocate(byteCount: videoWidth * videoHeight * 3 / 2, alignment: 64)
     }
 
     deinit {
         if socket != nil { _ = try? finish() }
+        planes.deallocate()
     }
 
-    /// Sends one frame: `height` rows of `width` pixels, `stride` bytes apart.
+    /// What the pixels are, for the encoder's stream headers (output options): the matrix and range of
+    /// `sw_xrgb_to_i420`, and sRGB's primaries and transfer curve (the clients' pixels are sRGB).
+    static let colourTags = ["-colorspace", "smpte170m", "-color_range", "tv",
+                             "-color_primaries", "bt709", "-color_trc", "iec61966-2-1"]
+
+    /// Converts and sends one frame: `height` rows of `width` XRGB pixels, `stride` bytes apart.
     func send(_ pixels: UnsafeRawPointer, stride: Int) throws(ScanoutError) {
+        guard socket != nil else { throw ScanoutError("--record \(recording.path): the video is already closed") }
+        let base = planes.baseAddress!, luma = videoWidth * videoHeight
+        sw_xrgb_to_i420(pixels, stride, width, height, base, videoWidth, base + luma, videoWidth / 2,
+                        base + luma + luma / 4, videoWidth / 2)
+        converted = true
+        try sendPlanes()
+    }
+
+    /// Sends the last frame again (a refresh tick that composed nothing); nothing before the first frame.
+    func repeatLastFrame() throws(ScanoutError) {
+        if converted { try sendPlanes() }
+    }
+
+    private func sendPlanes() throws(ScanoutError) {
         guard let fd = socket?.rawValue else { throw ScanoutError("--record \(recording.path): the video is already closed") }
-        let row = width * 4
-        if stride == row {
-            try sendAll(fd, pixels, row * height)
-        } else {
-            for y in 0..<height { try sendAll(fd, pixels + y * stride, row) }
-        }
+        try sendAll(fd, UnsafeRawPointer(planes.baseAddress!), planes.count)
         framesSent += 1
     }
 

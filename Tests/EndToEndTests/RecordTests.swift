@@ -66,6 +66,59 @@ struct RecordTests {
         #expect(far.mean > close.mean + 1.0, "frame 15 (\(far.mean)) is not told apart from frame 10 (\(close.mean))")
     }
 
+    @Test("an odd output size in MP4: the video is one black column and row larger, and frame 10 decodes to its PPM dump inside")
+    func oddSizeIsPaddedBlack() throws {
+        let directory = try TestFiles.makeRuntimeDirectory(prefix: "seawall-record-test")
+        defer { try? TestFiles.remove(directory) }
+        let video = directory + "/odd.mp4", frames = directory + "/frames"
+        let (width, height) = (321, 241)
+        let child = try RunTests.run(["--size", "\(width)x\(height)", "--clock", "virtual", "--record", video,
+                                      "--dump-every", "1", "--output-dir", frames, "--",
+                                      RunTests.demo, "gradient", "--size", "200x150", "--frames", "12"])
+        #expect(child.exitStatus == 0, Comment(rawValue: child.transcript))
+        let written = Self.consecutiveFrames(in: frames)
+        let probed = try #require(try Self.probe(video), "ffprobe could not read \(video)")
+        #expect(probed.width == width + 1 && probed.height == height + 1, "the video is \(probed.width)x\(probed.height)")
+        #expect(written >= 12 && probed.frames == written, "the video has \(probed.frames) frames, the run wrote \(written) frame files")
+
+        // Frame 10 as RGB, cropped to the output's size, against its PPM dump (as in videoMatchesFrameFiles).
+        let decoded = directory + "/decoded-10.ppm"
+        let extract = try ChildProcess(executable: Self.ffmpeg, arguments: [
+            "-v", "error", "-i", video, "-vf", "select=eq(n\\,9),format=rgb24,crop=\(width):\(height):0:0", "-frames:v", "1",
+            "-pix_fmt", "rgb24", "-c:v", "ppm", "-y", decoded])
+        #expect(extract.wait(seconds: 60) && extract.exitStatus == 0, Comment(rawValue: extract.transcript))
+        let fromVideo = try RGBImage(contentsOfPPM: decoded)
+        let fromFile = try RGBImage(contentsOfPPM: frames + "/frame-000010.ppm")
+        #expect(fromVideo.width == width && fromVideo.height == height)
+        let close = Self.difference(fromVideo, fromFile)
+        #expect(close.mean < 2.0 && close.outliers < 0.01,
+                "video frame 10 vs frame-000010.ppm: mean channel difference \(close.mean), \(close.outliers * 100) % of pixels off by more than 32")
+
+        // The extra column and row are black: luma 16 (give or take the encoding), where a copy of the edge
+        // (the background, 0x202830) would be about 49. Read from frame 10's Y plane as the decoder gives it.
+        let planes = directory + "/decoded-10.yuv"
+        let raw = try ChildProcess(executable: Self.ffmpeg, arguments: [
+            "-v", "error", "-i", video, "-vf", "select=eq(n\\,9)", "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "yuv420p", "-y", planes])
+        #expect(raw.wait(seconds: 60) && raw.exitStatus == 0, Comment(rawValue: raw.transcript))
+        let luma = try #require(Self.contents(of: planes).map { Array($0.prefix((width + 1) * (height + 1))) })
+        try #require(luma.count == (width + 1) * (height + 1), "\(luma.count) bytes of Y plane")
+        let padding = (0...height).map { luma[$0 * (width + 1) + width] } + (0..<width).map { luma[height * (width + 1) + $0] }
+        #expect(padding.allSatisfy { (12...22).contains($0) }, "the padding's luma ranges \(padding.min() ?? 0)-\(padding.max() ?? 0)")
+    }
+
+    /// The bytes of the file at `path`, or nil.
+    static func contents(of path: String) -> [UInt8]? {
+        guard let file = fopen(path, "rb") else { return nil }
+        defer { fclose(file) }
+        var bytes: [UInt8] = [], chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = fread(&chunk, 1, chunk.count, file)
+            if n <= 0 { break }
+            bytes += chunk[0..<n]
+        }
+        return bytes
+    }
+
     /// Mean absolute channel difference, and the share of pixels with a channel more than 32 off.
     static func difference(_ a: RGBImage, _ b: RGBImage) -> (mean: Double, outliers: Double) {
         guard a.bytes.count == b.bytes.count, !a.bytes.isEmpty else { return (255, 1) }
