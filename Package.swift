@@ -49,8 +49,8 @@ let package = Package(
         .target(name: "Compositor", dependencies: []),
         // pixman composition of the scene into an output image.
         .target(name: "Render", dependencies: ["Compositor", "CPixman", "CPixelConvert"]),
-        // XRGB→RGB with SSSE3, picked at run time (SwiftPM builds Swift for baseline x86-64); the renderer's
-        // fused blend onto the background (SSE2).
+        // Pixel loops picked at run time (SwiftPM builds Swift for baseline x86-64): XRGB→RGB with SSSE3, the
+        // renderer's fused blend onto the background (SSE2/AVX2), --record's XRGB→I420 (SSE2/AVX2).
         .target(name: "CPixelConvert"),
         // Where finished frames go: PPM/PNG files, or nowhere (DRMScanout adds a KMS display).
         .target(name: "Scanout", dependencies: ["Render", "SystemCalls", "CPNG", "CPixelConvert"]),
