@@ -136,6 +136,23 @@ public struct Region: Equatable, Sendable, CustomStringConvertible {
         return out
     }
 
+    /// Empties the region; with `keepingCapacity`, its storage stays for the next use (per-commit and
+    /// per-frame regions are refilled without allocating).
+    public mutating func removeAll(keepingCapacity: Bool = false) { rects.removeAll(keepingCapacity: keepingCapacity) }
+
+    /// Keeps only the part inside `rect`, in place (`intersection(_:)` without a new region).
+    public mutating func formIntersection(_ rect: Rect) {
+        if rects.allSatisfy({ rect.contains($0) }) { return }
+        var kept = 0
+        for index in rects.indices {
+            let inside = rects[index].intersection(rect)
+            if inside.isEmpty { continue }
+            rects[kept] = inside
+            kept += 1
+        }
+        rects.removeLast(rects.count - kept)
+    }
+
     public func offsetBy(dx: Int64, dy: Int64) -> Region {
         if dx == 0 && dy == 0 { return self }
         var out = Region()
