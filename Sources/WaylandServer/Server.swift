@@ -103,6 +103,11 @@ public final class Server {
     private var frameDamage = Region()
     /// `WlSurface.commit`'s list of commit effects, kept between commits for its storage.
     var commitEffects: [Surface.Committed] = []
+    /// wl_callback objects whose resource is gone, for the next wl_surface.frame requests (WlCallback.swift).
+    var spareFrameCallbacks: [WlCallback] = []
+    /// How many spare wl_callback objects are kept: enough for every window of a busy session to ask for a frame
+    /// each frame without a new object; a burst beyond that is freed.
+    static let maxSpareFrameCallbacks = 256
 
     /// `scanout` takes the first output's frames; `otherScanouts` those of the outputs after it, in order
     /// (an output without one discards its frames).

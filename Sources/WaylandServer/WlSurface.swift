@@ -42,7 +42,7 @@ final class WlSurface: ProtocolObject {
         },
         frame: { client, resource, id in
             guard let client, let surface = WlSurface.from(resource),
-                  let callback = WlCallback.create(client: client, id: id) else { return }
+                  let callback = WlCallback.create(server: surface.server, client: client, id: id) else { return }
             surface.state.pending.frameCallbacks.append(callback)
         },
         set_opaque_region: { _, resource, region in
