@@ -138,6 +138,7 @@ public final class Scene {
     private func insertOnTop(_ view: View) {
         let index = views.firstIndex { $0.stratum > view.stratum } ?? views.endIndex
         views.insert(view, at: index)
+        stackChanges &+= 1
     }
 
     /// Moves a layer surface's view to another layer (on top of it).
@@ -146,7 +147,7 @@ public final class Scene {
         let view = views.remove(at: index)
         view.layer = layer
         insertOnTop(view)
-        if view.mapped { addDamage(view.treeRect); hitTestChanged(view.treeRect); view.changes &+= 1 }
+        if view.mapped { addDamage(view.treeRect); hitTestChanged(view.treeRect); changed(view) }
     }
 
     /// The surface is gone or lost its role: repaint where it was and forget it.
@@ -154,6 +155,7 @@ public final class Scene {
         guard let index = views.firstIndex(where: { $0.surface === surface }) else { return }
         if views[index].mapped { addDamage(views[index].treeRect); hitTestChanged(views[index].treeRect) }
         views.remove(at: index)
+        stackChanges &+= 1
         viewsBySurface[ObjectIdentifier(surface)] = nil
     }
 
@@ -169,7 +171,7 @@ public final class Scene {
             return
         }
         let before = view.mapped ? view.treeRect : nil
-        if effect.changesPicture || view.mapped != effect.hasBuffer { view.changes &+= 1 }
+        if effect.changesPicture || view.mapped != effect.hasBuffer { changed(view) }
         // Only a change of shape, place, input region or mapping can change what the hit test finds.
         let reshapes = effect.changesShapeOrInput || view.mapped != effect.hasBuffer
         view.width = surface.width
@@ -183,6 +185,7 @@ public final class Scene {
         }
         if effect.hasBuffer && !view.mapped {
             view.mapped = true
+            stackChanges &+= 1
             if !view.placed {
                 let p = placement.position(index: mappedSoFar, width: surface.width, height: surface.height,
                                            outputWidth: usableArea.width, outputHeight: usableArea.height)
@@ -193,7 +196,7 @@ public final class Scene {
             return
         }
         if !effect.hasBuffer {
-            if view.mapped { view.mapped = false; if let before { addDamage(before) } }
+            if view.mapped { view.mapped = false; stackChanges &+= 1; if let before { addDamage(before) } }
             return
         }
         if effect.offsetX != 0 || effect.offsetY != 0 {
@@ -211,7 +214,7 @@ public final class Scene {
     /// A subsurface's commit: its damage where it is drawn, or the whole tree if its geometry changed.
     private func applySubsurface(_ effect: Surface.CommitEffect, to surface: Surface, in view: View) {
         guard view.mapped else { return }
-        if effect.changesPicture { view.changes &+= 1 }
+        if effect.changesPicture { changed(view) }
         if effect.sizeChanged || effect.subsurfacesMoved || effect.offsetX != 0 || effect.offsetY != 0 {
             return reshaped(view)
         }
@@ -224,7 +227,7 @@ public final class Scene {
     /// The tree under `root` changed shape outside a commit (a subsurface or popup went away or moved).
     public func treeChanged(_ root: Surface) {
         guard let view = view(for: root), view.shown else { return }
-        view.changes &+= 1
+        changed(view)
         reshaped(view)
     }
 
@@ -240,7 +243,7 @@ public final class Scene {
     /// Places a surface's view at (x, y) in output coordinates (tests and conformance use this).
     public func place(_ surface: Surface, x: Int64, y: Int64) {
         let view = view(for: surface) ?? addView(for: surface)
-        if view.shown { addDamage(view.treeRect); view.changes &+= 1 }
+        if view.shown { addDamage(view.treeRect); changed(view) }
         hitTestChanged(view.treeRect)
         view.treeRect = view.treeRect.offsetBy(dx: x - view.x, dy: y - view.y)
         if (view.x, view.y) != (x, y) && outputs.count > 1 { movedViews.append(view) }
@@ -253,8 +256,9 @@ public final class Scene {
     public func setHidden(_ surface: Surface, _ hidden: Bool) {
         guard let view = view(for: surface), view.hidden != hidden else { return }
         view.hidden = hidden
+        stackChanges &+= 1
         guard view.mapped else { return }
-        view.changes &+= 1
+        changed(view)
         hitTestChanged(view.treeRect)
         if hidden { return addDamage(view.treeRect) }   // where it was drawn
         view.treeRect = view.surface.treeBounds.offsetBy(dx: view.x, dy: view.y)
@@ -277,6 +281,20 @@ public final class Scene {
         let view = views.remove(at: index)
         insertOnTop(view)
         if view.shown { addDamage(view.treeRect); hitTestChanged(view.treeRect) }
+    }
+
+    /// Counts the changes to the stack of views (one added, removed, raised, moved to another layer, mapped,
+    /// unmapped, hidden or shown), and all views' `changes` together with the view last counted: while the
+    /// stack stays and one view changed since it last looked, `SettleTracker` looks at that view only.
+    public private(set) var stackChanges: UInt64 = 0
+    public private(set) var viewChanges: UInt64 = 0
+    public private(set) weak var lastChangedView: View?
+
+    /// `view` changed what it draws or where: counted on it and in the scene.
+    private func changed(_ view: View) {
+        view.changes &+= 1
+        viewChanges &+= 1
+        lastChangedView = view
     }
 
     /// Notes that what the hit test finds inside `rect` may have changed.
