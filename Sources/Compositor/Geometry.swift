@@ -106,6 +106,9 @@ public struct Region: Equatable, Sendable, CustomStringConvertible {
             rects.append(rect)
             return
         }
+        // Damage already there (many windows drawing the same thing in the same place): nothing to add, and no
+        // list of pieces made.
+        if rects[first...].contains(where: { $0.contains(rect) }) { return }
         var pieces = [rect]
         for existing in rects[first...] where existing.intersects(rect) {
             pieces = pieces.flatMap { $0.subtracting(existing) }
