@@ -14,6 +14,8 @@ public final class Compositor {
     private var serial: UInt32 = 0
     /// Every live surface, by identity.
     private var surfaces: [ObjectIdentifier: Surface] = [:]
+    /// `commit`'s list of windows that committed a buffer, kept between commits for its storage.
+    private var committedWindowsStorage: [CommittedWindow] = []
     /// The outputs each surface is drawn on (wl_surface.enter sent, and no leave since), as a bit set by
     /// `OutputArea.index`; surfaces on none are left out.
     private var onOutputs: [ObjectIdentifier: UInt32] = [:]
@@ -33,6 +35,8 @@ public final class Compositor {
 
     // The pointer (PointerFocus.swift).
     public internal(set) var hasPointer = false
+    /// The pointer appeared since the focus was last picked: the next commit re-picks whatever it changed.
+    var pointerPickStale = false
     public internal(set) var pointerX: Double = 0
     public internal(set) var pointerY: Double = 0
     /// The surface under the pointer that receives its events, and where that surface is on the output.
@@ -122,7 +126,13 @@ public final class Compositor {
     /// frame is scheduled.
     public func commit(_ effects: [(surface: Surface, effect: Surface.CommitEffect)]) {
         guard !effects.isEmpty else { return }
-        var committedWindows: [(window: Window, unmappedAt: (x: Int64, y: Int64)?)] = []
+        // The list's storage is kept from commit to commit (taken out while in use).
+        var committedWindows: [CommittedWindow] = []
+        swap(&committedWindows, &committedWindowsStorage)
+        defer {
+            committedWindows.removeAll(keepingCapacity: true)
+            swap(&committedWindows, &committedWindowsStorage)
+        }
         var listChanges: [Window] = []
         for (surface, effect) in effects {
             let window = window(of: surface)
@@ -146,8 +156,11 @@ public final class Compositor {
         }
         for (window, unmappedAt) in committedWindows { windowCommitted(window, unmappedAt: unmappedAt) }
         for window in listChanges { events?.windowListChanged(window) }
-        sceneChanged()
+        sceneChanged(byCommit: true)
     }
+
+    /// A window that committed a buffer, and where it was if that commit mapped it.
+    typealias CommittedWindow = (window: Window, unmappedAt: (x: Int64, y: Int64)?)
 
     /// wl_surface.enter / leave for every surface of the tree under `root` (it was hidden or shown).
     func updateOutputPresence(ofTree root: Surface) {
@@ -189,9 +202,14 @@ public final class Compositor {
 
     /// Something on the output changed: windows that moved may have entered or left outputs, the pointer
     /// re-picks its focus at once (surfaces going away can still be named in a leave) and a frame is scheduled.
-    func sceneChanged() {
+    /// After a commit (`byCommit`), the pointer is re-picked only if the scene changed where it is
+    /// (`Scene.hitTestChanges`): with N windows each committing every frame, a hit test per commit would
+    /// cost O(N²) per frame, and a commit that only brings new pixels cannot change what is under the pointer.
+    /// Anything else re-picks at once, as it always did.
+    func sceneChanged(byCommit: Bool = false) {
         for view in scene.takeMovedViews() { updateOutputPresence(ofTree: view.surface) }
-        pointerSceneChanged()
+        let changed = scene.takeHitTestChanges()
+        if !byCommit || pointerMayHaveChanged(in: changed) { pointerSceneChanged() }
         updatePointerConstraint()
         events?.sceneChanged()
     }

@@ -54,6 +54,9 @@ public final class SettleTracker {
     private var index: [ObjectIdentifier: Int] = [:]
     /// The next `seen`, built when the stack changed (kept between observations: no allocation once grown).
     private var rebuilt: [Seen] = []
+    /// The scene's `stackChanges` and `viewChanges` as of the last observation.
+    private var seenStackChanges: UInt64 = 0
+    private var seenViewChanges: UInt64 = 0
 
     public init(scene: Scene, now: UInt64) {
         outputChangedAt = now
@@ -63,14 +66,28 @@ public final class SettleTracker {
 
     /// Notes what changed since the last observation as having changed at `now`.
     ///
-    /// It runs after every scene change (each commit of every window), so the usual case costs one pass over
-    /// the mapped views without hashing or allocating: the stack is as it was, and each view is compared with
-    /// the one seen at its place. Only a stack that changed (a window mapped, unmapped, raised) is looked up
-    /// view by view.
+    /// It runs after every scene change (each commit of every window), so the usual case costs O(1): the stack
+    /// is as it was (`Scene.stackChanges`) and at most one view changed since the last observation
+    /// (`Scene.viewChanges`, `lastChangedView`), which is updated alone. Otherwise one pass over the mapped
+    /// views without hashing or allocating compares each view with the one seen at its place; only a stack
+    /// that changed (a window mapped, unmapped, raised) is looked up view by view.
     public func observe(_ scene: Scene, now: UInt64) {
         if scene.outputChanges != seenOutputChanges {
             seenOutputChanges = scene.outputChanges
             outputChangedAt = now
+        }
+        let stackStayed = scene.stackChanges == seenStackChanges
+        let previousViewChanges = seenViewChanges
+        seenStackChanges = scene.stackChanges
+        seenViewChanges = scene.viewChanges
+        if stackStayed && scene.viewChanges == previousViewChanges { return }
+        if stackStayed, scene.viewChanges == previousViewChanges &+ 1, let view = scene.lastChangedView,
+           let place = index[ObjectIdentifier(view.surface)] {
+            if seen[place].changes != view.changes {
+                seen[place].changes = view.changes
+                seen[place].at = now
+            }
+            return
         }
         var place = 0
         for view in scene.mappedViews {

@@ -128,13 +128,11 @@ public final class FrameClock {
     /// `callbacks(of:shown:)` appended to `callbacks` (the server reuses one array from frame to frame).
     public static func collectCallbacks(of surfaces: some Sequence<Surface>, shown: Set<ObjectIdentifier>,
                                         into callbacks: inout [any FrameCallbackSink]) {
-        for surface in surfaces {
-            let sinks = surface.takeFrameCallbacks()
-            if sinks.isEmpty { continue }
+        for surface in surfaces where !surface.frameCallbacks.isEmpty {
             if shown.contains(ObjectIdentifier(surface)) {
-                callbacks += sinks
+                surface.moveFrameCallbacks(into: &callbacks) { _ in true }
             } else {
-                for sink in sinks where !sink.notDisplayed() { callbacks.append(sink) }
+                surface.moveFrameCallbacks(into: &callbacks) { !$0.notDisplayed() }
             }
         }
     }

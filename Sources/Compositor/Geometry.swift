@@ -106,6 +106,9 @@ public struct Region: Equatable, Sendable, CustomStringConvertible {
             rects.append(rect)
             return
         }
+        // Damage already there (many windows drawing the same thing in the same place): nothing to add, and no
+        // list of pieces made.
+        if rects[first...].contains(where: { $0.contains(rect) }) { return }
         var pieces = [rect]
         for existing in rects[first...] where existing.intersects(rect) {
             pieces = pieces.flatMap { $0.subtracting(existing) }
@@ -134,6 +137,23 @@ public struct Region: Equatable, Sendable, CustomStringConvertible {
             if !inside.isEmpty { out.rects.append(inside) }
         }
         return out
+    }
+
+    /// Empties the region; with `keepingCapacity`, its storage stays for the next use (per-commit and
+    /// per-frame regions are refilled without allocating).
+    public mutating func removeAll(keepingCapacity: Bool = false) { rects.removeAll(keepingCapacity: keepingCapacity) }
+
+    /// Keeps only the part inside `rect`, in place (`intersection(_:)` without a new region).
+    public mutating func formIntersection(_ rect: Rect) {
+        if rects.allSatisfy({ rect.contains($0) }) { return }
+        var kept = 0
+        for index in rects.indices {
+            let inside = rects[index].intersection(rect)
+            if inside.isEmpty { continue }
+            rects[kept] = inside
+            kept += 1
+        }
+        rects.removeLast(rects.count - kept)
     }
 
     public func offsetBy(dx: Int64, dy: Int64) -> Region {

@@ -178,28 +178,29 @@ extension Compositor {
     /// Activates or deactivates the pointer focus's constraint by the rules above, telling its client. Cheap and
     /// idempotent: called whenever the pointer, a focus, a grab or the scene changes.
     func updatePointerConstraint() {
-        for surface in [pointerFocus].compactMap({ $0 }) + constrainedLeftovers() {
-            guard let constraint = surface.pointerConstraint else { continue }
-            let holds = hasPointer && grab == nil && surface === pointerFocus
-                && keyboardFocus.map { $0.root === surface.root } == true
-            if constraint.isActive && !holds {
-                constraint.isActive = false
-                if constraint.lifetime == .oneshot { constraint.isSpent = true }
-                activeConstraintSurface = nil
-                events?.pointerConstraint(constraint, isActive: false)
-            } else if !constraint.isActive && !constraint.isSpent && holds
-                        && pointIsInside(constraint, surface: surface, x: pointerX, y: pointerY) {
-                constraint.isActive = true
-                activeConstraintSurface = surface
-                events?.pointerConstraint(constraint, isActive: true)
-            }
-        }
+        // The focus, then the surface of the constraint active until now if that is another (no list is made:
+        // this runs at every scene change).
+        let leftover = activeConstraintSurface === pointerFocus ? nil : activeConstraintSurface
+        if let focus = pointerFocus { updatePointerConstraint(of: focus) }
+        if let leftover { updatePointerConstraint(of: leftover) }
     }
 
-    /// The surface of the constraint active until now, when it is no longer the pointer focus.
-    private func constrainedLeftovers() -> [Surface] {
-        guard let surface = activeConstraintSurface, surface !== pointerFocus else { return [] }
-        return [surface]
+    /// Activates or deactivates `surface`'s pointer constraint, if it has one, as the focus now says.
+    private func updatePointerConstraint(of surface: Surface) {
+        guard let constraint = surface.pointerConstraint else { return }
+        let holds = hasPointer && grab == nil && surface === pointerFocus
+            && keyboardFocus.map { $0.root === surface.root } == true
+        if constraint.isActive && !holds {
+            constraint.isActive = false
+            if constraint.lifetime == .oneshot { constraint.isSpent = true }
+            activeConstraintSurface = nil
+            events?.pointerConstraint(constraint, isActive: false)
+        } else if !constraint.isActive && !constraint.isSpent && holds
+                    && pointIsInside(constraint, surface: surface, x: pointerX, y: pointerY) {
+            constraint.isActive = true
+            activeConstraintSurface = surface
+            events?.pointerConstraint(constraint, isActive: true)
+        }
     }
 
     /// Where a move to output point (x, y) ends under the active constraint: where the pointer is (locked),

@@ -8,6 +8,7 @@ extension Compositor {
     public func addPointer() -> Bool {
         guard !hasPointer else { return false }
         hasPointer = true
+        pointerPickStale = true
         return true
     }
 
@@ -98,6 +99,7 @@ extension Compositor {
             return .same
         }
         let under = surface(atX: pointerX, y: pointerY)
+        pointerPickStale = false
         if let under, under.surface === pointerFocus {
             pointerFocusOrigin = (under.x, under.y)
             return .same
@@ -123,6 +125,16 @@ extension Compositor {
         guard case .same = updatePointerFocus(), pointerFocus === before.0,
               pointerFocusOrigin != before.1 else { return }
         sendPointerMotion()
+    }
+
+    /// Whether a commit whose hit-test changes lie in `changed` (`Scene.hitTestChanges`) may change the
+    /// pointer's focus or its position on it: the pointer is in that area, or the focus does not follow the
+    /// hit test now (an implicit grab keeps it wherever its surface goes; `pointerSceneChanged` then only
+    /// refreshes where it is, which costs no hit test).
+    func pointerMayHaveChanged(in changed: Rect) -> Bool {
+        guard hasPointer, grab == nil else { return false }
+        if !pressedButtons.isEmpty || pointerPickStale { return true }
+        return changed.contains(x: Int64(pointerX.rounded(.down)), y: Int64(pointerY.rounded(.down)))
     }
 
     /// wl_pointer.motion (and frame) to the focus, at the pointer's position on it.

@@ -82,6 +82,11 @@ public final class Scene {
     private var mappedSoFar: Int64 = 0
     /// Set while a hidden view's commit is applied (`apply`): its damage is not the output's.
     private var damageMuted = false
+    /// The bounding box of every place where the hit test's answer may have changed since
+    /// `takeHitTestChanges()`: where views mapped, unmapped, moved, were restacked or hidden, or changed the
+    /// shape or input region of their trees (old and new extent). A commit that changes none of these (new
+    /// pixels, damage, frame callbacks) leaves it as it is, so the pointer need not be re-picked for it.
+    public private(set) var hitTestChanges = Rect(x: 0, y: 0, width: 0, height: 0)
 
     /// One output of `outputWidth`×`outputHeight` logical units at (0, 0).
     public convenience init(outputWidth: Int64, outputHeight: Int64) {
@@ -133,6 +138,7 @@ public final class Scene {
     private func insertOnTop(_ view: View) {
         let index = views.firstIndex { $0.stratum > view.stratum } ?? views.endIndex
         views.insert(view, at: index)
+        stackChanges &+= 1
     }
 
     /// Moves a layer surface's view to another layer (on top of it).
@@ -141,14 +147,15 @@ public final class Scene {
         let view = views.remove(at: index)
         view.layer = layer
         insertOnTop(view)
-        if view.mapped { addDamage(view.treeRect); view.changes &+= 1 }
+        if view.mapped { addDamage(view.treeRect); hitTestChanged(view.treeRect); changed(view) }
     }
 
     /// The surface is gone or lost its role: repaint where it was and forget it.
     public func removeView(for surface: Surface) {
         guard let index = views.firstIndex(where: { $0.surface === surface }) else { return }
-        if views[index].mapped { addDamage(views[index].treeRect) }
+        if views[index].mapped { addDamage(views[index].treeRect); hitTestChanged(views[index].treeRect) }
         views.remove(at: index)
+        stackChanges &+= 1
         viewsBySurface[ObjectIdentifier(surface)] = nil
     }
 
@@ -164,12 +171,21 @@ public final class Scene {
             return
         }
         let before = view.mapped ? view.treeRect : nil
-        if effect.changesPicture || view.mapped != effect.hasBuffer { view.changes &+= 1 }
+        if effect.changesPicture || view.mapped != effect.hasBuffer { changed(view) }
+        // Only a change of shape, place, input region or mapping can change what the hit test finds.
+        let reshapes = effect.changesShapeOrInput || view.mapped != effect.hasBuffer
         view.width = surface.width
         view.height = surface.height
-        defer { view.treeRect = surface.treeBounds.offsetBy(dx: view.x, dy: view.y) }
+        defer {
+            view.treeRect = surface.treeBounds.offsetBy(dx: view.x, dy: view.y)
+            if reshapes {
+                if let before { hitTestChanged(before) }
+                hitTestChanged(view.treeRect)
+            }
+        }
         if effect.hasBuffer && !view.mapped {
             view.mapped = true
+            stackChanges &+= 1
             if !view.placed {
                 let p = placement.position(index: mappedSoFar, width: surface.width, height: surface.height,
                                            outputWidth: usableArea.width, outputHeight: usableArea.height)
@@ -180,7 +196,7 @@ public final class Scene {
             return
         }
         if !effect.hasBuffer {
-            if view.mapped { view.mapped = false; if let before { addDamage(before) } }
+            if view.mapped { view.mapped = false; stackChanges &+= 1; if let before { addDamage(before) } }
             return
         }
         if effect.offsetX != 0 || effect.offsetY != 0 {
@@ -191,43 +207,48 @@ public final class Scene {
             if let before { addDamage(before) }
             addDamage(surface.treeBounds.offsetBy(dx: view.x, dy: view.y))
         } else {
-            addDamage(effect.damage.offsetBy(dx: view.x, dy: view.y))
+            addDamage(effect.damage, dx: view.x, dy: view.y)
         }
     }
 
     /// A subsurface's commit: its damage where it is drawn, or the whole tree if its geometry changed.
     private func applySubsurface(_ effect: Surface.CommitEffect, to surface: Surface, in view: View) {
         guard view.mapped else { return }
-        if effect.changesPicture { view.changes &+= 1 }
+        if effect.changesPicture { changed(view) }
         if effect.sizeChanged || effect.subsurfacesMoved || effect.offsetX != 0 || effect.offsetY != 0 {
             return reshaped(view)
         }
         view.treeRect = view.surface.treeBounds.offsetBy(dx: view.x, dy: view.y)
+        if effect.inputRegionChanged { hitTestChanged(view.treeRect) }
         guard let placed = view.surface.flattened().first(where: { $0.surface === surface }) else { return }
-        addDamage(effect.damage.offsetBy(dx: view.x + placed.x, dy: view.y + placed.y))
+        addDamage(effect.damage, dx: view.x + placed.x, dy: view.y + placed.y)
     }
 
     /// The tree under `root` changed shape outside a commit (a subsurface or popup went away or moved).
     public func treeChanged(_ root: Surface) {
         guard let view = view(for: root), view.shown else { return }
-        view.changes &+= 1
+        changed(view)
         reshaped(view)
     }
 
     /// A mapped view's tree changed shape: repaint its old and its new extent.
     private func reshaped(_ view: View) {
         addDamage(view.treeRect)
+        hitTestChanged(view.treeRect)
         view.treeRect = view.surface.treeBounds.offsetBy(dx: view.x, dy: view.y)
         addDamage(view.treeRect)
+        hitTestChanged(view.treeRect)
     }
 
     /// Places a surface's view at (x, y) in output coordinates (tests and conformance use this).
     public func place(_ surface: Surface, x: Int64, y: Int64) {
         let view = view(for: surface) ?? addView(for: surface)
-        if view.shown { addDamage(view.treeRect); view.changes &+= 1 }
+        if view.shown { addDamage(view.treeRect); changed(view) }
+        hitTestChanged(view.treeRect)
         view.treeRect = view.treeRect.offsetBy(dx: x - view.x, dy: y - view.y)
         if (view.x, view.y) != (x, y) && outputs.count > 1 { movedViews.append(view) }
         view.x = x; view.y = y; view.placed = true
+        hitTestChanged(view.treeRect)
         if view.shown { addDamage(view.treeRect) }
     }
 
@@ -235,11 +256,14 @@ public final class Scene {
     public func setHidden(_ surface: Surface, _ hidden: Bool) {
         guard let view = view(for: surface), view.hidden != hidden else { return }
         view.hidden = hidden
+        stackChanges &+= 1
         guard view.mapped else { return }
-        view.changes &+= 1
+        changed(view)
+        hitTestChanged(view.treeRect)
         if hidden { return addDamage(view.treeRect) }   // where it was drawn
         view.treeRect = view.surface.treeBounds.offsetBy(dx: view.x, dy: view.y)
         addDamage(view.treeRect)
+        hitTestChanged(view.treeRect)
     }
 
     /// Whether `surface`'s view is the highest shown one of its part of the stack (a window above every other
@@ -256,7 +280,30 @@ public final class Scene {
         guard let index = views.firstIndex(where: { $0.surface === surface }) else { return }
         let view = views.remove(at: index)
         insertOnTop(view)
-        if view.shown { addDamage(view.treeRect) }
+        if view.shown { addDamage(view.treeRect); hitTestChanged(view.treeRect) }
+    }
+
+    /// Counts the changes to the stack of views (one added, removed, raised, moved to another layer, mapped,
+    /// unmapped, hidden or shown), and all views' `changes` together with the view last counted: while the
+    /// stack stays and one view changed since it last looked, `SettleTracker` looks at that view only.
+    public private(set) var stackChanges: UInt64 = 0
+    public private(set) var viewChanges: UInt64 = 0
+    public private(set) weak var lastChangedView: View?
+
+    /// `view` changed what it draws or where: counted on it and in the scene.
+    private func changed(_ view: View) {
+        view.changes &+= 1
+        viewChanges &+= 1
+        lastChangedView = view
+    }
+
+    /// Notes that what the hit test finds inside `rect` may have changed.
+    private func hitTestChanged(_ rect: Rect) { hitTestChanges = hitTestChanges.union(rect) }
+
+    /// Hands out and clears `hitTestChanges`.
+    public func takeHitTestChanges() -> Rect {
+        defer { hitTestChanges = Rect(x: 0, y: 0, width: 0, height: 0) }
+        return hitTestChanges
     }
 
     public func addDamage(_ rect: Rect) {
@@ -269,10 +316,22 @@ public final class Scene {
 
     public func addDamage(_ region: Region) { for r in region.rects { addDamage(r) } }
 
+    /// `region` moved by (dx, dy), added without building the moved region.
+    public func addDamage(_ region: Region, dx: Int64, dy: Int64) {
+        for r in region.rects { addDamage(r.offsetBy(dx: dx, dy: dy)) }
+    }
+
     /// Hands out and clears the accumulated damage.
     public func takeDamage() -> Region {
         defer { damage = Region() }
         return damage
+    }
+
+    /// Hands out the accumulated damage in `taken` (its previous contents dropped) and gives the scene
+    /// `taken`'s storage to collect the next frame's in: the server swaps one pair of regions frame after frame.
+    public func takeDamage(into taken: inout Region) {
+        taken.removeAll(keepingCapacity: true)
+        swap(&taken, &damage)
     }
 
     /// What the renderer draws, bottom to top.

@@ -23,9 +23,17 @@ public protocol FrameCallbackSink: AnyObject {
 
 extension Surface {
     /// Adds a commit's sinks after `earlier` ones, which that commit replaces (see `replacedByLaterCommit`).
+    /// In place: each earlier sink is asked once, in order, and `earlier` keeps its storage.
     static func append(_ later: [any FrameCallbackSink], after earlier: inout [any FrameCallbackSink]) {
-        guard !later.isEmpty || !earlier.isEmpty else { return }
-        earlier = earlier.filter { !$0.replacedByLaterCommit() } + later
+        if !earlier.isEmpty {
+            var kept = 0
+            for index in earlier.indices where !earlier[index].replacedByLaterCommit() {
+                earlier.swapAt(kept, index)
+                kept += 1
+            }
+            earlier.removeLast(earlier.count - kept)
+        }
+        earlier.append(contentsOf: later)
     }
 }
 
@@ -86,6 +94,19 @@ public final class Surface {
         /// wp_viewport's whole state as last requested; nil: unchanged by this commit.
         public var viewport: Viewport? = nil
         public init() {}
+
+        /// Back to the state of `init()`, keeping the storage of the damage and callback lists: every commit
+        /// empties them, and the next frame's requests fill them again without allocating.
+        mutating func reset() {
+            var fresh = PendingState()
+            surfaceDamage.removeAll(keepingCapacity: true)
+            bufferDamage.removeAll(keepingCapacity: true)
+            frameCallbacks.removeAll(keepingCapacity: true)
+            swap(&fresh.surfaceDamage, &surfaceDamage)
+            swap(&fresh.bufferDamage, &bufferDamage)
+            swap(&fresh.frameCallbacks, &frameCallbacks)
+            self = fresh
+        }
     }
 
     /// What one commit changed, for the scene to turn into output damage.
@@ -101,11 +122,19 @@ public final class Surface {
         /// The commit changed where this surface's subsurfaces are (order or position): the whole tree's
         /// extent needs repainting.
         public var subsurfacesMoved = false
+        /// The commit set a new input region (wl_surface.set_input_region).
+        public var inputRegionChanged = false
 
         /// Whether the commit changes what the surface looks like or where it is: damage, a new size, an
         /// offset or moved subsurfaces (a commit of nothing but frame callbacks changes nothing).
         public var changesPicture: Bool {
             !damage.isEmpty || sizeChanged || offsetX != 0 || offsetY != 0 || subsurfacesMoved
+        }
+
+        /// Whether the commit can change where the surface's tree takes pointer input: a new size (or buffer,
+        /// or none), an offset, moved subsurfaces or a new input region. New pixels alone cannot.
+        public var changesShapeOrInput: Bool {
+            sizeChanged || offsetX != 0 || offsetY != 0 || subsurfacesMoved || inputRegionChanged
         }
     }
 
@@ -127,6 +156,9 @@ public final class Surface {
     public internal(set) var pointerConstraint: PointerConstraint?
     /// Counts commits, for tests and statistics.
     public private(set) var commitCount: UInt64 = 0
+    /// The storage of the last commit's damage (`CommitEffect.damage`), refilled by the next commit: the
+    /// effect is gone by then (the compositor uses it during the commit), so no region is allocated per commit.
+    private var committedDamage = Region()
 
     // Subsurface tree (SurfaceTree.swift): the parent, children below and above the surface's own content
     // (bottom to top), their pending order and position, and the state cached while synchronized.
@@ -221,19 +253,25 @@ public final class Surface {
         pointerConstraint?.applyPending()
 
         // Buffer damage is in buffer pixels: to surface coordinates, rounded outwards.
-        var damage = pending.surfaceDamage
+        var damage = Region()
+        swap(&damage, &committedDamage)
+        damage.removeAll(keepingCapacity: true)
+        damage.add(pending.surfaceDamage)
         if viewport.isSet {
             // Buffer pixels map to the surface through the crop and scale: damage all of it, conservatively.
             if !pending.bufferDamage.isEmpty { damage.add(Rect(x: 0, y: 0, width: width, height: height)) }
         } else {
-            damage.add(pending.bufferDamage.covering(dividedBy: Int64(bufferScale)))
+            for rect in pending.bufferDamage.rects { damage.add(rect.covering(dividedBy: Int64(bufferScale))) }
         }
-        damage = damage.intersection(Rect(x: 0, y: 0, width: width, height: height)).simplified()
-        let effect = CommitEffect(
+        damage.formIntersection(Rect(x: 0, y: 0, width: width, height: height))
+        damage = damage.simplified()
+        committedDamage = damage
+        var effect = CommitEffect(
             damage: damage,
             sizeChanged: hadBuffer != hasBuffer || oldWidth != width || oldHeight != height || viewportChanged,
             offsetX: pending.offsetX, offsetY: pending.offsetY, hasBuffer: hasBuffer)
-        pending = PendingState()
+        effect.inputRegionChanged = pending.inputRegion != nil
+        pending.reset()
         return effect
     }
 
@@ -241,6 +279,13 @@ public final class Surface {
     public func takeFrameCallbacks() -> [any FrameCallbackSink] {
         defer { frameCallbacks = [] }
         return frameCallbacks
+    }
+
+    /// Moves the committed frame callbacks to the end of `sinks`, leaving out those for which `keep` is false
+    /// (asked once each, in order); this surface's list keeps its storage for the next commit.
+    public func moveFrameCallbacks(into sinks: inout [any FrameCallbackSink], keep: (any FrameCallbackSink) -> Bool) {
+        for sink in frameCallbacks where keep(sink) { sinks.append(sink) }
+        frameCallbacks.removeAll(keepingCapacity: true)
     }
 
     /// The surface is going away: drop the buffer (releasing it); callbacks and feedback of commits current,

@@ -105,9 +105,19 @@ extension Surface {
         pending = PendingState()
     }
 
+    /// One surface's commit effect, as the compositor takes them.
+    public typealias Committed = (surface: Surface, effect: CommitEffect)
+
     /// A commit that takes effect: this surface's pending state, then its children's order and positions,
     /// then the cached state of every synchronized child (recursively). Returns each surface's effect.
-    public func commitTree() -> [(surface: Surface, effect: CommitEffect)] {
+    public func commitTree() -> [Committed] {
+        var effects: [Committed] = []
+        commitTree(into: &effects)
+        return effects
+    }
+
+    /// `commitTree()`, its effects appended to `effects` (the server reuses one array from commit to commit).
+    public func commitTree(into effects: inout [Committed]) {
         var effect = commit()
         if let order = pendingOrder {
             childrenBelow = order.below
@@ -115,43 +125,66 @@ extension Surface {
             pendingOrder = nil
             effect.subsurfacesMoved = true
         }
-        for child in childrenBelow + childrenAbove {
-            if let position = child.pendingPosition {
-                if position != (child.positionX, child.positionY) { effect.subsurfacesMoved = true }
-                child.positionX = position.x
-                child.positionY = position.y
-                child.pendingPosition = nil
-            }
+        if Surface.applyPendingPositions(of: childrenBelow) { effect.subsurfacesMoved = true }
+        if Surface.applyPendingPositions(of: childrenAbove) { effect.subsurfacesMoved = true }
+        effects.append((surface: self, effect: effect))
+        applyCachedChildren(into: &effects)
+    }
+
+    /// wl_subsurface.set_position takes effect for `children`; returns whether any of them moved.
+    private static func applyPendingPositions(of children: [Surface]) -> Bool {
+        var moved = false
+        for child in children {
+            guard let position = child.pendingPosition else { continue }
+            if position != (child.positionX, child.positionY) { moved = true }
+            child.positionX = position.x
+            child.positionY = position.y
+            child.pendingPosition = nil
         }
-        var effects = [(surface: self, effect: effect)]
-        for child in childrenBelow + childrenAbove where child.synchronized {
-            effects += child.applyCached()
-        }
-        return effects
+        return moved
+    }
+
+    /// The cached state of every synchronized child (recursively), as commits.
+    private func applyCachedChildren(into effects: inout [Committed]) {
+        guard !childrenBelow.isEmpty || !childrenAbove.isEmpty else { return }
+        for child in childrenBelow + childrenAbove where child.synchronized { child.applyCached(into: &effects) }
     }
 
     /// The commit of a surface that is not synchronized. State it cached while it was — before set_desync
     /// reached it, or before its parent was destroyed — is applied first, with this commit folded in.
-    public func commitUnsynchronized() -> [(surface: Surface, effect: CommitEffect)] {
-        guard cached != nil else { return commitTree() }
+    public func commitUnsynchronized() -> [Committed] {
+        var effects: [Committed] = []
+        commitUnsynchronized(into: &effects)
+        return effects
+    }
+
+    /// `commitUnsynchronized()`, its effects appended to `effects`.
+    public func commitUnsynchronized(into effects: inout [Committed]) {
+        guard cached != nil else { return commitTree(into: &effects) }
         cacheCommit()
-        return applyCached()
+        applyCached(into: &effects)
     }
 
     /// Applies the cached state (if any) as a commit: when the parent commits, or on set_desync.
-    public func applyCached() -> [(surface: Surface, effect: CommitEffect)] {
+    public func applyCached() -> [Committed] {
+        var effects: [Committed] = []
+        applyCached(into: &effects)
+        return effects
+    }
+
+    /// `applyCached()`, its effects appended to `effects`.
+    public func applyCached(into effects: inout [Committed]) {
         guard let state = cached else {
             // Nothing of its own, but its synchronized children may be waiting for this commit too.
-            return (childrenBelow + childrenAbove).filter(\.synchronized).flatMap { $0.applyCached() }
+            return applyCachedChildren(into: &effects)
         }
         cached = nil
         let newerPending = pending
         pending = state
         let held: (any ClientBuffer)? = { if case .attach(let b) = state.buffer { return b } else { return nil } }()
-        let effects = commitTree()
+        commitTree(into: &effects)
         held?.unlock()   // commit() took its own lock; the cache's goes
         pending = newerPending
-        return effects
     }
 
     /// Leaves the parent's stacks, current and pending; its own children stay its own.

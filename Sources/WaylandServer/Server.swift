@@ -99,6 +99,15 @@ public final class Server {
     private var frameItems: [SceneItem] = []
     private var frameShown = Set<ObjectIdentifier>()
     private var frameCallbacks: [any FrameCallbackSink] = []
+    /// The damage of the frame being composed; its storage and the scene's swap places every frame.
+    private var frameDamage = Region()
+    /// `WlSurface.commit`'s list of commit effects, kept between commits for its storage.
+    var commitEffects: [Surface.Committed] = []
+    /// wl_callback objects whose resource is gone, for the next wl_surface.frame requests (WlCallback.swift).
+    var spareFrameCallbacks: [WlCallback] = []
+    /// How many spare wl_callback objects are kept: enough for every window of a busy session to ask for a frame
+    /// each frame without a new object; a burst beyond that is freed.
+    static let maxSpareFrameCallbacks = 256
 
     /// `scanout` takes the first output's frames; `otherScanouts` those of the outputs after it, in order
     /// (an output without one discards its frames).
@@ -270,7 +279,8 @@ public final class Server {
     public func repaint() {
         windowList.catchUp()
         waitingForScanout = false
-        let damage = scene.takeDamage()
+        scene.takeDamage(into: &frameDamage)   // the two regions' storage swaps frame after frame
+        let damage = frameDamage
         willRepaint?(damage)
         let frameCount = frameClock.beginFrame()
         stats?.frameShown()

@@ -3,14 +3,28 @@ import CWaylandServer
 
 /// wl_callback from wl_surface.frame: answered once with `done(time)` when the frame showing its commit
 /// has been presented, then destroyed (the protocol's rule for this one-shot object).
+///
+/// A client asks for one per frame, so the Swift objects are reused: once its resource is gone, an object goes
+/// to the server's spares (`Server.spareFrameCallbacks`, at most `Server.maxSpareFrameCallbacks`), and a later
+/// wl_surface.frame takes it again only if nothing else still holds it (a surface's list, the frame clock's
+/// paced frames): an object that is only a spare cannot be told about any other commit than its next one.
 final class WlCallback: ProtocolObject, FrameCallbackSink {
+    private unowned(unsafe) let server: Server   // see Server.deinit
     private var resource: OpaquePointer?
 
     static let implementation = Implementation<NoRequests>.none
 
-    static func create(client: OpaquePointer, id: UInt32) -> WlCallback? {
-        guard let (resource, callback) = makeResource(client: client, version: 1, id: id, { _ in WlCallback() })
-        else { return nil }
+    private init(server: Server) { self.server = server }
+
+    static func create(server: Server, client: OpaquePointer, id: UInt32) -> WlCallback? {
+        // A spare still held elsewhere is let go (it dies with its last holder).
+        var reused: WlCallback?
+        if var spare = server.spareFrameCallbacks.popLast(), isKnownUniquelyReferenced(&spare) { reused = spare }
+        guard let (resource, callback) = makeResource(client: client, version: 1, id: id, { _ in reused ?? WlCallback(server: server) })
+        else {
+            if let reused { server.spareFrameCallbacks.append(reused) }
+            return nil
+        }
         callback.resource = resource
         return callback
     }
@@ -34,5 +48,9 @@ final class WlCallback: ProtocolObject, FrameCallbackSink {
         wl_resource_destroy(resource)
     }
 
-    func resourceDestroyed() { resource = nil }
+    func resourceDestroyed() {
+        resource = nil
+        guard !server.shuttingDown, server.spareFrameCallbacks.count < Server.maxSpareFrameCallbacks else { return }
+        server.spareFrameCallbacks.append(self)
+    }
 }

@@ -42,7 +42,7 @@ final class WlSurface: ProtocolObject {
         },
         frame: { client, resource, id in
             guard let client, let surface = WlSurface.from(resource),
-                  let callback = WlCallback.create(client: client, id: id) else { return }
+                  let callback = WlCallback.create(server: surface.server, client: client, id: id) else { return }
             surface.state.pending.frameCallbacks.append(callback)
         },
         set_opaque_region: { _, resource, region in
@@ -131,7 +131,14 @@ final class WlSurface: ProtocolObject {
             state.cacheCommit()   // a synchronized subsurface: applied with its parent's next commit
             return
         }
-        let effects = state.commitUnsynchronized()
+        // The server's list of effects is reused from commit to commit (taken out while in use).
+        var effects: [Surface.Committed] = []
+        swap(&effects, &server.commitEffects)
+        defer {
+            effects.removeAll(keepingCapacity: true)
+            swap(&effects, &server.commitEffects)
+        }
+        state.commitUnsynchronized(into: &effects)
         if let own = effects.first, own.surface === state { roleHandler?.didCommit(self, effect: own.effect) }
         server.compositor.commit(effects)
     }
@@ -140,10 +147,6 @@ final class WlSurface: ProtocolObject {
     /// surface's `SurfaceCopy`, refreshed now for the damaged rows. Returns false after posting the error
     /// for a short read (wl_shm.error.invalid_fd on the wl_buffer).
     private func copyCommittedPixels() -> Bool {
-        // In buffer rows: surface damage × the buffer scale the commit applies.
-        let bufferScale = Int64(state.pending.bufferScale ?? state.bufferScale)
-        var damage = state.pending.surfaceDamage.scaled(by: bufferScale)
-        damage.add(state.pending.bufferDamage)
         let buffer: ShmBuffer
         var fresh = false
         switch state.pending.buffer {
@@ -162,13 +165,19 @@ final class WlSurface: ProtocolObject {
                 fresh = true
             }
         case .unchanged:
-            guard let copy, state.buffer === copy, !damage.isEmpty else { return true }
+            guard let copy, state.buffer === copy,
+                  !state.pending.surfaceDamage.isEmpty || !state.pending.bufferDamage.isEmpty else { return true }
             buffer = copy.source
         case .detach:
             copy = nil
             return true
         }
         guard let copy else { return true }
+        // In buffer rows: surface damage × the buffer scale the commit applies (only computed for a copy: most
+        // commits are of mapped pools).
+        let bufferScale = Int64(state.pending.bufferScale ?? state.bufferScale)
+        var damage = state.pending.surfaceDamage.scaled(by: bufferScale)
+        damage.add(state.pending.bufferDamage)
         if fresh { damage = Region(Rect(x: 0, y: 0, width: Int64(buffer.width), height: Int64(buffer.height))) }
         do {
             try copy.refresh(from: buffer, damage: damage)

@@ -30,6 +30,23 @@ final class CallbackRecorder: FrameCallbackSink {
 }
 
 struct RegionTests {
+    @Test func addingARectAlreadyCoveredChangesNothingAndInPlaceClippingKeepsWhatIsInside() {
+        var region = Region(Rect(x: 0, y: 0, width: 10, height: 10))
+        region.add(Rect(x: 20, y: 0, width: 10, height: 10))
+        region.add(Rect(x: 2, y: 2, width: 5, height: 5))   // inside the first
+        #expect(region.rects == [Rect(x: 0, y: 0, width: 10, height: 10), Rect(x: 20, y: 0, width: 10, height: 10)])
+        region.add(Rect(x: 5, y: 0, width: 20, height: 10))   // across both
+        #expect(region.area == 300)
+        var clipped = region
+        clipped.formIntersection(Rect(x: 8, y: 5, width: 15, height: 20))
+        #expect(clipped == region.intersection(Rect(x: 8, y: 5, width: 15, height: 20)))
+        #expect(clipped.area == 15 * 5)
+        clipped.formIntersection(Rect(x: 100, y: 100, width: 1, height: 1))
+        #expect(clipped.isEmpty)
+        region.removeAll(keepingCapacity: true)
+        #expect(region.isEmpty && region.area == 0)
+    }
+
     @Test func addingOverlappingRectsKeepsThemDisjoint() {
         var region = Region(Rect(x: 0, y: 0, width: 10, height: 10))
         region.add(Rect(x: 5, y: 5, width: 10, height: 10))

@@ -90,6 +90,36 @@ import Testing
         #expect(tracker.outputChangedAt == 5_000)
     }
 
+    @Test("settled with one window changing between observations (the tracker's fast path) and with several: each window keeps its own last change")
+    func settlingOneOrSeveralChanges() throws {
+        let bench = Bench()
+        let scene = bench.compositor.scene
+        let surfaces = try (1...6).map { try #require(bench.mappedWindow(UInt64($0)).surface) }
+        let tracker = SettleTracker(scene: scene, now: 1_000)
+        for (step, surface) in surfaces.enumerated() {   // one window committing per observation, each in turn
+            surface.pending.bufferDamage.add(Rect(x: 0, y: 0, width: 10, height: 10))
+            bench.compositor.commit(surface.commitTree())
+            tracker.observe(scene, now: UInt64(2_000 + 100 * step))
+        }
+        #expect(surfaces.map { tracker.lastChange(of: $0) } == [2_000, 2_100, 2_200, 2_300, 2_400, 2_500])
+        // A commit that changes nothing, then two windows changing before one observation.
+        bench.commit(surfaces[0], 100, 100)
+        tracker.observe(scene, now: 3_000)
+        #expect(tracker.lastChange(of: surfaces[0]) == 2_000)
+        bench.commit(surfaces[1], 50, 50)
+        bench.commit(surfaces[4], 50, 50)
+        tracker.observe(scene, now: 4_000)
+        #expect(surfaces.map { tracker.lastChange(of: $0) } == [2_000, 4_000, 2_200, 2_300, 4_000, 2_500])
+        // A hidden window changing, then one shown: the stack changed.
+        scene.setHidden(surfaces[2], true)
+        bench.commit(surfaces[2], 60, 60)
+        tracker.observe(scene, now: 5_000)
+        #expect(tracker.lastChange(of: surfaces[2]) == nil)
+        bench.commit(surfaces[5], 70, 70)
+        tracker.observe(scene, now: 6_000)
+        #expect(surfaces.map { tracker.lastChange(of: $0) } == [2_000, 4_000, nil, 2_300, 4_000, 6_000])
+    }
+
     @Test("an output is named SEAWALL-N in any case; a window is on the outputs its geometry overlaps, none while minimized or unmapped")
     func outputs() throws {
         let areas = try OutputSpec.layout([OutputSpec(width: 640, height: 480),
