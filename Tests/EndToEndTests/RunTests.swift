@@ -267,12 +267,17 @@ struct RunTests {
         #expect(accepted.exitStatus == 0 && !accepted.stderr.contains("pool refused"), Comment(rawValue: accepted.transcript))
     }
 
-    @Test("--xwayland: xclock on a rootful Xwayland, screenshotted once settled")
-    func xwaylandClock() throws {
+    /// Xwayland and xclock, which the --xwayland tests run (tools/test installs them as root).
+    static func requireXwayland() throws {
         for program in ["/usr/bin/Xwayland", "/usr/bin/xclock"] {
             try #require(access(program, X_OK) == 0,
                          "\(program) is missing: install Debian's xwayland and x11-apps (tools/test does this as root)")
         }
+    }
+
+    @Test("--xwayland: xclock on a rootful Xwayland, screenshotted once settled")
+    func xwaylandClock() throws {
+        try Self.requireXwayland()
         let directory = try TestFiles.makeRuntimeDirectory(prefix: "seawall-run-test")
         let path = directory + "/clock.ppm"
         defer { unlink(path); rmdir(directory) }
@@ -300,10 +305,7 @@ struct RunTests {
 
     @Test("--xwayland with two outputs: the root window spans the layout, so an X window drawn across the boundary shows on both outputs")
     func xwaylandAcrossOutputs() throws {
-        for program in ["/usr/bin/Xwayland", "/usr/bin/xclock"] {
-            try #require(access(program, X_OK) == 0,
-                         "\(program) is missing: install Debian's xwayland and x11-apps (tools/test does this as root)")
-        }
+        try Self.requireXwayland()
         let directory = try TestFiles.makeRuntimeDirectory(prefix: "seawall-run-test")
         let path = directory + "/clock.ppm"
         defer { unlink(path); rmdir(directory) }
@@ -328,10 +330,7 @@ struct RunTests {
 
     @Test("--xwayland: only holders of the private cookie may connect to the X display")
     func xwaylandAuthority() throws {
-        for program in ["/usr/bin/Xwayland", "/usr/bin/xclock"] {
-            try #require(access(program, X_OK) == 0,
-                         "\(program) is missing: install Debian's xwayland and x11-apps (tools/test does this as root)")
-        }
+        try Self.requireXwayland()
         let child = try Self.shell("XAUTHORITY=/dev/null xclock -geometry 10x10 & sleep 2; kill $! 2>/dev/null && echo connected; wait",
                                    ["--xwayland"])
         #expect(child.exitStatus != 0 || !child.stdout.contains("connected"), Comment(rawValue: child.transcript))

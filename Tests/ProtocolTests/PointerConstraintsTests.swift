@@ -10,30 +10,7 @@ extension ProtocolTests {
     /// wl_pointer, relative pointer and lock or confinement objects hear as the seat's pointer moves.
     @Suite struct PointerConstraints {
         /// Every event the client's pointer objects get, one line each, in order.
-        final class Recorder {
-            var lines: [String] = []
-            func take() -> [String] {
-                defer { lines = [] }
-                return lines
-            }
-            static func from(_ data: UnsafeMutableRawPointer?) -> Recorder? {
-                data.map { Unmanaged<Recorder>.fromOpaque($0).takeUnretainedValue() }
-            }
-            var data: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
-
-            nonisolated(unsafe) static let pointerListener: UnsafeMutablePointer<wl_pointer_listener> = {
-                var table = wl_pointer_listener()
-                table.enter = { data, _, _, _, x, y in from(data)?.lines.append("enter \(wl_fixed_to_double(x)),\(wl_fixed_to_double(y))") }
-                table.leave = { data, _, _, _ in from(data)?.lines.append("leave") }
-                table.motion = { data, _, _, x, y in from(data)?.lines.append("motion \(wl_fixed_to_double(x)),\(wl_fixed_to_double(y))") }
-                table.button = { data, _, _, _, _, _ in from(data)?.lines.append("button") }
-                table.axis = { _, _, _, _, _ in }
-                table.frame = { data, _ in from(data)?.lines.append("frame") }
-                table.axis_source = { _, _, _ in }
-                table.axis_stop = { _, _, _, _ in }
-                table.axis_discrete = { _, _, _, _ in }
-                return listenerTable(table)
-            }()
+        final class Recorder: PointerEventLines {
             nonisolated(unsafe) static let relativeListener = listenerTable(zwp_relative_pointer_v1_listener(
                 relative_motion: { data, _, high, low, dx, dy, dxUnaccelerated, dyUnaccelerated in
                     let time = UInt64(high) << 32 | UInt64(low)

@@ -13,30 +13,7 @@ extension ProtocolTests {
     /// new pixels only gives no pointer event at all.
     @Suite struct PointerRepick {
         /// The client's wl_pointer events and frame callbacks, one line each, in the order they arrived.
-        final class Recorder {
-            var lines: [String] = []
-            func take() -> [String] {
-                defer { lines = [] }
-                return lines
-            }
-            static func from(_ data: UnsafeMutableRawPointer?) -> Recorder? {
-                data.map { Unmanaged<Recorder>.fromOpaque($0).takeUnretainedValue() }
-            }
-            var data: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
-
-            nonisolated(unsafe) static let pointerListener: UnsafeMutablePointer<wl_pointer_listener> = {
-                var table = wl_pointer_listener()
-                table.enter = { data, _, _, _, x, y in from(data)?.lines.append("enter \(wl_fixed_to_double(x)),\(wl_fixed_to_double(y))") }
-                table.leave = { data, _, _, _ in from(data)?.lines.append("leave") }
-                table.motion = { data, _, _, x, y in from(data)?.lines.append("motion \(wl_fixed_to_double(x)),\(wl_fixed_to_double(y))") }
-                table.button = { data, _, _, _, _, _ in from(data)?.lines.append("button") }
-                table.axis = { _, _, _, _, _ in }
-                table.frame = { data, _ in from(data)?.lines.append("frame") }
-                table.axis_source = { _, _, _ in }
-                table.axis_stop = { _, _, _, _ in }
-                table.axis_discrete = { _, _, _, _ in }
-                return listenerTable(table)
-            }()
+        final class Recorder: PointerEventLines {
             nonisolated(unsafe) static let callbackListener = listenerTable(wl_callback_listener(
                 done: { data, callback, _ in
                     if let callback { wl_callback_destroy(callback) }
