@@ -69,6 +69,14 @@ int sw_timerfd_periodic(uint64_t first_ns, uint64_t period_ns) {
     return fd;
 }
 
+int sw_timerfd_arm(int fd, uint64_t first_ns, uint64_t period_ns) {
+    struct itimerspec spec = {
+        .it_interval = { (time_t)(period_ns / 1000000000u), (long)(period_ns % 1000000000u) },
+        .it_value = { (time_t)(first_ns / 1000000000u), (long)(first_ns % 1000000000u) },
+    };
+    return timerfd_settime(fd, TFD_TIMER_ABSTIME, &spec, NULL) == 0 ? 0 : -1;
+}
+
 uint64_t sw_timerfd_expirations(int fd) {
     uint64_t count = 0;
     if (read(fd, &count, sizeof count) != (ssize_t)sizeof count) return 0;

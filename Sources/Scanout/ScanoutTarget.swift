@@ -54,6 +54,8 @@ public protocol QueuedScanoutTarget: ScanoutTarget {
     var framesInFlight: Int { get }
     /// A refresh tick passed that composed no frame (a video repeats its last frame, to run in real time).
     func refreshWithoutFrame() throws(ScanoutError)
+    /// Whether `refreshWithoutFrame` does something: the frame clock then keeps ticking while nothing changes.
+    var needsIdleTicks: Bool { get }
 }
 
 /// Discards frames. For benchmarks and for tests that only look at protocol behaviour.
@@ -158,6 +160,9 @@ public final class FileScanout: QueuedScanoutTarget {
     public func refreshWithoutFrame() throws(ScanoutError) {
         if recording?.repeatsIdleTicks == true { try writer?.repeatVideoFrame() }
     }
+
+    /// A video in real time repeats its last frame at every tick that composes nothing.
+    public var needsIdleTicks: Bool { recording?.repeatsIdleTicks == true }
 
     /// Waits for the writer to write every frame handed over and close the video, then writes last.ppm and
     /// last.png. Returns the paths written at the end (the video's included).

@@ -15,6 +15,14 @@ public struct PeriodicTimer: ~Copyable {
         fd = OwnedFD(taking: raw)
     }
 
+    /// Stops the timer: it fires no more (and an expiration not read yet is dropped) until `arm`.
+    public func disarm() { _ = sw_timerfd_arm(fd.rawValue, 0, 0) }
+
+    /// Fires every `periodNanoseconds` again, first at the absolute time `firstNanoseconds`.
+    public func arm(firstNanoseconds: UInt64, periodNanoseconds: UInt64) {
+        _ = sw_timerfd_arm(fd.rawValue, firstNanoseconds, periodNanoseconds)
+    }
+
     /// The descriptor, for an event loop to watch; it stays this value's.
     public var rawValue: Int32 { fd.rawValue }
 

@@ -121,8 +121,13 @@ public final class Display {
         dispatching = true
         wl_event_loop_dispatch(loop, timeoutMilliseconds)
         dispatching = false
+        afterDispatch?()
         wl_display_flush_clients(pointer)
     }
+
+    /// Run at the end of every `dispatch`, once what it dispatched has taken effect (the server restarts its
+    /// frame clock there when something waits for a frame).
+    var afterDispatch: (() -> Void)?
 
     /// Inside `dispatch`: requests, timers and idle work are running.
     private var dispatching = false

@@ -88,6 +88,11 @@ public final class Server {
     /// The virtual vblank of `.interval` mode: a periodic timerfd on CLOCK_MONOTONIC (nanosecond precision,
     /// no drift), closed with the server. nil in the other refresh modes.
     private var vblankTimer: PeriodicTimer?
+    /// When the vblank timer first fired: every tick is this plus a whole number of periods.
+    private var vblankPhase: UInt64 = 0
+    /// The vblank timer is stopped: a tick found nothing to do. The end of the next dispatch that leaves
+    /// something waiting for a frame starts it again, at the next tick of the same phase (`restartFrameClock`).
+    private var vblankStopped = false
     private var repaintScheduled = false
     private var stats: StatsLog?
     /// Called after every change to the scene (`observeScene`).
@@ -162,14 +167,17 @@ public final class Server {
         switch configuration.refresh {
         case .interval:
             let timer: PeriodicTimer
+            vblankPhase = Clock.nanoseconds() + periodNanoseconds
             do {
-                timer = try PeriodicTimer(firstNanoseconds: Clock.nanoseconds() + periodNanoseconds,
-                                          periodNanoseconds: periodNanoseconds)
+                timer = try PeriodicTimer(firstNanoseconds: vblankPhase, periodNanoseconds: periodNanoseconds)
             } catch {
                 preconditionFailure("timerfd_create failed at start-up (out of file descriptors)")
             }
             display.onReadable(timer.rawValue) { [unowned self] in self.tick() }
             vblankTimer = consume timer
+            display.afterDispatch = { [unowned self] in
+                if self.vblankStopped && self.needsRepaint { self.restartFrameClock() }
+            }
         case .display:
             guard let paced else {
                 preconditionFailure("RefreshMode.display needs a PacedScanoutTarget, not \(scanout.name)")
@@ -203,11 +211,16 @@ public final class Server {
         display.flush()
     }
 
-    /// One virtual vblank (or several, if the loop was busy: they count as one).
+    /// One virtual vblank (or several, if the loop was busy: they count as one). A tick with nothing to do
+    /// stops the timer, so that an idle Seawall does not wake up at the refresh rate; a video in real time
+    /// keeps it going (it repeats its last frame at each tick).
     private func tick() {
         guard let expirations = vblankTimer?.expirations(), expirations > 0 else { return }
         if needsRepaint {
             repaintUnlessScanoutFull()
+        } else if heads[0].queued?.needsIdleTicks != true {
+            vblankTimer?.disarm()
+            vblankStopped = true
         } else if let queued = heads[0].queued, !waitingForScanout, frameClock.frameCount > 0 {
             // Nothing to compose: a video (the first output's) shows its last frame again, for each tick that passed.
             do {
@@ -216,6 +229,15 @@ public final class Server {
                 scanoutFailed(error)
             }
         }
+    }
+
+    /// Starts the stopped vblank timer again at its next tick: the phase of the first one plus whole periods,
+    /// so that frames keep the times they would have had with the timer running.
+    private func restartFrameClock() {
+        let now = Clock.nanoseconds(), period = max(periodNanoseconds, 1)
+        let next = now < vblankPhase ? vblankPhase : vblankPhase + ((now - vblankPhase) / period + 1) * period
+        vblankTimer?.arm(firstNanoseconds: next, periodNanoseconds: period)
+        vblankStopped = false
     }
 
     /// Repaints now, or, when the scanout cannot take the frame without waiting (the frame writer's queue

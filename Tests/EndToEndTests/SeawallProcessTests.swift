@@ -61,6 +61,39 @@ struct SeawallProcessTests {
         #expect(server.exitStatus == 0, Comment(rawValue: server.transcript))
     }
 
+    /// The main thread's voluntary context switches (/proc/PID/status): how often the event loop went to sleep.
+    static func voluntarySwitches(_ pid: pid_t) -> Int? {
+        guard let file = fopen("/proc/\(pid)/status", "r") else { return nil }
+        defer { fclose(file) }
+        var line = [CChar](repeating: 0, count: 512)
+        while fgets(&line, 512, file) != nil {
+            let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            if text.hasPrefix("voluntary_ctxt_switches:") { return Int(text.dropFirst(24).filter { !$0.isWhitespace }) }
+        }
+        return nil
+    }
+
+    @Test("--refresh 60 with nothing to draw: the frame clock stops (the event loop sleeps instead of waking 60 times a second) and starts again for the next client's frames")
+    func idleFrameClockStops() throws {
+        let runtime = try Self.runtimeDirectory()
+        let server = try Self.start(runtime, socket: "s", ["--backend", "null", "--refresh", "60"])
+        let first = try Self.demo(runtime, socket: "s", ["solid", "--size", "64x64", "--frames", "3", "--hold"])
+        #expect(first.wait(seconds: 30) { $0.stdout.contains("3 frames shown") }, Comment(rawValue: first.transcript))
+        usleep(300_000)   // the first tick with nothing to do stops the clock
+        let before = try #require(Self.voluntarySwitches(server.pid))
+        usleep(1_000_000)
+        let after = try #require(Self.voluntarySwitches(server.pid))
+        // A running 60 Hz clock wakes the loop about 60 times in that second.
+        #expect(after - before < 15, "the idle event loop woke \(after - before) times in a second")
+        // A new client's frames are still shown and answered: the clock starts again.
+        let second = try Self.demo(runtime, socket: "s", ["gradient", "--size", "64x64", "--frames", "10"])
+        #expect(second.wait(seconds: 30), "the second client's 10 frames never all came")
+        #expect(second.exitStatus == 0, Comment(rawValue: second.transcript))
+        first.terminate()
+        server.terminate()
+        #expect(server.exitStatus == 0, Comment(rawValue: server.transcript))
+    }
+
     @Test("SIGTERM writes last.ppm and last.png of the frame on screen, and exits 0")
     func sigtermWritesLastFrame() throws {
         let runtime = try Self.runtimeDirectory()

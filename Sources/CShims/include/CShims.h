@@ -41,6 +41,9 @@ int sw_signal_set_default(int signo);
 /* A non-blocking timerfd on CLOCK_MONOTONIC firing every `period_ns`, first at `first_ns` (absolute).
  * timerfd_create/settime live in <sys/timerfd.h>, which Swift's Glibc module does not include. fd or -1. */
 int sw_timerfd_periodic(uint64_t first_ns, uint64_t period_ns);
+/* Re-arms timerfd `fd` to fire every `period_ns`, first at `first_ns` (absolute); both 0: disarmed (it fires no
+ * more until armed again). 0 or -1. */
+int sw_timerfd_arm(int fd, uint64_t first_ns, uint64_t period_ns);
 /* Reads the expiration count of a timerfd (0 if none pending). */
 uint64_t sw_timerfd_expirations(int fd);
 /* A non-blocking, close-on-exec eventfd starting at 0 (<sys/eventfd.h> is not in Swift's Glibc module). fd or -1. */
