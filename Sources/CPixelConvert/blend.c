@@ -171,38 +171,16 @@ static void over_solid_avx2(const uint8_t *source, size_t source_stride, uint8_t
 }
 #endif
 
-int sw_over_solid_supports(int kernel) {
-    switch (kernel) {
-    case SW_OVER_SOLID_PORTABLE: return 1;
-#if defined(__x86_64__) || defined(__i386__)
-    case SW_OVER_SOLID_SSE2: return __builtin_cpu_supports("sse2") ? 1 : 0;
-    case SW_OVER_SOLID_AVX2: return __builtin_cpu_supports("avx2") ? 1 : 0;
-#endif
-    default: return 0;
-    }
-}
-
-int sw_over_solid_best(void) {
-    static int best = -1;   /* racing first calls store the same value */
-    if (best < 0) {
-        int found = SW_OVER_SOLID_PORTABLE;
-        if (sw_over_solid_supports(SW_OVER_SOLID_SSE2)) found = SW_OVER_SOLID_SSE2;
-        if (sw_over_solid_supports(SW_OVER_SOLID_AVX2)) found = SW_OVER_SOLID_AVX2;
-        __atomic_store_n(&best, found, __ATOMIC_RELAXED);
-    }
-    return __atomic_load_n(&best, __ATOMIC_RELAXED);
-}
-
 void sw_over_solid_with(int kernel, int stream, const void *source, size_t source_stride, void *destination,
                         size_t destination_stride, size_t width, size_t height, unsigned int background) {
     const uint8_t *src = source;
     uint8_t *dst = destination;
     uint32_t bg = background | 0xFF000000u;
-    if (!sw_over_solid_supports(kernel)) kernel = SW_OVER_SOLID_PORTABLE;
+    if (!sw_kernel_supports(kernel)) kernel = SW_KERNEL_PORTABLE;
     switch (kernel) {
 #if defined(__x86_64__) || defined(__i386__)
-    case SW_OVER_SOLID_AVX2: over_solid_avx2(src, source_stride, dst, destination_stride, width, height, bg, stream); return;
-    case SW_OVER_SOLID_SSE2: over_solid_sse2(src, source_stride, dst, destination_stride, width, height, bg, stream); return;
+    case SW_KERNEL_AVX2: over_solid_avx2(src, source_stride, dst, destination_stride, width, height, bg, stream); return;
+    case SW_KERNEL_SSE2: over_solid_sse2(src, source_stride, dst, destination_stride, width, height, bg, stream); return;
 #endif
     default:
         for (size_t y = 0; y < height; y++) row_portable(src + y * source_stride, dst + y * destination_stride, width, bg);
@@ -214,6 +192,6 @@ void sw_over_solid(const void *source, size_t source_stride, void *destination, 
     /* 1 MiB of output or more: streaming stores (the image is only written, and would not stay in the cache
      * anyway); smaller areas stay in the cache for whoever reads them next. */
     int stream = width * height >= (1u << 18);
-    sw_over_solid_with(sw_over_solid_best(), stream, source, source_stride, destination, destination_stride, width,
+    sw_over_solid_with(sw_kernel_best(), stream, source, source_stride, destination, destination_stride, width,
                        height, background);
 }

@@ -196,33 +196,11 @@ static void pair_avx2(const uint8_t *row0, const uint8_t *row1, size_t width, ui
 }
 #endif
 
-int sw_i420_supports(int kernel) {
-    switch (kernel) {
-    case SW_I420_PORTABLE: return 1;
-#if defined(__x86_64__) || defined(__i386__)
-    case SW_I420_SSE2: return __builtin_cpu_supports("sse2") ? 1 : 0;
-    case SW_I420_AVX2: return __builtin_cpu_supports("avx2") ? 1 : 0;
-#endif
-    default: return 0;
-    }
-}
-
-int sw_i420_best(void) {
-    static int best = -1;   /* racing first calls store the same value */
-    if (__atomic_load_n(&best, __ATOMIC_RELAXED) < 0) {
-        int found = SW_I420_PORTABLE;
-        if (sw_i420_supports(SW_I420_SSE2)) found = SW_I420_SSE2;
-        if (sw_i420_supports(SW_I420_AVX2)) found = SW_I420_AVX2;
-        __atomic_store_n(&best, found, __ATOMIC_RELAXED);
-    }
-    return __atomic_load_n(&best, __ATOMIC_RELAXED);
-}
-
 void sw_xrgb_to_i420_with(int kernel, const void *source, size_t source_stride, size_t width, size_t height,
                           void *y_plane, size_t y_stride, void *u_plane, size_t u_stride, void *v_plane, size_t v_stride) {
     const uint8_t *src = source;
     uint8_t *yp = y_plane, *up = u_plane, *vp = v_plane;
-    if (!sw_i420_supports(kernel)) kernel = SW_I420_PORTABLE;
+    if (!sw_kernel_supports(kernel)) kernel = SW_KERNEL_PORTABLE;
     for (size_t y = 0; y < height; y += 2) {
         const uint8_t *row0 = src + y * source_stride;
         const uint8_t *row1 = y + 1 < height ? row0 + source_stride : NULL;
@@ -233,8 +211,8 @@ void sw_xrgb_to_i420_with(int kernel, const void *source, size_t source_stride, 
         }
         switch (kernel) {
 #if defined(__x86_64__) || defined(__i386__)
-        case SW_I420_AVX2: pair_avx2(row0, row1, width, y0, y1, u, v); break;
-        case SW_I420_SSE2: pair_sse2(row0, row1, width, y0, y1, u, v); break;
+        case SW_KERNEL_AVX2: pair_avx2(row0, row1, width, y0, y1, u, v); break;
+        case SW_KERNEL_SSE2: pair_sse2(row0, row1, width, y0, y1, u, v); break;
 #endif
         default: pair_portable(row0, row1, 0, width, y0, y1, u, v);
         }
@@ -243,6 +221,6 @@ void sw_xrgb_to_i420_with(int kernel, const void *source, size_t source_stride, 
 
 void sw_xrgb_to_i420(const void *source, size_t source_stride, size_t width, size_t height,
                      void *y_plane, size_t y_stride, void *u_plane, size_t u_stride, void *v_plane, size_t v_stride) {
-    sw_xrgb_to_i420_with(sw_i420_best(), source, source_stride, width, height, y_plane, y_stride, u_plane, u_stride,
+    sw_xrgb_to_i420_with(sw_kernel_best(), source, source_stride, width, height, y_plane, y_stride, u_plane, u_stride,
                          v_plane, v_stride);
 }

@@ -87,8 +87,8 @@ measure("ARGB full screen onto the background (one pass)") { renderer.render(ble
 measure("ARGB full screen, fill + pixman OVER (as before)") { renderer.render([viewed], damage: full) }
 // The one-pass blend's kernels on their own (the renderer uses the fastest; see CPixelConvert.h), over the same
 // pixels into the output image, with the streaming stores the renderer uses at this size.
-for (name, kernel) in [("portable", SW_OVER_SOLID_PORTABLE), ("SSE2", SW_OVER_SOLID_SSE2), ("AVX2", SW_OVER_SOLID_AVX2)]
-where sw_over_solid_supports(Int32(kernel)) == 1 {
+for (name, kernel) in [("portable", SW_KERNEL_PORTABLE), ("SSE2", SW_KERNEL_SSE2), ("AVX2", SW_KERNEL_AVX2)]
+where sw_kernel_supports(Int32(kernel)) == 1 {
     let target = renderer.image
     measure("ARGB full screen onto the background, \(name) kernel alone") {
         translucent.withPixels { pixels in

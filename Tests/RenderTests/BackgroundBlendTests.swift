@@ -92,24 +92,24 @@ import Testing
 /// read outside the source. The renderer uses the fastest one this CPU runs (the tests above); a kernel the CPU
 /// lacks is reported as skipped, not passed.
 @Suite struct OverSolidKernelTests {
-    static let avx2 = sw_over_solid_supports(Int32(SW_OVER_SOLID_AVX2)) == 1
-    static let sse2 = sw_over_solid_supports(Int32(SW_OVER_SOLID_SSE2)) == 1
+    static let avx2 = sw_kernel_supports(Int32(SW_KERNEL_AVX2)) == 1
+    static let sse2 = sw_kernel_supports(Int32(SW_KERNEL_SSE2)) == 1
 
-    @Test("portable kernel: pixman's OVER for every alpha and channel value") func portableIsExact() { Self.checkValues(SW_OVER_SOLID_PORTABLE) }
+    @Test("portable kernel: pixman's OVER for every alpha and channel value") func portableIsExact() { Self.checkValues(SW_KERNEL_PORTABLE) }
     @Test("SSE2 kernel: pixman's OVER for every alpha and channel value", .enabled(if: sse2, "this CPU lacks SSE2"))
-    func sse2IsExact() { Self.checkValues(SW_OVER_SOLID_SSE2) }
+    func sse2IsExact() { Self.checkValues(SW_KERNEL_SSE2) }
     @Test("AVX2 kernel: pixman's OVER for every alpha and channel value", .enabled(if: avx2, "this CPU lacks AVX2"))
-    func avx2IsExact() { Self.checkValues(SW_OVER_SOLID_AVX2) }
+    func avx2IsExact() { Self.checkValues(SW_KERNEL_AVX2) }
 
-    @Test("portable kernel: every width and alignment writes exactly its rectangle") func portableGeometry() { Self.checkGeometry(SW_OVER_SOLID_PORTABLE) }
+    @Test("portable kernel: every width and alignment writes exactly its rectangle") func portableGeometry() { Self.checkGeometry(SW_KERNEL_PORTABLE) }
     @Test("SSE2 kernel: every width and alignment writes exactly its rectangle", .enabled(if: sse2, "this CPU lacks SSE2"))
-    func sse2Geometry() { Self.checkGeometry(SW_OVER_SOLID_SSE2) }
+    func sse2Geometry() { Self.checkGeometry(SW_KERNEL_SSE2) }
     @Test("AVX2 kernel: every width and alignment writes exactly its rectangle", .enabled(if: avx2, "this CPU lacks AVX2"))
-    func avx2Geometry() { Self.checkGeometry(SW_OVER_SOLID_AVX2) }
+    func avx2Geometry() { Self.checkGeometry(SW_KERNEL_AVX2) }
 
     @Test("the renderer's kernel is the fastest this CPU runs")
     func bestIsTheFastestSupported() {
-        #expect(sw_over_solid_best() == Int32(Self.avx2 ? SW_OVER_SOLID_AVX2 : Self.sse2 ? SW_OVER_SOLID_SSE2 : SW_OVER_SOLID_PORTABLE))
+        #expect(sw_kernel_best() == Int32(Self.avx2 ? SW_KERNEL_AVX2 : Self.sse2 ? SW_KERNEL_SSE2 : SW_KERNEL_PORTABLE))
     }
 
     /// 256 × 256 pixels: row = alpha, column = a value each channel takes (red v, green 255 − v, blue 7v mod 256:

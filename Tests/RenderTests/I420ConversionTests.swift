@@ -6,8 +6,8 @@ import Testing
 /// and every vector kernel this CPU runs gives the reference's bytes exactly, for any size and stride, without
 /// reading outside the source or writing outside the planes.
 @Suite struct I420ConversionTests {
-    static let avx2 = sw_i420_supports(Int32(SW_I420_AVX2)) == 1
-    static let sse2 = sw_i420_supports(Int32(SW_I420_SSE2)) == 1
+    static let avx2 = sw_kernel_supports(Int32(SW_KERNEL_AVX2)) == 1
+    static let sse2 = sw_kernel_supports(Int32(SW_KERNEL_SSE2)) == 1
 
     /// Planes of a converted frame, each a tight W × H or W/2 × H/2 array (W, H: the size rounded up to even).
     struct Planes: Equatable {
@@ -16,7 +16,7 @@ import Testing
     }
 
     /// `pixels` (a tight `width` × `height` XRGB array) converted by `kernel`.
-    static func convert(_ pixels: [UInt32], width: Int, height: Int, kernel: Int32 = Int32(SW_I420_PORTABLE)) -> Planes {
+    static func convert(_ pixels: [UInt32], width: Int, height: Int, kernel: Int32 = Int32(SW_KERNEL_PORTABLE)) -> Planes {
         let (w, h) = ((width + 1) / 2 * 2, (height + 1) / 2 * 2)
         var planes = Planes(y: [UInt8](repeating: 0, count: w * h), u: [UInt8](repeating: 0, count: w * h / 4),
                             v: [UInt8](repeating: 0, count: w * h / 4), width: w, height: h)
@@ -93,17 +93,17 @@ import Testing
     }
 
     @Test("SSE2 kernel: the reference's bytes for every size and stride, within the rectangles", .enabled(if: sse2, "this CPU lacks SSE2"))
-    func sse2MatchesReference() { Self.checkAgainstReference(Int32(SW_I420_SSE2)) }
+    func sse2MatchesReference() { Self.checkAgainstReference(Int32(SW_KERNEL_SSE2)) }
 
     @Test("AVX2 kernel: the reference's bytes for every size and stride, within the rectangles", .enabled(if: avx2, "this CPU lacks AVX2"))
-    func avx2MatchesReference() { Self.checkAgainstReference(Int32(SW_I420_AVX2)) }
+    func avx2MatchesReference() { Self.checkAgainstReference(Int32(SW_KERNEL_AVX2)) }
 
     @Test("the reference writes exactly its planes' rectangles and reads only the source rectangle")
-    func referenceGeometry() { Self.checkAgainstReference(Int32(SW_I420_PORTABLE)) }
+    func referenceGeometry() { Self.checkAgainstReference(Int32(SW_KERNEL_PORTABLE)) }
 
     @Test("the recorder's kernel is the fastest this CPU runs")
     func bestIsTheFastestSupported() {
-        #expect(sw_i420_best() == Int32(Self.avx2 ? SW_I420_AVX2 : Self.sse2 ? SW_I420_SSE2 : SW_I420_PORTABLE))
+        #expect(sw_kernel_best() == Int32(Self.avx2 ? SW_KERNEL_AVX2 : Self.sse2 ? SW_KERNEL_SSE2 : SW_KERNEL_PORTABLE))
     }
 
     /// Converts with `kernel` and with the reference into planes with odd strides inside sentinel bytes (0xFF,
@@ -137,8 +137,8 @@ import Testing
                     guard used <= span else { continue }
                     for offset in [0, span - used] {
                         let source = UnsafeRawPointer(middle + offset)
-                        let reference = Self.planes(source, stride: stride, width: width, height: height, kernel: Int32(SW_I420_PORTABLE))
-                        let got = kernel == Int32(SW_I420_PORTABLE) ? reference
+                        let reference = Self.planes(source, stride: stride, width: width, height: height, kernel: Int32(SW_KERNEL_PORTABLE))
+                        let got = kernel == Int32(SW_KERNEL_PORTABLE) ? reference
                             : Self.planes(source, stride: stride, width: width, height: height, kernel: kernel)
                         let where_ = "\(width)x\(height), stride \(stride), source at \(offset)"
                         if got.bytes != reference.bytes {
@@ -148,7 +148,7 @@ import Testing
                                 Issue.record("\(where_): byte \(first?.offset ?? -1) of the planes' buffer differs from the reference")
                             }
                         }
-                        if kernel == Int32(SW_I420_PORTABLE) {
+                        if kernel == Int32(SW_KERNEL_PORTABLE) {
                             let outside = reference.bytes.indices.filter { !reference.inside($0) && reference.bytes[$0] != 0xFF }
                             let unwritten = reference.bytes.indices.filter { reference.inside($0) && reference.bytes[$0] == 0xFF }
                             if !outside.isEmpty || !unwritten.isEmpty {

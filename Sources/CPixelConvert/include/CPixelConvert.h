@@ -11,28 +11,28 @@
  * `width`). Returns 0 when the CPU lacks SSSE3 or is not x86; the caller converts the rest. */
 size_t sw_xrgb_to_rgb_row(const void *source, void *destination, size_t width);
 
+/* The kernels each vector loop below has, all giving the same bytes: a plain loop (any CPU; the reference),
+ * SSE2 (the x86-64 baseline) and AVX2 (chosen at run time through cpuid, the binary being built for the
+ * baseline). */
+enum { SW_KERNEL_PORTABLE = 0, SW_KERNEL_SSE2 = 1, SW_KERNEL_AVX2 = 2 };
+
+/* Whether this CPU (and build) runs `kernel`: 1 or 0. */
+int sw_kernel_supports(int kernel);
+
+/* The fastest kernel this CPU runs (asked once). */
+int sw_kernel_best(void);
+
 /* Premultiplied ARGB8888 OVER an opaque solid colour, written to an XRGB8888 rectangle in one pass: what
  * filling `destination` with `background` and then compositing `source` over it with PIXMAN_OP_OVER gives,
  * bit for bit (per channel s + round(bg × (255 − α) / 255) with pixman's rounding, t = bg × (255 − α) + 0x80,
  * (t + (t >> 8)) >> 8, added with saturation), without the fill's pass over memory nor reading the
  * destination back. `width` × `height` pixels; strides in bytes (the source's at least `width` × 4); `background`
  * is 0x??RRGGBB. The X byte written is 0xFF. Reads and writes nothing outside the two rectangles. Uses the fastest
- * kernel this CPU runs (`sw_over_solid_best`), with streaming stores for areas of 1 MiB or more. */
+ * kernel this CPU runs (`sw_kernel_best`: SSE2 4 pixels at a time, AVX2 8), with streaming stores for areas of 1 MiB or more. */
 void sw_over_solid(const void *source, size_t source_stride, void *destination, size_t destination_stride,
                    size_t width, size_t height, unsigned int background);
 
-/* The kernels of sw_over_solid, all giving the same pixels: a plain loop (any CPU), SSE2 (4 pixels at a time,
- * the x86-64 baseline), AVX2 (8 pixels; chosen at run time through cpuid, the binary being built for the
- * baseline). */
-enum { SW_OVER_SOLID_PORTABLE = 0, SW_OVER_SOLID_SSE2 = 1, SW_OVER_SOLID_AVX2 = 2 };
-
-/* Whether this CPU (and build) runs `kernel`: 1 or 0. */
-int sw_over_solid_supports(int kernel);
-
-/* The fastest kernel this CPU runs (asked once). */
-int sw_over_solid_best(void);
-
-/* sw_over_solid with a given kernel (one this CPU lacks falls back to the plain loop) and with streaming stores
+/* sw_over_solid with a given kernel (SW_KERNEL_*) (one this CPU lacks falls back to the plain loop) and with streaming stores
  * (`stream` nonzero) or not, whatever the size: for tests and benchmarks, which check every path. */
 void sw_over_solid_with(int kernel, int stream, const void *source, size_t source_stride, void *destination,
                         size_t destination_stride, size_t width, size_t height, unsigned int background);
@@ -44,20 +44,10 @@ void sw_over_solid_with(int kernel, int stream, const void *source, size_t sourc
  * (Y 16, counted as R = G = B = 0 in its block), so the planes hold the whole padded frame. `source_stride`
  * and the planes' strides are in bytes, any value (no alignment needed); nothing outside the `width` × `height`
  * source rectangle is read, nothing outside the planes' W × H, W/2 × H/2 rectangles written. Uses the fastest
- * kernel this CPU runs (`sw_i420_best`). */
+ * kernel this CPU runs (`sw_kernel_best`: SSE2 16 pixels of a row pair at a time, AVX2 32). */
 void sw_xrgb_to_i420(const void *source, size_t source_stride, size_t width, size_t height,
                      void *y_plane, size_t y_stride, void *u_plane, size_t u_stride, void *v_plane, size_t v_stride);
 
-/* The kernels of sw_xrgb_to_i420, all giving the same bytes: a plain loop (any CPU; the reference), SSE2
- * (16 pixels of a row pair at a time), AVX2 (32; chosen at run time through cpuid). */
-enum { SW_I420_PORTABLE = 0, SW_I420_SSE2 = 1, SW_I420_AVX2 = 2 };
-
-/* Whether this CPU (and build) runs `kernel`: 1 or 0. */
-int sw_i420_supports(int kernel);
-
-/* The fastest kernel this CPU runs (asked once). */
-int sw_i420_best(void);
-
-/* sw_xrgb_to_i420 with a given kernel (one this CPU lacks falls back to the plain loop): for tests and benchmarks. */
+/* sw_xrgb_to_i420 with a given kernel (SW_KERNEL_*) (one this CPU lacks falls back to the plain loop): for tests and benchmarks. */
 void sw_xrgb_to_i420_with(int kernel, const void *source, size_t source_stride, size_t width, size_t height,
                           void *y_plane, size_t y_stride, void *u_plane, size_t u_stride, void *v_plane, size_t v_stride);
