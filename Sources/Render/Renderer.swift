@@ -286,16 +286,17 @@ public final class Renderer {
         let dstX = Int32(layer.placed.x), dstY = Int32(layer.placed.y)
         let width = Int32(layer.placed.width), height = Int32(layer.placed.height)
         let part = parts[layer.part]
-        if part.opaque.isEmpty && part.blend.isEmpty {
-            // Blended onto the background everywhere it shows: no pixman image to make (nor to allocate).
-            let done: Bool? = source.withPixels { pixels in
+        let done: Bool? = source.withPixels { pixels in
+            // The parts blended onto the background colour (`sw_over_solid`), where pixman is not needed.
+            func blendFused() {
                 blendOntoBackground(part.fused, pixels: pixels, stride: Int(source.stride),
                                     sourceOrigin: (Int(layer.placed.x) - Int(srcX), Int(layer.placed.y) - Int(srcY)))
+            }
+            // Blended onto the background everywhere it shows: no pixman image to make (nor to allocate).
+            if part.opaque.isEmpty && part.blend.isEmpty {
+                blendFused()
                 return true
             }
-            return done ?? false
-        }
-        let done: Bool? = source.withPixels { pixels in
             // pixman only reads a source image; create_bits merely lacks a const-qualified parameter.
             var first = pixels
             var imageWidth = source.width, imageHeight = source.height
@@ -325,10 +326,9 @@ public final class Renderer {
                 pixman_image_set_clip_region32(destination, part.raw)
                 pixman_image_composite32(op, image, nil, destination, srcX, srcY, 0, 0, dstX, dstY, width, height)
             }
-            draw(parts[layer.part].opaque, PIXMAN_OP_SRC)
-            draw(parts[layer.part].blend, PIXMAN_OP_OVER)
-            blendOntoBackground(parts[layer.part].fused, pixels: pixels, stride: Int(source.stride),
-                                sourceOrigin: (Int(layer.placed.x) - Int(srcX), Int(layer.placed.y) - Int(srcY)))
+            draw(part.opaque, PIXMAN_OP_SRC)
+            draw(part.blend, PIXMAN_OP_OVER)
+            blendFused()
             return true
         }
         return done ?? false

@@ -104,7 +104,6 @@ final class VideoEncoder {
 
     /// Converts and sends one frame: `height` rows of `width` XRGB pixels, `stride` bytes apart.
     func send(_ pixels: UnsafeRawPointer, stride: Int) throws(ScanoutError) {
-        guard socket != nil else { throw ScanoutError("--record \(recording.path): the video is already closed") }
         let base = planes.baseAddress!, luma = videoWidth * videoHeight
         sw_xrgb_to_i420(pixels, stride, width, height, base, videoWidth, base + luma, videoWidth / 2,
                         base + luma + luma / 4, videoWidth / 2)
