@@ -58,6 +58,21 @@ final class PopupSerials {
             guard let data else { return }
             Unmanaged<PopupSerials>.fromOpaque(data).takeUnretainedValue().serials.append(serial)
         }))
+
+    /// Maps a popup made on `surface` and `xdgSurface`: its initial commit, the configure that answers it
+    /// acked, and a 20×20 green buffer shown.
+    static func map(_ client: TestClient, surface: OpaquePointer, xdgSurface: OpaquePointer) throws {
+        let record = PopupSerials()
+        xdg_surface_add_listener(xdgSurface, PopupSerials.listener, Unmanaged.passUnretained(record).toOpaque())
+        client.keep(record)
+        wl_surface_commit(surface)
+        try #require(client.link.roundtrip())
+        xdg_surface_ack_configure(xdgSurface, try #require(record.serials.last, "the popup was not configured"))
+        let file = try PoolFile(size: 20 * 20 * 4)
+        file.fill(width: 20, height: 20, color: 0x00_FF00)
+        client.show(try client.buffer(try client.pool(file), width: 20, height: 20), on: surface, width: 20, height: 20)
+        try #require(client.link.roundtrip())
+    }
 }
 
 extension ProtocolTests {
@@ -139,16 +154,7 @@ extension ProtocolTests {
             let xdgSurface = try #require(client.link.track(xdg_wm_base_get_xdg_surface(wmBase, surface)))
             let popup = try #require(client.link.track(xdg_surface_get_popup(xdgSurface, nil, positioner)))
             zwlr_layer_surface_v1_get_popup(panel.layerSurface, popup)
-            let record = PopupSerials()
-            xdg_surface_add_listener(xdgSurface, PopupSerials.listener, Unmanaged.passUnretained(record).toOpaque())
-            client.keep(record)
-            wl_surface_commit(surface)
-            try #require(client.link.roundtrip())
-            xdg_surface_ack_configure(xdgSurface, try #require(record.serials.last, "the popup was not configured"))
-            let file = try PoolFile(size: 20 * 20 * 4)
-            file.fill(width: 20, height: 20, color: 0x00_FF00)
-            client.show(try client.buffer(try client.pool(file), width: 20, height: 20), on: surface, width: 20, height: 20)
-            try #require(client.link.roundtrip())
+            try PopupSerials.map(client, surface: surface, xdgSurface: xdgSurface)
             session.repaint()
             // The panel is at (40, 50); the popup at (10, 10) inside it.
             #expect(session.pixel(45, 55) == 0xFF_0000)

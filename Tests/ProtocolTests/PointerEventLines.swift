@@ -1,5 +1,6 @@
 import CWaylandClient
 import DemoClientKit
+import Testing
 
 /// What a test client's objects hear, one line each, in the order they arrive: the user data of their
 /// listeners. The wl_pointer listener is here; suites add listeners for their own objects in a subclass.
@@ -17,6 +18,16 @@ class PointerEventLines {
     }
 
     var data: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
+
+    /// Records the events of `client`'s wl_pointer (from its wl_seat, version 7), made here; kept as long as
+    /// the client. Returns the wl_pointer.
+    func recordPointer(of client: TestClient) throws -> OpaquePointer {
+        client.keep(self)
+        let seat = try client.bind("wl_seat", version: 7)
+        let pointer = try #require(client.link.track(wl_seat_get_pointer(seat)))
+        wl_pointer_add_listener(pointer, Self.pointerListener, data)
+        return pointer
+    }
 
     /// wl_pointer: "enter X,Y", "leave", "motion X,Y", "button", "frame" (axis events are not recorded).
     nonisolated(unsafe) static let pointerListener: UnsafeMutablePointer<wl_pointer_listener> = {
